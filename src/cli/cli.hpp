@@ -1,0 +1,31 @@
+#pragma once
+// Subcommands. Each takes its arguments (without the program and command
+// names) and returns the process exit code.
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace callhook::cli {
+
+// Exit codes (see README).
+constexpr int k_exit_ok = 0;
+constexpr int k_exit_expectations = 1;  // the run finished, an expectation failed
+constexpr int k_exit_bad_input = 2;     // bad scenario, flag, journal
+constexpr int k_exit_cannot_run = 3;    // port busy, could not start
+
+// Bad flags or arguments: printed as "callhook: error: ..." with exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+int command_run(const std::vector<std::string>& args);
+int command_validate(const std::vector<std::string>& args);
+int command_sink(const std::vector<std::string>& args);
+int command_sample(const std::vector<std::string>& args);
+int command_vendors(const std::vector<std::string>& args);
+int command_replay(const std::vector<std::string>& args);
+
+// The whole program: dispatches argv[1] and maps exceptions to exit codes.
+int main_entry(int argc, char** argv);
+
+}  // namespace callhook::cli

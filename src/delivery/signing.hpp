@@ -1,0 +1,25 @@
+#pragma once
+// Webhook signatures, added to each attempt (the timestamp is per attempt,
+// the id is the delivery's and stays the same on every retry).
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "scenario/scenario.hpp"
+#include "util/header.hpp"
+
+namespace callhook::delivery {
+
+// Base64 HMAC-SHA256 of "id.timestamp.body" with a Standard Webhooks secret
+// ("whsec_<base64 key>"; a secret without the prefix is used as raw bytes).
+std::string standard_signature(std::string_view secret, std::string_view id, std::int64_t timestamp_s,
+                               std::string_view body);
+// Lowercase hex HMAC-SHA256 of the raw body.
+std::string hex_hmac_sha256(std::string_view key, std::string_view body);
+
+// Adds the scheme's headers. `corrupt` (bad_signature fault) signs a body
+// that differs from the one sent, so a correct verifier rejects it.
+void sign(util::Headers& headers, const scenario::Signing& signing, std::string_view id, std::int64_t timestamp_s,
+          std::string_view body, bool corrupt);
+
+}  // namespace callhook::delivery

@@ -1,0 +1,24 @@
+#pragma once
+// Faults on purpose: seeded transforms of one session's planned deliveries.
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "util/json_cursor.hpp"
+#include "util/rng.hpp"
+#include "vendors/delivery.hpp"
+
+namespace callhook::faults {
+
+// Applies the stream's fault plan (and per-event plans) to one batch of a
+// session's deliveries, in place: sets planned_ms, may move due times, add
+// copies, mark drops and signature/timestamp faults, add drift. Records
+// every fault that fired in Delivery::faults. The batch stays sorted by due.
+void apply(std::vector<vendors::Delivery>& batch, const scenario::Stream& stream, util::Rng& rng);
+
+// Sets fields of the body: JSON pointer -> value for JSON bodies, parameter
+// name (leading '/' ignored) -> value for form or query bodies.
+void apply_overrides(vendors::Delivery& delivery, const std::map<std::string, util::Json>& overrides);
+
+}  // namespace callhook::faults

@@ -1,0 +1,171 @@
+#pragma once
+// The validated scenario: plain settings, nothing raw except each stream's
+// vendor_config, which its vendor profile reads (and validates) itself.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "util/json_cursor.hpp"
+#include "util/rng.hpp"
+
+namespace callhook::scenario {
+
+// A random quantity. JSON forms: 5 | {"fixed": 5} | {"uniform": [lo, hi]} |
+// {"normal": [mean, stddev]} | {"exponential": mean} | {"lognormal": [mu, sigma]}.
+struct Distribution {
+  enum class Kind { Fixed, Uniform, Normal, Exponential, Lognormal };
+  Kind kind = Kind::Fixed;
+  double a = 0;  // fixed value, uniform lo, normal mean, exponential mean, lognormal mu
+  double b = 0;  // uniform hi, normal stddev, lognormal sigma
+  double sample(util::Rng& rng) const;
+  static Distribution fixed(double v) { return {Kind::Fixed, v, 0}; }
+};
+
+struct RampStage {
+  double duration_s = 0;
+  double target_rate = 0;  // calls per second reached (linearly) at the stage's end
+};
+
+// When calls start. JSON: {"rate_per_s": 2} (constant), {"poisson": 2},
+// {"stages": [...], "start_rate": 0} (ramp), {"at_ms": [0, 150, ...]} (list).
+struct Arrival {
+  enum class Kind { Constant, Poisson, Ramp, List };
+  Kind kind = Kind::Constant;
+  double rate_per_s = 1;
+  double start_rate = 0;
+  std::vector<RampStage> stages;
+  std::vector<std::int64_t> at_ms;
+};
+
+using Mix = std::vector<std::pair<std::string, double>>;  // value, weight
+
+struct Calls {
+  std::optional<std::int64_t> count;        // stop after this many calls
+  std::optional<double> for_s;              // stop starting calls after this long
+  std::optional<std::int64_t> max_concurrent;
+  Arrival arrival;
+  Distribution duration_s = Distribution::fixed(60);
+  Distribution turns = Distribution::fixed(4);
+  Mix direction = {{"inbound", 1}};
+  Mix platform;           // empty: the vendor's default
+  std::string country = "1";
+  double transfer_p = 0;  // caller asks for a human agent
+  double return_p = 0;    // caller calls back while the session is live
+  std::map<std::string, std::string> custom_parameters;
+};
+
+// Retry schedule. JSON: {"max_attempts": 4, "backoff_ms": [1000, 5000, 30000]}
+// or {"max_attempts": 5, "exponential": {"initial_ms": 500, "multiplier": 2,
+// "max_ms": 60000, "jitter": 0.2}}, plus "on": ["5xx","429","timeout","connect"]
+// and "retry_after": true.
+struct RetryPolicy {
+  int max_attempts = 1;  // total tries, the first included; 1 = no retries
+  std::vector<std::int64_t> backoff_ms;  // explicit schedule (last entry repeats)
+  std::int64_t initial_ms = 1000;
+  double multiplier = 2;
+  std::int64_t max_ms = 60000;
+  double jitter = 0;  // +- fraction of each wait
+  bool on_5xx = true, on_429 = true, on_timeout = true, on_connect = true, on_4xx = false;
+  bool honour_retry_after = true;
+};
+
+// Signatures added to each attempt. scheme: "none", "standard" (Standard
+// Webhooks webhook-* headers), "svix" (svix-* headers), "x-signature"
+// (hex HMAC-SHA256 of the body). Several secrets sign at once (rotation).
+struct Signing {
+  std::string scheme = "none";
+  std::vector<std::string> secrets;
+};
+
+// Delivery settings for a stream; "events" overrides them per event type.
+struct DeliverySettings {
+  std::optional<std::int64_t> timeout_ms;          // vendor default when absent
+  std::optional<std::int64_t> connect_timeout_ms;  // default 5000
+  std::optional<RetryPolicy> retry;                // vendor default when absent
+  std::optional<Signing> signing;                  // vendor default when absent
+  std::string ordering = "concurrent";             // or "strict"
+};
+
+// Faults asked for, per stream and per event type (see faults/).
+struct Delay {
+  Distribution ms = Distribution::fixed(0);
+  double p = 1;
+};
+struct Duplicate {
+  double p = 0;
+  int copies = 1;
+  std::int64_t spacing_ms = 0;
+  bool new_id = false;  // copies get a new delivery id
+};
+struct Reorder {
+  double p = 0;
+  std::int64_t window_ms = 0;
+  std::vector<std::string> patterns;  // "end_before_start", "recording_before_end", "transcripts_out_of_sequence"
+};
+struct FaultPlan {
+  std::optional<Delay> delay;
+  std::optional<Duplicate> duplicate;
+  std::optional<Reorder> reorder;
+  double drop_p = 0;
+  double stale_timestamp_p = 0;
+  std::int64_t stale_by_ms = 600000;
+  double bad_signature_p = 0;
+  double drift_field_p = 0;   // unknown extra field in the body
+  double drift_event_p = 0;   // an extra delivery with an unknown event type
+  bool any() const {
+    return delay || duplicate || reorder || drop_p > 0 || stale_timestamp_p > 0 || bad_signature_p > 0 ||
+           drift_field_p > 0 || drift_event_p > 0;
+  }
+};
+
+struct StateProbe {
+  std::string url_template;  // "http://host/calls/{call_id}"
+  std::map<std::string, util::Json> expect;  // JSON pointer -> expected value
+  std::int64_t after_ms = 0;
+};
+
+struct Stream {
+  std::string name;
+  std::string vendor;
+  std::string target;             // "" = the built-in sink (or --target)
+  std::string target_pointer;     // where target came from, for messages
+  util::Json vendor_config = util::Json::object();
+  std::string vendor_config_pointer;
+  Calls calls;
+  DeliverySettings delivery;
+  std::map<std::string, DeliverySettings> event_delivery;  // by event name
+  FaultPlan faults;
+  std::map<std::string, FaultPlan> event_faults;  // by event name
+  std::map<std::string, std::map<std::string, util::Json>> overrides;  // event -> pointer -> value
+  std::optional<StateProbe> probe;
+};
+
+// One hand-written step of a "script": exact event, exact time, exact order.
+struct ScriptStep {
+  std::int64_t at_ms = 0;
+  std::string call;   // alias; steps with the same alias share one call
+  std::string event;
+  std::size_t stream = 0;
+  std::map<std::string, util::Json> overrides;  // JSON pointer -> value
+  int copies = 1;
+};
+
+// "expect": {"failed": 0, "p99_latency_ms": 200, ...}: name -> limit.
+using Expectations = std::vector<std::pair<std::string, double>>;
+
+struct Scenario {
+  std::string source;  // file path, for messages
+  std::string name;
+  std::uint64_t seed = 1;
+  std::int64_t epoch_ms = 1752666057000;  // 2025-07-16T11:40:57Z
+  double speed = 0;                       // 0 = "max"
+  std::int64_t concurrency = 64;          // requests in flight at once
+  std::vector<Stream> streams;
+  std::vector<ScriptStep> script;
+  Expectations expect;
+};
+
+}  // namespace callhook::scenario

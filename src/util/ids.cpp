@@ -1,0 +1,41 @@
+#include "util/ids.hpp"
+
+namespace callhook::util {
+namespace {
+
+std::string draw(Rng& rng, std::size_t n, std::string_view alphabet) {
+  std::string out(n, '0');
+  for (auto& c : out) c = alphabet[rng.next() % alphabet.size()];
+  return out;
+}
+
+std::string digits(Rng& rng, std::size_t n) { return draw(rng, n, "0123456789"); }
+
+}  // namespace
+
+std::string hex_id(Rng& rng, std::size_t n) { return draw(rng, n, "0123456789abcdef"); }
+
+std::string lower_alnum_id(Rng& rng, std::size_t n) { return draw(rng, n, "abcdefghijklmnopqrstuvwxyz0123456789"); }
+
+std::string base62_id(Rng& rng, std::size_t n) {
+  return draw(rng, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
+}
+
+std::string uuid4(Rng& rng) {
+  std::string h = hex_id(rng, 32);
+  h[12] = '4';
+  h[16] = "89ab"[rng.next() % 4];
+  return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' + h.substr(20);
+}
+
+std::string e164(Rng& rng, const std::string& country) {
+  // Numbering plans: NANP area and exchange codes never start with 0 or 1;
+  // UK mobiles are 7xxx; Australian mobiles 4xx; Indian mobiles 6-9.
+  if (country == "44") return "+447" + digits(rng, 9);
+  if (country == "61") return "+614" + digits(rng, 8);
+  if (country == "91") return "+91" + std::string(1, "6789"[rng.next() % 4]) + digits(rng, 9);
+  const auto first = [&] { return std::string(1, "23456789"[rng.next() % 8]); };
+  return "+" + (country.empty() ? std::string("1") : country) + first() + digits(rng, 2) + first() + digits(rng, 6);
+}
+
+}  // namespace callhook::util

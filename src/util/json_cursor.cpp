@@ -1,0 +1,243 @@
+#include "util/json_cursor.hpp"
+
+#include <algorithm>
+
+namespace callhook::util {
+
+std::string Problems::format(std::string_view source) const {
+  std::string out;
+  for (const auto& p : m_list) {
+    out += source;
+    out += ": ";
+    out += p.pointer.empty() ? "/" : p.pointer;
+    out += ": ";
+    out += p.message;
+    out += '\n';
+  }
+  return out;
+}
+
+std::string describe(const Json& value) {
+  std::string text = value.dump();
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  if (value.is_object()) return "an object";
+  if (value.is_array()) return "an array";
+  return text;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string type_name(const Json& v) {
+  if (v.is_null()) return "null";
+  if (v.is_boolean()) return "a boolean";
+  if (v.is_number()) return "a number";
+  if (v.is_string()) return "a string";
+  if (v.is_array()) return "an array";
+  return "an object";
+}
+
+}  // namespace
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(word, c);
+    if (d < best_distance) {
+      best_distance = d;
+      best = c;
+    }
+  }
+  return best;
+}
+
+std::string pointer_token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~')
+      out += "~0";
+    else if (c == '/')
+      out += "~1";
+    else
+      out += c;
+  }
+  return out;
+}
+
+Cursor Cursor::operator[](std::string_view key) const {
+  const Json* child = nullptr;
+  if (m_node && m_node->is_object()) {
+    auto it = m_node->find(key);
+    if (it != m_node->end()) child = &*it;
+  }
+  return Cursor(child, m_pointer + "/" + pointer_token(key), *m_problems);
+}
+
+Cursor Cursor::at(std::size_t index) const {
+  const Json* child = (m_node && m_node->is_array() && index < m_node->size()) ? &(*m_node)[index] : nullptr;
+  return Cursor(child, m_pointer + "/" + std::to_string(index), *m_problems);
+}
+
+std::size_t Cursor::size() const {
+  return (m_node && (m_node->is_array() || m_node->is_object())) ? m_node->size() : 0;
+}
+
+void Cursor::fail_expected(std::string_view what) const {
+  fail("expected " + std::string(what) + ", got " + (m_node ? describe(*m_node) : std::string("nothing")));
+}
+
+bool Cursor::is_object() const {
+  if (!m_node) return false;
+  if (!m_node->is_object()) {
+    fail_expected("an object");
+    return false;
+  }
+  return true;
+}
+
+bool Cursor::is_array() const {
+  if (!m_node) return false;
+  if (!m_node->is_array()) {
+    fail_expected("an array");
+    return false;
+  }
+  return true;
+}
+
+bool Cursor::keys(std::initializer_list<std::string_view> allowed) const {
+  return keys(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+bool Cursor::keys(const std::vector<std::string>& allowed) const {
+  if (!is_object()) return false;
+  for (auto it = m_node->begin(); it != m_node->end(); ++it) {
+    if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
+    std::string message = "unknown key";
+    const std::string guess = did_you_mean(it.key(), allowed);
+    if (!guess.empty()) message += " (did you mean \"" + guess + "\"?)";
+    m_problems->add(m_pointer + "/" + pointer_token(it.key()), message);
+  }
+  return true;
+}
+
+void Cursor::require() const {
+  if (!m_node) fail("is required");
+}
+
+std::optional<std::int64_t> Cursor::integer(std::int64_t min, std::int64_t max) const {
+  if (!m_node) return std::nullopt;
+  std::string what = "an integer";
+  if (min == 1 && max == INT64_MAX)
+    what = "a positive integer";
+  else if (min == 0 && max == INT64_MAX)
+    what = "a non-negative integer";
+  else if (min != INT64_MIN || max != INT64_MAX)
+    what = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
+  if (!m_node->is_number_integer()) {
+    if (m_node->is_number_float()) {
+      const double d = m_node->get<double>();
+      if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d >= static_cast<double>(min) &&
+          d <= static_cast<double>(max))
+        return static_cast<std::int64_t>(d);
+    }
+    fail_expected(what);
+    return std::nullopt;
+  }
+  std::int64_t v = 0;
+  if (m_node->is_number_unsigned()) {
+    const auto u = m_node->get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) {
+      fail_expected(what);
+      return std::nullopt;
+    }
+    v = static_cast<std::int64_t>(u);
+  } else {
+    v = m_node->get<std::int64_t>();
+  }
+  if (v < min || v > max) {
+    fail_expected(what);
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<double> Cursor::number(double min, double max) const {
+  if (!m_node) return std::nullopt;
+  std::string what = "a number";
+  if (min == 0 && max == 1)
+    what = "a probability from 0 to 1";
+  else if (min == 0 && max >= 1e300)
+    what = "a non-negative number";
+  else if (min > -1e300 || max < 1e300)
+    what = "a number from " + Json(min).dump() + " to " + Json(max).dump();
+  if (!m_node->is_number()) {
+    fail_expected(what);
+    return std::nullopt;
+  }
+  const double v = m_node->get<double>();
+  if (v < min || v > max) {
+    fail_expected(what);
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<std::string> Cursor::string(bool allow_empty) const {
+  if (!m_node) return std::nullopt;
+  if (!m_node->is_string() || (!allow_empty && m_node->get_ref<const std::string&>().empty())) {
+    fail_expected(allow_empty ? "a string" : "a non-empty string");
+    return std::nullopt;
+  }
+  return m_node->get<std::string>();
+}
+
+std::optional<bool> Cursor::boolean() const {
+  if (!m_node) return std::nullopt;
+  if (!m_node->is_boolean()) {
+    fail_expected("true or false");
+    return std::nullopt;
+  }
+  return m_node->get<bool>();
+}
+
+std::optional<std::string> Cursor::one_of(std::initializer_list<std::string_view> choices) const {
+  if (!m_node) return std::nullopt;
+  std::string list;
+  for (auto c : choices) list += (list.empty() ? "\"" : ", \"") + std::string(c) + "\"";
+  if (m_node->is_string()) {
+    const auto& s = m_node->get_ref<const std::string&>();
+    for (auto c : choices)
+      if (s == c) return s;
+    std::string message = "expected one of " + list + ", got " + describe(*m_node);
+    const std::string guess = did_you_mean(s, std::vector<std::string>(choices.begin(), choices.end()));
+    if (!guess.empty()) message += " (did you mean \"" + guess + "\"?)";
+    fail(message);
+    return std::nullopt;
+  }
+  fail("expected one of " + list + ", got " + type_name(*m_node));
+  return std::nullopt;
+}
+
+std::int64_t Cursor::integer_or(std::int64_t fallback, std::int64_t min, std::int64_t max) const {
+  return integer(min, max).value_or(fallback);
+}
+double Cursor::number_or(double fallback, double min, double max) const { return number(min, max).value_or(fallback); }
+std::string Cursor::string_or(std::string fallback) const { return string().value_or(std::move(fallback)); }
+bool Cursor::boolean_or(bool fallback) const { return boolean().value_or(fallback); }
+
+}  // namespace callhook::util

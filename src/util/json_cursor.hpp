@@ -1,0 +1,89 @@
+#pragma once
+// Strict reading of JSON input (scenarios, handshake answers) that collects
+// every problem with the JSON pointer of the field, instead of stopping at the
+// first one. A Cursor points at a node (or at a missing one) and knows its path.
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace callhook::util {
+
+using Json = nlohmann::json;
+
+struct Problem {
+  std::string pointer;  // "/streams/0/calls/count", or "" for the document
+  std::string message;  // "expected a positive integer, got \"ten\""
+};
+
+class Problems {
+ public:
+  void add(std::string pointer, std::string message) { m_list.push_back({std::move(pointer), std::move(message)}); }
+  bool empty() const { return m_list.empty(); }
+  std::size_t size() const { return m_list.size(); }
+  const std::vector<Problem>& list() const { return m_list; }
+  // One line per problem: "<source>: <pointer>: <message>".
+  std::string format(std::string_view source) const;
+
+ private:
+  std::vector<Problem> m_list;
+};
+
+// Short rendering of a value for messages: strings quoted, long values cut.
+std::string describe(const Json& value);
+// The closest candidate within a small edit distance, or "".
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+// JSON pointer escaping of one reference token.
+std::string pointer_token(std::string_view key);
+
+class Cursor {
+ public:
+  Cursor(const Json* node, std::string pointer, Problems& problems)
+      : m_node(node), m_pointer(std::move(pointer)), m_problems(&problems) {}
+
+  bool present() const { return m_node != nullptr && !m_node->is_null(); }
+  bool exists() const { return m_node != nullptr; }
+  const Json* node() const { return m_node; }
+  const std::string& pointer() const { return m_pointer; }
+  Problems& problems() const { return *m_problems; }
+
+  Cursor operator[](std::string_view key) const;
+  Cursor at(std::size_t index) const;
+  std::size_t size() const;  // elements of an array or object; 0 otherwise
+
+  void fail(const std::string& message) const { m_problems->add(m_pointer, message); }
+  void fail_expected(std::string_view what) const;
+
+  // Object checks. keys(): reports unknown keys (with did-you-mean);
+  // returns false (and reports) when the node is not an object.
+  bool is_object() const;
+  bool is_array() const;
+  bool keys(std::initializer_list<std::string_view> allowed) const;
+  bool keys(const std::vector<std::string>& allowed) const;
+  void require() const;  // reports "is required" when missing
+
+  // Typed reads: return the value, or nullopt (with a problem) when the type
+  // or range is wrong; nullopt without a problem when the field is absent.
+  std::optional<std::int64_t> integer(std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
+  std::optional<double> number(double min = -1e300, double max = 1e300) const;
+  std::optional<std::string> string(bool allow_empty = true) const;
+  std::optional<bool> boolean() const;
+  std::optional<std::string> one_of(std::initializer_list<std::string_view> choices) const;
+
+  // Same, with a default for an absent field.
+  std::int64_t integer_or(std::int64_t fallback, std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
+  double number_or(double fallback, double min = -1e300, double max = 1e300) const;
+  std::string string_or(std::string fallback) const;
+  bool boolean_or(bool fallback) const;
+
+ private:
+  const Json* m_node;
+  std::string m_pointer;
+  Problems* m_problems;
+};
+
+}  // namespace callhook::util

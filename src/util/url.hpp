@@ -1,0 +1,29 @@
+#pragma once
+// Absolute http(s) URLs, split the way the transport needs them.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace callhook::util {
+
+struct Url {
+  std::string scheme;  // "http" or "https"
+  std::string host;    // without brackets for IPv6
+  std::uint16_t port = 0;
+  std::string target;  // path and query, at least "/"
+
+  // "http://127.0.0.1:8080": the key keep-alive connections are pooled by.
+  std::string origin() const;
+  std::string str() const { return origin() + target; }
+};
+
+// nullopt when the text is not an absolute http:// or https:// URL.
+std::optional<Url> parse_url(std::string_view text);
+// Joins a base URL and a path-and-query ("/hooks" + "?a=1").
+std::string append_query(const std::string& url, const std::string& query);
+// Percent-encoding for application/x-www-form-urlencoded and query strings:
+// unreserved characters stay, everything else (including '+') becomes %XX.
+std::string form_encode(std::string_view text);
+
+}  // namespace callhook::util

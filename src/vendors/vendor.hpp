@@ -1,0 +1,85 @@
+#pragma once
+// A vendor profile turns a Call's lifecycle into the deliveries that vendor
+// really sends. Profiles never touch sockets: handshakes are modelled as a
+// Session that returns its deliveries in batches, each batch ending at most
+// with one blocking delivery whose answer the engine hands back to resume().
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "population/call.hpp"
+#include "scenario/scenario.hpp"
+#include "util/json_cursor.hpp"
+#include "vendors/delivery.hpp"
+
+namespace callhook::vendors {
+
+// What the receiver answered to a blocking delivery.
+struct Answer {
+  bool delivered = false;  // a 2xx within the vendor's timeout, after retries
+  int status = 0;          // last HTTP status, 0 when none
+  std::string body;
+  std::string error;       // transport error or "timeout", "" otherwise
+};
+
+// Something the receiver did that the real vendor would reject or treat
+// specially (a malformed handshake answer, say). Listed in the report.
+struct Finding {
+  std::string call_id;
+  std::string event;
+  std::string message;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+  // The first batch, in due order; only the last may be blocking.
+  virtual std::vector<Delivery> start() = 0;
+  // The next batch once `blocking` has ended (delivered or not).
+  virtual std::vector<Delivery> resume(const Delivery& blocking, const Answer& answer,
+                                       std::vector<Finding>& findings) = 0;
+};
+
+// A profile configured for one stream.
+class Vendor {
+ public:
+  virtual ~Vendor() = default;
+  virtual std::unique_ptr<Session> open(const population::Call& call) const = 0;
+};
+
+struct VendorDefaults {
+  std::int64_t timeout_ms = 10000;
+  scenario::RetryPolicy retry;  // max_attempts 1 = no retries
+  std::string signing = "none"; // default scheme when a secret is given
+};
+
+// What a profile needs to know about the run it is part of.
+struct StreamContext {
+  std::string target;          // the stream's webhook URL (after --target)
+  std::string recordings_url;  // base of callhook's recording server, e.g.
+                               // "http://127.0.0.1:40123/recordings"; a file
+                               // "<name>-<bytes>.<ogg|wav>" under it is served
+                               // as playable audio of exactly <bytes> bytes
+  std::uint64_t seed = 0;      // the scenario seed
+};
+
+struct VendorInfo {
+  std::string name;        // "voiceflow"
+  std::string title;       // "Voiceflow session lifecycle webhooks"
+  std::vector<std::string> events;
+  std::vector<std::string> platforms;  // accepted calls.platform values, first = default
+  std::string transport;   // "POST JSON", "GET query or POST form"
+  VendorDefaults defaults;
+  // Reads the stream's vendor_config (problems reported at its pointers).
+  // Returns nullptr when there were problems.
+  std::unique_ptr<Vendor> (*configure)(const util::Cursor& config, const StreamContext& context,
+                                       util::Problems& problems);
+};
+
+// Every vendor, in a fixed order (no self-registration).
+const std::vector<VendorInfo>& registry();
+const VendorInfo* find_vendor(std::string_view name);
+
+}  // namespace callhook::vendors
