@@ -1,12 +1,21 @@
 #pragma once
 // Everything a run measures, fed by the engine as attempts and deliveries
 // end, and summarised once at the end (or many times for the progress line).
+// Memory stays fixed per event type, except for the per-second throughput
+// (grows with run seconds) and, when keep_call_ids is on, one record per call
+// (about 100 bytes each) so that JUnit can list every call as a test case.
+#include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "delivery/transport.hpp"
+#include "report/histogram.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::report {
@@ -44,34 +53,153 @@ struct ProbeResult {
   std::string message;          // "/status: expected \"ended\", got \"active\""
 };
 
+// Per event type (and for the whole run).
+struct Counts {
+  std::int64_t planned = 0;
+  std::int64_t sent = 0;          // attempts
+  std::int64_t delivered = 0;
+  std::int64_t failed = 0;
+  std::int64_t dropped = 0;
+  std::int64_t retried = 0;       // attempts beyond the first
+  std::int64_t too_slow = 0;      // 2xx answers after the vendor's timeout
+  std::int64_t out_of_order = 0;
+  // Every planned delivery ended exactly once.
+  bool accounted() const { return planned == delivered + failed + dropped; }
+};
+
+struct EventStats {
+  std::string name;
+  Counts counts;
+  Histogram latency;   // us, answered attempts and timeouts
+  Histogram lateness;  // us, every attempt
+};
+
+// Attempts sent and deliveries completed in one wall second of the run.
+struct Second {
+  std::int64_t sent = 0;
+  std::int64_t delivered = 0;
+};
+
+// A call as JUnit shows it: passing when it has no failures (failed
+// deliveries, findings, failed probes).
+struct CallOutcome {
+  std::string call_id;
+  std::vector<std::string> failures;  // at most k_max_call_failures kept
+  std::int64_t failure_count = 0;     // all of them
+};
+
 class RunStats {
  public:
+  struct Options {
+    // One record per call, for JUnit; off for long load runs, which then
+    // keep only failing calls (up to k_max_failing_calls).
+    bool keep_call_ids = true;
+    std::size_t max_findings = 1000;
+    std::size_t max_probes = 1000;
+  };
+  static constexpr std::size_t k_max_call_failures = 20;
+  static constexpr std::size_t k_max_failing_calls = 10000;
+  static constexpr std::size_t k_max_seconds = 7 * 24 * 3600;
+
   RunStats();
-  ~RunStats();
+  explicit RunStats(Options options);
   RunStats(const RunStats&) = delete;
   RunStats& operator=(const RunStats&) = delete;
+  RunStats(RunStats&&) = default;
+  RunStats& operator=(RunStats&&) = default;
 
+  // A delivery was planned (it must later end in exactly one on_final).
   void on_planned(const std::string& event);
+  // An HTTP try ended: counts, latency, lateness, errors, throughput.
   void on_attempt(const AttemptEvent& attempt);
+  // A planned delivery ended as delivered, failed or dropped.
   void on_final(const FinalEvent& final_event);
+  // Something the real vendor would reject; fails the finding's call.
   void on_finding(const vendors::Finding& finding);
+  // A state probe ran; a failed one fails its call.
   void on_probe(const ProbeResult& probe);
+  // For the progress line's active calls.
   void on_call_started();
   void on_call_ended();
 
-  // Live numbers for the progress line.
+  // Live numbers for the progress line. in_flight_hint: deliveries planned
+  // and not yet ended. Cheap: p99 is recomputed only after 1% more samples.
   struct Live {
     std::int64_t active_calls, sent, delivered, failed, dropped, in_flight_hint;
     double p99_latency_ms;
   };
   Live live() const;
 
-  // Read access for the reports (implemented in report/).
-  struct Impl;
-  const Impl& impl() const { return *m_impl; }
+  const Options& options() const { return m_options; }
+  const Counts& totals() const { return m_totals; }
+  // In the order event types were first seen.
+  const std::vector<EventStats>& events() const { return m_events; }
+  const Histogram& latency() const { return m_latency; }
+  const Histogram& lateness() const { return m_lateness; }
+  // Index = wall second since the run started.
+  const std::vector<Second>& throughput() const { return m_seconds; }
+  // Attempts (or completed deliveries) per second over the span from the
+  // run's start to the last answer.
+  double mean_sent_per_s() const;
+  double mean_delivered_per_s() const;
+  std::int64_t peak_sent_per_s() const;
+  // "connect", "timeout", ... then "4xx", "404", ..., "5xx", "503", ... with counts.
+  std::vector<std::pair<std::string, std::int64_t>> errors() const;
+  // Fault name ("duplicate", "delay", ...) -> deliveries it touched.
+  const std::map<std::string, std::int64_t>& faults() const { return m_faults; }
+  const std::vector<vendors::Finding>& findings() const { return m_findings; }
+  std::int64_t findings_total() const { return m_findings_total; }
+  const std::vector<ProbeResult>& probes() const { return m_probes; }
+  std::int64_t probes_total() const { return m_probes_total; }
+  std::int64_t probe_failures() const { return m_probe_failures; }
+  std::int64_t calls_started() const { return m_calls_started; }
+  std::int64_t calls_ended() const { return m_calls_ended; }
+  // planned - (delivered + failed + dropped); 0 when every delivery ended once.
+  std::int64_t unaccounted() const;
+  // Calls in the order first seen: all of them with keep_call_ids, otherwise
+  // only failing ones.
+  const std::deque<CallOutcome>& calls() const { return m_calls; }
+  // Failures of calls left out because k_max_failing_calls was reached
+  // (only without keep_call_ids).
+  std::int64_t failures_not_kept() const { return m_failures_not_kept; }
 
  private:
-  Impl* m_impl;
+  EventStats& event_stats(const std::string& name);
+  // The second (since the run started) holding `at_us`, added on demand.
+  Second& second_at(std::int64_t at_us);
+  // The call's record, created when allowed; nullptr otherwise.
+  CallOutcome* call_record(const std::string& call_id, bool failing);
+  void add_failure(const std::string& call_id, std::string reason);
+
+  Options m_options;
+  Counts m_totals;
+  std::vector<EventStats> m_events;
+  std::unordered_map<std::string, std::size_t> m_event_index;
+  std::size_t m_last_event = 0;
+  Histogram m_latency;
+  Histogram m_lateness;
+  std::vector<Second> m_seconds;
+  std::int64_t m_last_answer_us = 0;
+  std::array<std::int64_t, 6> m_transport_errors{};  // by delivery::ErrorKind
+  std::map<int, std::int64_t> m_statuses;            // non-2xx statuses
+  std::map<std::string, std::int64_t> m_faults;
+  std::vector<vendors::Finding> m_findings;
+  std::int64_t m_findings_total = 0;
+  std::vector<ProbeResult> m_probes;
+  std::int64_t m_probes_total = 0;
+  std::int64_t m_probe_failures = 0;
+  std::int64_t m_calls_started = 0;
+  std::int64_t m_calls_ended = 0;
+  // A deque keeps each id in place, so the index can view it.
+  std::deque<CallOutcome> m_calls;
+  std::unordered_map<std::string_view, std::size_t> m_call_index;
+  std::int64_t m_failures_not_kept = 0;
+  // The progress line's p99, refreshed when the sample count grew by 1%.
+  mutable double m_live_p99_ms = 0;
+  mutable std::int64_t m_live_p99_count = 0;
 };
+
+// The run's totals (the same as stats.totals()).
+inline const Counts& totals(const RunStats& stats) { return stats.totals(); }
 
 }  // namespace callhook::report

@@ -16,6 +16,7 @@ namespace callhook::scenario {
 struct Catalog {
   std::map<std::string, std::vector<std::string>> events;     // vendor -> event names
   std::map<std::string, std::vector<std::string>> platforms;  // vendor -> platform names
+  std::map<std::string, std::string> signing;  // vendor -> scheme used when only a secret is given
 };
 
 struct LoadResult {

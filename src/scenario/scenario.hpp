@@ -20,6 +20,7 @@ struct Distribution {
   Kind kind = Kind::Fixed;
   double a = 0;  // fixed value, uniform lo, normal mean, exponential mean, lognormal mu
   double b = 0;  // uniform hi, normal stddev, lognormal sigma
+  // One draw, never negative (every quantity it models is a size or a time).
   double sample(util::Rng& rng) const;
   static Distribution fixed(double v) { return {Kind::Fixed, v, 0}; }
 };
@@ -37,13 +38,14 @@ struct Arrival {
   double rate_per_s = 1;
   double start_rate = 0;
   std::vector<RampStage> stages;
-  std::vector<std::int64_t> at_ms;
+  std::vector<std::int64_t> at_ms;  // ascending (the loader sorts them)
 };
 
 using Mix = std::vector<std::pair<std::string, double>>;  // value, weight
 
 struct Calls {
-  std::optional<std::int64_t> count;        // stop after this many calls
+  std::optional<std::int64_t> count;        // stop after this many calls; 0 for a
+                                            // stream without "calls" (script only)
   std::optional<double> for_s;              // stop starting calls after this long
   std::optional<std::int64_t> max_concurrent;
   Arrival arrival;
@@ -76,6 +78,8 @@ struct RetryPolicy {
 // Webhooks webhook-* headers), "svix" (svix-* headers), "x-signature"
 // (hex HMAC-SHA256 of the body). Several secrets sign at once (rotation).
 struct Signing {
+  // Secrets with "none" mean the vendor's own scheme: the loader fills it in
+  // when its Catalog names one, and leaves it to the engine otherwise.
   std::string scheme = "none";
   std::vector<std::string> secrets;
 };
@@ -136,9 +140,13 @@ struct Stream {
   std::string vendor_config_pointer;
   Calls calls;
   DeliverySettings delivery;
-  std::map<std::string, DeliverySettings> event_delivery;  // by event name
+  // By event name, each already merged over `delivery`: look up the event,
+  // fall back to `delivery`.
+  std::map<std::string, DeliverySettings> event_delivery;
   FaultPlan faults;
-  std::map<std::string, FaultPlan> event_faults;  // by event name
+  // By event name, each the stream's plan with the event's keys on top: use
+  // the event's plan instead of `faults`, never both.
+  std::map<std::string, FaultPlan> event_faults;
   std::map<std::string, std::map<std::string, util::Json>> overrides;  // event -> pointer -> value
   std::optional<StateProbe> probe;
 };

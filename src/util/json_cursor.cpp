@@ -51,19 +51,43 @@ std::string type_name(const Json& v) {
   return "an object";
 }
 
+// 1 rather than 1.0, for limits in messages.
+std::string number_text(double v) {
+  if (v > -9e15 && v < 9e15 && v == static_cast<double>(static_cast<std::int64_t>(v)))
+    return std::to_string(static_cast<std::int64_t>(v));
+  return Json(v).dump();
+}
+
 }  // namespace
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  // Closest by edit distance; among equals, the longest shared prefix
+  // ("sped" is "speed", not "seed").
+  const auto shared_prefix = [&](const std::string& c) {
+    std::size_t n = 0;
+    while (n < word.size() && n < c.size() && word[n] == c[n]) ++n;
+    return n;
+  };
   std::string best;
   std::size_t best_distance = std::max<std::size_t>(2, word.size() / 3) + 1;
   for (const auto& c : candidates) {
     const std::size_t d = edit_distance(word, c);
-    if (d < best_distance) {
+    if (d < best_distance || (d == best_distance && !best.empty() && shared_prefix(c) > shared_prefix(best))) {
       best_distance = d;
       best = c;
     }
   }
-  return best;
+  if (!best.empty() || word.size() < 3) return best;
+  // A shortened or lengthened name ("rate" for "rate_per_s"), when only one fits.
+  std::size_t matches = 0;
+  for (const auto& c : candidates) {
+    const std::string_view candidate(c);
+    if (candidate.substr(0, word.size()) == word || (c.size() >= 3 && word.substr(0, c.size()) == candidate)) {
+      best = c;
+      ++matches;
+    }
+  }
+  return matches == 1 ? best : std::string();
 }
 
 std::string pointer_token(std::string_view key) {
@@ -146,6 +170,8 @@ std::optional<std::int64_t> Cursor::integer(std::int64_t min, std::int64_t max) 
     what = "a positive integer";
   else if (min == 0 && max == INT64_MAX)
     what = "a non-negative integer";
+  else if (min != INT64_MIN && max == INT64_MAX)
+    what = "an integer >= " + std::to_string(min);
   else if (min != INT64_MIN || max != INT64_MAX)
     what = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   if (!m_node->is_number_integer()) {
@@ -183,8 +209,10 @@ std::optional<double> Cursor::number(double min, double max) const {
     what = "a probability from 0 to 1";
   else if (min == 0 && max >= 1e300)
     what = "a non-negative number";
+  else if (min > -1e300 && max >= 1e300)
+    what = "a number >= " + number_text(min);
   else if (min > -1e300 || max < 1e300)
-    what = "a number from " + Json(min).dump() + " to " + Json(max).dump();
+    what = "a number from " + number_text(min) + " to " + number_text(max);
   if (!m_node->is_number()) {
     fail_expected(what);
     return std::nullopt;
@@ -195,6 +223,24 @@ std::optional<double> Cursor::number(double min, double max) const {
     return std::nullopt;
   }
   return v;
+}
+
+std::optional<std::uint64_t> Cursor::unsigned_integer() const {
+  if (!m_node) return std::nullopt;
+  if (m_node->is_number_unsigned()) return m_node->get<std::uint64_t>();
+  if (m_node->is_number_integer() && m_node->get<std::int64_t>() >= 0)
+    return static_cast<std::uint64_t>(m_node->get<std::int64_t>());
+  fail_expected("a non-negative integer");
+  return std::nullopt;
+}
+
+std::optional<double> Cursor::positive_number() const {
+  if (!m_node) return std::nullopt;
+  if (!m_node->is_number() || !(m_node->get<double>() > 0)) {
+    fail_expected("a positive number");
+    return std::nullopt;
+  }
+  return m_node->get<double>();
 }
 
 std::optional<std::string> Cursor::string(bool allow_empty) const {

@@ -69,7 +69,11 @@ class Cursor {
   // Typed reads: return the value, or nullopt (with a problem) when the type
   // or range is wrong; nullopt without a problem when the field is absent.
   std::optional<std::int64_t> integer(std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const;
+  // Any integer from 0 to 2^64 - 1 (seeds).
+  std::optional<std::uint64_t> unsigned_integer() const;
   std::optional<double> number(double min = -1e300, double max = 1e300) const;
+  // A number strictly greater than zero (rates, speeds).
+  std::optional<double> positive_number() const;
   std::optional<std::string> string(bool allow_empty = true) const;
   std::optional<bool> boolean() const;
   std::optional<std::string> one_of(std::initializer_list<std::string_view> choices) const;

@@ -23,6 +23,7 @@ struct Delivery {
   // JSON bodies ("/type"), a parameter name for forms ("Event").
   std::string event_field;
   // Filled in by faults and the engine.
+  std::uint32_t seq = 0;            // planned order within the session (copies share it)
   int copy = 0;                     // 0 = original
   std::int64_t planned_ms = 0;      // due before faults moved it
   std::vector<std::string> faults;  // faults applied, for journal and report

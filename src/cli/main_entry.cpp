@@ -1,0 +1,66 @@
+#include <iostream>
+#include <map>
+
+#include "cli/cli.hpp"
+#include "util/json_cursor.hpp"
+
+namespace callhook::cli {
+namespace {
+
+constexpr const char* k_usage = R"(callhook: a mock voice vendor for testing webhook receivers
+
+usage: callhook COMMAND [ARGS] (callhook COMMAND --help for each)
+
+commands:
+  run SCENARIO       run a scenario against a receiver (or the built-in sink)
+  validate SCENARIO  check a scenario and print every problem
+  sink               a webhook receiver with programmable answers
+  sample VENDOR EVENT  print one realistic payload
+  vendors            list the vendors, their events and delivery defaults
+  replay JOURNAL     send the requests of a recorded run again
+
+exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run)";
+
+}  // namespace
+
+int main_entry(int argc, char** argv) {
+  using Command = int (*)(const std::vector<std::string>&);
+  static const std::map<std::string, Command> commands = {
+      {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
+      {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
+  };
+  if (argc < 2) {
+    std::cerr << k_usage << "\n";
+    return k_exit_bad_input;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    std::cout << k_usage << "\n";
+    return k_exit_ok;
+  }
+  if (name == "--version") {
+    std::cout << "callhook 0.1.0\n";
+    return k_exit_ok;
+  }
+  auto it = commands.find(name);
+  if (it == commands.end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, c] : commands) names.push_back(n);
+    const std::string guess = util::did_you_mean(name, names);
+    std::cerr << "callhook: error: unknown command \"" << name << "\""
+              << (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") << "\n"
+              << k_usage << "\n";
+    return k_exit_bad_input;
+  }
+  try {
+    return it->second(std::vector<std::string>(argv + 2, argv + argc));
+  } catch (const UsageError& e) {
+    std::cerr << "callhook: error: " << e.what() << "\n";
+    return k_exit_bad_input;
+  } catch (const std::exception& e) {
+    std::cerr << "callhook: error: " << e.what() << "\n";
+    return k_exit_cannot_run;
+  }
+}
+
+}  // namespace callhook::cli

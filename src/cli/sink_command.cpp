@@ -1,0 +1,180 @@
+// callhook sink: the built-in receiver as a standalone process.
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <stdexcept>
+
+#include "cli/cli.hpp"
+#include "cli/options.hpp"
+#include "sink/sink.hpp"
+
+namespace callhook::cli {
+namespace {
+
+constexpr const char* k_synopsis = R"(callhook sink [--listen HOST:PORT] [--verbose | --quiet] [--record FILE]
+              [--respond RULE]... [--rules FILE] [--threads N])";
+
+constexpr const char* k_description = R"(A webhook receiver: accepts any method and path, prints one line per webhook
+(time, method, path, event, status, body size), answers 200 {"ok":true}
+unless a rule says otherwise, and runs until SIGINT or SIGTERM. The first line
+it prints is "callhook sink listening on http://HOST:PORT"; with port 0 the
+port is the one the system chose. It also serves recordings: GET
+/recordings/<name>-<bytes>.<ogg|wav> answers audio of exactly <bytes> bytes.
+
+The event name is the JSON body's "type", "event" or "Event", else the form
+or query parameter "Event", else the JSON "trigger_reason" (Exotel VoiceBot
+names no event; its trigger reason stands for it).
+
+RULE: KEY=VALUE items separated by spaces; several rules may be separated by
+';'. Quote a value with ' or " to hold spaces. The first matching rule answers;
+--respond rules are tried in the order given, before those of --rules.
+  path=/hooks            exact path; path=/hooks/* any path under /hooks/
+  event=runtime.call.end exact event; event=runtime.call.* a prefix
+  status=500,500,200     the n-th matching request gets the n-th status; the
+                         last repeats (default 200)
+  delay_ms=50            wait before answering
+  body=TEXT | body=@FILE answer body (default {"ok":true}, {"ok":false} for
+                         a status of 400 and above)
+  content_type=TYPE      of the body (default application/json)
+  header=NAME:VALUE      extra answer header, repeatable
+examples:
+  --respond 'event=runtime.call.end status=500,500,200 delay_ms=50'
+  --respond 'path=/voicebot/start body=@answer.json'
+  --respond 'status=429 header=Retry-After:2'
+
+--rules FILE: a JSON array of rule objects with keys "path", "event",
+"status" (integer or array), "delay_ms", "body" (a string is sent as is, other
+JSON is serialized), "content_type", "headers" (object).
+
+--record FILE writes one JSON object per webhook and line: seq, received_at,
+method, path, query, headers, body, event, status.)";
+
+constexpr int k_max_threads = 4096;
+
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+};
+
+// "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT".
+ListenAddress parse_listen(const std::string& text) {
+  const std::string problem = "--listen: expected HOST:PORT with a port from 0 to 65535, got \"" + text + "\"";
+  ListenAddress address;
+  std::string port_text = text;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find("]:");
+    if (close == std::string::npos) throw UsageError(problem);
+    address.host = text.substr(1, close - 1);
+    port_text = text.substr(close + 2);
+  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
+    if (colon > 0) address.host = text.substr(0, colon);
+    port_text = text.substr(colon + 1);
+  }
+  if (address.host.empty() || port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError(problem);
+  address.port = std::stoi(port_text);
+  if (address.port > 65535) throw UsageError(problem);
+  return address;
+}
+
+// Blocks SIGINT and SIGTERM in this thread and in the threads it starts, so
+// that sigwait() receives them instead of a handler that may run anywhere.
+class ShutdownSignals {
+ public:
+  ShutdownSignals() {
+    sigemptyset(&m_set);
+    sigaddset(&m_set, SIGINT);
+    sigaddset(&m_set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &m_set, &m_previous);
+  }
+  ~ShutdownSignals() { pthread_sigmask(SIG_SETMASK, &m_previous, nullptr); }
+  ShutdownSignals(const ShutdownSignals&) = delete;
+  ShutdownSignals& operator=(const ShutdownSignals&) = delete;
+
+  // Returns the signal once one arrives.
+  int wait() const {
+    int signal = 0;
+    while (sigwait(&m_set, &signal) != 0) {
+    }
+    return signal;
+  }
+
+ private:
+  sigset_t m_set{};
+  sigset_t m_previous{};
+};
+
+}  // namespace
+
+int command_sink(const std::vector<std::string>& args) {
+  std::string listen = "127.0.0.1:8080";
+  std::string record_path;
+  std::vector<std::string> responds;
+  std::string rules_path;
+  int threads = 64;
+  bool verbose = false;
+  bool quiet = false;
+  po::options_description options("options");
+  options.add_options()
+      ("listen", po::value(&listen)->value_name("HOST:PORT"), "address to listen on (default 127.0.0.1:8080; port 0 = any)")
+      ("verbose,v", po::bool_switch(&verbose), "also print each webhook's headers and body")
+      ("quiet,q", po::bool_switch(&quiet), "print only the listening line")
+      ("record", po::value(&record_path)->value_name("FILE"), "write every webhook to FILE as JSON lines")
+      ("respond", po::value(&responds)->value_name("RULE")->composing(), "answer matching requests as RULE says (repeatable)")
+      ("rules", po::value(&rules_path)->value_name("FILE"), "rules from a JSON file")
+      ("threads", po::value(&threads)->value_name("N")->default_value(64),
+       "worker threads: keep-alive connections served at once");
+  // --help shows the rule syntax too; flag errors show only the synopsis.
+  for (const auto& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      std::cout << k_synopsis << "\n\n" << k_description << "\n\n" << options;
+      return k_exit_ok;
+    }
+  }
+  po::variables_map vm;
+  if (parse_args(args, options, {}, vm, k_synopsis)) return k_exit_ok;
+
+  if (verbose && quiet) throw UsageError("--verbose and --quiet cannot be used together");
+  if (threads < 1 || threads > k_max_threads)
+    throw UsageError("--threads: expected 1 to " + std::to_string(k_max_threads) + ", got " + std::to_string(threads));
+  const ListenAddress address = parse_listen(listen);
+
+  sink::SinkOptions sink_options;
+  sink_options.host = address.host;
+  sink_options.port = address.port;
+  sink_options.print = !quiet;
+  sink_options.verbose = verbose;
+  sink_options.record_path = record_path;
+  sink_options.threads = static_cast<std::size_t>(threads);
+  for (const auto& text : responds) {
+    try {
+      auto rules = sink::parse_rule(text);
+      sink_options.rules.insert(sink_options.rules.end(), rules.begin(), rules.end());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--respond: ") + e.what());
+    }
+  }
+  if (!rules_path.empty()) {
+    try {
+      auto rules = sink::parse_rules_file(rules_path);
+      sink_options.rules.insert(sink_options.rules.end(), rules.begin(), rules.end());
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--rules: ") + e.what());
+    }
+  }
+
+  // Signals are blocked before the server threads exist, so they inherit it.
+  ShutdownSignals signals;
+  sink::Sink sink(std::move(sink_options));
+  sink.start();
+  std::cout << "callhook sink listening on " << sink.url() << std::endl;
+  const int signal = signals.wait();
+  sink.stop();
+  std::cerr << "callhook sink: " << (signal == SIGINT ? "interrupted" : "terminated") << " after " << sink.received()
+            << (sink.received() == 1 ? " webhook" : " webhooks") << "\n";
+  return k_exit_ok;
+}
+
+}  // namespace callhook::cli

@@ -1,0 +1,65 @@
+#pragma once
+// An incremental HTTP/1.1 response parser for the epoll client: bytes arrive
+// in arbitrary pieces, and the common case (a whole response in one read)
+// must cost no copies beyond the body and the Retry-After value.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace callhook::delivery {
+
+class ResponseParser {
+ public:
+  static constexpr std::size_t k_max_body = 64 * 1024;         // body bytes kept
+  static constexpr std::size_t k_max_header_bytes = 64 * 1024;  // status line + headers
+
+  // Readies the parser for the next response on the connection.
+  void reset();
+  // Consumes bytes until the response is complete or fails; returns how many
+  // it used (fewer than `size` only when the response ended inside the data).
+  std::size_t feed(const char* data, std::size_t size);
+  // The peer closed the connection: completes a body that runs to the close.
+  void finish_at_eof();
+
+  bool complete() const { return m_state == State::Done; }
+  bool failed() const { return m_state == State::Failed; }
+  // Whether any byte of a response has been seen (a stale keep-alive
+  // connection closes before this).
+  bool started() const { return m_started; }
+  // After completion: whether the connection may carry another request.
+  bool keep_alive() const { return m_keep_alive; }
+
+  int status() const { return m_status; }
+  const std::string& retry_after() const { return m_retry_after; }
+  std::string& body() { return m_body; }
+  const std::string& error() const { return m_error; }
+
+ private:
+  enum class State { StatusLine, Headers, Body, ToClose, ChunkSize, ChunkData, ChunkEnd, Trailers, Done, Failed };
+
+  // Feeds one complete line (without CR LF) to the current state.
+  void on_line(const char* line, std::size_t size);
+  void on_status_line(const char* line, std::size_t size);
+  void on_header(const char* line, std::size_t size);
+  void on_headers_end();
+  void keep(const char* data, std::size_t size);
+  void fail(const char* why);
+
+  State m_state = State::StatusLine;
+  bool m_started = false;
+  bool m_keep_alive = true;
+  bool m_http10 = false;
+  bool m_chunked = false;
+  bool m_has_length = false;
+  bool m_connection_close = false;
+  bool m_connection_keep_alive = false;
+  int m_status = 0;
+  std::uint64_t m_remaining = 0;  // body or chunk bytes still to come
+  std::size_t m_header_bytes = 0;
+  std::string m_line;  // a line split across reads
+  std::string m_retry_after;
+  std::string m_body;
+  std::string m_error;
+};
+
+}  // namespace callhook::delivery

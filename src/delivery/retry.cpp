@@ -1,0 +1,72 @@
+#include "delivery/retry.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <optional>
+
+#include "delivery/http_date.hpp"
+
+namespace callhook::delivery {
+namespace {
+
+// Milliseconds a Retry-After value asks for: delta-seconds or an HTTP date.
+std::optional<std::int64_t> retry_after_ms(std::string_view text, std::int64_t now_unix_ms) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  if (text.empty()) return std::nullopt;
+  if (text.front() >= '0' && text.front() <= '9') {
+    std::int64_t seconds = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    if (seconds > INT64_MAX / 1000) return std::nullopt;
+    return seconds * 1000;
+  }
+  const auto when = parse_http_date(text);
+  if (!when) return std::nullopt;
+  return std::max<std::int64_t>(0, *when - now_unix_ms);
+}
+
+}  // namespace
+
+Verdict judge(const HttpResult& result, std::int64_t timeout_ms) {
+  if (result.error != ErrorKind::None) return Verdict::Failed;
+  if (result.status < 200 || result.status >= 300) return Verdict::Failed;
+  return result.latency_us > timeout_ms * 1000 ? Verdict::TooSlow : Verdict::Delivered;
+}
+
+bool should_retry(const scenario::RetryPolicy& policy, const HttpResult& result, Verdict verdict, int attempt) {
+  if (verdict == Verdict::Delivered || attempt >= policy.max_attempts) return false;
+  if (verdict == Verdict::TooSlow) return policy.on_timeout;
+  switch (result.error) {
+    case ErrorKind::Timeout: return policy.on_timeout;
+    case ErrorKind::Connect:
+    case ErrorKind::Closed: return policy.on_connect;
+    case ErrorKind::Tls:
+    case ErrorKind::Protocol: return false;  // a retry would meet the same certificate or the same garbage
+    case ErrorKind::None: break;
+  }
+  if (result.status == 429) return policy.on_429;
+  if (result.status >= 500 && result.status <= 599) return policy.on_5xx;
+  if (result.status >= 400 && result.status <= 499) return policy.on_4xx;
+  return false;
+}
+
+std::int64_t backoff_ms(const scenario::RetryPolicy& policy, int attempt, util::Rng& rng,
+                        const std::string& retry_after, std::int64_t now_unix_ms) {
+  if (policy.honour_retry_after && !retry_after.empty()) {
+    if (const auto asked = retry_after_ms(retry_after, now_unix_ms)) return *asked;
+  }
+  const int step = std::max(1, attempt) - 1;
+  if (!policy.backoff_ms.empty()) {
+    const auto index = std::min(static_cast<std::size_t>(step), policy.backoff_ms.size() - 1);
+    return std::max<std::int64_t>(0, policy.backoff_ms[index]);
+  }
+  double wait = static_cast<double>(policy.initial_ms) * std::pow(policy.multiplier, step);
+  wait = std::min(wait, static_cast<double>(policy.max_ms));
+  // Draw only when jittering, so a jitter-free policy leaves the stream untouched.
+  if (policy.jitter > 0) wait *= 1.0 + policy.jitter * rng.uniform(-1.0, 1.0);
+  return std::max<std::int64_t>(0, std::llround(wait));
+}
+
+}  // namespace callhook::delivery

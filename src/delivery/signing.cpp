@@ -1,0 +1,105 @@
+#include "delivery/signing.hpp"
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <optional>
+
+namespace callhook::delivery {
+namespace {
+
+constexpr std::string_view k_whsec_prefix = "whsec_";
+
+std::string hmac_sha256(std::string_view key, std::string_view message) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(message.data()),
+       message.size(), digest, &size);
+  return std::string(reinterpret_cast<const char*>(digest), size);
+}
+
+std::string base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(std::max(0, written)));
+  return out;
+}
+
+std::optional<std::string> unbase64(std::string_view text) {
+  if (text.empty() || text.size() % 4 != 0) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  const int written = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                      reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (written < 0) return std::nullopt;
+  // EVP_DecodeBlock counts the padding as zero bytes.
+  std::size_t padding = 0;
+  if (text.back() == '=') ++padding;
+  if (text.size() > 1 && text[text.size() - 2] == '=') ++padding;
+  out.resize(static_cast<std::size_t>(written) - padding);
+  return out;
+}
+
+// The HMAC key a Standard Webhooks secret stands for.
+std::string secret_key(std::string_view secret) {
+  if (secret.substr(0, k_whsec_prefix.size()) == k_whsec_prefix) {
+    if (auto key = unbase64(secret.substr(k_whsec_prefix.size()))) return *key;
+  }
+  return std::string(secret);
+}
+
+}  // namespace
+
+std::string standard_signature(std::string_view secret, std::string_view id, std::int64_t timestamp_s,
+                               std::string_view body) {
+  std::string message;
+  message.reserve(id.size() + body.size() + 24);
+  message.append(id);
+  message += '.';
+  message += std::to_string(timestamp_s);
+  message += '.';
+  message.append(body);
+  return base64(hmac_sha256(secret_key(secret), message));
+}
+
+std::string hex_hmac_sha256(std::string_view key, std::string_view body) {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  const std::string digest = hmac_sha256(key, body);
+  std::string out;
+  out.reserve(digest.size() * 2);
+  for (const unsigned char byte : digest) {
+    out += k_hex[byte >> 4];
+    out += k_hex[byte & 15];
+  }
+  return out;
+}
+
+void sign(util::Headers& headers, const scenario::Signing& signing, std::string_view id, std::int64_t timestamp_s,
+          std::string_view body, bool corrupt) {
+  std::string altered;
+  if (corrupt) {
+    altered = "tampered:";
+    altered.append(body);
+    body = altered;
+  }
+  if (signing.scheme == "standard" || signing.scheme == "svix") {
+    const std::string prefix = signing.scheme == "svix" ? "svix-" : "webhook-";
+    headers.push_back({prefix + "id", std::string(id)});
+    headers.push_back({prefix + "timestamp", std::to_string(timestamp_s)});
+    if (signing.secrets.empty()) return;
+    // Several secrets (a rotation in progress) sign side by side, space separated.
+    std::string value;
+    for (const auto& secret : signing.secrets) {
+      if (!value.empty()) value += ' ';
+      value += "v1,";
+      value += standard_signature(secret, id, timestamp_s, body);
+    }
+    headers.push_back({prefix + "signature", std::move(value)});
+  } else if (signing.scheme == "x-signature") {
+    if (signing.secrets.empty()) return;
+    headers.push_back({"X-Signature", hex_hmac_sha256(signing.secrets.front(), body)});
+  }
+}
+
+}  // namespace callhook::delivery

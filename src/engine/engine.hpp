@@ -1,0 +1,51 @@
+#pragma once
+// The scheduler: admits calls as the virtual clock reaches them, turns them
+// into deliveries through their vendor profile and the fault plan, sends each
+// delivery at its due time through the Transport, retries by policy, feeds
+// blocking answers back to their session, and accounts for every delivery.
+#include <cstdint>
+#include <functional>
+#include <memory>
+
+#include "delivery/transport.hpp"
+#include "engine/plan.hpp"
+#include "report/run_stats.hpp"
+#include "util/clock.hpp"
+
+namespace callhook::journal {
+class JournalWriter;
+}
+
+namespace callhook::engine {
+
+struct EngineOptions {
+  double speed = 0;              // virtual ms per wall ms; 0 = as fast as order allows
+  std::int64_t concurrency = 64; // requests in flight at once
+  // Called a few times a second with the time since the start and the
+  // requests in flight, for the progress line.
+  std::function<void(double elapsed_s, std::size_t in_flight)> on_tick;
+};
+
+struct RunOutcome {
+  std::int64_t calls = 0;
+  std::int64_t virtual_span_ms = 0;  // from the epoch to the last due time
+  double wall_s = 0;
+};
+
+class Engine {
+ public:
+  Engine(const RunPlan& plan, delivery::Transport& transport, const util::Clock& clock, report::RunStats& stats,
+         journal::JournalWriter* journal, EngineOptions options);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Runs to the end: every planned delivery delivered, failed or dropped.
+  RunOutcome run();
+
+ private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
+
+}  // namespace callhook::engine

@@ -1,0 +1,87 @@
+#include "engine/plan.hpp"
+
+#include <set>
+
+#include "engine/script.hpp"
+
+namespace callhook::engine {
+
+const EventSettings& StreamPlan::for_event(std::string_view event) const {
+  auto it = settings.find(event);
+  return it != settings.end() ? it->second : settings.find(std::string_view())->second;
+}
+
+scenario::Catalog vendor_catalog() {
+  scenario::Catalog catalog;
+  for (const auto& v : vendors::registry()) {
+    catalog.events[v.name] = v.events;
+    catalog.platforms[v.name] = v.platforms;
+  }
+  return catalog;
+}
+
+namespace {
+
+EventSettings resolve(const scenario::DeliverySettings& s, EventSettings base) {
+  if (s.timeout_ms) base.timeout_ms = *s.timeout_ms;
+  if (s.connect_timeout_ms) base.connect_timeout_ms = *s.connect_timeout_ms;
+  if (s.retry) base.retry = *s.retry;
+  if (s.signing) {
+    base.signing.secrets = s.signing->secrets;
+    // A secret without a scheme signs with the vendor's own scheme.
+    if (s.signing->scheme != "none" || s.signing->secrets.empty()) base.signing.scheme = s.signing->scheme;
+  }
+  base.strict = s.ordering == "strict";
+  return base;
+}
+
+}  // namespace
+
+std::optional<RunPlan> make_plan(scenario::Scenario scenario, const std::string& target,
+                                 const std::string& default_target, const std::string& recordings_url,
+                                 util::Problems& problems) {
+  RunPlan plan;
+  const std::size_t before = problems.size();
+  for (std::size_t i = 0; i < scenario.streams.size(); ++i) {
+    auto& stream = scenario.streams[i];
+    if (!target.empty()) stream.target = target;
+    if (stream.target.empty()) stream.target = default_target;
+    StreamPlan sp;
+    sp.info = vendors::find_vendor(stream.vendor);
+    if (!sp.info) {
+      problems.add("/streams/" + std::to_string(i) + "/vendor", "unknown vendor \"" + stream.vendor + "\"");
+      plan.streams.push_back(std::move(sp));
+      continue;
+    }
+    sp.context = {stream.target, recordings_url, scenario.seed};
+    util::Cursor config(&stream.vendor_config, stream.vendor_config_pointer, problems);
+    sp.vendor = sp.info->configure(config, sp.context, problems);
+
+    EventSettings defaults;
+    defaults.timeout_ms = sp.info->defaults.timeout_ms;
+    defaults.retry = sp.info->defaults.retry;
+    defaults.signing.scheme = "none";
+    EventSettings stream_settings = resolve(stream.delivery, defaults);
+    if (stream.delivery.signing && stream.delivery.signing->scheme == "none" &&
+        !stream.delivery.signing->secrets.empty())
+      stream_settings.signing.scheme = sp.info->defaults.signing;
+    sp.settings.emplace("", stream_settings);
+    for (const auto& [event, s] : stream.event_delivery) {
+      EventSettings e = resolve(s, stream_settings);
+      if (!s.signing) e.signing = stream_settings.signing;
+      if (s.ordering == "concurrent" && stream_settings.strict) e.strict = true;
+      sp.settings.emplace(event, e);
+    }
+    plan.streams.push_back(std::move(sp));
+  }
+  if (problems.size() != before) return std::nullopt;
+  plan.script = build_script(scenario, plan.streams, problems);
+  std::set<std::pair<std::size_t, std::string>> aliases;
+  for (const auto& step : scenario.script) aliases.emplace(step.stream, step.call);
+  plan.script_calls = aliases.size();
+  if (problems.size() != before) return std::nullopt;
+  plan.scenario = std::move(scenario);
+  return plan;
+}
+
+}  // namespace callhook::engine

@@ -1,0 +1,74 @@
+#include "engine/script.hpp"
+
+#include <map>
+
+#include "engine/plan.hpp"
+#include "faults/faults.hpp"
+#include "population/population.hpp"
+
+namespace callhook::engine {
+std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call) {
+  auto session = vendor.open(call);
+  std::vector<vendors::Delivery> all;
+  auto batch = session->start();
+  for (int rounds = 0; rounds < 64; ++rounds) {
+    const bool blocking = !batch.empty() && batch.back().blocking;
+    vendors::Delivery last = blocking ? batch.back() : vendors::Delivery{};
+    for (auto& d : batch) all.push_back(std::move(d));
+    if (!blocking) break;
+    std::vector<vendors::Finding> ignored;
+    batch = session->resume(last, vendors::Answer{true, 200, "{}", ""}, ignored);
+  }
+  return all;
+}
+
+std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario,
+                                            const std::vector<StreamPlan>& streams, util::Problems& problems) {
+  struct AliasPlan {
+    std::vector<vendors::Delivery> deliveries;
+    std::vector<bool> used;
+  };
+  std::map<std::pair<std::size_t, std::string>, AliasPlan> aliases;
+  std::vector<vendors::Delivery> out;
+  for (std::size_t k = 0; k < scenario.script.size(); ++k) {
+    const auto& step = scenario.script[k];
+    const std::string pointer = "/script/" + std::to_string(k);
+    if (step.stream >= streams.size() || !streams[step.stream].vendor) continue;
+    auto [it, fresh] = aliases.try_emplace({step.stream, step.call});
+    if (fresh) {
+      auto call = population::make_call(scenario, step.stream, k_script_call_index + aliases.size(),
+                                        scenario.epoch_ms + step.at_ms);
+      call.alias = step.call;
+      it->second.deliveries = whole_session(*streams[step.stream].vendor, call);
+      it->second.used.assign(it->second.deliveries.size(), false);
+    }
+    AliasPlan& alias = it->second;
+    std::size_t found = alias.deliveries.size();
+    for (std::size_t i = 0; i < alias.deliveries.size(); ++i) {
+      if (!alias.used[i] && alias.deliveries[i].event == step.event) {
+        found = i;
+        break;
+      }
+    }
+    if (found == alias.deliveries.size()) {
+      problems.add(pointer + "/event", "call \"" + step.call + "\" has no " +
+                                           (alias.used.empty() ? "" : "further ") + "\"" + step.event +
+                                           "\" event to send");
+      continue;
+    }
+    alias.used[found] = true;
+    vendors::Delivery d = alias.deliveries[found];
+    d.blocking = false;
+    d.due_ms = scenario.epoch_ms + step.at_ms;
+    if (!step.overrides.empty()) faults::apply_overrides(d, step.overrides);
+    for (int copy = 0; copy < std::max(1, step.copies); ++copy) {
+      vendors::Delivery c = d;
+      c.copy = copy;
+      if (copy > 0) c.faults.push_back("duplicate");
+      out.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+}  // namespace callhook::engine

@@ -1,0 +1,109 @@
+#include "faults/body_edit.hpp"
+
+#include "util/url.hpp"
+
+namespace callhook::faults {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// One "name=value" pair of an encoded parameter list.
+struct Pair {
+  std::size_t begin = 0;  // of the pair in the text
+  std::size_t end = 0;    // one past the pair (at '&' or the text's end)
+  std::string_view name;  // still encoded
+  std::string_view value;
+};
+
+template <class Visit>
+void for_each_pair(std::string_view text, Visit&& visit) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t amp = text.find('&', pos);
+    if (amp == std::string_view::npos) amp = text.size();
+    const std::string_view pair = text.substr(pos, amp - pos);
+    if (!pair.empty()) {
+      const std::size_t eq = pair.find('=');
+      Pair p{pos, amp, pair.substr(0, eq), eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1)};
+      if (!visit(p)) return;
+    }
+    pos = amp + 1;
+  }
+}
+
+}  // namespace
+
+BodyKind body_kind(const vendors::Delivery& delivery) {
+  if (delivery.method == "GET") return BodyKind::Query;
+  if (delivery.content_type.rfind("application/x-www-form-urlencoded", 0) == 0) return BodyKind::Form;
+  return BodyKind::Json;
+}
+
+std::string form_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> form_get(std::string_view encoded, std::string_view name) {
+  std::optional<std::string> found;
+  for_each_pair(encoded, [&](const Pair& p) {
+    if (form_decode(p.name) != name) return true;
+    found = form_decode(p.value);
+    return false;
+  });
+  return found;
+}
+
+std::string form_set(std::string_view encoded, std::string_view name, std::string_view value) {
+  const std::string pair = util::form_encode(name) + "=" + util::form_encode(value);
+  std::optional<Pair> hit;
+  for_each_pair(encoded, [&](const Pair& p) {
+    if (form_decode(p.name) != name) return true;
+    hit = p;
+    return false;
+  });
+  if (!hit) {
+    std::string out(encoded);
+    if (!out.empty() && out.back() != '&') out += '&';
+    return out + pair;
+  }
+  std::string out(encoded.substr(0, hit->begin));
+  out += pair;
+  out += encoded.substr(hit->end);
+  return out;
+}
+
+std::string params_of(const vendors::Delivery& delivery) {
+  if (body_kind(delivery) != BodyKind::Query) return delivery.body;
+  const std::size_t q = delivery.url.find('?');
+  return q == std::string::npos ? std::string() : delivery.url.substr(q + 1);
+}
+
+void set_params(vendors::Delivery& delivery, const std::string& params) {
+  if (body_kind(delivery) != BodyKind::Query) {
+    delivery.body = params;
+    return;
+  }
+  const std::size_t q = delivery.url.find('?');
+  delivery.url = (q == std::string::npos ? delivery.url : delivery.url.substr(0, q)) + (params.empty() ? "" : "?") + params;
+}
+
+}  // namespace callhook::faults

@@ -1,0 +1,235 @@
+#include "journal/journal.hpp"
+
+#include <cerrno>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+#include "util/json_writer.hpp"
+#include "util/time_format.hpp"
+
+namespace callhook::journal {
+
+namespace {
+
+// The buffer is written out when it grows past this; one fwrite per ~1 MiB
+// keeps the journal far below the cost of the requests it records.
+constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
+
+template <class Int>
+void put_int(std::string& out, Int value) {
+  char digits[24];
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, result.ptr);
+}
+
+void put_double(std::string& out, double value) {
+  if (!std::isfinite(value)) {
+    out += "null";
+    return;
+  }
+  char digits[32];
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(digits, result.ptr);
+}
+
+void put_bool(std::string& out, bool value) { out += value ? "true" : "false"; }
+
+void put_str(std::string& out, std::string_view text) { util::append_json_string(out, text); }
+
+void put_strings(std::string& out, const std::vector<std::string>& list) {
+  out += '[';
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ',';
+    put_str(out, list[i]);
+  }
+  out += ']';
+}
+
+void put_headers(std::string& out, const util::Headers& headers) {
+  out += '[';
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    out += i > 0 ? ",[" : "[";
+    put_str(out, headers[i].name);
+    out += ',';
+    put_str(out, headers[i].value);
+    out += ']';
+  }
+  out += ']';
+}
+
+// At most `limit` bytes, never ending inside a UTF-8 sequence.
+std::string_view excerpt(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  std::size_t n = limit;
+  while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+  return text.substr(0, n);
+}
+
+std::runtime_error io_error(const std::string& path, const char* what, int error) {
+  return std::runtime_error(path + ": " + what + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+JournalWriter::JournalWriter(const std::string& path) : m_path(path) {
+  if (path == "-") {
+    m_file = stdout;
+    m_owns_file = false;
+  } else {
+    m_file = std::fopen(path.c_str(), "wb");
+    if (m_file == nullptr) throw io_error(path, "cannot open for writing", errno);
+  }
+  m_buffer.reserve(k_flush_bytes + (k_flush_bytes >> 2));
+}
+
+JournalWriter::~JournalWriter() {
+  try {
+    write_buffer();
+  } catch (const std::exception&) {
+    // A destructor cannot report; flush() is where write errors surface.
+  }
+  if (m_owns_file)
+    std::fclose(m_file);
+  else
+    std::fflush(m_file);
+}
+
+void JournalWriter::run_header(std::string_view scenario, std::uint64_t seed, double speed, std::int64_t epoch_ms) {
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  run_header(scenario, seed, speed, epoch_ms,
+             util::iso8601_ms(std::chrono::duration_cast<std::chrono::milliseconds>(now).count()));
+}
+
+void JournalWriter::run_header(std::string_view scenario, std::uint64_t seed, double speed, std::int64_t epoch_ms,
+                               std::string_view wall_started_at) {
+  std::string& out = m_buffer;
+  out += "{\"kind\":\"run\",\"scenario\":";
+  put_str(out, scenario);
+  out += ",\"seed\":";
+  put_int(out, seed);
+  out += ",\"speed\":";
+  put_double(out, speed);
+  out += ",\"epoch_ms\":";
+  put_int(out, epoch_ms);
+  out += ",\"wall_started_at\":";
+  put_str(out, wall_started_at);
+  line_done();
+}
+
+void JournalWriter::attempt(const AttemptRecord& r) {
+  std::string& out = m_buffer;
+  out += "{\"kind\":\"attempt\",\"delivery\":";
+  put_str(out, r.delivery);
+  out += ",\"attempt\":";
+  put_int(out, r.attempt);
+  out += ",\"stream\":";
+  put_int(out, r.stream);
+  out += ",\"call\":";
+  put_str(out, r.call);
+  out += ",\"event\":";
+  put_str(out, r.event);
+  out += ",\"copy\":";
+  put_int(out, r.copy);
+  out += ",\"method\":";
+  put_str(out, r.method);
+  out += ",\"url\":";
+  put_str(out, r.url);
+  out += ",\"headers\":";
+  put_headers(out, r.headers);
+  out += ",\"body\":";
+  put_str(out, r.body);
+  out += ",\"planned_ms\":";
+  put_int(out, r.planned_ms);
+  out += ",\"due_ms\":";
+  put_int(out, r.due_ms);
+  out += ",\"status\":";
+  put_int(out, r.status);
+  out += ",\"error\":";
+  put_str(out, r.error);
+  out += ",\"verdict\":";
+  put_str(out, r.verdict);
+  out += ",\"will_retry\":";
+  put_bool(out, r.will_retry);
+  out += ",\"faults\":";
+  put_strings(out, r.faults);
+  out += ",\"wall_offset_us\":";
+  put_int(out, r.wall_offset_us);
+  out += ",\"wall_latency_us\":";
+  put_int(out, r.wall_latency_us);
+  out += ",\"response\":";
+  put_str(out, excerpt(r.response, k_response_excerpt_bytes));
+  line_done();
+}
+
+void JournalWriter::final_record(const FinalRecord& r) {
+  std::string& out = m_buffer;
+  out += "{\"kind\":\"final\",\"delivery\":";
+  put_str(out, r.delivery);
+  out += ",\"stream\":";
+  put_int(out, r.stream);
+  out += ",\"call\":";
+  put_str(out, r.call);
+  out += ",\"event\":";
+  put_str(out, r.event);
+  out += ",\"copy\":";
+  put_int(out, r.copy);
+  out += ",\"result\":";
+  put_str(out, r.result);
+  out += ",\"attempts\":";
+  put_int(out, r.attempts);
+  out += ",\"planned_ms\":";
+  put_int(out, r.planned_ms);
+  out += ",\"faults\":";
+  put_strings(out, r.faults);
+  out += ",\"reason\":";
+  put_str(out, r.reason);
+  line_done();
+}
+
+void JournalWriter::finding(std::string_view call, std::string_view event, std::string_view message) {
+  std::string& out = m_buffer;
+  out += "{\"kind\":\"finding\",\"call\":";
+  put_str(out, call);
+  out += ",\"event\":";
+  put_str(out, event);
+  out += ",\"message\":";
+  put_str(out, message);
+  line_done();
+}
+
+void JournalWriter::end(std::int64_t planned, std::int64_t delivered, std::int64_t failed, std::int64_t dropped) {
+  std::string& out = m_buffer;
+  out += "{\"kind\":\"end\",\"planned\":";
+  put_int(out, planned);
+  out += ",\"delivered\":";
+  put_int(out, delivered);
+  out += ",\"failed\":";
+  put_int(out, failed);
+  out += ",\"dropped\":";
+  put_int(out, dropped);
+  line_done();
+}
+
+void JournalWriter::flush() {
+  write_buffer();
+  if (std::fflush(m_file) != 0) throw io_error(m_path, "cannot write", errno);
+}
+
+void JournalWriter::line_done() {
+  m_buffer += "}\n";
+  if (m_buffer.size() >= k_flush_bytes) write_buffer();
+}
+
+void JournalWriter::write_buffer() {
+  if (m_buffer.empty()) return;
+  const std::size_t size = m_buffer.size();
+  const std::size_t written = std::fwrite(m_buffer.data(), 1, size, m_file);
+  const int error = errno;
+  m_buffer.clear();
+  if (written != size) throw io_error(m_path, "cannot write", error);
+}
+
+}  // namespace callhook::journal

@@ -1,0 +1,255 @@
+#include "journal/reader.hpp"
+
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <filesystem>
+
+#include "util/json_cursor.hpp"
+
+namespace callhook::journal {
+
+namespace {
+
+// The fields of one record, read strictly: every field is required and
+// every problem is kept with its JSON pointer.
+class Fields {
+ public:
+  Fields(const util::Json& doc, util::Problems& problems) : m_root(&doc, "", problems) {}
+
+  std::string text(std::string_view key) const { return required(key).string().value_or(""); }
+  std::int64_t integer(std::string_view key, std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const {
+    return required(key).integer(min, max).value_or(0);
+  }
+  int small(std::string_view key, int min) const { return static_cast<int>(integer(key, min, INT_MAX)); }
+  double number(std::string_view key) const { return required(key).number(0).value_or(0); }
+  bool boolean(std::string_view key) const { return required(key).boolean().value_or(false); }
+
+  std::uint64_t unsigned_integer(std::string_view key) const {
+    const util::Cursor c = required(key);
+    if (c.node() != nullptr && c.node()->is_number_unsigned()) return c.node()->get<std::uint64_t>();
+    return static_cast<std::uint64_t>(c.integer(0).value_or(0));
+  }
+
+  std::vector<std::string> texts(std::string_view key) const {
+    std::vector<std::string> out;
+    const util::Cursor list = required(key);
+    if (!list.is_array()) return out;
+    for (std::size_t i = 0; i < list.size(); ++i) out.push_back(list.at(i).string().value_or(""));
+    return out;
+  }
+
+  util::Headers headers(std::string_view key) const {
+    util::Headers out;
+    const util::Cursor list = required(key);
+    if (!list.is_array()) return out;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const util::Cursor pair = list.at(i);
+      if (!pair.is_array()) continue;
+      if (pair.size() != 2) {
+        pair.fail("expected [name, value]");
+        continue;
+      }
+      out.push_back({pair.at(0).string().value_or(""), pair.at(1).string().value_or("")});
+    }
+    return out;
+  }
+
+ private:
+  util::Cursor required(std::string_view key) const {
+    util::Cursor c = m_root[key];
+    c.require();
+    return c;
+  }
+
+  util::Cursor m_root;
+};
+
+RunEntry read_run(const Fields& f) {
+  RunEntry e;
+  e.scenario = f.text("scenario");
+  e.seed = f.unsigned_integer("seed");
+  e.speed = f.number("speed");
+  e.epoch_ms = f.integer("epoch_ms");
+  e.wall_started_at = f.text("wall_started_at");
+  return e;
+}
+
+AttemptEntry read_attempt(const Fields& f) {
+  AttemptEntry e;
+  e.delivery = f.text("delivery");
+  e.attempt = f.small("attempt", 1);
+  e.stream = static_cast<std::size_t>(f.integer("stream", 0));
+  e.call = f.text("call");
+  e.event = f.text("event");
+  e.copy = f.small("copy", 0);
+  e.method = f.text("method");
+  e.url = f.text("url");
+  e.headers = f.headers("headers");
+  e.body = f.text("body");
+  e.planned_ms = f.integer("planned_ms");
+  e.due_ms = f.integer("due_ms");
+  e.status = f.small("status", 0);
+  e.error = f.text("error");
+  e.verdict = f.text("verdict");
+  e.will_retry = f.boolean("will_retry");
+  e.faults = f.texts("faults");
+  e.wall_offset_us = f.integer("wall_offset_us");
+  e.wall_latency_us = f.integer("wall_latency_us");
+  e.response = f.text("response");
+  return e;
+}
+
+FinalEntry read_final(const Fields& f) {
+  FinalEntry e;
+  e.delivery = f.text("delivery");
+  e.stream = static_cast<std::size_t>(f.integer("stream", 0));
+  e.call = f.text("call");
+  e.event = f.text("event");
+  e.copy = f.small("copy", 0);
+  e.result = f.text("result");
+  e.attempts = f.small("attempts", 0);
+  e.planned_ms = f.integer("planned_ms");
+  e.faults = f.texts("faults");
+  e.reason = f.text("reason");
+  return e;
+}
+
+FindingEntry read_finding(const Fields& f) { return {f.text("call"), f.text("event"), f.text("message")}; }
+
+EndEntry read_end(const Fields& f) {
+  return {f.integer("planned", 0), f.integer("delivered", 0), f.integer("failed", 0), f.integer("dropped", 0)};
+}
+
+// nlohmann's message without its "[json.exception...]" tag and its line
+// number (always 1: we parse one line at a time).
+std::string parse_message(const std::string& what) {
+  std::string text = what;
+  if (const auto tag = text.find("] "); text.rfind("[json.exception", 0) == 0 && tag != std::string::npos)
+    text = text.substr(tag + 2);
+  if (text.rfind("parse error at line 1, ", 0) == 0) text = text.substr(23);
+  return text;
+}
+
+}  // namespace
+
+AttemptRecord AttemptEntry::record() const {
+  AttemptRecord r;
+  r.delivery = delivery;
+  r.attempt = attempt;
+  r.stream = stream;
+  r.call = call;
+  r.event = event;
+  r.copy = copy;
+  r.method = method;
+  r.url = url;
+  r.headers = headers;
+  r.body = body;
+  r.planned_ms = planned_ms;
+  r.due_ms = due_ms;
+  r.status = status;
+  r.error = error;
+  r.verdict = verdict;
+  r.will_retry = will_retry;
+  r.faults = faults;
+  r.wall_offset_us = wall_offset_us;
+  r.wall_latency_us = wall_latency_us;
+  r.response = response;
+  return r;
+}
+
+FinalRecord FinalEntry::record() const {
+  FinalRecord r;
+  r.delivery = delivery;
+  r.stream = stream;
+  r.call = call;
+  r.event = event;
+  r.copy = copy;
+  r.result = result;
+  r.attempts = attempts;
+  r.planned_ms = planned_ms;
+  r.faults = faults;
+  r.reason = reason;
+  return r;
+}
+
+JournalReader::JournalReader(const std::string& path) : m_path(path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw JournalError(path + ": is a directory, not a journal");
+  m_in.open(path, std::ios::binary);
+  if (!m_in) throw JournalError(path + ": cannot open: " + std::strerror(errno));
+  std::string text;
+  if (!read_line(text)) throw JournalError(path + ": empty journal (expected a run record first)");
+  const util::Json doc = parse_line(text);
+  util::Problems problems;
+  const std::string kind = kind_of(doc, problems);
+  if (kind != "run") fail("expected a run record first, got \"" + kind + "\"");
+  m_run = read_run(Fields(doc, problems));
+  check(problems);
+}
+
+std::optional<Entry> JournalReader::next() {
+  std::string text;
+  if (!read_line(text)) return std::nullopt;
+  const util::Json doc = parse_line(text);
+  if (m_ended) fail("a record after the end record");
+  util::Problems problems;
+  const std::string kind = kind_of(doc, problems);
+  if (kind == "run") fail("a second run record");
+
+  const Fields fields(doc, problems);
+  std::optional<Entry> entry;
+  if (kind == "attempt")
+    entry = read_attempt(fields);
+  else if (kind == "final")
+    entry = read_final(fields);
+  else if (kind == "finding")
+    entry = read_finding(fields);
+  else
+    entry = read_end(fields);
+  check(problems);
+  if (kind == "end") m_ended = true;
+  return entry;
+}
+
+util::Json JournalReader::parse_line(const std::string& text) const {
+  util::Json doc;
+  try {
+    doc = util::Json::parse(text);
+  } catch (const util::Json::parse_error& e) {
+    fail("invalid JSON: " + parse_message(e.what()));
+  }
+  if (!doc.is_object()) fail("expected a JSON object, got " + util::describe(doc));
+  return doc;
+}
+
+std::string JournalReader::kind_of(const util::Json& doc, util::Problems& problems) const {
+  const auto it = doc.find("kind");
+  const util::Cursor kind(it == doc.end() ? nullptr : &*it, "/kind", problems);
+  kind.require();
+  const auto name = kind.one_of({"run", "attempt", "final", "finding", "end"});
+  check(problems);
+  return *name;
+}
+
+void JournalReader::check(const util::Problems& problems) const {
+  if (problems.empty()) return;
+  const util::Problem& first = problems.list().front();
+  fail(first.pointer + ": " + first.message);
+}
+
+bool JournalReader::read_line(std::string& text) {
+  while (std::getline(m_in, text)) {
+    ++m_line;
+    if (!text.empty() && text.back() == '\r') text.pop_back();
+    if (!text.empty()) return true;
+  }
+  if (m_in.bad()) throw JournalError(m_path + ": cannot read");
+  return false;
+}
+
+void JournalReader::fail(const std::string& message) const {
+  throw JournalError(m_path + ":" + std::to_string(m_line) + ": " + message);
+}
+
+}  // namespace callhook::journal

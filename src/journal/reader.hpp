@@ -1,0 +1,122 @@
+#pragma once
+// Reading a journal back, one line at a time (journals of long runs do not
+// fit in memory), for `callhook replay`, report merging and tests.
+#include <cstdint>
+#include <fstream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "journal/journal.hpp"
+#include "util/header.hpp"
+#include "util/json_cursor.hpp"
+
+namespace callhook::journal {
+
+// A journal that cannot be read: "run.jsonl:12: /status: expected an integer, got \"x\"".
+struct JournalError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct RunEntry {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  double speed = 0;  // 0 = as fast as order allows
+  std::int64_t epoch_ms = 0;
+  std::string wall_started_at;
+};
+
+struct AttemptEntry {
+  std::string delivery;
+  int attempt = 1;
+  std::size_t stream = 0;
+  std::string call;
+  std::string event;
+  int copy = 0;
+  std::string method;
+  std::string url;
+  util::Headers headers;
+  std::string body;
+  std::int64_t planned_ms = 0;
+  std::int64_t due_ms = 0;
+  int status = 0;
+  std::string error;
+  std::string verdict;
+  bool will_retry = false;
+  std::vector<std::string> faults;
+  std::int64_t wall_offset_us = 0;
+  std::int64_t wall_latency_us = 0;
+  std::string response;
+
+  // The record that writes this entry again (views into this entry).
+  AttemptRecord record() const;
+};
+
+struct FinalEntry {
+  std::string delivery;
+  std::size_t stream = 0;
+  std::string call;
+  std::string event;
+  int copy = 0;
+  std::string result;
+  int attempts = 0;
+  std::int64_t planned_ms = 0;
+  std::vector<std::string> faults;
+  std::string reason;
+
+  // The record that writes this entry again (views into this entry).
+  FinalRecord record() const;
+};
+
+struct FindingEntry {
+  std::string call;
+  std::string event;
+  std::string message;
+};
+
+struct EndEntry {
+  std::int64_t planned = 0;
+  std::int64_t delivered = 0;
+  std::int64_t failed = 0;
+  std::int64_t dropped = 0;
+};
+
+// Every record after the run header.
+using Entry = std::variant<AttemptEntry, FinalEntry, FindingEntry, EndEntry>;
+
+class JournalReader {
+ public:
+  // Opens the file and reads its run record. Throws JournalError naming the
+  // path when the file cannot be read or does not start with a run record.
+  explicit JournalReader(const std::string& path);
+
+  const RunEntry& run() const { return m_run; }
+  // The next record, nullopt at the end of the file. Throws JournalError
+  // naming the path and line when a line is not a valid record.
+  std::optional<Entry> next();
+  // Whether the end record has been read (a run that was cut short has none).
+  bool ended() const { return m_ended; }
+  // The line number of the record read last.
+  std::size_t line() const { return m_line; }
+
+ private:
+  // The next non-empty line, false at the end of the file.
+  bool read_line(std::string& text);
+  // The line as a JSON object, or a JournalError.
+  util::Json parse_line(const std::string& text) const;
+  // The record's "kind", or a JournalError.
+  std::string kind_of(const util::Json& doc, util::Problems& problems) const;
+  // Throws the first problem, with its pointer, when there is one.
+  void check(const util::Problems& problems) const;
+  [[noreturn]] void fail(const std::string& message) const;
+
+  std::string m_path;
+  std::ifstream m_in;
+  std::size_t m_line = 0;
+  bool m_ended = false;
+  RunEntry m_run;
+};
+
+}  // namespace callhook::journal

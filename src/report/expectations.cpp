@@ -1,0 +1,99 @@
+#include "report/expectations.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <string_view>
+
+namespace callhook::report {
+namespace {
+
+enum class Bound { Upper, Lower };
+
+struct Measure {
+  Bound bound;
+  double actual;
+};
+
+double ms(double us) { return us / 1000.0; }
+
+std::optional<Measure> measure(std::string_view name, const RunStats& stats) {
+  const Counts& totals = stats.totals();
+  const auto upper = [](auto value) { return Measure{Bound::Upper, static_cast<double>(value)}; };
+  const auto lower = [](auto value) { return Measure{Bound::Lower, static_cast<double>(value)}; };
+  if (name == "failed") return upper(totals.failed);
+  if (name == "dropped") return upper(totals.dropped);
+  if (name == "retried") return upper(totals.retried);
+  if (name == "out_of_order") return upper(totals.out_of_order);
+  if (name == "too_slow") return upper(totals.too_slow);
+  if (name == "findings") return upper(stats.findings_total());
+  if (name == "probe_failures") return upper(stats.probe_failures());
+  if (name == "p50_latency_ms") return upper(ms(stats.latency().percentile(50)));
+  if (name == "p90_latency_ms") return upper(ms(stats.latency().percentile(90)));
+  if (name == "p99_latency_ms") return upper(ms(stats.latency().percentile(99)));
+  if (name == "max_latency_ms") return upper(ms(static_cast<double>(stats.latency().max())));
+  if (name == "p99_lateness_ms") return upper(ms(stats.lateness().percentile(99)));
+  if (name == "delivered") return lower(totals.delivered);
+  if (name == "planned") return lower(totals.planned);
+  if (name == "min_delivered_ratio") {
+    // Nothing planned means nothing was lost.
+    if (totals.planned == 0) return lower(1.0);
+    return lower(static_cast<double>(totals.delivered) / static_cast<double>(totals.planned));
+  }
+  if (name == "min_throughput_per_s") return lower(stats.mean_sent_per_s());
+  return std::nullopt;
+}
+
+// Up to three decimals, without trailing zeros: "0.975", "250", "12.5".
+std::string number(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.3f", value);
+  std::string out = text;
+  if (out.find('.') != std::string::npos) {
+    while (out.back() == '0') out.pop_back();
+    if (out.back() == '.') out.pop_back();
+  }
+  return out == "-0" ? "0" : out;
+}
+
+// For an unmet limit that three decimals would show equal to the actual.
+std::string precise(double value) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.9g", value);
+  return text;
+}
+
+}  // namespace
+
+std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations,
+                                                  const RunStats& stats) {
+  std::vector<ExpectationResult> results;
+  results.reserve(expectations.size());
+  for (const auto& [name, limit] : expectations) {
+    ExpectationResult result{name, limit, 0, false, {}};
+    const std::optional<Measure> found = measure(name, stats);
+    if (!found) {
+      result.text = name + ": unknown expectation";
+    } else {
+      result.actual = found->actual;
+      const bool upper = found->bound == Bound::Upper;
+      result.met = upper ? result.actual <= limit : result.actual >= limit;
+      const char* relation = upper ? (result.met ? " <= " : " > ") : (result.met ? " >= " : " < ");
+      std::string actual = number(result.actual);
+      std::string shown_limit = number(limit);
+      if (!result.met && actual == shown_limit) {
+        actual = precise(result.actual);
+        shown_limit = precise(limit);
+      }
+      result.text = name + " " + actual + relation + shown_limit;
+    }
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+bool all_met(const std::vector<ExpectationResult>& results) {
+  return std::all_of(results.begin(), results.end(), [](const ExpectationResult& r) { return r.met; });
+}
+
+}  // namespace callhook::report

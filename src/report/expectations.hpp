@@ -1,0 +1,28 @@
+#pragma once
+// The scenario's "expect" block checked against what the run measured.
+#include <string>
+#include <vector>
+
+#include "report/run_stats.hpp"
+#include "scenario/scenario.hpp"
+
+namespace callhook::report {
+
+struct ExpectationResult {
+  std::string name;
+  double limit = 0;
+  double actual = 0;
+  bool met = false;
+  std::string text;  // "p99_latency_ms 312.5 > 250"
+};
+
+// One result per expectation, in the scenario's order. Counts and latencies
+// are upper limits; "delivered", "planned" and "min_*" are lower limits;
+// unknown names are unmet.
+std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations,
+                                                  const RunStats& stats);
+
+// True when every result is met (also when there are none).
+bool all_met(const std::vector<ExpectationResult>& results);
+
+}  // namespace callhook::report

@@ -1,0 +1,80 @@
+#include "report/histogram.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+namespace callhook::report {
+namespace {
+
+constexpr int k_linear_bits = 7;                          // values < 128 are exact
+constexpr std::uint64_t k_linear = 1ULL << k_linear_bits;
+constexpr int k_sub_bits = k_linear_bits - 1;             // 64 buckets per octave
+constexpr std::uint64_t k_sub = 1ULL << k_sub_bits;
+constexpr int k_top_octave = 35;                          // [2^35, 2^36)
+static_assert(Histogram::k_bucket_count == k_linear + (k_top_octave - k_linear_bits + 1) * k_sub);
+
+std::size_t bucket_of(std::uint64_t value) {
+  if (value < k_linear) return static_cast<std::size_t>(value);
+  const int octave = static_cast<int>(std::bit_width(value)) - 1;
+  if (octave > k_top_octave) return Histogram::k_bucket_count - 1;
+  const int shift = octave - k_sub_bits;
+  const std::uint64_t sub = (value >> shift) - k_sub;
+  return static_cast<std::size_t>(k_linear + static_cast<std::uint64_t>(octave - k_linear_bits) * k_sub + sub);
+}
+
+// The middle of the integers a bucket holds.
+double middle_of(std::size_t bucket) {
+  if (bucket < k_linear) return static_cast<double>(bucket);
+  const std::size_t above = bucket - k_linear;
+  const int octave = static_cast<int>(above / k_sub) + k_linear_bits;
+  const std::uint64_t sub = above % k_sub + k_sub;
+  const int shift = octave - k_sub_bits;
+  const std::uint64_t low = sub << shift;
+  const std::uint64_t width = 1ULL << shift;
+  return static_cast<double>(low) + static_cast<double>(width - 1) / 2.0;
+}
+
+}  // namespace
+
+Histogram::Histogram() : m_buckets(k_bucket_count, 0) {}
+
+void Histogram::record(std::int64_t value_us) {
+  const std::int64_t value = std::max<std::int64_t>(value_us, 0);
+  ++m_buckets[bucket_of(static_cast<std::uint64_t>(value))];
+  if (m_count == 0 || value < m_min) m_min = value;
+  if (m_count == 0 || value > m_max) m_max = value;
+  ++m_count;
+  m_sum += static_cast<double>(value);
+}
+
+void Histogram::merge(const Histogram& other) {
+  if (other.m_count == 0) return;
+  for (std::size_t i = 0; i < k_bucket_count; ++i) m_buckets[i] += other.m_buckets[i];
+  m_min = m_count == 0 ? other.m_min : std::min(m_min, other.m_min);
+  m_max = m_count == 0 ? other.m_max : std::max(m_max, other.m_max);
+  m_count += other.m_count;
+  m_sum += other.m_sum;
+}
+
+double Histogram::mean() const { return m_count == 0 ? 0.0 : m_sum / static_cast<double>(m_count); }
+
+double Histogram::percentile(double p) const {
+  if (m_count == 0) return 0.0;
+  if (p <= 0) return static_cast<double>(m_min);
+  if (p >= 100) return static_cast<double>(m_max);
+  // The epsilon keeps 99.9% of 1000 at rank 999 despite 99.9 being inexact.
+  const double wanted = std::ceil(p * static_cast<double>(m_count) / 100.0 - 1e-9);
+  const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(wanted), 1,
+                                              static_cast<std::uint64_t>(m_count));
+  std::uint64_t seen = 0;
+  for (std::size_t i = 0; i < k_bucket_count; ++i) {
+    seen += m_buckets[i];
+    if (seen >= rank) {
+      return std::clamp(middle_of(i), static_cast<double>(m_min), static_cast<double>(m_max));
+    }
+  }
+  return static_cast<double>(m_max);
+}
+
+}  // namespace callhook::report

@@ -1,0 +1,44 @@
+#pragma once
+// Latency histogram with fixed memory and bounded relative error.
+//
+// Values (microseconds) below 128 get one bucket each. Above that, every
+// power of two [2^k, 2^(k+1)) is split into 64 equal buckets, so a bucket is
+// at most 1/64 of its lower bound wide; answering with the bucket's middle
+// keeps any percentile within 1/128 (< 0.8%) of a value in that bucket.
+// Buckets run up to 2^36 us (about 19 hours); larger values share the last
+// bucket, and min/max stay exact. 1984 counters: about 16 KB, fixed.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace callhook::report {
+
+class Histogram {
+ public:
+  Histogram();
+
+  // Counts one value; negative values count as 0.
+  void record(std::int64_t value_us);
+  // Adds every value counted by `other`.
+  void merge(const Histogram& other);
+
+  std::int64_t count() const { return m_count; }
+  std::int64_t min() const { return m_count == 0 ? 0 : m_min; }
+  std::int64_t max() const { return m_count == 0 ? 0 : m_max; }
+  // 0 when empty.
+  double mean() const;
+  // Nearest-rank percentile, p in [0, 100]; within 1% of the exact value of
+  // the sample set; 0 when empty. p = 0 and p = 100 give min and max exactly.
+  double percentile(double p) const;
+
+  static constexpr std::size_t k_bucket_count = 1984;
+
+ private:
+  std::vector<std::uint64_t> m_buckets;
+  std::int64_t m_count = 0;
+  std::int64_t m_min = 0;
+  std::int64_t m_max = 0;
+  double m_sum = 0;
+};
+
+}  // namespace callhook::report

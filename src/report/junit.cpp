@@ -1,0 +1,117 @@
+#include "report/junit.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <ostream>
+#include <string>
+
+#include "report/escape.hpp"
+
+namespace callhook::report {
+namespace {
+
+struct Case {
+  std::string name;
+  std::string classname;
+  std::string message;  // empty when passing
+  std::string type;
+  std::string details;
+};
+
+// The failure's kind, from how RunStats words its reasons.
+std::string failure_type(const std::string& reason) {
+  if (reason.rfind("delivery #", 0) == 0) return "delivery";
+  if (reason.rfind("finding", 0) == 0) return "finding";
+  if (reason.rfind("probe", 0) == 0) return "probe";
+  return "failure";
+}
+
+Case call_case(const CallOutcome& call, const std::string& classname) {
+  Case test{call.call_id, classname, {}, {}, {}};
+  if (call.failure_count == 0) return test;
+  test.message = call.failures.front();
+  test.type = failure_type(call.failures.front());
+  for (const std::string& reason : call.failures) test.details += reason + "\n";
+  const auto more = call.failure_count - static_cast<std::int64_t>(call.failures.size());
+  if (more > 0) test.details += "and " + std::to_string(more) + " more\n";
+  return test;
+}
+
+void write_case(const Case& test, std::ostream& out) {
+  out << "    <testcase name=\"" << xml_escape(test.name) << "\" classname=\"" << xml_escape(test.classname)
+      << "\" time=\"0\"";
+  if (test.message.empty()) {
+    out << "/>\n";
+    return;
+  }
+  out << ">\n      <failure message=\"" << xml_escape(test.message) << "\" type=\"" << xml_escape(test.type)
+      << "\">" << xml_escape(test.details) << "</failure>\n    </testcase>\n";
+}
+
+}  // namespace
+
+void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
+                 const std::vector<ExpectationResult>& expectations) {
+  const std::string suite = info.scenario_name.empty() ? "callhook" : info.scenario_name;
+  std::vector<Case> cases;
+  cases.reserve(stats.calls().size() + expectations.size() + 2);
+  for (const CallOutcome& call : stats.calls()) cases.push_back(call_case(call, suite));
+
+  if (!stats.options().keep_call_ids) {
+    // Passing calls were counted, not named: one case stands for them all.
+    const std::int64_t calls = std::max(info.calls, stats.calls_started());
+    const std::int64_t unlisted = calls - static_cast<std::int64_t>(stats.calls().size());
+    if (unlisted > 0 || stats.failures_not_kept() > 0) {
+      Case rest{std::to_string(std::max<std::int64_t>(unlisted, 0)) + " other calls", suite, {}, {}, {}};
+      if (stats.failures_not_kept() > 0) {
+        rest.message = std::to_string(stats.failures_not_kept()) + " failures in calls beyond the first " +
+                       std::to_string(RunStats::k_max_failing_calls) + " failing calls";
+        rest.type = "delivery";
+        rest.details = rest.message + "\n";
+      }
+      cases.push_back(std::move(rest));
+    }
+  }
+
+  Case accounting{"accounting", suite + ".run", {}, {}, {}};
+  if (stats.unaccounted() != 0) {
+    accounting.message = std::to_string(stats.unaccounted()) + " planned deliveries unaccounted for";
+    accounting.type = "accounting";
+    accounting.details = accounting.message + "\n";
+  }
+  cases.push_back(std::move(accounting));
+  for (const ExpectationResult& result : expectations) {
+    Case test{"expect " + result.name, suite + ".expectations", {}, {}, {}};
+    if (!result.met) {
+      test.message = result.text;
+      test.type = "expectation";
+      test.details = result.text + "\n";
+    }
+    cases.push_back(std::move(test));
+  }
+
+  const auto failures = std::count_if(cases.begin(), cases.end(), [](const Case& c) { return !c.message.empty(); });
+  char time[32];
+  std::snprintf(time, sizeof time, "%.3f", info.duration_s);
+  const std::string counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
+                             std::to_string(failures) + "\" errors=\"0\"";
+
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << "<testsuites name=\"callhook\" " << counts << " time=\"" << time << "\">\n";
+  out << "  <testsuite name=\"" << xml_escape(suite) << "\" " << counts << " skipped=\"0\" time=\"" << time
+      << "\">\n";
+  out << "    <properties>\n";
+  const auto property = [&out](const std::string& name, const std::string& value) {
+    out << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";
+  };
+  property("scenario", info.scenario_path);
+  property("seed", std::to_string(info.seed));
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%g", info.speed);
+  property("speed", info.speed <= 0 ? std::string("max") : std::string(speed));
+  out << "    </properties>\n";
+  for (const Case& test : cases) write_case(test, out);
+  out << "  </testsuite>\n</testsuites>\n";
+}
+
+}  // namespace callhook::report

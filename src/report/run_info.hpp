@@ -1,0 +1,18 @@
+#pragma once
+// What the reports say about the run itself, beside its measurements.
+#include <cstdint>
+#include <string>
+
+namespace callhook::report {
+
+struct RunInfo {
+  std::string scenario_name;
+  std::string scenario_path;
+  std::uint64_t seed = 0;
+  double speed = 0;               // 0 = "max"
+  double duration_s = 0;          // wall
+  std::int64_t virtual_span_ms = 0;
+  std::int64_t calls = 0;
+};
+
+}  // namespace callhook::report

@@ -1,0 +1,39 @@
+#include "scenario/expectations.hpp"
+
+namespace callhook::scenario {
+
+const std::vector<ExpectationInfo>& expectation_catalog() {
+  static const std::vector<ExpectationInfo> catalog = {
+      {"planned", Bound::AtLeast, true, false, "planned deliveries, fault copies included"},
+      {"delivered", Bound::AtLeast, true, false, "deliveries that ended with an accepted answer"},
+      {"failed", Bound::AtMost, true, false, "deliveries that ended failed after their last attempt"},
+      {"dropped", Bound::AtMost, true, false, "deliveries dropped by a drop fault"},
+      {"retried", Bound::AtMost, true, false, "attempts after the first, over all deliveries"},
+      {"too_slow", Bound::AtMost, true, false, "2xx answers that came after the vendor's timeout"},
+      {"out_of_order", Bound::AtMost, true, false, "deliveries that arrived after a later-planned one of their call"},
+      {"findings", Bound::AtMost, true, false, "answers the real vendor would reject (handshakes)"},
+      {"probe_failures", Bound::AtMost, true, false, "state probes whose answer did not match"},
+      {"p50_latency_ms", Bound::AtMost, false, false, "median attempt latency"},
+      {"p90_latency_ms", Bound::AtMost, false, false, "90th percentile attempt latency"},
+      {"p99_latency_ms", Bound::AtMost, false, false, "99th percentile attempt latency"},
+      {"max_latency_ms", Bound::AtMost, false, false, "slowest attempt"},
+      {"p99_lateness_ms", Bound::AtMost, false, false, "99th percentile of how late attempts left"},
+      {"min_delivered_ratio", Bound::AtLeast, false, true, "delivered divided by planned (1 when nothing was planned)"},
+      {"min_throughput_per_s", Bound::AtLeast, false, false, "mean attempts sent per wall second"},
+  };
+  return catalog;
+}
+
+const ExpectationInfo* find_expectation(std::string_view name) {
+  for (const auto& info : expectation_catalog())
+    if (info.name == name) return &info;
+  return nullptr;
+}
+
+bool expectation_met(Bound bound, double limit, double actual) {
+  return bound == Bound::AtMost ? actual <= limit : actual >= limit;
+}
+
+std::string_view bound_symbol(Bound bound) { return bound == Bound::AtMost ? "<=" : ">="; }
+
+}  // namespace callhook::scenario

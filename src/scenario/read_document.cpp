@@ -1,0 +1,164 @@
+#include <filesystem>
+#include <set>
+
+#include "scenario/expectations.hpp"
+#include "scenario/readers.hpp"
+#include "util/time_format.hpp"
+#include "util/url.hpp"
+
+namespace callhook::scenario::detail {
+
+namespace {
+
+std::vector<std::string> catalog_vendors(const Catalog& catalog) {
+  std::vector<std::string> names;
+  for (const auto& [name, events] : catalog.events) names.push_back(name);
+  return names;
+}
+
+VendorNames vendor_names(const util::Cursor& at, const Catalog& catalog) {
+  VendorNames names;
+  at.require();
+  const auto vendor = at.string(false);
+  if (!vendor) return names;
+  names.vendor = *vendor;
+  if (!check_name(at, *vendor, "vendor", "", catalog_vendors(catalog))) return names;
+  names.known = true;
+  names.events = catalog.events.at(*vendor);
+  if (const auto it = catalog.platforms.find(*vendor); it != catalog.platforms.end()) names.platforms = it->second;
+  if (const auto it = catalog.signing.find(*vendor); it != catalog.signing.end()) names.signing = it->second;
+  return names;
+}
+
+Stream read_stream(const util::Cursor& at, std::size_t index, const VendorNames& vendor, bool has_script) {
+  Stream stream;
+  if (!at.keys({"name", "vendor", "target", "vendor_config", "calls", "delivery", "faults", "overrides", "probe"}))
+    return stream;
+  stream.vendor = vendor.vendor;
+  stream.name = at["name"].string(false).value_or(vendor.vendor + "-" + std::to_string(index));
+  stream.target_pointer = at["target"].pointer();
+  if (const auto target = at["target"].string()) {
+    if (util::parse_url(*target))
+      stream.target = *target;
+    else
+      at["target"].fail_expected("an http:// or https:// URL");
+  }
+  stream.vendor_config_pointer = at["vendor_config"].pointer();
+  if (at["vendor_config"].is_object()) stream.vendor_config = *at["vendor_config"].node();
+
+  const util::Cursor calls = at["calls"];
+  if (calls.exists()) {
+    stream.calls = read_calls(calls, vendor);
+  } else {
+    // A stream without "calls" only plays the script's calls.
+    stream.calls.count = 0;
+    if (!has_script) calls.fail("is required (a stream without calls needs a top-level \"script\")");
+  }
+  stream.delivery = read_delivery(at["delivery"], vendor, stream.event_delivery);
+  stream.faults = read_faults(at["faults"], vendor, stream.event_faults);
+  if (const util::Cursor overrides = at["overrides"]; overrides.is_object()) {
+    for (auto it = overrides.node()->begin(); it != overrides.node()->end(); ++it) {
+      check_event(overrides[it.key()], it.key(), vendor);
+      stream.overrides[it.key()] = read_pointer_map(overrides[it.key()]);
+    }
+  }
+  stream.probe = read_probe(at["probe"]);
+  return stream;
+}
+
+std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<VendorNames>& vendors) {
+  std::vector<ScriptStep> script;
+  if (!non_empty_array(at)) return script;
+  for (std::size_t i = 0; i < at.size(); ++i) {
+    const util::Cursor step = at.at(i);
+    if (!step.keys({"at_ms", "call", "event", "stream", "overrides", "copies"})) continue;
+    ScriptStep parsed;
+    step["at_ms"].require();
+    step["call"].require();
+    step["event"].require();
+    parsed.at_ms = step["at_ms"].integer_or(0, 0);
+    parsed.call = step["call"].string(false).value_or("");
+    const util::Cursor stream = step["stream"];
+    if (const auto index = stream.integer(0); index && !vendors.empty()) {
+      if (static_cast<std::size_t>(*index) < vendors.size())
+        parsed.stream = static_cast<std::size_t>(*index);
+      else
+        stream.fail("expected a stream index below " + std::to_string(vendors.size()) + ", got " +
+                    std::to_string(*index));
+    }
+    if (const auto event = step["event"].string(false)) {
+      parsed.event = *event;
+      if (parsed.stream < vendors.size()) check_event(step["event"], *event, vendors[parsed.stream]);
+    }
+    if (step["overrides"].exists()) parsed.overrides = read_pointer_map(step["overrides"]);
+    parsed.copies = static_cast<int>(step["copies"].integer_or(1, 1, 100));
+    script.push_back(std::move(parsed));
+  }
+  return script;
+}
+
+Expectations read_expect(const util::Cursor& at) {
+  Expectations expect;
+  if (!at.exists()) return expect;
+  std::vector<std::string> names;
+  for (const auto& info : expectation_catalog()) names.emplace_back(info.name);
+  if (!at.keys(names)) return expect;
+  for (const auto& info : expectation_catalog()) {
+    const util::Cursor limit = at[info.name];
+    std::optional<double> value;
+    if (info.ratio)
+      value = limit.number(0, 1);
+    else if (info.integral) {
+      if (const auto count = limit.integer(0)) value = static_cast<double>(*count);
+    }
+    else
+      value = limit.number(0);
+    if (value) expect.emplace_back(std::string(info.name), *value);
+  }
+  return expect;
+}
+
+}  // namespace
+
+Scenario read_document(const util::Cursor& root, const std::string& source, const Catalog& catalog) {
+  Scenario scenario;
+  scenario.source = source;
+  if (!root.keys({"name", "seed", "epoch", "speed", "concurrency", "streams", "script", "expect"})) return scenario;
+  scenario.name = root["name"].string(false).value_or(std::filesystem::path(source).stem().string());
+  scenario.seed = root["seed"].unsigned_integer().value_or(scenario.seed);
+  if (const util::Cursor epoch = root["epoch"]; epoch.exists()) {
+    const auto ms = epoch.node()->is_string() ? util::parse_iso8601(epoch.node()->get<std::string>()) : std::nullopt;
+    if (ms)
+      scenario.epoch_ms = *ms;
+    else
+      epoch.fail_expected("an ISO 8601 UTC time such as \"2025-07-16T11:40:57Z\"");
+  }
+  if (const util::Cursor speed = root["speed"]; speed.exists()) {
+    if (speed.node()->is_string() && speed.node()->get<std::string>() == "max")
+      scenario.speed = 0;
+    else if (speed.node()->is_number() && speed.node()->get<double>() > 0)
+      scenario.speed = speed.node()->get<double>();
+    else
+      speed.fail_expected("a positive number or \"max\"");
+  }
+  scenario.concurrency = root["concurrency"].integer_or(scenario.concurrency, 1, 100000);
+
+  const util::Cursor streams = root["streams"];
+  streams.require();
+  non_empty_array(streams);
+  const bool has_script = root["script"].exists();
+  std::vector<VendorNames> vendors;
+  std::set<std::string> names;
+  for (std::size_t i = 0; i < streams.size() && streams.node()->is_array(); ++i) {
+    const util::Cursor at = streams.at(i);
+    vendors.push_back(at.node()->is_object() ? vendor_names(at["vendor"], catalog) : VendorNames{});
+    scenario.streams.push_back(read_stream(at, i, vendors.back(), has_script));
+    if (at.node()->is_object() && !names.insert(scenario.streams.back().name).second)
+      at["name"].fail("duplicate stream name \"" + scenario.streams.back().name + "\"");
+  }
+  scenario.script = read_script(root["script"], vendors);
+  scenario.expect = read_expect(root["expect"]);
+  return scenario;
+}
+
+}  // namespace callhook::scenario::detail

@@ -1,0 +1,260 @@
+#include "sink/sink.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+#include "sink/event_name.hpp"
+#include "sink/recordings.hpp"
+#include "sink/server.hpp"
+#include "util/time_format.hpp"
+
+namespace callhook::sink {
+namespace {
+
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string default_body(int status) { return status < 400 ? R"({"ok":true})" : R"({"ok":false})"; }
+
+std::string dump(const nlohmann::ordered_json& value, int indent = -1) {
+  // Bodies may be any bytes; replace invalid UTF-8 rather than fail.
+  return value.dump(indent, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+// Headers, then the body (indented when it is JSON), for --verbose.
+std::string verbose_block(const Received& r) {
+  std::string out;
+  if (!r.query.empty()) out += "    ?" + r.query + "\n";
+  for (const auto& h : r.headers) out += "    " + h.name + ": " + h.value + "\n";
+  if (!r.body.empty()) {
+    const auto json = nlohmann::ordered_json::parse(r.body, nullptr, false);
+    std::string body = json.is_discarded() ? r.body : dump(json, 2);
+    out += "\n";
+    std::size_t start = 0;
+    while (start < body.size()) {
+      const auto end = body.find('\n', start);
+      out += "    " + body.substr(start, end == std::string::npos ? end : end - start) + "\n";
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+  }
+  out += "\n";
+  return out;
+}
+
+}  // namespace
+
+std::string record_line(const Received& r) {
+  nlohmann::ordered_json headers = nlohmann::ordered_json::object();
+  for (const auto& h : r.headers) {
+    auto it = headers.find(h.name);
+    if (it == headers.end())
+      headers[h.name] = h.value;
+    else
+      *it = it->get<std::string>() + ", " + h.value;  // repeated header, folded as HTTP allows
+  }
+  nlohmann::ordered_json line = {{"seq", r.seq},         {"received_at", r.received_at},
+                                 {"method", r.method},   {"path", r.path},
+                                 {"query", r.query},     {"headers", std::move(headers)},
+                                 {"body", r.body},       {"event", r.event},
+                                 {"status", r.status}};
+  return dump(line);
+}
+
+std::string print_line(const std::string& time, const std::string& method, const std::string& path,
+                       const std::string& event, int status, std::size_t body_bytes) {
+  return time + "  " + method + " " + path + "  " + (event.empty() ? "-" : event) + "  " + std::to_string(status) +
+         "  " + std::to_string(body_bytes) + " B";
+}
+
+struct Sink::Impl {
+  explicit Impl(SinkOptions o) : options(std::move(o)) {}
+
+  HttpResponse handle(const HttpRequest& request);
+  HttpResponse serve_recording(const HttpRequest& request);
+  void report(const Received& received);
+  // Waits `ms`, or less when the sink stops.
+  void delay(std::int64_t ms);
+
+  SinkOptions options;
+  HttpServer server;
+  bool started = false;
+  int port = 0;  // the last bound port
+  std::unique_ptr<std::atomic<std::uint64_t>[]> matched;  // per rule: requests matched so far
+  std::atomic<std::uint64_t> next_seq{0};
+  std::atomic<std::uint64_t> answered{0};
+  std::atomic<std::uint64_t> recordings{0};
+
+  std::mutex lifecycle;  // start/stop
+
+  std::mutex output;  // the printed lines, the record file and `kept`
+  std::ofstream record;
+  std::vector<Received> kept;
+
+  std::mutex waiting;
+  std::condition_variable wake;
+  bool stopping = false;
+};
+
+void Sink::Impl::delay(std::int64_t ms) {
+  std::unique_lock lock(waiting);
+  wake.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping; });
+}
+
+HttpResponse Sink::Impl::serve_recording(const HttpRequest& request) {
+  HttpResponse response;
+  if (auto file = recording_for_path(request.path)) {
+    response.content_type = file->content_type;
+    response.body = std::move(file->body);
+    recordings.fetch_add(1);
+  } else {
+    response.status = 404;
+    response.content_type = "application/json";
+    response.body = R"({"ok":false,"error":"no such recording"})";
+  }
+  if (options.print || options.verbose) {
+    const std::string time = util::iso8601_ms(wall_ms()).substr(11, 12);
+    std::lock_guard lock(output);
+    std::ostream& out = options.out ? *options.out : std::cout;
+    out << print_line(time, request.method, request.path, "recording", response.status, response.body.size())
+        << "\n"
+        << std::flush;
+  }
+  return response;
+}
+
+HttpResponse Sink::Impl::handle(const HttpRequest& request) {
+  std::string event = event_name(request.header("Content-Type"), request.body, request.query);
+  const auto rule_index = match_rule(options.rules, request.path, event);
+  if (!rule_index && options.serve_recordings && (request.method == "GET" || request.method == "HEAD") &&
+      request.path.starts_with(k_recordings_prefix))
+    return serve_recording(request);
+
+  const auto now = wall_ms();
+  Received received;
+  received.seq = next_seq.fetch_add(1) + 1;
+  received.received_at = util::iso8601_ms(now);
+
+  HttpResponse response;
+  if (rule_index) {
+    const Rule& rule = options.rules[*rule_index];
+    response.status = rule_status(rule, matched[*rule_index].fetch_add(1));
+    response.content_type = rule.content_type;
+    response.body = rule.body ? *rule.body : default_body(response.status);
+    response.headers = rule.headers;
+    if (rule.delay_ms > 0) delay(rule.delay_ms);
+  } else {
+    response.content_type = "application/json";
+    response.body = default_body(200);
+  }
+
+  received.method = request.method;
+  received.path = request.path;
+  received.query = request.query;
+  received.headers = request.headers;
+  received.body = request.body;
+  received.event = std::move(event);
+  received.status = response.status;
+  report(received);
+  // Counted before the answer leaves, so a client that has its answer sees it.
+  answered.fetch_add(1);
+  if (options.keep_requests) {
+    std::lock_guard lock(output);
+    kept.push_back(std::move(received));
+  }
+  return response;
+}
+
+void Sink::Impl::report(const Received& r) {
+  const bool print = options.print || options.verbose;
+  if (!print && !record.is_open()) return;
+  std::string text;
+  if (print) {
+    text = print_line(r.received_at.substr(11, 12), r.method, r.path, r.event, r.status, r.body.size()) + "\n";
+    if (options.verbose) text += verbose_block(r);
+  }
+  const std::string line = record.is_open() ? record_line(r) + "\n" : std::string();
+  std::lock_guard lock(output);
+  if (print) {
+    std::ostream& out = options.out ? *options.out : std::cout;
+    out << text << std::flush;
+  }
+  if (record.is_open()) {
+    // Flushed per line so that a killed sink still leaves whole lines.
+    record << line;
+    record.flush();
+  }
+}
+
+Sink::Sink(SinkOptions options) : m_impl(std::make_unique<Impl>(std::move(options))) {}
+
+Sink::~Sink() { stop(); }
+
+int Sink::start() {
+  std::lock_guard lock(m_impl->lifecycle);
+  Impl& impl = *m_impl;
+  if (impl.started) throw std::logic_error("sink already started");
+  if (!impl.options.record_path.empty()) {
+    impl.record.open(impl.options.record_path, std::ios::out | std::ios::trunc | std::ios::binary);
+    if (!impl.record) throw std::runtime_error("cannot open record file \"" + impl.options.record_path + "\"");
+  }
+  impl.matched = std::make_unique<std::atomic<std::uint64_t>[]>(impl.options.rules.size());
+  {
+    std::lock_guard wait_lock(impl.waiting);
+    impl.stopping = false;
+  }
+  try {
+    impl.port = impl.server.start(impl.options.host, impl.options.port, impl.options.threads,
+                                  [&impl](const HttpRequest& request) { return impl.handle(request); });
+  } catch (...) {
+    if (impl.record.is_open()) impl.record.close();
+    throw;
+  }
+  impl.started = true;
+  return impl.port;
+}
+
+void Sink::stop() {
+  std::lock_guard lock(m_impl->lifecycle);
+  Impl& impl = *m_impl;
+  if (!impl.started) return;
+  {
+    std::lock_guard wait_lock(impl.waiting);
+    impl.stopping = true;
+  }
+  impl.wake.notify_all();
+  impl.server.stop();
+  std::lock_guard output_lock(impl.output);
+  if (impl.record.is_open()) impl.record.close();
+  impl.started = false;
+}
+
+std::string Sink::url() const {
+  std::lock_guard lock(m_impl->lifecycle);
+  return origin_url(m_impl->options.host, m_impl->port);
+}
+
+std::string Sink::recordings_url() const {
+  return url() + std::string(k_recordings_prefix.substr(0, k_recordings_prefix.size() - 1));
+}
+
+std::uint64_t Sink::received() const { return m_impl->answered.load(); }
+
+std::uint64_t Sink::recordings_served() const { return m_impl->recordings.load(); }
+
+std::vector<Received> Sink::requests() const {
+  std::lock_guard lock(m_impl->output);
+  return m_impl->kept;
+}
+
+}  // namespace callhook::sink

@@ -1,0 +1,242 @@
+// Voiceflow: four POST JSON events per phone session, shaped as the
+// document's examples. Calls and sessions are not one to one: a caller who
+// calls back while the session is live gets a second call.start/call.end
+// pair on the same session, and session.end follows the last call.end by a
+// few seconds (or comes at the idle timeout).
+#include "vendors/voiceflow.hpp"
+
+#include <algorithm>
+
+#include "util/ids.hpp"
+#include "util/json_writer.hpp"
+#include "util/rng.hpp"
+
+namespace callhook::vendors {
+namespace {
+
+struct VoiceflowConfig {
+  std::string target;
+  std::string project_id;
+  std::string environment_id;
+  scenario::Mix end_reasons = {{"hangup", 0.85}, {"end trace", 0.1}, {"twiml", 0.05}};
+  std::int64_t session_end_min_ms = 2000;
+  std::int64_t session_end_max_ms = 5000;
+  double idle_timeout_p = 0;
+  std::int64_t idle_timeout_ms = 300000;
+  bool extra_fields = false;
+  bool prototype_outbound = false;  // outbound calls are "prototype-outbound" test calls
+};
+
+// One call leg of a session: a call.start / call.end pair.
+struct Leg {
+  std::string id;  // callSid (twilio) or the platform's call id
+  std::int64_t start_ms;
+  std::int64_t end_ms;
+  std::string end_reason;
+};
+
+class VoiceflowSession final : public Session {
+ public:
+  VoiceflowSession(const VoiceflowConfig& config, const population::Call& call) : m_config(config), m_call(call) {}
+
+  std::vector<Delivery> start() override {
+    util::Rng rng(util::derive(m_call.seed, 0, 0, "voiceflow"));
+    const std::string platform = m_call.platform.empty() ? "twilio" : m_call.platform;
+    m_phone = platform != "web-voice";
+    m_platform = platform;
+    m_session_id = util::hex_id(rng, 24);
+    m_user_id = m_phone ? m_call.user_number : util::lower_alnum_id(rng, 24);
+
+    std::vector<Leg> legs;
+    legs.push_back({call_id(rng), m_call.start_ms, m_call.end_ms(), end_reason(rng)});
+    if (m_call.return_after_ms >= 0) {
+      const std::int64_t again = m_call.end_ms() + m_call.return_after_ms;
+      legs.push_back({call_id(rng), again, again + std::max<std::int64_t>(1000, m_call.return_duration_ms),
+                      end_reason(rng)});
+    }
+    const std::string& first_id = legs.front().id;
+    m_call_id = m_phone ? first_id : m_session_id;
+
+    std::vector<Delivery> out;
+    const std::int64_t session_start = m_call.start_ms + rng.range(5, 30);
+    std::int64_t last_end = 0;
+    for (const Leg& leg : legs) {
+      out.push_back(call_event("runtime.call.start", leg, leg.start_ms + rng.range(40, 120), false));
+      if (&leg == &legs.front())
+        out.push_back(session_event("runtime.session.start", session_start, 0, session_start + rng.range(20, 60)));
+      out.push_back(call_event("runtime.call.end", leg, leg.end_ms + rng.range(30, 110), true));
+      last_end = leg.end_ms;
+    }
+    const bool idle = rng.chance(m_config.idle_timeout_p);
+    const std::int64_t session_end =
+        idle ? last_end + m_config.idle_timeout_ms
+             : last_end + rng.range(m_config.session_end_min_ms, m_config.session_end_max_ms);
+    out.push_back(session_event("runtime.session.end", session_start, session_end, session_end + rng.range(40, 100)));
+    std::stable_sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) { return a.due_ms < b.due_ms; });
+    return out;
+  }
+
+  std::vector<Delivery> resume(const Delivery&, const Answer&, std::vector<Finding>&) override { return {}; }
+
+ private:
+  std::string call_id(util::Rng& rng) const {
+    if (m_platform == "twilio") return "CA" + util::hex_id(rng, 32);
+    if (m_platform == "telnyx") return "v3:" + util::base62_id(rng, 43);
+    if (m_platform == "vonage") return util::uuid4(rng);
+    return "";
+  }
+
+  std::string end_reason(util::Rng& rng) const {
+    if (m_call.direction == "outbound" && rng.chance(0.05)) return "answering machine";
+    std::vector<double> weights;
+    for (const auto& [name, w] : m_config.end_reasons) weights.push_back(w);
+    return m_config.end_reasons[rng.weighted(weights)].first;
+  }
+
+  Delivery make(std::string event, std::int64_t time, std::string body) const {
+    Delivery d;
+    d.event = std::move(event);
+    d.url = m_config.target;
+    d.body = std::move(body);
+    d.due_ms = time;
+    d.call_id = m_call_id;
+    d.event_field = "/type";
+    return d;
+  }
+
+  void extra_fields(util::JsonWriter& w) const {
+    if (!m_config.extra_fields) return;
+    w.key("versionID").null();
+    w.key("transcriptID").null();
+    w.key("versionVariant").null();
+    w.field("projectEnvironmentID", m_config.environment_id);
+    w.key("projectEnvironmentAlias").value("production");
+  }
+
+  Delivery call_event(const char* type, const Leg& leg, std::int64_t time, bool end) const {
+    std::string body;
+    body.reserve(512);
+    util::JsonWriter w(body);
+    w.begin_object().field("type", type).key("data").begin_object();
+    w.field("userID", m_user_id).field("environmentID", m_config.environment_id);
+    w.field("projectID", m_config.project_id).field("startTime", leg.start_ms);
+    if (end) w.field("endTime", leg.end_ms).field("endReason", leg.end_reason);
+    w.field("platform", m_platform).key("metadata").begin_object();
+    if (m_phone) {
+      w.field(m_platform == "twilio" ? "callSid" : m_platform == "telnyx" ? "callControlID" : "callUUID", leg.id);
+      const bool outbound = m_call.direction == "outbound";
+      w.field("callType", outbound ? (m_config.prototype_outbound ? "prototype-outbound" : "outbound") : "inbound");
+      w.field("userNumber", m_call.user_number).field("agentNumber", m_call.agent_number);
+    }
+    w.end_object();
+    extra_fields(w);
+    w.end_object().field("time", time).field("resource", "project-" + m_config.project_id).end_object();
+    Delivery d = make(type, time, std::move(body));
+    if (m_phone) d.call_id = leg.id;
+    return d;
+  }
+
+  // Keys in the order the document's session examples show them.
+  Delivery session_event(const char* type, std::int64_t start, std::int64_t end, std::int64_t time) const {
+    std::string body;
+    body.reserve(384);
+    util::JsonWriter w(body);
+    w.begin_object().field("type", type).key("data").begin_object();
+    if (end > 0) w.field("endTime", end);
+    w.field("environmentID", m_config.environment_id).field("projectID", m_config.project_id);
+    w.field("sessionID", m_session_id).field("startTime", start).field("userID", m_user_id);
+    extra_fields(w);
+    w.end_object().field("resource", "project-" + m_config.project_id).field("time", time).end_object();
+    return make(type, time, std::move(body));
+  }
+
+  const VoiceflowConfig& m_config;
+  population::Call m_call;
+  bool m_phone = true;
+  std::string m_platform;
+  std::string m_session_id;
+  std::string m_user_id;
+  std::string m_call_id;
+};
+
+class Voiceflow final : public Vendor {
+ public:
+  explicit Voiceflow(VoiceflowConfig config) : m_config(std::move(config)) {}
+  std::unique_ptr<Session> open(const population::Call& call) const override {
+    return std::make_unique<VoiceflowSession>(m_config, call);
+  }
+
+ private:
+  VoiceflowConfig m_config;
+};
+
+bool is_hex24(const std::string& s) {
+  return s.size() == 24 && std::all_of(s.begin(), s.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+std::unique_ptr<Vendor> configure(const util::Cursor& c, const StreamContext& context, util::Problems& problems) {
+  const std::size_t before = problems.size();
+  VoiceflowConfig config;
+  config.target = context.target;
+  util::Rng rng(util::derive(context.seed, 0, 0, "voiceflow-project"));
+  config.project_id = util::hex_id(rng, 24);
+  config.environment_id = util::hex_id(rng, 24);
+  if (c.exists() && c.keys({"project_id", "environment_id", "end_reasons", "session_end_delay_ms", "idle_timeout_p",
+                            "idle_timeout_s", "extra_fields", "prototype_outbound"})) {
+    for (auto [key, field] : {std::pair{"project_id", &config.project_id}, {"environment_id", &config.environment_id}}) {
+      if (auto v = c[key].string()) {
+        if (is_hex24(*v))
+          *field = *v;
+        else
+          c[key].fail_expected("24 lowercase hex characters");
+      }
+    }
+    if (c["end_reasons"].is_object()) {
+      config.end_reasons.clear();
+      for (auto it = c["end_reasons"].node()->begin(); it != c["end_reasons"].node()->end(); ++it)
+        if (auto w = c["end_reasons"][it.key()].number(0)) config.end_reasons.emplace_back(it.key(), *w);
+      if (config.end_reasons.empty()) c["end_reasons"].fail("expected at least one reason with a weight");
+    }
+    if (auto range = c["session_end_delay_ms"]; range.exists()) {
+      if (range.node()->is_array() && range.size() == 2) {
+        config.session_end_min_ms = range.at(0).integer_or(2000, 0);
+        config.session_end_max_ms = range.at(1).integer_or(5000, config.session_end_min_ms);
+      } else {
+        range.fail_expected("[min, max] in milliseconds");
+      }
+    }
+    config.idle_timeout_p = c["idle_timeout_p"].number_or(0, 0, 1);
+    config.idle_timeout_ms = c["idle_timeout_s"].integer_or(300, 1) * 1000;
+    config.extra_fields = c["extra_fields"].boolean_or(false);
+    config.prototype_outbound = c["prototype_outbound"].boolean_or(false);
+  }
+  if (problems.size() != before) return nullptr;
+  return std::make_unique<Voiceflow>(std::move(config));
+}
+
+}  // namespace
+
+const VendorInfo& voiceflow_info() {
+  static const VendorInfo info = [] {
+    VendorInfo i;
+    i.name = "voiceflow";
+    i.title = "Voiceflow session lifecycle webhooks";
+    i.events = {"runtime.call.start", "runtime.call.end", "runtime.session.start", "runtime.session.end"};
+    i.platforms = {"twilio", "web-voice", "telnyx", "vonage"};
+    i.transport = "POST application/json";
+    // Retries are undocumented; the signing secret is believed to be Svix's,
+    // so the default is Svix's published schedule (immediately, 5 s, 5 min,
+    // 30 min, 2 h, 5 h, 10 h, 10 h) and its 15 s timeout.
+    i.defaults.timeout_ms = 15000;
+    i.defaults.retry.max_attempts = 8;
+    i.defaults.retry.backoff_ms = {5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000};
+    i.defaults.signing = "svix";
+    i.configure = &configure;
+    return i;
+  }();
+  return info;
+}
+
+}  // namespace callhook::vendors

@@ -1,0 +1,82 @@
+// Bad input: exit 2 and a message naming the file and the field; no crash.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+#include "harness.hpp"
+
+using callhook::testing::run_callhook;
+using callhook::testing::TempDir;
+
+TEST_CASE("broken scenarios give exit 2 and name the field", "[integration]") {
+  TempDir dir;
+  struct Case {
+    const char* name;
+    std::string content;
+    std::string expected;  // part of stderr
+  };
+  const std::vector<Case> cases = {
+      {"wrong-type.json", R"({"streams":[{"vendor":"voiceflow","calls":{"count":"ten"}}]})",
+       "/streams/0/calls/count: expected a positive integer, got \"ten\""},
+      {"unknown-key.json", R"({"streams":[{"vendor":"voiceflow","calls":{"count":1}}],"sped":2})",
+       "/sped: unknown key (did you mean \"speed\"?)"},
+      {"missing.json", R"({"seed":1})", "/streams: is required"},
+      {"no-vendor.json", R"({"streams":[{"calls":{"count":1}}]})", "/streams/0/vendor: is required"},
+      {"bad-vendor-config.json",
+       R"({"streams":[{"vendor":"voiceflow","calls":{"count":1},"vendor_config":{"project_id":"xyz"}}]})",
+       "/streams/0/vendor_config/project_id: expected 24 lowercase hex characters"},
+      {"invalid.json", "{\"streams\": [", "invalid JSON"},
+      {"empty.json", "", "empty"},
+  };
+  for (const auto& c : cases) {
+    const std::string path = dir.write(c.name, c.content);
+    for (const char* command : {"run", "validate"}) {
+      const auto result = run_callhook({command, path});
+      INFO(command << " " << c.name << "\n" << result.err);
+      CHECK(result.exit_code == 2);
+      CHECK(result.err.find(path) != std::string::npos);
+      CHECK(result.err.find(c.expected) != std::string::npos);
+    }
+  }
+  for (const std::string& path : {dir.path(""), dir.path("does-not-exist.json")}) {
+    const auto result = run_callhook({"run", path});
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find(path) != std::string::npos);
+  }
+}
+
+TEST_CASE("bad flags give exit 2 with a clear message", "[integration]") {
+  struct Case {
+    std::vector<std::string> args;
+    std::string expected;
+  };
+  const std::vector<Case> cases = {
+      {{"run", "scenarios/demo.json", "--speed", "fast"}, "--speed: expected a positive number or \"max\""},
+      {{"run", "scenarios/demo.json", "--target", "ftp://x"}, "--target: expected an http:// or https:// URL"},
+      {{"run", "scenarios/demo.json", "--bogus"}, "bogus"},
+      {{"run"}, "scenario"},
+      {{"frobnicate"}, "unknown command"},
+      {{"sample", "voiceflow", "runtime.call.stop"}, "did you mean \"runtime.call.start\""},
+  };
+  for (const auto& c : cases) {
+    const auto result = run_callhook(c.args);
+    INFO(result.err);
+    CHECK(result.exit_code == 2);
+    CHECK(result.err.find(c.expected) != std::string::npos);
+  }
+}
+
+TEST_CASE("validate accepts every shipped scenario", "[integration]") {
+  int seen = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(callhook::testing::source_path("scenarios"))) {
+    if (entry.path().extension() != ".json") continue;
+    ++seen;
+    const std::string s = entry.path().string();
+    const auto result = run_callhook({"validate", s});
+    INFO(s << "\n" << result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find("ok") != std::string::npos);
+  }
+  CHECK(seen >= 2);
+}

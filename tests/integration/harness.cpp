@@ -1,0 +1,167 @@
+#include "harness.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <httplib.h>
+
+namespace callhook::testing {
+
+std::string source_path(const std::string& relative) { return std::string(CALLHOOK_SOURCE_DIR) + "/" + relative; }
+
+ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  const pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    close(out_pipe[1]);
+    close(err_pipe[1]);
+    if (chdir(CALLHOOK_SOURCE_DIR) != 0) _exit(127);
+    std::vector<char*> argv;
+    std::string binary = CALLHOOK_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  ProcessResult result;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  int open_fds = 2;
+  bool killed = false;
+  while (open_fds > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 1000))) < 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      char buf[65536];
+      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      } else {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  for (auto& fd : fds)
+    if (fd.fd >= 0) close(fd.fd);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (killed)
+    result.exit_code = -9;
+  else if (WIFEXITED(status))
+    result.exit_code = WEXITSTATUS(status);
+  else
+    result.exit_code = -WTERMSIG(status);
+  return result;
+}
+
+std::string Received::header(const std::string& name) const {
+  for (const auto& [k, v] : headers)
+    if (strcasecmp(k.c_str(), name.c_str()) == 0) return v;
+  return "";
+}
+
+Receiver::Receiver(Handler handler) : m_server(std::make_unique<httplib::Server>()) {
+  m_server->set_keep_alive_max_count(100000);
+  m_server->new_task_queue = [] { return new httplib::ThreadPool(16); };
+  auto handle = [this, handler](const httplib::Request& req, httplib::Response& res) {
+    Received r;
+    r.method = req.method;
+    r.path = req.path;
+    const auto q = req.target.find('?');
+    if (q != std::string::npos) r.query = req.target.substr(q + 1);
+    for (const auto& [k, v] : req.headers) r.headers.emplace_back(k, v);
+    r.body = req.body;
+    {
+      std::lock_guard lock(m_mutex);
+      m_received.push_back(std::move(r));
+    }
+    if (handler)
+      handler(req, res);
+    else
+      res.set_content("{\"ok\":true}", "application/json");
+  };
+  m_server->Get(".*", handle);
+  m_server->Post(".*", handle);
+  m_port = m_server->bind_to_any_port("127.0.0.1");
+  if (m_port <= 0) throw std::runtime_error("receiver: cannot bind");
+  m_thread = std::thread([this] { m_server->listen_after_bind(); });
+  for (int i = 0; i < 500 && !m_server->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+}
+
+Receiver::~Receiver() { stop(); }
+
+void Receiver::stop() {
+  if (m_server) m_server->stop();
+  if (m_thread.joinable()) m_thread.join();
+}
+
+std::string Receiver::url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+
+std::vector<Received> Receiver::received() const {
+  std::lock_guard lock(m_mutex);
+  return m_received;
+}
+
+std::size_t Receiver::count() const {
+  std::lock_guard lock(m_mutex);
+  return m_received.size();
+}
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "callhook-test-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  m_path = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(m_path, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& content) const {
+  const std::string p = path(name);
+  std::ofstream(p) << content;
+  return p;
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::vector<nlohmann::json> read_jsonl(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<nlohmann::json> out;
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  return out;
+}
+
+}  // namespace callhook::testing

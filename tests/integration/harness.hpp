@@ -1,0 +1,79 @@
+#pragma once
+// What the integration tests share: running the real callhook binary, and a
+// real HTTP receiver (cpp-httplib) on a loopback port the OS picks.
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace httplib {
+class Server;
+struct Request;
+struct Response;
+}  // namespace httplib
+
+namespace callhook::testing {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs the callhook binary with args (cwd = the source tree, so scenarios/
+// paths work); kills it after timeout_s. Never hangs.
+ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s = 120);
+
+struct Received {
+  std::string method;
+  std::string path;
+  std::string query;  // raw query string
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string header(const std::string& name) const;
+};
+
+// A receiver that records every request. The handler decides each answer
+// (default: 200 {"ok":true}); it runs on the server's threads.
+class Receiver {
+ public:
+  using Handler = std::function<void(const httplib::Request&, httplib::Response&)>;
+  explicit Receiver(Handler handler = nullptr);
+  ~Receiver();
+  std::string url() const;  // "http://127.0.0.1:PORT"
+  int port() const { return m_port; }
+  std::vector<Received> received() const;
+  std::size_t count() const;
+  void stop();
+
+ private:
+  std::unique_ptr<httplib::Server> m_server;
+  std::thread m_thread;
+  int m_port = 0;
+  mutable std::mutex m_mutex;
+  std::vector<Received> m_received;
+};
+
+// A fresh empty directory under the system temp dir, removed at scope end.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  std::string path(const std::string& name) const { return m_path + "/" + name; }
+  std::string write(const std::string& name, const std::string& content) const;
+
+ private:
+  std::string m_path;
+};
+
+nlohmann::json read_json(const std::string& path);
+std::vector<nlohmann::json> read_jsonl(const std::string& path);
+std::string source_path(const std::string& relative);
+
+}  // namespace callhook::testing

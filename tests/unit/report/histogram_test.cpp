@@ -1,0 +1,151 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "report/histogram.hpp"
+#include "util/rng.hpp"
+
+using callhook::report::Histogram;
+
+namespace {
+
+// Nearest-rank percentile of a sorted sample set.
+double exact_percentile(const std::vector<std::int64_t>& sorted, double p) {
+  if (p <= 0) return static_cast<double>(sorted.front());
+  const auto n = static_cast<double>(sorted.size());
+  auto rank = static_cast<std::size_t>(std::ceil(p * n / 100.0 - 1e-9));
+  rank = std::clamp<std::size_t>(rank, 1, sorted.size());
+  return static_cast<double>(sorted[rank - 1]);
+}
+
+struct SampleSet {
+  std::string name;
+  std::vector<std::int64_t> values;
+};
+
+std::vector<SampleSet> sample_sets() {
+  std::vector<SampleSet> sets;
+  callhook::util::Rng rng(callhook::util::derive(42, 1, 0, "histogram"));
+
+  SampleSet uniform{"uniform 1us..2s", {}};
+  for (int i = 0; i < 100000; ++i) uniform.values.push_back(rng.range(1, 2000000));
+  sets.push_back(uniform);
+
+  SampleSet exponential{"exponential mean 5ms", {}};
+  for (int i = 0; i < 100000; ++i) {
+    exponential.values.push_back(1 + static_cast<std::int64_t>(std::llround(rng.exponential(5000))));
+  }
+  sets.push_back(exponential);
+
+  sets.push_back({"constant", std::vector<std::int64_t>(1000, 4321)});
+
+  SampleSet bimodal{"bimodal 1ms and 200ms", {}};
+  for (int i = 0; i < 50000; ++i) {
+    bimodal.values.push_back(std::max<std::int64_t>(1, std::llround(rng.normal(1000, 50))));
+    bimodal.values.push_back(std::max<std::int64_t>(1, std::llround(rng.normal(200000, 10000))));
+  }
+  sets.push_back(bimodal);
+
+  SampleSet hours{"uniform 1h..5h", {}};
+  for (int i = 0; i < 10000; ++i) hours.values.push_back(rng.range(3600LL * 1000000, 5 * 3600LL * 1000000));
+  sets.push_back(hours);
+
+  SampleSet small{"1..100 (exact buckets)", {}};
+  for (std::int64_t v = 1; v <= 100; ++v) small.values.push_back(v);
+  sets.push_back(small);
+  return sets;
+}
+
+}  // namespace
+
+TEST_CASE("histogram percentiles are within 1% of the exact ones") {
+  const std::vector<double> percentiles = {0, 1, 10, 25, 50, 75, 90, 95, 99, 99.9, 100};
+  for (SampleSet& set : sample_sets()) {
+    Histogram histogram;
+    for (std::int64_t v : set.values) histogram.record(v);
+    std::sort(set.values.begin(), set.values.end());
+    for (double p : percentiles) {
+      const double exact = exact_percentile(set.values, p);
+      const double got = histogram.percentile(p);
+      INFO(set.name << " p" << p << ": exact " << exact << ", got " << got);
+      CHECK(std::abs(got - exact) <= 0.01 * exact);
+    }
+  }
+}
+
+TEST_CASE("histogram count, min, max and mean are exact") {
+  for (SampleSet& set : sample_sets()) {
+    Histogram histogram;
+    double sum = 0;
+    for (std::int64_t v : set.values) {
+      histogram.record(v);
+      sum += static_cast<double>(v);
+    }
+    INFO(set.name);
+    CHECK(histogram.count() == static_cast<std::int64_t>(set.values.size()));
+    CHECK(histogram.min() == *std::min_element(set.values.begin(), set.values.end()));
+    CHECK(histogram.max() == *std::max_element(set.values.begin(), set.values.end()));
+    CHECK(histogram.mean() == Approx(sum / static_cast<double>(set.values.size())).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("every single value maps to a bucket within 1/128 of it") {
+  // Surrounded by 0 and a huge value, the middle value is the median and
+  // comes from its bucket, not from the exact min or max.
+  for (std::int64_t v = 1; v < (1LL << 36); v += 1 + v / 997) {
+    Histogram histogram;
+    histogram.record(0);
+    histogram.record(v);
+    histogram.record(1LL << 40);
+    const double got = histogram.percentile(50);
+    if (std::abs(got - static_cast<double>(v)) > static_cast<double>(v) / 128.0) {
+      FAIL("value " << v << " reported as " << got);
+    }
+  }
+}
+
+TEST_CASE("merging histograms equals recording into one") {
+  callhook::util::Rng rng(callhook::util::derive(7, 2));
+  Histogram a, b, all;
+  for (int i = 0; i < 20000; ++i) {
+    const std::int64_t v = rng.range(1, 500000);
+    (i % 3 == 0 ? a : b).record(v);
+    all.record(v);
+  }
+  Histogram merged;
+  merged.merge(a);
+  merged.merge(b);
+  CHECK(merged.count() == all.count());
+  CHECK(merged.min() == all.min());
+  CHECK(merged.max() == all.max());
+  CHECK(merged.mean() == Approx(all.mean()));
+  for (double p : {1.0, 50.0, 90.0, 99.0, 99.99}) CHECK(merged.percentile(p) == all.percentile(p));
+
+  Histogram empty;
+  merged.merge(empty);
+  CHECK(merged.count() == all.count());
+  empty.merge(a);
+  CHECK(empty.min() == a.min());
+  CHECK(empty.max() == a.max());
+}
+
+TEST_CASE("histogram edge values") {
+  Histogram histogram;
+  CHECK(histogram.count() == 0);
+  CHECK(histogram.percentile(99) == 0);
+  CHECK(histogram.mean() == 0);
+  CHECK(histogram.max() == 0);
+
+  histogram.record(-5);  // clock skew: counts as 0
+  CHECK(histogram.min() == 0);
+  CHECK(histogram.percentile(50) == 0);
+
+  const std::int64_t beyond = 1LL << 42;  // past the last bucket: max stays exact
+  histogram.record(beyond);
+  CHECK(histogram.max() == beyond);
+  CHECK(histogram.percentile(100) == static_cast<double>(beyond));
+}

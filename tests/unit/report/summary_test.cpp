@@ -1,0 +1,185 @@
+#include <catch2/catch.hpp>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "report/summary.hpp"
+#include "report_fixtures.hpp"
+
+using namespace callhook::report;
+using namespace callhook::report::testing;
+using callhook::delivery::ErrorKind;
+using Json = nlohmann::ordered_json;
+
+namespace {
+
+// start: 3 planned, 2 delivered, 1 failed; end: 2 planned, 1 delivered,
+// 1 dropped. Two 503s, a timeout, 2 s of wall time.
+void fill(RunStats& stats) {
+  for (int i = 0; i < 3; ++i) stats.on_planned("runtime.call.start");
+  for (int i = 0; i < 2; ++i) stats.on_planned("runtime.call.end");
+  stats.on_attempt(attempt("runtime.call.start", "A", 200, 2000, 0));
+  stats.on_attempt(attempt("runtime.call.start", "B", 200, 4000, 100000));
+  stats.on_attempt(attempt("runtime.call.start", "C", 503, 3000, 200000));
+  stats.on_attempt(attempt("runtime.call.start", "C", 503, 3000, 1200000, 2));
+  stats.on_attempt(transport_error("runtime.call.start", "C", ErrorKind::Timeout, 800000, 3));
+  stats.on_attempt(attempt("runtime.call.end", "A", 204, 1000, 1900000));
+  stats.on_final(final_event("runtime.call.start", "A", 0, Final::Delivered, "", {"delay:10ms"}));
+  stats.on_final(final_event("runtime.call.start", "B", 1, Final::Delivered));
+  stats.on_final(final_event("runtime.call.start", "C", 2, Final::Failed, "timeout after 3 attempts"));
+  stats.on_final(final_event("runtime.call.end", "A", 3, Final::Delivered));
+  stats.on_final(final_event("runtime.call.end", "B", 4, Final::Dropped, "", {"drop"}));
+}
+
+RunInfo info() {
+  RunInfo run;
+  run.scenario_name = "voicebot-handshake";
+  run.scenario_path = "scenarios/voicebot.json";
+  run.seed = 7;
+  run.speed = 0;
+  run.duration_s = 2.5;
+  run.virtual_span_ms = 312000;
+  run.calls = 3;
+  return run;
+}
+
+}  // namespace
+
+TEST_CASE("JSON report: keys, integer totals and accounting") {
+  RunStats stats;
+  fill(stats);
+  const Json report = to_json(stats, info());
+
+  const std::vector<std::string> keys = {"run",    "duration_s", "totals",   "accounting", "events",
+                                         "latency_ms", "lateness_ms", "throughput", "errors", "faults",
+                                         "findings",   "probes",      "expectations"};
+  std::vector<std::string> got;
+  for (const auto& item : report.items()) got.push_back(item.key());
+  CHECK(got == keys);
+
+  const Json& totals = report["totals"];
+  const std::vector<std::pair<std::string, std::int64_t>> expected_totals = {
+      {"planned", 5}, {"sent", 6},     {"delivered", 3},    {"failed", 1},  {"dropped", 1},
+      {"retried", 2}, {"too_slow", 0}, {"out_of_order", 0}, {"findings", 0}};
+  for (const auto& [key, value] : expected_totals) {
+    INFO(key);
+    REQUIRE(totals.contains(key));
+    CHECK(totals[key].is_number_integer());
+    CHECK(totals[key].get<std::int64_t>() == value);
+  }
+  CHECK(report["duration_s"].is_number());
+  CHECK(report["duration_s"].get<double>() == 2.5);
+  CHECK(report["accounting"] == Json{{"ok", true}, {"unaccounted", 0}});
+
+  const Json& start = report["events"]["runtime.call.start"];
+  CHECK(start["planned"] == 3);
+  CHECK(start["sent"] == 5);
+  CHECK(start["failed"] == 1);
+  for (const char* key : {"p50", "p90", "p99", "max", "mean"}) CHECK(start["latency_ms"].contains(key));
+  for (const char* key : {"p50", "p90", "p99", "max"}) CHECK(start["lateness_ms"].contains(key));
+  CHECK(start["latency_ms"]["max"].get<double>() == 800.0);
+  CHECK(report["events"]["runtime.call.end"]["dropped"] == 1);
+
+  CHECK(report["latency_ms"]["max"].get<double>() == 800.0);
+  CHECK(report["latency_ms"]["p50"].get<double>() == Approx(3.0).epsilon(0.01));
+
+  const Json& per_second = report["throughput"]["per_second"];
+  REQUIRE(per_second.size() == 2);
+  CHECK(per_second[0] == Json{{"second", 0}, {"sent", 4}, {"delivered", 2}});
+  CHECK(per_second[1] == Json{{"second", 1}, {"sent", 2}, {"delivered", 1}});
+  CHECK(report["throughput"]["mean_per_s"].is_number());
+
+  CHECK(report["errors"] == Json{{"timeout", 1}, {"5xx", 2}, {"503", 2}});
+  CHECK(report["faults"] == Json{{"delay", 1}, {"drop", 1}});
+  CHECK(report["run"] == Json{{"scenario", "voicebot-handshake"},
+                              {"path", "scenarios/voicebot.json"},
+                              {"seed", 7},
+                              {"speed", "max"},
+                              {"calls", 3},
+                              {"virtual_span_ms", 312000}});
+  CHECK(report["expectations"] == Json::array());
+}
+
+TEST_CASE("JSON report: a numeric speed, unaccounted deliveries, expectations") {
+  RunStats stats;
+  fill(stats);
+  stats.on_planned("runtime.call.end");
+  RunInfo run = info();
+  run.speed = 600;
+  const auto results = check_expectations({{"failed", 0}}, stats);
+  const Json report = to_json(stats, run, results);
+  CHECK(report["run"]["speed"] == 600.0);
+  CHECK(report["accounting"] == Json{{"ok", false}, {"unaccounted", 1}});
+  REQUIRE(report["expectations"].size() == 1);
+  CHECK(report["expectations"][0] ==
+        Json{{"name", "failed"}, {"limit", 0.0}, {"actual", 1.0}, {"met", false}, {"text", "failed 1 > 0"}});
+}
+
+TEST_CASE("JSON report: findings and probes, with invalid UTF-8 made valid") {
+  RunStats stats;
+  stats.on_finding({"A", "session_start", "answer was \"\xff\xfe\""});
+  stats.on_probe({"A", "http://x/calls/A", false, "/status: expected \"ended\""});
+  const Json report = to_json(stats, info());
+  REQUIRE(report["findings"].size() == 1);
+  CHECK(report["findings"][0]["message"] == "answer was \"\xEF\xBF\xBD\xEF\xBF\xBD\"");
+  CHECK(report["probes"][0] ==
+        Json{{"call_id", "A"}, {"url", "http://x/calls/A"}, {"passed", false}, {"message", "/status: expected \"ended\""}});
+  CHECK(report["totals"]["probe_failures"] == 1);
+  CHECK_NOTHROW(report.dump());
+}
+
+TEST_CASE("text summary") {
+  RunStats stats;
+  fill(stats);
+  for (int i = 0; i < 25; ++i) stats.on_finding({"C", "runtime.call.start", "finding " + std::to_string(i)});
+  stats.on_probe({"B", "http://x/calls/B", false, "/status: expected \"ended\""});
+  std::ostringstream out;
+  print_text(stats, info(), check_expectations({{"failed", 0}, {"delivered", 3}}, stats), out);
+  const std::string text = out.str();
+  INFO(text);
+
+  CHECK_THAT(text, Catch::StartsWith("scenario voicebot-handshake (scenarios/voicebot.json)  seed 7  speed max  "
+                                     "wall 2.50s  virtual 5m12s  calls 3\n"));
+  CHECK_THAT(text, Catch::Contains("event               planned  sent  delivered  failed  dropped  retried  "
+                                   "out-of-order  p50 ms  p90 ms  p99 ms  max ms\n"));
+  CHECK_THAT(text, Catch::Contains("\nruntime.call.start        3     5          2       1        0        2"));
+  CHECK_THAT(text, Catch::Contains("\ntotal                     5     6          3       1        1        2"));
+  CHECK_THAT(text, Catch::Contains("errors       timeout 1, 5xx 2, 503 2\n"));
+  CHECK_THAT(text, Catch::Contains("faults       delay 1, drop 1\n"));
+  CHECK_THAT(text, Catch::Contains("findings (25):\n  C runtime.call.start: finding 0\n"));
+  CHECK_THAT(text, Catch::Contains("  C runtime.call.start: finding 19\n  and 5 more\n"));
+  CHECK_THAT(text, !Catch::Contains("finding 20"));
+  CHECK_THAT(text, Catch::Contains("probe failures (1 of 1):\n  B http://x/calls/B: /status: expected \"ended\"\n"));
+  CHECK_THAT(text, Catch::Contains("expectations:\n  \u2717 failed 1 > 0\n  \u2713 delivered 3 >= 3\n"));
+  CHECK_THAT(text, Catch::EndsWith("\naccounting: 5 planned = 3 delivered + 1 failed + 1 dropped  \u2713\n"));
+  CHECK(text.find('\x1b') == std::string::npos);
+}
+
+TEST_CASE("text summary: unaccounted deliveries, too slow answers, colours") {
+  RunStats stats;
+  fill(stats);
+  stats.on_planned("runtime.call.end");
+  stats.on_planned("runtime.call.end");
+  AttemptEvent slow = attempt("runtime.call.end", "B", 200, 11000000);
+  slow.too_slow = true;
+  stats.on_attempt(slow);
+
+  std::ostringstream plain;
+  print_text(stats, info(), plain);
+  CHECK_THAT(plain.str(), Catch::EndsWith("\naccounting: 7 planned != 3 delivered + 1 failed + 1 dropped  "
+                                          "\u2717 2 unaccounted\n"));
+  CHECK_THAT(plain.str(), Catch::Contains("too slow     1 answers were 2xx after the vendor's timeout"));
+
+  std::ostringstream coloured;
+  print_text(stats, info(), {}, coloured, true);
+  CHECK_THAT(coloured.str(), Catch::Contains("\x1b[31m\u2717\x1b[0m"));
+}
+
+TEST_CASE("text summary: control characters from receivers are escaped") {
+  RunStats stats;
+  stats.on_finding({"A", "e", "body: \x1b[2J\x07"});
+  std::ostringstream out;
+  print_text(stats, info(), out);
+  CHECK_THAT(out.str(), Catch::Contains("A e: body: \\x1b[2J\\x07\n"));
+}

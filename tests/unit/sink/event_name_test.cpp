@@ -1,0 +1,54 @@
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "sink/event_name.hpp"
+
+using namespace callhook::sink;
+
+TEST_CASE("event_name follows the vendors' ways of naming events") {
+  const std::string json = "application/json";
+  const std::string form = "application/x-www-form-urlencoded";
+  struct Case {
+    std::string what, content_type, body, query, expected;
+  };
+  const std::vector<Case> cases = {
+      {"Voiceflow type", json, R"({"type":"runtime.call.start","time":1})", "", "runtime.call.start"},
+      {"VoiceKit event", json, R"({"event":"call_ended","data":{}})", "", "call_ended"},
+      {"Event key", json, R"({"Event":"Call.Complete"})", "", "Call.Complete"},
+      {"type before event", json, R"({"event":"b","type":"a"})", "", "a"},
+      {"event before Event", json, R"({"Event":"b","event":"a"})", "", "a"},
+      {"non-string type is skipped", json, R"({"type":3,"event":"call.end"})", "", "call.end"},
+      {"VoiceBot trigger_reason", json, R"({"session_id":"s","trigger_reason":"turn_complete","events":[]})", "",
+       "turn_complete"},
+      {"event key beats trigger_reason", json, R"({"trigger_reason":"start","event":"x"})", "", "x"},
+      {"query Event beats trigger_reason", json, R"({"trigger_reason":"start"})", "Event=Call.Initiate", "Call.Initiate"},
+      {"Fone Dynamics form body", form, "Call.Id=1&Event=Call.Initiate&Call.From=%2B61400", "", "Call.Initiate"},
+      {"form content type with charset", form + "; charset=utf-8", "Event=Call.Complete", "", "Call.Complete"},
+      {"form value decoding", form, "Event=Call+Complete%21", "", "Call Complete!"},
+      {"Fone Dynamics GET query", "", "", "Call.Id=1&Event=Call.Complete", "Call.Complete"},
+      {"form body ignored without form content type", "text/plain", "Event=X", "", ""},
+      {"form body beats query", form, "Event=A", "Event=B", "A"},
+      {"event key beats query", json, R"({"event":"a"})", "Event=B", "a"},
+      {"JSON with leading space", json, "  \n{\"type\":\"t\"}", "", "t"},
+      {"broken JSON", json, R"({"type":"t")", "", ""},
+      {"JSON array", json, R"([{"type":"t"}])", "", ""},
+      {"nothing", "", "", "", ""},
+      {"query key is case-sensitive", "", "", "event=x", ""},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what);
+    CHECK(event_name(c.content_type, c.body, c.query) == c.expected);
+  }
+}
+
+TEST_CASE("form_value decodes the first matching key") {
+  CHECK(form_value("a=1&b=2", "b") == std::optional<std::string>("2"));
+  CHECK(form_value("a=1&a=2", "a") == std::optional<std::string>("1"));
+  CHECK(form_value("a&b=2", "a") == std::optional<std::string>(""));
+  CHECK(form_value("Call%2EId=7", "Call.Id") == std::optional<std::string>("7"));
+  CHECK_FALSE(form_value("a=1", "b").has_value());
+  CHECK_FALSE(form_value("", "a").has_value());
+  CHECK(form_decode("a+b%2Bc%zz%4") == "a b+c%zz%4");
+}
