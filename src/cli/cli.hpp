@@ -25,6 +25,9 @@ int command_sample(const std::vector<std::string>& args);
 int command_vendors(const std::vector<std::string>& args);
 int command_replay(const std::vector<std::string>& args);
 
+// The SystemClock time at which main began, for startup measurements.
+std::int64_t process_start_us();
+
 // The whole program: dispatches argv[1] and maps exceptions to exit codes.
 int main_entry(int argc, char** argv);
 

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "cli/cli.hpp"
+#include "util/clock.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::cli {
@@ -23,7 +24,14 @@ exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run)";
 
 }  // namespace
 
+namespace {
+std::int64_t g_process_start_us = 0;
+}
+
+std::int64_t process_start_us() { return g_process_start_us; }
+
 int main_entry(int argc, char** argv) {
+  g_process_start_us = util::SystemClock().now_us();
   using Command = int (*)(const std::vector<std::string>&);
   static const std::map<std::string, Command> commands = {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},

@@ -1,4 +1,5 @@
 // callhook run: the whole pipeline, as a list of passes.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -98,6 +99,12 @@ std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* 
   return out;
 }
 
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
 bool needs_builtin_sink(const scenario::Scenario& s, const RunFlags& flags) {
   if (!flags.target.empty()) return false;
   for (const auto& stream : s.streams)
@@ -138,6 +145,7 @@ int command_run(const std::vector<std::string>& args) {
   std::string default_target;
   if (needs_builtin_sink(scenario, flags)) {
     sink::SinkOptions options;
+    options.threads = std::max<std::size_t>(8, flags.connections + 2);  // one thread per keep-alive connection
     builtin_sink = std::make_unique<sink::Sink>(options);
     builtin_sink->start();
     default_target = builtin_sink->url() + "/webhooks";
@@ -190,6 +198,9 @@ int command_run(const std::vector<std::string>& args) {
   info.duration_s = outcome.wall_s;
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;
+  if (outcome.first_send_us >= 0)
+    info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - process_start_us()) / 1e3;
+  info.peak_rss_mb = peak_rss_mb();
   const auto expectations = report::check_expectations(plan->scenario.expect, stats);
   if (journal) {
     const auto& totals = stats.totals();

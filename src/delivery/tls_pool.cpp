@@ -5,6 +5,8 @@
 #include <system_error>
 
 #include <httplib.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -111,6 +113,13 @@ void TlsPool::submit(HttpRequest request, std::int64_t started_us) {
 }
 
 void TlsPool::work(Origin& origin, Worker& worker) {
+  // OpenSSL writes with plain write(): a peer that closed would raise SIGPIPE
+  // and end the process. Blocked here, the write fails with EPIPE instead.
+  sigset_t pipe_only;
+  sigemptyset(&pipe_only);
+  sigaddset(&pipe_only, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
+
   httplib::SSLClient client(origin.host, origin.port);
   client.set_tcp_nodelay(true);
   client.set_keep_alive(true);

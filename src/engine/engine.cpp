@@ -52,6 +52,7 @@ struct Item {
   std::string key;         // "<stream>.<call index>.<n>": stable across reruns
   int attempts = 0;        // attempts made so far
   std::int64_t due_ms = 0; // due time of the next attempt (virtual)
+  util::Headers sent_headers;  // the last attempt's, kept for the journal
   bool probe = false;
   bool free = false;
 };
@@ -112,6 +113,7 @@ struct Engine::State {
   util::MonoUs wall_start = 0;
   std::int64_t frontier_ms = 0;  // virtual time reached (max speed: last due dispatched)
   std::int64_t last_due_ms = 0;
+  std::int64_t first_send_us = -1;
   std::int64_t calls = 0;
   std::size_t live_sessions = 0;
 
@@ -337,6 +339,14 @@ struct Engine::State {
     return plan.streams[item.stream].for_event(item.d.event);
   }
 
+  // The attempt's virtual time, or a stale one for a stale_timestamp fault.
+  std::int64_t signature_time_s(const Item& item) const {
+    std::int64_t ms = item.due_ms;
+    if (item.d.stale_timestamp)
+      ms -= faults::plan_for(plan.scenario.streams[item.stream], item.d.event).stale_by_ms;
+    return ms / 1000;
+  }
+
   void dispatch(std::uint32_t i, util::MonoUs now) {
     Item& item = items[i];
     frontier_ms = std::max(frontier_ms, item.due_ms);
@@ -369,21 +379,15 @@ struct Engine::State {
       return;
     }
     request.url = *url;
-    if (!item.d.content_type.empty()) request.headers.push_back({"Content-Type", item.d.content_type});
-    request.headers.push_back({"User-Agent", "callhook/0.1"});
-    request.headers.insert(request.headers.end(), item.d.headers.begin(), item.d.headers.end());
-    if (!item.probe && settings.signing.scheme != "none") {
-      std::int64_t timestamp_ms = item.due_ms;
-      if (item.d.stale_timestamp) timestamp_ms -= plan.scenario.streams[item.stream].faults.stale_by_ms;
-      delivery::sign(request.headers, settings.signing, item.d.event_id, timestamp_ms / 1000, item.d.body,
-                     item.d.bad_signature);
-    }
+    request.headers = request_headers(item);
+    if (journal) item.sent_headers = request.headers;
     request.body = item.d.body;
     // Wait a little past the vendor's limit, so a slow 2xx is seen (and
     // reported as too slow) rather than cut off.
     request.timeout_ms = settings.timeout_ms + std::min<std::int64_t>(settings.timeout_ms / 2, 5000);
     request.connect_timeout_ms = settings.connect_timeout_ms;
     ++item.attempts;
+    if (first_send_us < 0) first_send_us = clock.now_us() - wall_start;
     transport.submit(std::move(request));
   }
 
@@ -547,7 +551,7 @@ struct Engine::State {
 
   // --- journal --------------------------------------------------------------
 
-  void write_attempt(const Item& item, const delivery::HttpResult& r, delivery::Verdict verdict, bool retry) {
+  void write_attempt(Item& item, const delivery::HttpResult& r, delivery::Verdict verdict, bool retry) {
     journal::AttemptRecord rec;
     rec.delivery = item.key;
     rec.attempt = item.attempts;
@@ -557,7 +561,7 @@ struct Engine::State {
     rec.copy = item.d.copy;
     rec.method = item.d.method;
     rec.url = item.d.url;
-    rec.headers = sent_headers(item);
+    rec.headers = std::move(item.sent_headers);
     rec.body = item.d.body;
     rec.planned_ms = item.d.planned_ms;
     rec.due_ms = item.due_ms;
@@ -570,23 +574,20 @@ struct Engine::State {
     rec.faults = item.d.faults;
     rec.wall_offset_us = r.started_us - wall_start;
     rec.wall_latency_us = r.latency_us;
-    rec.response = r.body.substr(0, 512);
+    rec.response = r.body;
     journal->attempt(rec);
   }
 
-  // The headers as sent (signatures recomputed: they depend only on
-  // deterministic inputs, so this matches the wire exactly).
-  util::Headers sent_headers(const Item& item) const {
-    const EventSettings& settings = settings_of(item);
+  // The headers of an attempt: vendor headers, then the signature, whose
+  // timestamp is the attempt's virtual time.
+  util::Headers request_headers(const Item& item) const {
     util::Headers h;
     if (!item.d.content_type.empty()) h.push_back({"Content-Type", item.d.content_type});
     h.push_back({"User-Agent", "callhook/0.1"});
     h.insert(h.end(), item.d.headers.begin(), item.d.headers.end());
-    if (settings.signing.scheme != "none") {
-      std::int64_t timestamp_ms = item.due_ms;
-      if (item.d.stale_timestamp) timestamp_ms -= plan.scenario.streams[item.stream].faults.stale_by_ms;
-      delivery::sign(h, settings.signing, item.d.event_id, timestamp_ms / 1000, item.d.body, item.d.bad_signature);
-    }
+    const EventSettings& settings = settings_of(item);
+    if (!item.probe && settings.signing.scheme != "none")
+      delivery::sign(h, settings.signing, item.d.event_id, signature_time_s(item), item.d.body, item.d.bad_signature);
     return h;
   }
 
@@ -637,8 +638,12 @@ struct Engine::State {
       util::MonoUs wake = next_tick;
       if (!queue.empty() && transport.in_flight() < concurrency)
         wake = std::min(wake, max_speed() ? now : wall_of(queue.top().due_ms));
-      const std::int64_t next_start = next_call_start();
-      if (next_start != k_never) wake = std::min(wake, max_speed() ? now : wall_of(next_start));
+      // At max speed calls are admitted at the top of the loop as the queue
+      // reaches them; only a finite speed waits for the next call's time.
+      if (!max_speed()) {
+        const std::int64_t next_start = next_call_start();
+        if (next_start != k_never) wake = std::min(wake, wall_of(next_start));
+      }
       done.clear();
       transport.poll(done, std::max<std::int64_t>(0, wake - now));
       const util::MonoUs after = clock.now_us();
@@ -653,6 +658,8 @@ struct Engine::State {
     outcome.calls = calls;
     outcome.virtual_span_ms = last_due_ms > 0 ? last_due_ms - plan.scenario.epoch_ms : 0;
     outcome.wall_s = static_cast<double>(clock.now_us() - wall_start) / 1e6;
+    outcome.first_send_us = first_send_us;
+    outcome.started_us = wall_start;
     return outcome;
   }
 };

@@ -30,6 +30,8 @@ struct RunOutcome {
   std::int64_t calls = 0;
   std::int64_t virtual_span_ms = 0;  // from the epoch to the last due time
   double wall_s = 0;
+  std::int64_t started_us = 0;       // the Clock's time when run() began
+  std::int64_t first_send_us = -1;   // wall time of the first request, since run() began
 };
 
 class Engine {

@@ -103,7 +103,8 @@ void set_params(vendors::Delivery& delivery, const std::string& params) {
     return;
   }
   const std::size_t q = delivery.url.find('?');
-  delivery.url = (q == std::string::npos ? delivery.url : delivery.url.substr(0, q)) + (params.empty() ? "" : "?") + params;
+  if (q != std::string::npos) delivery.url.resize(q);
+  if (!params.empty()) delivery.url += "?" + params;
 }
 
 }  // namespace callhook::faults

@@ -31,6 +31,9 @@
 // is the vendor's due time for originals and the source's for the extras.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "faults/drift.hpp"
 #include "faults/faults.hpp"

@@ -20,6 +20,12 @@ std::string param_text(const util::Json& value) {
   return value.dump();
 }
 
+// nlohmann's message without its "[json.exception...] " tag.
+std::string without_tag(const std::string& what) {
+  const auto tag = what.find("] ");
+  return what.rfind("[json.exception", 0) == 0 && tag != std::string::npos ? what.substr(tag + 2) : what;
+}
+
 void override_json(vendors::Delivery& delivery, const std::map<std::string, util::Json>& overrides) {
   // Ordered parsing keeps the vendor's key order, which receivers may see.
   Ordered doc = Ordered::parse(delivery.body, nullptr, false);
@@ -29,7 +35,7 @@ void override_json(vendors::Delivery& delivery, const std::map<std::string, util
     try {
       doc[Ordered::json_pointer(pointer)] = Ordered(value);
     } catch (const nlohmann::json::exception& e) {
-      throw std::invalid_argument("override " + pointer + " of " + delivery.event + ": " + e.what());
+      throw std::invalid_argument("override " + pointer + " of " + delivery.event + ": " + without_tag(e.what()));
     }
   }
   delivery.body = doc.dump();

@@ -14,6 +14,9 @@
 //    "planned_ms","faults","reason"}
 //   {"kind":"finding","call","event","message"}
 //   {"kind":"end","planned","delivered","failed","dropped"}                     last
+// Strings are written byte for byte, except bytes that are not valid UTF-8:
+// JSON cannot hold them, so each is written as \u00XX and reads back as
+// the character U+00XX (vendor bodies are valid UTF-8; answers may not be).
 #include <cstdint>
 #include <cstdio>
 #include <string>

@@ -1,5 +1,6 @@
 #include "journal/reader.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
 #include <cstring>
@@ -21,7 +22,10 @@ class Fields {
   std::int64_t integer(std::string_view key, std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const {
     return required(key).integer(min, max).value_or(0);
   }
-  int small(std::string_view key, int min) const { return static_cast<int>(integer(key, min, INT_MAX)); }
+  // Counts that fit an int (larger values saturate rather than wrap).
+  int small(std::string_view key, int min) const {
+    return static_cast<int>(std::min<std::int64_t>(integer(key, min), INT_MAX));
+  }
   double number(std::string_view key) const { return required(key).number(0).value_or(0); }
   bool boolean(std::string_view key) const { return required(key).boolean().value_or(false); }
 

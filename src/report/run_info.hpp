@@ -13,6 +13,8 @@ struct RunInfo {
   double duration_s = 0;          // wall
   std::int64_t virtual_span_ms = 0;
   std::int64_t calls = 0;
+  double first_delivery_ms = -1;  // process start to the first request sent; -1 when none
+  double peak_rss_mb = 0;         // the process's peak resident memory
 };
 
 }  // namespace callhook::report

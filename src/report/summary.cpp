@@ -151,7 +151,9 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
                               {"seed", info.seed},
                               {"speed", info.speed <= 0 ? OrderedJson("max") : OrderedJson(info.speed)},
                               {"calls", info.calls},
-                              {"virtual_span_ms", info.virtual_span_ms}};
+                              {"virtual_span_ms", info.virtual_span_ms},
+                              {"first_delivery_ms", info.first_delivery_ms},
+                              {"peak_rss_mb", info.peak_rss_mb}};
   report["duration_s"] = info.duration_s;
 
   OrderedJson totals = counts_json(stats.totals());
@@ -246,6 +248,9 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
 
   out << "lateness     p50 " << fixed(stats.lateness().percentile(50) / 1000.0, 2) << " ms  p99 "
       << fixed(stats.lateness().percentile(99) / 1000.0, 2) << " ms\n";
+  if (info.first_delivery_ms >= 0 || info.peak_rss_mb > 0)
+    out << "process      first request " << fixed(info.first_delivery_ms, 1) << " ms after start  peak memory "
+        << fixed(info.peak_rss_mb, 1) << " MiB\n";
   out << "throughput   mean " << fixed(stats.mean_sent_per_s(), 1) << "/s  peak " << stats.peak_sent_per_s()
       << "/s sent; mean " << fixed(stats.mean_delivered_per_s(), 1) << "/s delivered\n";
   const auto errors = stats.errors();

@@ -12,10 +12,8 @@
 namespace callhook::sink {
 namespace {
 
-const std::vector<std::string> k_compact_keys = {"path",     "event", "status",      "delay_ms",
-                                                 "body",     "content_type", "header"};
-const std::vector<std::string> k_json_keys = {"path",     "event", "status",      "delay_ms",
-                                              "body",     "content_type", "headers"};
+const std::vector<std::string> k_compact_keys = {"path", "event", "status", "delay_ms", "body", "content_type", "header"};
+const std::vector<std::string> k_json_keys = {"path", "event", "status", "delay_ms", "body", "content_type", "headers"};
 constexpr std::string_view k_nothing_to_answer = "nothing to answer: give status, delay_ms, body or header";
 
 bool wildcard_match(std::string_view pattern, std::string_view value) {

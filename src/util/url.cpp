@@ -7,8 +7,15 @@ namespace callhook::util {
 std::string Url::origin() const {
   const bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
   const bool v6 = host.find(':') != std::string::npos;
-  std::string out = scheme + "://" + (v6 ? "[" + host + "]" : host);
-  if (!default_port) out += ":" + std::to_string(port);
+  std::string out = scheme;
+  out += "://";
+  if (v6) out += '[';
+  out += host;
+  if (v6) out += ']';
+  if (!default_port) {
+    out += ':';
+    out += std::to_string(port);
+  }
   return out;
 }
 

@@ -51,8 +51,8 @@ std::size_t custom_characters(const std::map<std::string, std::string>& params) 
   return total;
 }
 
-// Vendor and call parameters together; the call's win on equal keys. Beyond
-// VoiceBot's limits the later keys (in key order) are left out, as the
+// Vendor and call parameters together; the call's win on equal keys. Keys
+// (in key order) that no longer fit VoiceBot's limits are left out, as the
 // platform accepts no more.
 std::map<std::string, std::string> merge_custom(const std::map<std::string, std::string>& vendor,
                                                 const std::map<std::string, std::string>& call) {

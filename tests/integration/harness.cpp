@@ -109,8 +109,17 @@ Receiver::Receiver(Handler handler) : m_server(std::make_unique<httplib::Server>
   };
   m_server->Get(".*", handle);
   m_server->Post(".*", handle);
+  // cpp-httplib listens with a backlog of 5, so a burst of connections
+  // waits a second for SYN retransmission; listening again raises it.
+  int listening = -1;
+  m_server->set_socket_options([&listening](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listening = sock;
+  });
   m_port = m_server->bind_to_any_port("127.0.0.1");
   if (m_port <= 0) throw std::runtime_error("receiver: cannot bind");
+  if (listening >= 0) ::listen(listening, SOMAXCONN);
   m_thread = std::thread([this] { m_server->listen_after_bind(); });
   for (int i = 0; i < 500 && !m_server->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -561,4 +562,36 @@ TEST_CASE("poll returns when a result arrives and otherwise sleeps its wait", "[
   CHECK(done[0].status == 200);
   CHECK(waited < 5s);
   CHECK(done[0].latency_us >= 40'000);
+}
+
+TEST_CASE("a connect that hangs runs into the connect timeout", "[delivery][transport]") {
+  // A listener that never accepts, its backlog filled by one idle client:
+  // the kernel drops further SYNs, so a connect neither succeeds nor fails.
+  const int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), size) == 0);
+  REQUIRE(::listen(listener, 0) == 0);
+  ::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &size);
+  std::vector<int> fillers;
+  for (int i = 0; i < 2; ++i) {
+    const int filler = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    ::connect(filler, reinterpret_cast<sockaddr*>(&address), size);
+    fillers.push_back(filler);
+  }
+  std::this_thread::sleep_for(50ms);
+
+  callhook::util::SystemClock clock;
+  auto transport = make_transport(TransportOptions{}, clock);
+  HttpRequest request = post("http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/hook", 1);
+  request.connect_timeout_ms = 300;
+  const HttpResult result = one(*transport, std::move(request));
+  CHECK(result.error == ErrorKind::Connect);
+  CHECK(result.error_text.find("timed out") != std::string::npos);
+  CHECK(result.latency_us >= 250'000);
+  CHECK(result.latency_us < 5'000'000);
+  for (const int fd : fillers) ::close(fd);
+  ::close(listener);
 }

@@ -478,7 +478,8 @@ FaultPlan busy_plan() {
 
 std::vector<Delivery> long_batch() {
   std::vector<Delivery> batch;
-  for (int i = 0; i < 30; ++i) batch.push_back(json_delivery("e" + std::to_string(i % 3), 1000 + 100 * i, "id" + std::to_string(i)));
+  for (int i = 0; i < 30; ++i)
+    batch.push_back(json_delivery("e" + std::to_string(i % 3), 1000 + 100 * i, "id" + std::to_string(i)));
   return batch;
 }
 

@@ -73,10 +73,15 @@ TEST_CASE("bad journals are refused with the file, line and field") {
   }
 }
 
-TEST_CASE("attempt headers must be name and value pairs") {
+TEST_CASE("attempt records are checked field by field") {
   const std::string attempt =
       R"({"kind":"attempt","delivery":"d","attempt":1,"stream":0,"call":"c","event":"e","copy":0,"method":"POST",)"
       R"("url":"http://h/","headers":[["A","1"],["B"]],"body":"","planned_ms":0,"due_ms":0,"status":200,"error":"",)"
       R"("verdict":"delivered","will_retry":false,"faults":[],"wall_offset_us":0,"wall_latency_us":0,"response":""})";
   CHECK(read_error(k_run + "\n" + attempt + "\n") == "run.jsonl:2: /headers/1: expected [name, value]");
+  std::string zeroth = attempt;
+  zeroth.replace(zeroth.find(R"(["B"])"), 5, R"(["B","2"])");
+  CHECK(read_error(k_run + "\n" + zeroth + "\n") == "");
+  zeroth.replace(zeroth.find(R"("attempt":1)"), 11, R"("attempt":0)");
+  CHECK(read_error(k_run + "\n" + zeroth + "\n") == "run.jsonl:2: /attempt: expected a positive integer, got 0");
 }

@@ -97,7 +97,9 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
                               {"seed", 7},
                               {"speed", "max"},
                               {"calls", 3},
-                              {"virtual_span_ms", 312000}});
+                              {"virtual_span_ms", 312000},
+                              {"first_delivery_ms", -1.0},
+                              {"peak_rss_mb", 0.0}});
   CHECK(report["expectations"] == Json::array());
 }
 

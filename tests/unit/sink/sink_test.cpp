@@ -220,7 +220,7 @@ TEST_CASE("stop() answers requests waiting in a delay at once") {
   });
   // The request has arrived once the sink is waiting in it; nothing shows that
   // from outside, so give the sender ample time to get there.
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
   const auto start = Clock::now();
   sink.stop();
   sender.join();

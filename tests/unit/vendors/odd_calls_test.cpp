@@ -45,7 +45,7 @@ std::vector<population::Call> odd_calls() {
   out.push_back(odd_text);
 
   auto long_call = base;
-  long_call.duration_ms = 3 * 3600 * 1000;
+  long_call.duration_ms = 20 * 60 * 1000;
   out.push_back(long_call);
   return out;
 }
