@@ -1,4 +1,5 @@
 // callhook sample: one realistic payload, exactly as it would be sent.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/cli.hpp"
@@ -32,20 +33,24 @@ int command_sample(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (parse_args(args, options, positional, vm, usage)) return k_exit_ok;
 
-  // A one-stream scenario, checked by the same loader as a file.
-  util::Json doc = {{"seed", seed}, {"streams", util::Json::array()}};
-  util::Json stream = {{"vendor", vendor_name}, {"target", "http://127.0.0.1:8080/webhooks"},
-                       {"calls", {{"count", 1}, {"direction", direction}, {"turns", 4}, {"duration_s", 95}}}};
   const auto config = util::Json::parse(config_text, nullptr, false);
   if (config.is_discarded()) throw UsageError("--config: not valid JSON");
-  stream["vendor_config"] = config;
-  if (!platform.empty()) stream["calls"]["platform"] = platform;
-  doc["streams"].push_back(stream);
-  auto loaded = scenario::parse_scenario(doc.dump(), "sample", engine::vendor_catalog());
-  util::Problems& problems = loaded.problems;
-  std::optional<engine::RunPlan> plan;
-  if (problems.empty())
-    plan = engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
+  // A one-stream scenario, checked by the same loader as a file. Events that
+  // only some calls send (an agent transfer) get a caller who sends them.
+  const auto make_plan = [&](bool wants_agent, util::Problems& problems) -> std::optional<engine::RunPlan> {
+    util::Json calls = {{"count", 1}, {"direction", direction}, {"turns", 4}, {"duration_s", 95},
+                        {"transfer_p", wants_agent ? 1 : 0}};
+    if (!platform.empty()) calls["platform"] = platform;
+    util::Json stream = {{"vendor", vendor_name}, {"target", "http://127.0.0.1:8080/webhooks"},
+                         {"vendor_config", config}, {"calls", calls}};
+    const util::Json doc = {{"seed", seed}, {"streams", util::Json::array({stream})}};
+    auto loaded = scenario::parse_scenario(doc.dump(), "sample", engine::vendor_catalog());
+    problems = std::move(loaded.problems);
+    if (!problems.empty()) return std::nullopt;
+    return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
+  };
+  util::Problems problems;
+  auto plan = make_plan(false, problems);
   if (!plan) {
     std::cerr << problems.format("sample");
     return k_exit_bad_input;
@@ -58,17 +63,20 @@ int command_sample(const std::vector<std::string>& args) {
     throw UsageError("vendor " + info.name + " has no event \"" + event + "\"" +
                      (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") + "; its events: " + list);
   }
-  const auto call = population::make_call(plan->scenario, 0, 0, plan->scenario.epoch_ms);
-  for (auto& d : engine::whole_session(*plan->streams[0].vendor, call)) {
-    if (d.event != event) continue;
-    std::map<std::string, util::Json> overrides;
-    for (const auto& s : sets) {
-      const SetFlag flag = parse_set_flag(s);
-      overrides[flag.pointer] = flag.value;
+  std::map<std::string, util::Json> overrides;
+  for (const auto& s : sets) {
+    const SetFlag flag = parse_set_flag(s);
+    overrides[flag.pointer] = flag.value;
+  }
+  for (const bool wants_agent : {false, true}) {
+    if (wants_agent) plan = make_plan(true, problems);
+    const auto call = population::make_call(plan->scenario, 0, 0, plan->scenario.epoch_ms);
+    for (auto& d : engine::whole_session(*plan->streams[0].vendor, call)) {
+      if (d.event != event) continue;
+      faults::apply_overrides(d, overrides);
+      std::cout << (d.method == "GET" ? d.url : d.body) << "\n";
+      return k_exit_ok;
     }
-    faults::apply_overrides(d, overrides);
-    std::cout << (d.method == "GET" ? d.url : d.body) << "\n";
-    return k_exit_ok;
   }
   std::cerr << "callhook: error: a default " << info.name << " call sends no \"" << event
             << "\" (it may need a vendor_config setting; see docs/vendors.md)\n";

@@ -148,6 +148,10 @@ std::uint32_t HttpTransport::origin_for(const util::Url& url, std::string& error
     addresses.push_back(address);
   }
   freeaddrinfo(found);
+  if (addresses.empty()) {
+    error = "resolve " + url.host + ": no usable address";
+    return k_no_origin;
+  }
 
   for (std::size_t i = 0; i < m_origins.size(); ++i) {
     if (m_origins[i].port == url.port && m_origins[i].host == url.host) {
@@ -277,6 +281,7 @@ void HttpTransport::begin_send(std::uint32_t index) {
   conn.sent = 0;
   conn.parser.reset();
   conn.state = ConnState::Busy;
+  if (conn.job.sent_us == 0) conn.job.sent_us = m_now;
   set_deadline(conn, m_now + conn.job.request.timeout_ms * 1000);
   send_some(index);
 }
@@ -497,8 +502,10 @@ void HttpTransport::check_deadlines() {
 HttpResult& HttpTransport::emit(const Job& job) {
   HttpResult& result = m_ready.emplace_back();
   result.id = job.request.id;
-  result.started_us = job.started_us;
-  result.latency_us = m_now - job.started_us;
+  // Latency and send time count from the first byte written, not from the
+  // wait for a free connection, as the receiver would measure them.
+  result.started_us = job.sent_us != 0 ? job.sent_us : job.started_us;
+  result.latency_us = m_now - result.started_us;
   return result;
 }
 

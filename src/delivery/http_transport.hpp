@@ -2,8 +2,9 @@
 // Plain http:// on one non-blocking epoll loop. Each origin keeps a pool of
 // keep-alive connections; a request takes an idle one, opens a new one while
 // the pool is below its limit, or waits in the origin's queue (no
-// pipelining). Other result producers (the TLS workers) wake the same loop
-// through a file descriptor, so poll() serves every scheme.
+// pipelining; HEAD is not supported). Other result producers (the TLS
+// workers) wake the same loop through a file descriptor, so poll() serves
+// every scheme.
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -46,7 +47,8 @@ class HttpTransport final : public Transport {
  private:
   struct Job {
     HttpRequest request;
-    std::int64_t started_us = 0;
+    std::int64_t started_us = 0;  // submitted
+    std::int64_t sent_us = 0;     // first written to a connection (0: not yet)
     bool retried = false;  // already moved once off a stale keep-alive connection
     std::size_t addresses_tried = 0;
   };

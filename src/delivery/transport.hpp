@@ -31,8 +31,8 @@ struct HttpResult {
   int status = 0;
   std::string retry_after;  // the Retry-After header, "" when absent
   std::string body;         // at most 64 KiB
-  std::int64_t started_us = 0;  // clock time the request was submitted
-  std::int64_t latency_us = 0;
+  std::int64_t started_us = 0;  // clock time the request was first sent (submitted, if never sent)
+  std::int64_t latency_us = 0;  // from started_us to the end of the answer
 };
 
 class Transport {

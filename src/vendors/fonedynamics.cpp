@@ -196,7 +196,7 @@ class FoneDynamicsSession final : public Session {
       add("Session.ConversionUri", "https://" + c.property_name + "/contact-us");
       add("Session.LandingUri", landing_uri());
       optional("AnalyticsSession.CustomDimension1", m_dimension1);
-      if (c.custom_dimension2) optional("AnalyticsSession.CustomDimension2", "");
+      if (c.custom_dimension2) add("AnalyticsSession.CustomDimension2", "");  // asked for: sent, blank
     }
     optional("Google.Analytics.ClientId", m_ga_client);
     optional("Google.AdWords.ClickId", m_gclid);

@@ -89,6 +89,7 @@ std::string Received::header(const std::string& name) const {
 
 Receiver::Receiver(Handler handler) : m_server(std::make_unique<httplib::Server>()) {
   m_server->set_keep_alive_max_count(100000);
+  m_server->set_tcp_nodelay(true);
   m_server->new_task_queue = [] { return new httplib::ThreadPool(16); };
   auto handle = [this, handler](const httplib::Request& req, httplib::Response& res) {
     Received r;

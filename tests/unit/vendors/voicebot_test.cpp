@@ -327,7 +327,8 @@ TEST_CASE("voicebot sends insights on its timer while the session runs", "[voice
   // Event ids run through the session in send order.
   std::int64_t previous = 0;
   for (const auto& d : r.all) {
-    for (const auto& e : body(d)["events"]) {
+    const auto parsed = body(d);  // kept alive: the loop walks into it
+    for (const auto& e : parsed["events"]) {
       const std::int64_t n = std::stoll(e["event_id"].get<std::string>().substr(4));
       CHECK(n == previous + 1);
       previous = n;

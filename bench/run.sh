@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The load benchmark: callhook against nginx answering 204 on loopback,
+# beside wrk (and hey / autocannon when installed) on the same receiver, in
+# one run. Prints each rate and its ratio to wrk's, lateness at a planned
+# 10,000 webhooks/s, time to first request, and the peak memory of a
+# million-call run. Usage: bench/run.sh [seconds per sender, default 10]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds="${1:-10}"
+
+scripts/install-deps.sh --bench
+command -v python3 >/dev/null || { sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo; $sudo apt-get install -y -qq python3 >/dev/null; }
+cmake --preset release >/dev/null
+cmake --build --preset release -j"$(nproc)" --target callhook >/dev/null
+callhook=build/release/callhook
+
+work=$(mktemp -d)
+nginx_pid=""
+cleanup() { [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+# nginx: one worker answering 204, keep-alive connections never closed.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$work/nginx"
+cat > "$work/nginx/nginx.conf" <<CONF
+worker_processes 1;
+error_log $work/nginx/error.log;
+pid $work/nginx/nginx.pid;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx;
+  keepalive_requests 100000000;
+  server { listen 127.0.0.1:$port; location / { return 204; } }
+}
+CONF
+nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
+nginx_pid=$!
+for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+url="http://127.0.0.1:$port/webhooks"
+
+# The same body callhook sends: a Voiceflow runtime.call.end.
+body=$("$callhook" sample voiceflow runtime.call.end)
+echo "receiver: nginx $(nginx -v 2>&1 | sed 's/.*\///') on $url; body ${#body} bytes; $(nproc) cores"
+python3 - "$body" > "$work/post.lua" <<'PY'
+import json, sys
+print('wrk.method = "POST"')
+print('wrk.headers["Content-Type"] = "application/json"')
+print('wrk.body = ' + json.dumps(sys.argv[1]))
+PY
+
+report_field() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"; }
+
+wrk_out=$(wrk -t2 -c8 -d"${seconds}s" -s "$work/post.lua" "$url")
+wrk_rate=$(echo "$wrk_out" | awk '/Requests\/sec/ {print $2}')
+printf '%-44s %10.0f req/s\n' "wrk -t2 -c8 (reference)" "$wrk_rate"
+
+ratio() { python3 -c "print(f'{float($1)/float($2):.2f}')"; }
+
+# callhook: real Voiceflow calls at speed max, 8 connections.
+calls=$(python3 -c "print(int(float($wrk_rate) * $seconds / 4))")
+cat > "$work/max.json" <<JSON
+{ "name": "bench-max", "seed": 1, "speed": "max", "concurrency": 16,
+  "streams": [{ "vendor": "voiceflow",
+    "calls": { "count": $calls, "arrival": { "rate_per_s": 500 }, "duration_s": { "uniform": [30, 300] } } }] }
+JSON
+run_rate() {  # scenario, extra flags...: prints delivered/s
+  local scenario=$1; shift
+  "$callhook" run "$scenario" --target "$url" --connections 8 --progress never --quiet --report "$work/r.json" "$@"
+  report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']"
+}
+ch_rate=$(run_rate "$work/max.json")
+printf '%-44s %10.0f req/s  %sx wrk\n' "callhook, speed max, 8 connections" "$ch_rate" "$(ratio "$ch_rate" "$wrk_rate")"
+first_ms=$(report_field "$work/r.json" "r['run']['first_delivery_ms']")
+ch_journal=$(run_rate "$work/max.json" --journal "$work/journal.jsonl")
+printf '%-44s %10.0f req/s  %sx wrk  (journal %s MB)\n' "callhook, speed max, journal on" "$ch_journal" \
+  "$(ratio "$ch_journal" "$wrk_rate")" "$(( $(stat -c %s "$work/journal.jsonl") / 1000000 ))"
+rm -f "$work/journal.jsonl"
+
+if command -v hey >/dev/null; then
+  hey_rate=$(hey -z "${seconds}s" -c 8 -m POST -T application/json -d "$body" "$url" | awk '/Requests\/sec/ {print $2}')
+  printf '%-44s %10.0f req/s  %sx wrk\n' "hey -c 8" "$hey_rate" "$(ratio "$hey_rate" "$wrk_rate")"
+fi
+if command -v autocannon >/dev/null; then
+  ac_rate=$(autocannon -j -c 8 -d "$seconds" -m POST -H content-type=application/json -b "$body" "$url" 2>/dev/null |
+            python3 -c "import json,sys; print(json.load(sys.stdin)['requests']['average'])")
+  printf '%-44s %10.0f req/s  %sx wrk\n' "autocannon -c 8" "$ac_rate" "$(ratio "$ac_rate" "$wrk_rate")"
+fi
+
+# Lateness at a planned 10,000 webhooks/s in real time (2,500 calls/s, 4 webhooks each).
+cat > "$work/paced.json" <<JSON
+{ "name": "bench-10k", "seed": 2, "speed": 1, "concurrency": 256,
+  "streams": [{ "vendor": "voiceflow",
+    "calls": { "for_s": $seconds, "arrival": { "rate_per_s": 2500 }, "duration_s": { "uniform": [1, 3] } } }] }
+JSON
+"$callhook" run "$work/paced.json" --target "$url" --progress never --quiet --report "$work/r.json"
+printf '%-44s %10s\n' "planned 10,000 webhooks/s: achieved" "$(report_field "$work/r.json" "round(r['totals']['delivered'] / r['duration_s'])")/s"
+printf '%-44s %10s ms (p50 %s ms)\n' "  lateness p99" "$(report_field "$work/r.json" "r['lateness_ms']['p99']")" \
+  "$(report_field "$work/r.json" "r['lateness_ms']['p50']")"
+printf '%-44s %10s ms\n' "time to first request (process start)" "$first_ms"
+
+# Memory against population size: 100,000 and 1,000,000 calls.
+for n in 100000 1000000; do
+  cat > "$work/mem.json" <<JSON
+{ "name": "bench-mem", "seed": 3, "speed": "max", "concurrency": 64,
+  "streams": [{ "vendor": "voiceflow",
+    "calls": { "count": $n, "arrival": { "rate_per_s": 100 }, "duration_s": { "uniform": [30, 300] } } }] }
+JSON
+  "$callhook" run "$work/mem.json" --target "$url" --progress never --quiet --report "$work/r.json"
+  printf '%-44s %10s MiB  (%s deliveries in %ss)\n' "peak memory, $n calls" \
+    "$(report_field "$work/r.json" "r['run']['peak_rss_mb']")" "$(report_field "$work/r.json" "r['totals']['delivered']")" \
+    "$(report_field "$work/r.json" "round(r['duration_s'], 1)")"
+done
+
+# Concurrent sessions: 100,000 calls alive at once (10,000 calls/s, each 20 s long, paced at 1x).
+cat > "$work/conc.json" <<JSON
+{ "name": "bench-concurrent", "seed": 4, "speed": 1, "concurrency": 256,
+  "streams": [{ "vendor": "voiceflow",
+    "calls": { "count": 120000, "arrival": { "rate_per_s": 10000 }, "duration_s": 20 } }] }
+JSON
+"$callhook" run "$work/conc.json" --target "$url" --progress never --quiet --report "$work/r.json"
+printf '%-44s %10s MiB\n' "peak memory, 100,000+ concurrent sessions" "$(report_field "$work/r.json" "r['run']['peak_rss_mb']")"
