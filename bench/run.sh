@@ -94,7 +94,8 @@ cat > "$work/paced.json" <<JSON
     "calls": { "for_s": $seconds, "arrival": { "rate_per_s": 2500 }, "duration_s": { "uniform": [1, 3] } } }] }
 JSON
 "$callhook" run "$work/paced.json" --target "$url" --progress never --quiet --report "$work/r.json"
-printf '%-44s %10s\n' "planned 10,000 webhooks/s: achieved" "$(report_field "$work/r.json" "round(r['totals']['delivered'] / r['duration_s'])")/s"
+printf '%-44s %10s\n' "planned 10,000 webhooks/s: sent in seconds 1-$((seconds - 1))" \
+  "$(report_field "$work/r.json" "round(sum(s['sent'] for s in r['throughput']['per_second'][1:$seconds]) / ($seconds - 1))")/s"
 printf '%-44s %10s ms (p50 %s ms)\n' "  lateness p99" "$(report_field "$work/r.json" "r['lateness_ms']['p99']")" \
   "$(report_field "$work/r.json" "r['lateness_ms']['p50']")"
 printf '%-44s %10s ms\n' "time to first request (process start)" "$first_ms"

@@ -176,7 +176,10 @@ int command_run(const std::vector<std::string>& args) {
   transport_options.connections_per_origin = flags.connections;
   transport_options.insecure = flags.insecure;
   auto transport = delivery::make_transport(transport_options, clock);
-  report::RunStats stats;
+  // One record per call is kept only for JUnit, so load runs stay flat in memory.
+  report::RunStats::Options stats_options;
+  stats_options.keep_call_ids = !flags.junit_path.empty();
+  report::RunStats stats(stats_options);
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);
   engine::EngineOptions options;
@@ -209,7 +212,7 @@ int command_run(const std::vector<std::string>& args) {
   }
   if (!flags.quiet) report::print_text(stats, info, expectations, std::cout, tty);
   if (report_out) *report_out << report::to_json(stats, info, expectations).dump(2) << "\n";
-  if (junit_out) report::write_junit(stats, info, *junit_out);
+  if (junit_out) report::write_junit(stats, info, *junit_out, expectations);
 
   bool met = true;
   for (const auto& e : expectations) {

@@ -181,6 +181,13 @@ struct Engine::State {
       if (auto it = stream.overrides.find(d.event); it != stream.overrides.end())
         faults::apply_overrides(d, it->second);
     }
+    // Ids before faults: an identical copy shares its original's id (the
+    // at-least-once case); a new_id copy gets one of its own.
+    for (auto& d : batch) {
+      if (!d.event_id.empty()) continue;
+      util::Rng id_rng(util::derive(util::derive(plan.scenario.seed, session.stream, session.call_index, "event-id"), d.seq));
+      d.event_id = "msg_" + util::base62_id(id_rng, 27);
+    }
     faults::apply(batch, stream, session.fault_rng);
     for (auto& d : batch) {
       const std::uint32_t i = new_item();
@@ -189,10 +196,6 @@ struct Engine::State {
       item.stream = session.stream;
       item.key = std::to_string(session.stream) + "." + std::to_string(session.call_index) + "." +
                  std::to_string(session.numbered++);
-      if (d.event_id.empty()) {
-        util::Rng id_rng(util::derive(plan.scenario.seed, session.stream, session.call_index, item.key));
-        d.event_id = "msg_" + util::base62_id(id_rng, 27);
-      }
       if (d.blocking) session.awaiting = true;
       item.due_ms = d.due_ms;
       item.d = std::move(d);
@@ -244,10 +247,6 @@ struct Engine::State {
       d.seq = session.numbered;
       d.planned_ms = d.due_ms;
       item.key = "script." + std::to_string(session.numbered++);
-      if (d.event_id.empty()) {
-        util::Rng id_rng(util::derive(plan.scenario.seed, 0, k_script_call_index, item.key));
-        d.event_id = "msg_" + util::base62_id(id_rng, 27);
-      }
       item.due_ms = d.due_ms;
       item.d = std::move(d);
       ++session.open;
@@ -358,7 +357,8 @@ struct Engine::State {
         finish(i, report::Final::Dropped, "dropped by a fault", nullptr);
         return;
       }
-      if (session.strict && session.busy) {
+      // A retry is the session's current delivery, never parked behind itself.
+      if (session.strict && session.busy && item.attempts == 0) {
         session.parked.push_back(i);
         return;
       }

@@ -4,6 +4,7 @@
 
 #include "engine/plan.hpp"
 #include "faults/faults.hpp"
+#include "util/ids.hpp"
 #include "population/population.hpp"
 
 namespace callhook::engine {
@@ -61,6 +62,10 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario,
     d.blocking = false;
     d.due_ms = scenario.epoch_ms + step.at_ms;
     if (!step.overrides.empty()) faults::apply_overrides(d, step.overrides);
+    if (d.event_id.empty()) {  // one id per step: its copies are the same delivery again
+      util::Rng id_rng(util::derive(scenario.seed, 0, k_script_call_index + k, "event-id"));
+      d.event_id = "msg_" + util::base62_id(id_rng, 27);
+    }
     for (int copy = 0; copy < std::max(1, step.copies); ++copy) {
       vendors::Delivery c = d;
       c.copy = copy;
