@@ -265,17 +265,6 @@ class AtomsSession final : public Session {
   std::int64_t m_analytics_ms = 0;
 };
 
-class AtomsVendor final : public Vendor {
- public:
-  explicit AtomsVendor(std::shared_ptr<const Config> config) : m_config(std::move(config)) {}
-  std::unique_ptr<Session> open(const population::Call& call) const override {
-    return std::make_unique<AtomsSession>(m_config, call);
-  }
-
- private:
-  std::shared_ptr<const Config> m_config;
-};
-
 std::optional<Metric> read_metric(const std::string& name, const util::Cursor& c) {
   Metric m;
   m.name = name;
@@ -382,7 +371,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   }
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<AtomsVendor>(std::move(c));
+  return std::make_unique<SessionFactory<AtomsSession, Config>>(std::move(c));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // and recording URLs. Nothing here knows a vendor's name.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +19,20 @@
 #include "vendors/vendor.hpp"
 
 namespace callhook::vendors {
+
+// A configured profile: opens sessions of type SessionType over one shared,
+// immutable Config.
+template <class SessionType, class Config>
+class SessionFactory final : public Vendor {
+ public:
+  explicit SessionFactory(std::shared_ptr<const Config> config) : m_config(std::move(config)) {}
+  std::unique_ptr<Session> open(const population::Call& call) const override {
+    return std::make_unique<SessionType>(m_config, call);
+  }
+
+ private:
+  std::shared_ptr<const Config> m_config;
+};
 
 // Bodies keep the key order the vendor documents show.
 using OJson = nlohmann::ordered_json;

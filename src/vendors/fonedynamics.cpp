@@ -250,17 +250,6 @@ class FoneDynamicsSession final : public Session {
   std::string m_ga_client, m_gclid, m_dimension1;
 };
 
-class FoneDynamicsVendor final : public Vendor {
- public:
-  explicit FoneDynamicsVendor(std::shared_ptr<const Config> config) : m_config(std::move(config)) {}
-  std::unique_ptr<Session> open(const population::Call& call) const override {
-    return std::make_unique<FoneDynamicsSession>(m_config, call);
-  }
-
- private:
-  std::shared_ptr<const Config> m_config;
-};
-
 std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context,
                                   util::Problems& problems) {
   const std::size_t before = problems.size();
@@ -305,7 +294,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   c->complete_delay_ms = config["complete_delay_ms"].integer_or(0, 0);
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<FoneDynamicsVendor>(std::move(c));
+  return std::make_unique<SessionFactory<FoneDynamicsSession, Config>>(std::move(c));
 }
 
 }  // namespace

@@ -453,17 +453,6 @@ class VoiceBotSession final : public Session {
   util::Rng m_insight_rng;
 };
 
-class VoiceBotVendor final : public Vendor {
- public:
-  explicit VoiceBotVendor(std::shared_ptr<const Config> config) : m_config(std::move(config)) {}
-  std::unique_ptr<Session> open(const population::Call& call) const override {
-    return std::make_unique<VoiceBotSession>(m_config, call);
-  }
-
- private:
-  std::shared_ptr<const Config> m_config;
-};
-
 std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context,
                                   util::Problems& problems) {
   const std::size_t before = problems.size();
@@ -533,7 +522,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   }
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<VoiceBotVendor>(std::move(c));
+  return std::make_unique<SessionFactory<VoiceBotSession, Config>>(std::move(c));
 }
 
 }  // namespace

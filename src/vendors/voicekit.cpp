@@ -199,17 +199,6 @@ class VoiceKitSession final : public Session {
   bool m_waiting = false;
 };
 
-class VoiceKitVendor final : public Vendor {
- public:
-  explicit VoiceKitVendor(std::shared_ptr<const Config> config) : m_config(std::move(config)) {}
-  std::unique_ptr<Session> open(const population::Call& call) const override {
-    return std::make_unique<VoiceKitSession>(m_config, call);
-  }
-
- private:
-  std::shared_ptr<const Config> m_config;
-};
-
 std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context,
                                   util::Problems& problems) {
   const std::size_t before = problems.size();
@@ -236,7 +225,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   }
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<VoiceKitVendor>(std::move(c));
+  return std::make_unique<SessionFactory<VoiceKitSession, Config>>(std::move(c));
 }
 
 }  // namespace
