@@ -54,7 +54,6 @@ struct Item {
   std::int64_t due_ms = 0; // due time of the next attempt (virtual)
   util::Headers sent_headers;  // the last attempt's, kept for the journal
   bool probe = false;
-  bool free = false;
 };
 
 struct SessionSlot {
@@ -153,7 +152,6 @@ struct Engine::State {
   }
 
   void release_item(std::uint32_t i) {
-    items[i].free = true;
     items[i].d = vendors::Delivery{};
     items[i].key.clear();
     free_items.push_back(i);
