@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -18,6 +19,14 @@ namespace callhook::testing {
 std::string source_path(const std::string& relative) { return std::string(CALLHOOK_SOURCE_DIR) + "/" + relative; }
 
 ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) {
+  // Everything the child needs is built before fork: other threads of this
+  // process may hold the allocator's lock at the moment of the fork.
+  std::string binary = CALLHOOK_BINARY;
+  std::vector<std::string> copy = args;
+  std::vector<char*> argv;
+  argv.push_back(binary.data());
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -30,12 +39,6 @@ ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) 
     close(out_pipe[1]);
     close(err_pipe[1]);
     if (chdir(CALLHOOK_SOURCE_DIR) != 0) _exit(127);
-    std::vector<char*> argv;
-    std::string binary = CALLHOOK_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copy = args;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
@@ -112,15 +115,16 @@ Receiver::Receiver(Handler handler) : m_server(std::make_unique<httplib::Server>
   m_server->Post(".*", handle);
   // cpp-httplib listens with a backlog of 5, so a burst of connections
   // waits a second for SYN retransmission; listening again raises it.
-  int listening = -1;
-  m_server->set_socket_options([&listening](socket_t sock) {
+  // The server keeps the callback, so it owns what it writes to.
+  auto listening = std::make_shared<std::atomic<int>>(-1);
+  m_server->set_socket_options([listening](socket_t sock) {
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listening = sock;
+    *listening = sock;
   });
   m_port = m_server->bind_to_any_port("127.0.0.1");
   if (m_port <= 0) throw std::runtime_error("receiver: cannot bind");
-  if (listening >= 0) ::listen(listening, SOMAXCONN);
+  if (*listening >= 0) ::listen(*listening, SOMAXCONN);
   m_thread = std::thread([this] { m_server->listen_after_bind(); });
   for (int i = 0; i < 500 && !m_server->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
 }
