@@ -77,6 +77,16 @@ printf '%-44s %10.0f req/s  %sx wrk  (journal %s MB)\n' "callhook, speed max, jo
   "$(ratio "$ch_journal" "$wrk_rate")" "$(( $(stat -c %s "$work/journal.jsonl") / 1000000 ))"
 rm -f "$work/journal.jsonl"
 
+# The same against callhook's own sink (cpp-httplib, a thread per connection).
+"$callhook" sink --listen 127.0.0.1:0 --quiet --threads 16 > "$work/sink.out" &
+sink_pid=$!
+for _ in $(seq 50); do grep -q listening "$work/sink.out" 2>/dev/null && break; sleep 0.1; done
+sink_url="$(sed -n 's/.*listening on //p' "$work/sink.out")/webhooks"
+sink_rate=$("$callhook" run "$work/max.json" --target "$sink_url" --connections 8 --progress never --quiet \
+            --report "$work/r.json" && report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']")
+kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null || true
+printf '%-44s %10.0f req/s  (receiver: callhook sink)\n' "callhook to callhook sink, 8 connections" "$sink_rate"
+
 if command -v hey >/dev/null; then
   hey_rate=$(hey -z "${seconds}s" -c 8 -m POST -T application/json -d "$body" "$url" | awk '/Requests\/sec/ {print $2}')
   printf '%-44s %10.0f req/s  %sx wrk\n' "hey -c 8" "$hey_rate" "$(ratio "$hey_rate" "$wrk_rate")"
