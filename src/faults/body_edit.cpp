@@ -6,13 +6,6 @@ namespace callhook::faults {
 
 namespace {
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // One "name=value" pair of an encoded parameter list.
 struct Pair {
   std::size_t begin = 0;  // of the pair in the text
@@ -45,38 +38,11 @@ BodyKind body_kind(const vendors::Delivery& delivery) {
   return BodyKind::Json;
 }
 
-std::string form_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::optional<std::string> form_get(std::string_view encoded, std::string_view name) {
-  std::optional<std::string> found;
-  for_each_pair(encoded, [&](const Pair& p) {
-    if (form_decode(p.name) != name) return true;
-    found = form_decode(p.value);
-    return false;
-  });
-  return found;
-}
-
 std::string form_set(std::string_view encoded, std::string_view name, std::string_view value) {
   const std::string pair = util::form_encode(name) + "=" + util::form_encode(value);
   std::optional<Pair> hit;
   for_each_pair(encoded, [&](const Pair& p) {
-    if (form_decode(p.name) != name) return true;
+    if (util::form_decode(p.name) != name) return true;
     hit = p;
     return false;
   });

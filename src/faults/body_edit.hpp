@@ -15,11 +15,6 @@ enum class BodyKind { Json, Form, Query };
 // Where the delivery's fields live: a GET carries them in the URL's query.
 BodyKind body_kind(const vendors::Delivery& delivery);
 
-// Decodes application/x-www-form-urlencoded text ('+' is a space).
-std::string form_decode(std::string_view text);
-
-// The decoded value of the first parameter named `name`, nullopt when absent.
-std::optional<std::string> form_get(std::string_view encoded, std::string_view name);
 // Replaces the first parameter named `name` (appending it when absent);
 // every other parameter keeps its bytes and position.
 std::string form_set(std::string_view encoded, std::string_view name, std::string_view value);

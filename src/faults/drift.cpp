@@ -4,6 +4,7 @@
 
 #include "faults/body_edit.hpp"
 #include "util/ids.hpp"
+#include "util/url.hpp"
 
 namespace callhook::faults {
 
@@ -22,7 +23,7 @@ bool rename_event(vendors::Delivery& delivery) {
   if (delivery.event_field.empty()) return false;
   if (body_kind(delivery) != BodyKind::Json) {
     const std::string params = params_of(delivery);
-    const auto name = form_get(params, delivery.event_field);
+    const auto name = util::form_value(params, delivery.event_field);
     if (!name) return false;
     set_params(delivery, form_set(params, delivery.event_field, *name + k_drift_event_suffix));
     return true;

@@ -87,4 +87,45 @@ std::string form_encode(std::string_view text) {
   return out;
 }
 
+namespace {
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::string form_decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%' && i + 2 < text.size() && hex_digit(text[i + 1]) >= 0 && hex_digit(text[i + 2]) >= 0) {
+      out += static_cast<char>(hex_digit(text[i + 1]) * 16 + hex_digit(text[i + 2]));
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> form_value(std::string_view form, std::string_view key) {
+  while (!form.empty()) {
+    const auto amp = form.find('&');
+    const std::string_view pair = form.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (form_decode(pair.substr(0, eq)) == key)
+      return eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    form.remove_prefix(amp + 1);
+  }
+  return std::nullopt;
+}
+
 }  // namespace callhook::util

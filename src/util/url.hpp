@@ -25,5 +25,11 @@ std::string append_query(const std::string& url, const std::string& query);
 // Percent-encoding for application/x-www-form-urlencoded and query strings:
 // unreserved characters stay, everything else (including '+') becomes %XX.
 std::string form_encode(std::string_view text);
+// The inverse for form and query text: "+" is a space, "%2B" a plus;
+// malformed escapes are kept as they are.
+std::string form_decode(std::string_view text);
+// The decoded value of the first parameter named `key` in an encoded list
+// ("" for a bare "key"), nullopt when absent.
+std::optional<std::string> form_value(std::string_view form, std::string_view key);
 
 }  // namespace callhook::util

@@ -3,6 +3,7 @@
 
 #include "faults/body_edit.hpp"
 #include "faults/faults.hpp"
+#include "util/url.hpp"
 
 using callhook::faults::apply_overrides;
 using callhook::util::Json;
@@ -102,8 +103,8 @@ TEST_CASE("query overrides edit the URL of a GET and leave the body") {
 }
 
 TEST_CASE("form helpers decode, find and replace parameters") {
-  using callhook::faults::form_decode;
-  using callhook::faults::form_get;
+  using callhook::util::form_decode;
+  const auto form_get = callhook::util::form_value;
   using callhook::faults::form_set;
   CHECK(form_decode("a+b%20c%2B%zz%4") == "a b c+%zz%4");
   CHECK(form_get("A=1&B=x%20y&A=2", "B") == std::optional<std::string>("x y"));

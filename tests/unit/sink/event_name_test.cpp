@@ -4,8 +4,11 @@
 #include <vector>
 
 #include "sink/event_name.hpp"
+#include "util/url.hpp"
 
 using namespace callhook::sink;
+using callhook::util::form_decode;
+using callhook::util::form_value;
 
 TEST_CASE("event_name follows the vendors' ways of naming events") {
   const std::string json = "application/json";
