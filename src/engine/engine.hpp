@@ -3,6 +3,7 @@
 // into deliveries through their vendor profile and the fault plan, sends each
 // delivery at its due time through the Transport, retries by policy, feeds
 // blocking answers back to their session, and accounts for every delivery.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +25,12 @@ struct EngineOptions {
   // Called a few times a second with the time since the start and the
   // requests in flight, for the progress line.
   std::function<void(double elapsed_s, std::size_t in_flight)> on_tick;
+  // Interrupts (SIGINT, SIGTERM, a cancel over the control API) set *stop:
+  // 1 = start no new attempt, let those in flight finish for up to grace_ms,
+  // then end every delivery not yet final as cancelled; 2 = the same at once.
+  // Read between events, so a signal handler may set it.
+  const std::atomic<int>* stop = nullptr;
+  std::int64_t grace_ms = 2000;
 };
 
 struct RunOutcome {
@@ -32,6 +39,7 @@ struct RunOutcome {
   double wall_s = 0;
   std::int64_t started_us = 0;       // the Clock's time when run() began
   std::int64_t first_send_us = -1;   // wall time of the first request, since run() began
+  bool interrupted = false;          // *stop was set before the run ended
 };
 
 class Engine {

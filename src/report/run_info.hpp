@@ -15,6 +15,7 @@ struct RunInfo {
   std::int64_t calls = 0;
   double first_delivery_ms = -1;  // process start to the first request sent; -1 when none
   double peak_rss_mb = 0;         // the process's peak resident memory
+  bool interrupted = false;       // stopped by a signal or a cancel before the end
 };
 
 }  // namespace callhook::report

@@ -101,6 +101,7 @@ void RunStats::on_final(const FinalEvent& final_event) {
       case Final::Delivered: ++counts->delivered; break;
       case Final::Failed: ++counts->failed; break;
       case Final::Dropped: ++counts->dropped; break;
+      case Final::Cancelled: ++counts->cancelled; break;
     }
     if (final_event.out_of_order) ++counts->out_of_order;
   }
@@ -144,7 +145,7 @@ RunStats::Live RunStats::live() const {
     m_live_p99_ms = m_latency.percentile(99) / 1000.0;
     m_live_p99_count = count;
   }
-  const std::int64_t ended = m_totals.delivered + m_totals.failed + m_totals.dropped;
+  const std::int64_t ended = m_totals.delivered + m_totals.failed + m_totals.dropped + m_totals.cancelled;
   return Live{m_calls_started - m_calls_ended, m_totals.sent,          m_totals.delivered, m_totals.failed,
               m_totals.dropped,                m_totals.planned - ended, m_live_p99_ms};
 }
@@ -189,7 +190,7 @@ std::vector<std::pair<std::string, std::int64_t>> RunStats::errors() const {
 }
 
 std::int64_t RunStats::unaccounted() const {
-  return m_totals.planned - (m_totals.delivered + m_totals.failed + m_totals.dropped);
+  return m_totals.planned - (m_totals.delivered + m_totals.failed + m_totals.dropped + m_totals.cancelled);
 }
 
 }  // namespace callhook::report

@@ -20,7 +20,8 @@
 
 namespace callhook::report {
 
-enum class Final { Delivered, Failed, Dropped };
+// Cancelled: the run was interrupted before the delivery could end otherwise.
+enum class Final { Delivered, Failed, Dropped, Cancelled };
 
 struct AttemptEvent {
   std::string event;
@@ -60,11 +61,12 @@ struct Counts {
   std::int64_t delivered = 0;
   std::int64_t failed = 0;
   std::int64_t dropped = 0;
+  std::int64_t cancelled = 0;     // the run was interrupted first
   std::int64_t retried = 0;       // attempts beyond the first
   std::int64_t too_slow = 0;      // 2xx answers after the vendor's timeout
   std::int64_t out_of_order = 0;
   // Every planned delivery ended exactly once.
-  bool accounted() const { return planned == delivered + failed + dropped; }
+  bool accounted() const { return planned == delivered + failed + dropped + cancelled; }
 };
 
 struct EventStats {
