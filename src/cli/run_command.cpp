@@ -2,14 +2,18 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <thread>
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/overrides.hpp"
+#include "cli/shard.hpp"
 #include "delivery/make_transport.hpp"
 #include "engine/engine.hpp"
 #include "engine/plan.hpp"
@@ -29,7 +33,8 @@ namespace {
 
 constexpr const char* k_usage =
     "callhook run SCENARIO [--target URL] [--seed N] [--speed X|max] [--journal FILE] [--report FILE]\n"
-    "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n\n"
+    "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n"
+    "                      [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]\n\n"
     "Runs a scenario: every stream's calls become the vendor's webhooks, sent to the stream's target\n"
     "(--target overrides all). With no target anywhere, callhook starts its built-in sink and sends\n"
     "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.";
@@ -46,6 +51,8 @@ struct RunFlags {
   std::string progress = "auto";
   bool insecure = false;
   bool quiet = false;
+  scenario::Shard shard;
+  std::optional<std::int64_t> start_at_ms;  // unix ms
 };
 
 RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
@@ -53,6 +60,8 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   std::string speed, progress = "auto";
   std::vector<std::string> sets;
   std::int64_t seed = -1, concurrency = 0;
+  std::string shard, start_at;
+  std::uint64_t shards = 0;
   RunFlags f;
   options.add_options()("scenario", po::value(&f.scenario_path)->required(), "scenario file")(
       "target", po::value(&f.target), "send every stream to this URL")(
@@ -66,7 +75,10 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
       "set", po::value(&sets), "[EVENT:]POINTER=VALUE: set a payload field (repeatable)")(
       "progress", po::value(&progress)->default_value("auto"), "live progress: auto, always or never")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
-      "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations");
+      "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations")(
+      "shard", po::value(&shard), "I/N: play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
+      "shards", po::value(&shards), "N: the shard count, with the index from JOB_COMPLETION_INDEX")(
+      "start-at", po::value(&start_at), "ISO8601|+SECONDS: wait until then, so shards begin together");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
@@ -88,6 +100,17 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
     throw UsageError("--progress: expected auto, always or never, got \"" + progress + "\"");
   f.progress = progress;
   for (const auto& s : sets) f.sets.push_back(parse_set_flag(s));
+  if (vm.count("shards") && shards == 0) throw UsageError("--shards: expected a positive integer");
+  f.shard = resolve_shard(shard, vm.count("shards") ? std::optional<std::uint64_t>(shards) : std::nullopt,
+                          [](const char* name) -> std::optional<std::string> {
+                            const char* value = std::getenv(name);
+                            return value ? std::optional<std::string>(value) : std::nullopt;
+                          });
+  if (!start_at.empty()) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    f.start_at_ms = parse_start_at(start_at, now.count());
+  }
   return f;
 }
 
@@ -129,6 +152,10 @@ int command_run(const std::vector<std::string>& args) {
   if (flags.seed) scenario.seed = *flags.seed;
   if (flags.speed) scenario.speed = *flags.speed;
   if (flags.concurrency) scenario.concurrency = *flags.concurrency;
+  // A shard plays its slice of every stream; the script (one exact order)
+  // belongs to shard 0 alone, so the union of the shards is the whole run.
+  scenario.shard = flags.shard;
+  if (scenario.shard.index != 0) scenario.script.clear();
   for (auto& stream : scenario.streams) {
     const auto* info = vendors::find_vendor(stream.vendor);
     for (const auto& set : flags.sets) {
@@ -167,7 +194,14 @@ int command_run(const std::vector<std::string>& args) {
     } catch (const std::exception& e) {
       throw UsageError(std::string("--journal: ") + e.what());
     }
+    if (!plan->scenario.shard.whole()) journal->set_shard(plan->scenario.shard.index, plan->scenario.shard.count);
     journal->run_header(plan->scenario.name, plan->scenario.seed, plan->scenario.speed, plan->scenario.epoch_ms);
+  }
+  if (flags.start_at_ms) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    if (*flags.start_at_ms > now.count())
+      std::this_thread::sleep_for(std::chrono::milliseconds(*flags.start_at_ms - now.count()));
   }
 
   // Vendors turn calls into deliveries; faults bend them; the engine sends.
@@ -197,6 +231,8 @@ int command_run(const std::vector<std::string>& args) {
   info.scenario_name = plan->scenario.name;
   info.scenario_path = loaded.source;
   info.seed = plan->scenario.seed;
+  info.shard_index = plan->scenario.shard.index;
+  info.shard_count = plan->scenario.shard.count;
   info.speed = plan->scenario.speed;
   info.duration_s = outcome.wall_s;
   info.virtual_span_ms = outcome.virtual_span_ms;

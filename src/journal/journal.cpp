@@ -116,7 +116,15 @@ void JournalWriter::run_header(std::string_view scenario, std::uint64_t seed, do
   put_int(out, epoch_ms);
   out += ",\"wall_started_at\":";
   put_str(out, wall_started_at);
+  if (!m_shard.empty()) {
+    out += ",\"shard\":";
+    put_str(out, m_shard);
+  }
   line_done();
+}
+
+void JournalWriter::set_shard(std::uint64_t index, std::uint64_t count) {
+  m_shard = std::to_string(index) + "/" + std::to_string(count);
 }
 
 void JournalWriter::attempt(const AttemptRecord& r) {

@@ -82,6 +82,8 @@ class JournalWriter {
   JournalWriter& operator=(const JournalWriter&) = delete;
 
   // The first line; wall_started_at is now, as ISO 8601 UTC.
+  // A sharded run's header names its shard ("shard":"I/N"); call before run_header.
+  void set_shard(std::uint64_t index, std::uint64_t count);
   void run_header(std::string_view scenario, std::uint64_t seed, double speed, std::int64_t epoch_ms);
   // The first line, with the start time given (replays, tests).
   void run_header(std::string_view scenario, std::uint64_t seed, double speed, std::int64_t epoch_ms,
@@ -106,6 +108,7 @@ class JournalWriter {
   std::FILE* m_file = nullptr;
   bool m_owns_file = true;
   std::string m_buffer;
+  std::string m_shard;   // "I/N" of a sharded run, "" for a whole one
 };
 
 }  // namespace callhook::journal

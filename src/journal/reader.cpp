@@ -19,6 +19,8 @@ class Fields {
   Fields(const util::Json& doc, util::Problems& problems) : m_root(&doc, "", problems) {}
 
   std::string text(std::string_view key) const { return required(key).string().value_or(""); }
+  // A key that older journals lack: "" when absent.
+  std::string optional_text(std::string_view key) const { return m_root[key].string().value_or(""); }
   std::int64_t integer(std::string_view key, std::int64_t min = INT64_MIN, std::int64_t max = INT64_MAX) const {
     return required(key).integer(min, max).value_or(0);
   }
@@ -76,6 +78,7 @@ RunEntry read_run(const Fields& f) {
   e.speed = f.number("speed");
   e.epoch_ms = f.integer("epoch_ms");
   e.wall_started_at = f.text("wall_started_at");
+  e.shard = f.optional_text("shard");
   return e;
 }
 

@@ -26,6 +26,7 @@ struct RunEntry {
   double speed = 0;  // 0 = as fast as order allows
   std::int64_t epoch_ms = 0;
   std::string wall_started_at;
+  std::string shard;  // "I/N" for a shard of a larger run, "" otherwise
 };
 
 struct AttemptEntry {

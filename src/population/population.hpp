@@ -16,15 +16,15 @@
 namespace callhook::population {
 
 // Which calls one copy of a run makes: those whose index % count == index.
-struct Shard {
-  std::uint64_t index = 0;
-  std::uint64_t count = 1;
-};
+using Shard = scenario::Shard;
 
 // One stream's generated calls in start order. The scenario must outlive it.
 class StreamPopulation {
  public:
-  StreamPopulation(const scenario::Scenario& scenario, std::size_t stream, Shard shard = {});
+  // The scenario's own shard (the whole population unless `run --shard`).
+  StreamPopulation(const scenario::Scenario& scenario, std::size_t stream)
+      : StreamPopulation(scenario, stream, scenario.shard) {}
+  StreamPopulation(const scenario::Scenario& scenario, std::size_t stream, Shard shard);
   // Virtual unix ms of the next call, nullopt when the stream is exhausted.
   std::optional<std::int64_t> peek_start() const { return m_next_start; }
   // The next call; precondition: peek_start().
@@ -42,7 +42,8 @@ class StreamPopulation {
 // Every stream's calls merged in start order (ties: the lower stream first).
 class Population {
  public:
-  explicit Population(const scenario::Scenario& scenario, Shard shard = {});
+  explicit Population(const scenario::Scenario& scenario) : Population(scenario, scenario.shard) {}
+  Population(const scenario::Scenario& scenario, Shard shard);
   // Virtual unix ms of the next call of any stream, nullopt when all are exhausted.
   std::optional<std::int64_t> peek_start() const;
   // The next call; precondition: peek_start().

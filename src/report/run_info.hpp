@@ -9,6 +9,8 @@ struct RunInfo {
   std::string scenario_name;
   std::string scenario_path;
   std::uint64_t seed = 0;
+  std::uint64_t shard_index = 0;  // this process played shard shard_index of shard_count
+  std::uint64_t shard_count = 1;
   double speed = 0;               // 0 = "max"
   double duration_s = 0;          // wall
   std::int64_t virtual_span_ms = 0;

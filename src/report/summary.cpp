@@ -154,6 +154,8 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
                               {"virtual_span_ms", info.virtual_span_ms},
                               {"first_delivery_ms", info.first_delivery_ms},
                               {"peak_rss_mb", info.peak_rss_mb}};
+  if (info.shard_count > 1)
+    report["run"]["shard"] = OrderedJson{{"index", info.shard_index}, {"count", info.shard_count}};
   report["duration_s"] = info.duration_s;
 
   OrderedJson totals = counts_json(stats.totals());

@@ -164,6 +164,14 @@ struct ScriptStep {
 // "expect": {"failed": 0, "p99_latency_ms": 200, ...}: name -> limit.
 using Expectations = std::vector<std::pair<std::string, double>>;
 
+// Which slice of the population one process plays: the calls whose index
+// % count == index (per stream). Set by `run --shard`, never by the file.
+struct Shard {
+  std::uint64_t index = 0;
+  std::uint64_t count = 1;
+  bool whole() const { return count <= 1; }
+};
+
 struct Scenario {
   std::string source;  // file path, for messages
   std::string name;
@@ -174,6 +182,7 @@ struct Scenario {
   std::vector<Stream> streams;
   std::vector<ScriptStep> script;
   Expectations expect;
+  Shard shard;
 };
 
 }  // namespace callhook::scenario
