@@ -85,3 +85,57 @@ TEST_CASE("a Kubernetes job index with --shards picks the shard; bad shards are 
   CHECK(read_json(dir.path("r.json")).at("run").at("shard") == json{{"index", 1}, {"count", 2}});
   CHECK(receiver.count() > 0);
 }
+
+TEST_CASE("merge --journal joins the shards' journals; shards that do not belong together are exit 2",
+          "[integration][shard]") {
+  Receiver receiver;
+  TempDir dir;
+  auto run_shard = [&](const std::string& shard, const std::string& name, const std::string& seed) {
+    const auto r = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(), "--speed", "max",
+                                 "--shard", shard, "--seed", seed, "--journal", dir.path(name), "--progress", "never",
+                                 "--quiet"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    return dir.path(name);
+  };
+  const std::string j0 = run_shard("0/3", "j0.jsonl", "42"), j1 = run_shard("1/3", "j1.jsonl", "42"),
+                    j2 = run_shard("2/3", "j2.jsonl", "42");
+  const std::size_t received = receiver.count();
+  const std::string other_seed = run_shard("2/3", "seed5.jsonl", "5");
+
+  const auto merged = run_callhook({"merge", "--journal", dir.path("whole.jsonl"), j2, j0, j1});
+  INFO(merged.out << merged.err);
+  REQUIRE(merged.exit_code == 0);
+  const auto lines = read_jsonl(dir.path("whole.jsonl"));
+  REQUIRE(lines.size() > 2);
+  CHECK(lines.front().at("kind") == "run");
+  CHECK(lines.front().count("shard") == 0);
+  std::size_t attempts = 0;
+  std::int64_t previous_end = -1;
+  bool in_order = true;
+  for (const auto& line : lines) {
+    if (line.at("kind") != "attempt") continue;
+    ++attempts;
+    const std::int64_t end = line.at("wall_offset_us").get<std::int64_t>() + line.at("wall_latency_us").get<std::int64_t>();
+    in_order = in_order && end >= previous_end;
+    previous_end = end;
+  }
+  CHECK(in_order);
+  CHECK(lines.back().at("kind") == "end");
+  CHECK(lines.back().at("planned").get<std::size_t>() == attempts);  // voiceflow-basic needs no retries here
+  CHECK(attempts == received);
+
+  struct Bad {
+    std::vector<std::string> journals;
+    std::string culprit;
+  };
+  for (const Bad& bad : {Bad{{j0, j1}, "shard 2/3 is missing"}, Bad{{j0, j1, j2, j1}, "again"},
+                         Bad{{j0, j1, other_seed}, "seed 5 does not match"}, Bad{{dir.path("whole.jsonl"), j0}, "not a shard"}}) {
+    std::vector<std::string> args = {"merge", "--journal", dir.path("bad.jsonl")};
+    args.insert(args.end(), bad.journals.begin(), bad.journals.end());
+    const auto r = run_callhook(args);
+    INFO(bad.culprit << ": " << r.err);
+    CHECK(r.exit_code == 2);
+    CHECK(r.err.find(bad.culprit) != std::string::npos);
+  }
+}
