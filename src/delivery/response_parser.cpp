@@ -193,7 +193,7 @@ void ResponseParser::on_header(const char* line, std::size_t size) {
     if (m_held == Held::None) return fail("folded line before the first header");
     const std::string_view more = trim(std::string_view(line, size));
     if (m_held != Held::Other && !more.empty()) {
-      m_held_value += ' ';
+      if (!m_held_value.empty()) m_held_value += ' ';
       m_held_value.append(more);
     }
     return;

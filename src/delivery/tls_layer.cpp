@@ -182,7 +182,13 @@ SSL* TlsLayer::open(int fd, const std::string& host, TlsSessionSlot& slot, std::
   return ssl;
 }
 
-void TlsLayer::close(SSL* ssl) { SSL_free(ssl); }
+void TlsLayer::close(SSL* ssl) {
+  // Freed without a shutdown, OpenSSL marks the session not resumable; the
+  // socket's close ends the connection either way, so shut down quietly.
+  SSL_set_quiet_shutdown(ssl, 1);
+  SSL_shutdown(ssl);
+  SSL_free(ssl);
+}
 
 IoStatus TlsLayer::handshake(SSL* ssl, std::string& error) {
   ERR_clear_error();
