@@ -98,7 +98,7 @@ for target in "$url" "$tls_url"; do
   scheme=${target%%:*}
   wrk_one=$(wrk -t1 -c8 -d"${seconds}s" -s "$work/post.lua" "$target" | awk '/Requests\/sec/ {print $2}')
   printf '%-44s %10.0f req/s\n' "wrk -t1 -c8, $scheme" "$wrk_one"
-  transport_rate=$(build/release/transport_bench "$target" --connections 8 --seconds "$seconds" \
+  transport_rate=$(build/release/bench/transport_bench "$target" --connections 8 --seconds "$seconds" \
                    --body-bytes "${#body}" --insecure | awk '/^requests:/ {print $4}')
   printf '%-44s %10.0f req/s  %sx wrk -t1\n' "transport alone, 8 connections, $scheme" "$transport_rate" \
     "$(ratio "$transport_rate" "$wrk_one")"
