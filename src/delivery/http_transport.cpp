@@ -97,6 +97,7 @@ void HttpTransport::submit(HttpRequest request) {
     fail(job, ErrorKind::Connect, std::move(error));
     return;
   }
+  m_now = m_clock.now_us();  // a first request to an origin waited for its name (and TLS setup)
   Origin& target = m_origins[origin];
   if (target.queue.empty() && !target.idle.empty()) {
     // The common case under load skips the queue.

@@ -19,6 +19,8 @@
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -204,6 +206,11 @@ class HostileServer {
 
  private:
   void run() {
+    // OpenSSL's socket writes raise SIGPIPE once the client has gone: keep it pending on this thread.
+    sigset_t pipe_only;
+    sigemptyset(&pipe_only);
+    sigaddset(&pipe_only, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &pipe_only, nullptr);
     while (!m_stop) {
       pollfd ready{m_listen, POLLIN, 0};
       if (::poll(&ready, 1, 20) <= 0) continue;

@@ -92,6 +92,7 @@ TEST_CASE("https answers arrive through poll and certificates are checked unless
     transport->submit(request(1, "x"));
     const auto done = wait_for(*transport, 1);
     REQUIRE(done.size() == 1);
+    INFO(done[0].error_text);
     CHECK(done[0].error == ErrorKind::Tls);
     CHECK(done[0].status == 0);
   }
