@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The load benchmark: callhook against nginx answering 204 on loopback,
 # beside wrk (and hey / autocannon when installed) on the same receiver, in
-# one run. Prints each rate and its ratio to wrk's, lateness at a planned
-# 10,000 webhooks/s, time to first request, and the peak memory of a
-# million-call run. Usage: bench/run.sh [seconds per sender, default 10]
+# one run. Prints each rate and its ratio to wrk's, the transport alone
+# beside wrk over http and https (nginx with a self-signed certificate made
+# here), lateness at a planned 10,000 webhooks/s, time to first request,
+# and the peak memory of a million-call run.
+# Usage: bench/run.sh [seconds per sender, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-10}"
@@ -11,7 +13,7 @@ seconds="${1:-10}"
 scripts/install-deps.sh --bench
 command -v python3 >/dev/null || { sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo; $sudo apt-get install -y -qq python3 >/dev/null; }
 cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)" --target callhook >/dev/null
+cmake --build --preset release -j"$(nproc)" --target callhook transport_bench >/dev/null
 callhook=build/release/callhook
 
 work=$(mktemp -d)
@@ -19,9 +21,14 @@ nginx_pid=""
 cleanup() { [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-# nginx: one worker answering 204, keep-alive connections never closed.
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# nginx: one worker answering 204, keep-alive connections never closed, on
+# http and on https (a P-256 certificate for localhost, signed by itself).
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+port=$(free_port)
+tls_port=$(free_port)
 mkdir -p "$work/nginx"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -keyout "$work/nginx/key.pem" -out "$work/nginx/cert.pem" 2>/dev/null
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
 error_log $work/nginx/error.log;
@@ -32,12 +39,19 @@ http {
   client_body_temp_path $work/nginx;
   keepalive_requests 100000000;
   server { listen 127.0.0.1:$port; location / { return 204; } }
+  server {
+    listen 127.0.0.1:$tls_port ssl;
+    ssl_certificate $work/nginx/cert.pem;
+    ssl_certificate_key $work/nginx/key.pem;
+    location / { return 204; }
+  }
 }
 CONF
 nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
 url="http://127.0.0.1:$port/webhooks"
+tls_url="https://127.0.0.1:$tls_port/webhooks"
 
 # The same body callhook sends: a Voiceflow runtime.call.end.
 body=$("$callhook" sample voiceflow runtime.call.end)
@@ -76,6 +90,19 @@ ch_journal=$(run_rate "$work/max.json" --journal "$work/journal.jsonl")
 printf '%-44s %10.0f req/s  %sx wrk  (journal %s MB)\n' "callhook, speed max, journal on" "$ch_journal" \
   "$(ratio "$ch_journal" "$wrk_rate")" "$(( $(stat -c %s "$work/journal.jsonl") / 1000000 ))"
 rm -f "$work/journal.jsonl"
+
+# The transport alone (bench/transport_bench: no payloads, no engine, 16
+# requests in flight on 8 connections) beside wrk with one thread, the same
+# body, over http and over https.
+for target in "$url" "$tls_url"; do
+  scheme=${target%%:*}
+  wrk_one=$(wrk -t1 -c8 -d"${seconds}s" -s "$work/post.lua" "$target" | awk '/Requests\/sec/ {print $2}')
+  printf '%-44s %10.0f req/s\n' "wrk -t1 -c8, $scheme" "$wrk_one"
+  transport_rate=$(build/release/bench/transport_bench "$target" --connections 8 --seconds "$seconds" \
+                   --body-bytes "${#body}" --insecure | awk '/^requests:/ {print $4}')
+  printf '%-44s %10.0f req/s  %sx wrk -t1\n' "transport alone, 8 connections, $scheme" "$transport_rate" \
+    "$(ratio "$transport_rate" "$wrk_one")"
+done
 
 # The same against callhook's own sink (cpp-httplib, a thread per connection).
 "$callhook" sink --listen 127.0.0.1:0 --quiet --threads 16 > "$work/sink.out" &

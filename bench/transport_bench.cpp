@@ -1,4 +1,4 @@
-// transport_bench URL [--connections 8] [--seconds 5] [--body-bytes 700]
+// transport_bench URL [--connections 8] [--seconds 5] [--body-bytes 700] [--insecure]
 //
 // Drives the real transport as hard as it goes, keeping twice as many
 // requests in flight as there are connections, each a JSON POST of about
@@ -29,6 +29,7 @@ struct Options {
   std::size_t connections = 8;
   double seconds = 5;
   std::size_t body_bytes = 700;
+  bool insecure = false;  // https: accept any certificate (a self-signed benchmark server)
 };
 
 bool parse_number(std::string_view text, double& out) {
@@ -39,7 +40,9 @@ bool parse_number(std::string_view text, double& out) {
 bool parse_options(int argc, char** argv, Options& options) {
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg == "--connections" || arg == "--seconds" || arg == "--body-bytes") {
+    if (arg == "--insecure") {
+      options.insecure = true;
+    } else if (arg == "--connections" || arg == "--seconds" || arg == "--body-bytes") {
       double value = 0;
       if (i + 1 >= argc || !parse_number(argv[i + 1], value)) {
         std::fprintf(stderr, "transport_bench: %s needs a positive number\n", argv[i]);
@@ -57,7 +60,7 @@ bool parse_options(int argc, char** argv, Options& options) {
     }
   }
   if (options.url.empty()) {
-    std::fprintf(stderr, "usage: transport_bench URL [--connections 8] [--seconds 5] [--body-bytes 700]\n");
+    std::fprintf(stderr, "usage: transport_bench URL [--connections 8] [--seconds 5] [--body-bytes 700] [--insecure]\n");
     return false;
   }
   return true;
@@ -96,6 +99,7 @@ int main(int argc, char** argv) {
   callhook::util::SystemClock clock;
   callhook::delivery::TransportOptions transport_options;
   transport_options.connections_per_origin = options.connections;
+  transport_options.insecure = options.insecure;
   const auto transport = callhook::delivery::make_transport(transport_options, clock);
 
   HttpRequest prototype;

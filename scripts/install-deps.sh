@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages callhook builds with, when any is missing.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds nginx and wrk)
+# Usage: scripts/install-deps.sh [--bench]   (--bench adds nginx, wrk and the openssl tool)
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
           libboost-program-options-dev libboost-dev catch2 libssl-dev python3-yaml)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(nginx-light wrk)
+  packages+=(nginx-light wrk openssl)
 fi
 
 missing=()

@@ -16,6 +16,10 @@ void FakeTransport::submit(HttpRequest request) {
   HttpResult& result = pending.result;
   result.id = request.id;
   result.started_us = now;
+  for (int i = 0; i < reply.lost_tries; ++i) {
+    result.lost.push_back({now, 0, ErrorKind::Closed, "connection closed before any response byte"});
+  }
+  if (request.record_headers) result.sent_headers = request.headers;
   const std::int64_t timeout_us = request.timeout_ms * 1000;
   if (reply.latency_us > timeout_us) {
     // The real transport gives up at the timeout, whatever the server would have said.

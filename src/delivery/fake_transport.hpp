@@ -2,6 +2,7 @@
 // A scripted Transport on a ManualClock for unit tests of the engine: each
 // request is answered by a responder at submit time, and completes after
 // the reply's latency in virtual time. poll() with a wait moves the clock.
+// Headers are recorded (when asked) as the request carries them.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,6 +19,7 @@ struct FakeReply {
   std::string retry_after;
   ErrorKind error = ErrorKind::None;  // not None: a transport failure, status ignored
   std::int64_t latency_us = 1000;
+  int lost_tries = 0;  // tries lost on a stale keep-alive connection before this reply (HttpResult::lost)
 };
 
 using Responder = std::function<FakeReply(const HttpRequest&)>;

@@ -12,8 +12,9 @@ struct TransportOptions {
   bool insecure = false;                   // skip TLS certificate checks
 };
 
-// The real transport: http:// on an epoll event loop, https:// through
-// OpenSSL; keep-alive per origin, TCP_NODELAY on.
+// The real transport: http:// and https:// on one epoll event loop (TLS is
+// OpenSSL on the same non-blocking connections); keep-alive per origin,
+// TCP_NODELAY on, certificates and host names checked unless `insecure`.
 std::unique_ptr<Transport> make_transport(const TransportOptions& options, const util::Clock& clock);
 
 }  // namespace callhook::delivery

@@ -1,6 +1,6 @@
 #pragma once
 // The one place network code hides behind. The engine submits requests and
-// polls for results; a real transport does HTTP(S) on sockets, FakeTransport
+// polls for results; the real transport does HTTP(S) on sockets, FakeTransport
 // answers from a script on a ManualClock in unit tests.
 #include <cstdint>
 #include <string>
@@ -18,11 +18,22 @@ struct HttpRequest {
   util::Headers headers;  // Host, Content-Length and Connection are added by the transport
   std::string body;
   std::int64_t timeout_ms = 10000;         // whole response, from the first byte sent
-  std::int64_t connect_timeout_ms = 5000;
+  std::int64_t connect_timeout_ms = 5000;  // TCP connect and TLS handshake
+  bool record_headers = false;             // fill HttpResult::sent_headers (costs a copy per request)
 };
 
 enum class ErrorKind { None, Connect, Timeout, Closed, Tls, Protocol };
 const char* error_name(ErrorKind kind);  // "connect", "timeout", ...
+
+// A try that reached the wire on a reused keep-alive connection, which
+// closed before any answer byte; the transport sent the request again on a
+// fresh connection (the receiver may have seen both).
+struct LostTry {
+  std::int64_t started_us = 0;  // clock time its first byte was sent
+  std::int64_t latency_us = 0;  // until the close was seen
+  ErrorKind error = ErrorKind::Closed;
+  std::string error_text;
+};
 
 struct HttpResult {
   std::uint64_t id = 0;
@@ -31,8 +42,10 @@ struct HttpResult {
   int status = 0;
   std::string retry_after;  // the Retry-After header, "" when absent
   std::string body;         // at most 64 KiB
-  std::int64_t started_us = 0;  // clock time the request was first sent (submitted, if never sent)
+  std::int64_t started_us = 0;  // clock time this try was first sent (submitted, if never sent)
   std::int64_t latency_us = 0;  // from started_us to the end of the answer
+  std::vector<LostTry> lost;    // earlier tries of this request lost on stale connections, in order
+  util::Headers sent_headers;   // every header as written, in order (only when record_headers)
 };
 
 class Transport {

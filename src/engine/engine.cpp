@@ -378,7 +378,7 @@ struct Engine::State {
     }
     request.url = *url;
     request.headers = request_headers(item);
-    if (journal) item.sent_headers = request.headers;
+    request.record_headers = journal != nullptr;  // the journal keeps the headers as written
     request.body = item.d.body;
     // Wait a little past the vendor's limit, so a slow 2xx is seen (and
     // reported as too slow) rather than cut off.
@@ -403,6 +403,29 @@ struct Engine::State {
     const bool retry = verdict != delivery::Verdict::Delivered &&
                        delivery::should_retry(settings.retry, result, verdict, item.attempts);
     const std::int64_t lateness_us = max_speed() ? 0 : std::max<std::int64_t>(0, result.started_us - wall_of(item.due_ms));
+
+    // Tries the transport lost on a stale keep-alive connection and sent
+    // again: each reached the wire, so each is an attempt on record, but
+    // none spends the delivery's retry budget (same attempt number).
+    for (const delivery::LostTry& lost : result.lost) {
+      report::AttemptEvent a;
+      a.event = item.d.event;
+      a.call_id = item.d.call_id;
+      a.attempt = item.attempts;
+      a.error = lost.error;
+      a.will_retry = true;
+      a.latency_us = lost.latency_us;
+      a.lateness_us = max_speed() ? 0 : std::max<std::int64_t>(0, lost.started_us - wall_of(item.due_ms));
+      a.sent_at_us = lost.started_us - wall_start;
+      stats.on_attempt(a);
+      if (!journal) continue;
+      delivery::HttpResult try_result;
+      try_result.error = lost.error;
+      try_result.started_us = lost.started_us;
+      try_result.latency_us = lost.latency_us;
+      try_result.sent_headers = result.sent_headers;
+      write_attempt(item, try_result, delivery::Verdict::Failed, true, true);
+    }
 
     report::AttemptEvent a;
     a.event = item.d.event;
@@ -549,7 +572,8 @@ struct Engine::State {
 
   // --- journal --------------------------------------------------------------
 
-  void write_attempt(Item& item, const delivery::HttpResult& r, delivery::Verdict verdict, bool retry) {
+  void write_attempt(Item& item, const delivery::HttpResult& r, delivery::Verdict verdict, bool retry,
+                     bool resent = false) {
     journal::AttemptRecord rec;
     rec.delivery = item.key;
     rec.attempt = item.attempts;
@@ -559,7 +583,7 @@ struct Engine::State {
     rec.copy = item.d.copy;
     rec.method = item.d.method;
     rec.url = item.d.url;
-    rec.headers = std::move(item.sent_headers);
+    rec.headers = r.sent_headers;
     rec.body = item.d.body;
     rec.planned_ms = item.d.planned_ms;
     rec.due_ms = item.due_ms;
@@ -569,6 +593,7 @@ struct Engine::State {
                   : verdict == delivery::Verdict::TooSlow ? "too_slow"
                                                           : "failed";
     rec.will_retry = retry;
+    rec.resent = resent;
     rec.faults = item.d.faults;
     rec.wall_offset_us = r.started_us - wall_start;
     rec.wall_latency_us = r.latency_us;

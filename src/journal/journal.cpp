@@ -161,6 +161,7 @@ void JournalWriter::attempt(const AttemptRecord& r) {
   put_str(out, r.verdict);
   out += ",\"will_retry\":";
   put_bool(out, r.will_retry);
+  if (r.resent) out += ",\"resent\":true";
   out += ",\"faults\":";
   put_strings(out, r.faults);
   out += ",\"wall_offset_us\":";

@@ -9,11 +9,14 @@
 //   {"kind":"run","scenario","seed","speed","epoch_ms","wall_started_at"}       first
 //   {"kind":"attempt","delivery","attempt","stream","call","event","copy","method",
 //    "url","headers":[[name,value],...],"body","planned_ms","due_ms","status","error",
-//    "verdict","will_retry","faults":[...],"wall_offset_us","wall_latency_us","response"}
+//    "verdict","will_retry"[,"resent":true],"faults":[...],"wall_offset_us","wall_latency_us","response"}
 //   {"kind":"final","delivery","stream","call","event","copy","result","attempts",
 //    "planned_ms","faults","reason"}
 //   {"kind":"finding","call","event","message"}
 //   {"kind":"end","planned","delivered","failed","dropped"}                     last
+// "resent" appears only on a try lost on a stale keep-alive connection that
+// the transport sent again (the same attempt number as the try after it;
+// it does not count against the retry budget).
 // Strings are written byte for byte, except bytes that are not valid UTF-8:
 // JSON cannot hold them, so each is written as \u00XX and reads back as
 // the character U+00XX (vendor bodies are valid UTF-8; answers may not be).
@@ -42,7 +45,7 @@ struct AttemptRecord {
   int copy = 0;  // 0 = original, n = n-th duplicate
   std::string_view method;
   std::string_view url;
-  util::Headers headers;  // as sent, signatures included
+  util::Headers headers;  // as written, in order: Host, Connection, Content-Length and signatures included
   std::string_view body;
   std::int64_t planned_ms = 0;  // virtual, before faults moved it
   std::int64_t due_ms = 0;      // virtual, this attempt
@@ -50,6 +53,7 @@ struct AttemptRecord {
   std::string_view error;       // "" or the transport error kind ("timeout", "connect", ...)
   std::string_view verdict;     // "delivered", "too_slow" or "failed"
   bool will_retry = false;
+  bool resent = false;  // a try lost on a stale keep-alive connection, sent again by the transport
   std::vector<std::string> faults;
   std::int64_t wall_offset_us = 0;   // send time since the run started
   std::int64_t wall_latency_us = 0;

@@ -30,6 +30,8 @@ class Fields {
   }
   double number(std::string_view key) const { return required(key).number(0).value_or(0); }
   bool boolean(std::string_view key) const { return required(key).boolean().value_or(false); }
+  // A flag written only when true.
+  bool flag(std::string_view key) const { return m_root[key].boolean().value_or(false); }
 
   std::uint64_t unsigned_integer(std::string_view key) const {
     const util::Cursor c = required(key);
@@ -100,6 +102,7 @@ AttemptEntry read_attempt(const Fields& f) {
   e.error = f.text("error");
   e.verdict = f.text("verdict");
   e.will_retry = f.boolean("will_retry");
+  e.resent = f.flag("resent");
   e.faults = f.texts("faults");
   e.wall_offset_us = f.integer("wall_offset_us");
   e.wall_latency_us = f.integer("wall_latency_us");
@@ -158,6 +161,7 @@ AttemptRecord AttemptEntry::record() const {
   r.error = error;
   r.verdict = verdict;
   r.will_retry = will_retry;
+  r.resent = resent;
   r.faults = faults;
   r.wall_offset_us = wall_offset_us;
   r.wall_latency_us = wall_latency_us;

@@ -46,6 +46,7 @@ struct AttemptEntry {
   std::string error;
   std::string verdict;
   bool will_retry = false;
+  bool resent = false;
   std::vector<std::string> faults;
   std::int64_t wall_offset_us = 0;
   std::int64_t wall_latency_us = 0;

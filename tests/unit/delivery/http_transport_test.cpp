@@ -399,7 +399,7 @@ TEST_CASE("idle keep-alive connections closed by the server are replaced silentl
   CHECK(log.connections() == 2);
 }
 
-TEST_CASE("a reused connection that closes before answering is retried once on a fresh one",
+TEST_CASE("a reused connection that closes before answering is re-sent once on a fresh one",
           "[delivery][transport]") {
   SECTION("the retry succeeds") {
     RawServer server([](int n) {
@@ -412,6 +412,8 @@ TEST_CASE("a reused connection that closes before answering is retried once on a
     const HttpResult result = one(*transport, post(server.url(), 2));
     CHECK(result.error == ErrorKind::None);
     CHECK(result.body == "fine 2");
+    REQUIRE(result.lost.size() == 1);  // the receiver saw the lost try: it is reported
+    CHECK(result.lost[0].error == ErrorKind::Closed);
     CHECK(server.connections() == 2);
     CHECK(server.requests() == 3);
   }
@@ -425,6 +427,7 @@ TEST_CASE("a reused connection that closes before answering is retried once on a
     CHECK(one(*transport, post(server.url(), 1)).status == 200);
     const HttpResult result = one(*transport, post(server.url(), 2));
     CHECK(result.error == ErrorKind::Closed);
+    CHECK(result.lost.size() == 1);
     CHECK(server.connections() == 2);
     CHECK(server.requests() == 3);
   }
@@ -434,6 +437,7 @@ TEST_CASE("a reused connection that closes before answering is retried once on a
     auto transport = make_transport(TransportOptions{}, clock);
     const HttpResult result = one(*transport, post(server.url(), 1));
     CHECK(result.error == ErrorKind::Closed);
+    CHECK(result.lost.empty());
     CHECK(server.connections() == 1);
   }
 }

@@ -153,3 +153,105 @@ TEST_CASE("the parser tells a silent close from a started response", "[delivery]
   parser.feed("H", 1);
   CHECK(parser.started());
 }
+
+TEST_CASE("the response parser frames by the last transfer coding", "[delivery][parser]") {
+  struct Row {
+    const char* name;
+    std::string bytes;
+    bool eof;
+    std::string body;
+    bool keep_alive;
+  };
+  const std::string chunks = "\r\n\r\n3\r\nabc\r\n0\r\n\r\n";
+  const Row rows[] = {
+      {"chunked, any case", "HTTP/1.1 200 OK\r\nTransfer-Encoding: ChUnKeD" + chunks, false, "abc", true},
+      {"a list ending in chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip , chunked" + chunks, false, "abc", true},
+      {"two fields form one list", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked" + chunks,
+       false, "abc", true},
+      {"a token that only contains chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: notchunked\r\n\r\nraw", true, "raw",
+       false},
+      {"chunked not last: read to the close", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked, gzip\r\n\r\nraw", true,
+       "raw", false},
+      {"with Content-Length: chunked wins, no reuse",
+       "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked" + chunks, false, "abc", false},
+      {"trailers, one of them folded",
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 1\r\n 2\r\nX-Other: 3\r\n\r\n", false,
+       "abc", true},
+  };
+  for (const auto& row : rows) {
+    for (const std::size_t piece : {std::size_t{0}, std::size_t{1}, std::size_t{5}}) {
+      INFO(row.name << ", pieces of " << piece);
+      const Parsed parsed = parse(row.bytes, piece, row.eof);
+      CHECK(parsed.complete);
+      CHECK_FALSE(parsed.failed);
+      CHECK(parsed.body == row.body);
+      CHECK(parsed.keep_alive == row.keep_alive);
+    }
+  }
+}
+
+TEST_CASE("the response parser joins folded header lines with a space", "[delivery][parser]") {
+  const Parsed retry = parse("HTTP/1.1 503 Busy\r\nRetry-After:\r\n 120\r\nContent-Length: 0\r\n\r\n", 1, false);
+  CHECK(retry.complete);
+  CHECK(retry.retry_after == "120");
+  const Parsed date = parse("HTTP/1.1 503 Busy\r\nRetry-After: Wed, 21 Oct 2015\r\n\t07:28:00 GMT\r\nContent-Length: 0\r\n\r\n",
+                            0, false);
+  CHECK(date.retry_after == "Wed, 21 Oct 2015 07:28:00 GMT");
+  const Parsed close = parse("HTTP/1.1 200 OK\r\nConnection: keep-alive,\r\n close\r\nContent-Length: 0\r\n\r\n", 3, false);
+  CHECK(close.complete);
+  CHECK_FALSE(close.keep_alive);
+  const Parsed other = parse("HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 2\r\n\r\nok", 0, false);
+  CHECK(other.complete);
+  CHECK(other.body == "ok");
+  const Parsed split_length = parse("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n 2\r\n\r\nok", 0, false);
+  CHECK(split_length.failed);  // "1 2" is no length
+  const Parsed first = parse("HTTP/1.1 200 OK\r\n folded: first\r\nContent-Length: 0\r\n\r\n", 0, false);
+  CHECK(first.failed);
+}
+
+TEST_CASE("the response parser rejects status codes below 100 and bounds interim responses", "[delivery][parser]") {
+  for (const char* code : {"000", "099", "042"}) {
+    INFO(code);
+    const Parsed parsed = parse(std::string("HTTP/1.1 ") + code + " Odd\r\nContent-Length: 0\r\n\r\n", 0, false);
+    CHECK(parsed.failed);
+    CHECK(parsed.status == 0);
+  }
+  std::string flood;
+  for (int i = 0; i < ResponseParser::k_max_interim; ++i) flood += "HTTP/1.1 100 Continue\r\n\r\n";
+  const std::string final_answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  CHECK(parse(flood + final_answer, 0, false).complete);
+  const Parsed too_many = parse(flood + "HTTP/1.1 100 Continue\r\n\r\n" + final_answer, 0, false);
+  CHECK(too_many.failed);
+  // Interim responses count against the header limit too.
+  std::string heavy;
+  while (heavy.size() < ResponseParser::k_max_header_bytes) heavy += "HTTP/1.1 103 Early Hints\r\nLink: " + std::string(4000, 'l') + "\r\n\r\n";
+  CHECK(parse(heavy + final_answer, 0, false).failed);
+}
+
+TEST_CASE("the response parser tells bytes that are not HTTP from a cut-short answer", "[delivery][parser]") {
+  for (const std::string bytes : {"garbage", "SSH-2.0", "\r\nHTTX", "http/1.1 200 OK"}) {
+    INFO(bytes);
+    ResponseParser parser;
+    parser.reset();
+    parser.feed(bytes.data(), bytes.size());
+    CHECK(parser.failed());  // before any close
+    CHECK_FALSE(parser.cut_short());
+  }
+  for (const std::string bytes : {"HTTP/1.", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc", "\r"}) {
+    INFO(bytes);
+    ResponseParser parser;
+    parser.reset();
+    parser.feed(bytes.data(), bytes.size());
+    CHECK_FALSE(parser.failed());
+    parser.finish_at_eof();
+    CHECK(parser.failed());
+    CHECK(parser.cut_short());
+  }
+}
+
+TEST_CASE("the response parser leaves bytes after an empty body unread", "[delivery][parser]") {
+  const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+  const Parsed parsed = parse(answer + "JUNK", 0, false);
+  CHECK(parsed.complete);
+  CHECK(parsed.used == answer.size());
+}

@@ -1,5 +1,5 @@
-// https:// through the worker pool, against a cpp-httplib TLS server with a
-// self-signed certificate made here in memory.
+// https:// through the same event loop as http://, against a cpp-httplib TLS
+// server with a self-signed certificate made here in memory.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -10,10 +10,9 @@
 #include <vector>
 
 #include <httplib.h>
-#include <openssl/evp.h>
-#include <openssl/x509.h>
 
 #include "delivery/make_transport.hpp"
+#include "test_receivers.hpp"
 
 using callhook::delivery::ErrorKind;
 using callhook::delivery::HttpRequest;
@@ -24,29 +23,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct KeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct CertFree {
-  void operator()(X509* cert) const { X509_free(cert); }
-};
-
-// A P-256 key and a one-hour certificate for "localhost", signed by itself.
-std::pair<std::unique_ptr<EVP_PKEY, KeyFree>, std::unique_ptr<X509, CertFree>> self_signed() {
-  std::unique_ptr<EVP_PKEY, KeyFree> key(EVP_EC_gen("P-256"));
-  std::unique_ptr<X509, CertFree> cert(X509_new());
-  X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -60);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 3600);
-  X509_set_pubkey(cert.get(), key.get());
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), name);
-  X509_sign(cert.get(), key.get(), EVP_sha256());
-  return {std::move(key), std::move(cert)};
-}
-
 std::vector<HttpResult> wait_for(callhook::delivery::Transport& transport, std::size_t count) {
   std::vector<HttpResult> done;
   const auto give_up = std::chrono::steady_clock::now() + 20s;
@@ -56,8 +32,8 @@ std::vector<HttpResult> wait_for(callhook::delivery::Transport& transport, std::
 
 }  // namespace
 
-TEST_CASE("https goes through the worker pool and checks certificates unless told not to", "[delivery][tls]") {
-  auto [key, cert] = self_signed();
+TEST_CASE("https answers arrive through poll and certificates are checked unless told not to", "[delivery][tls]") {
+  auto [key, cert] = callhook::test::self_signed();
   REQUIRE(key);
   REQUIRE(cert);
   httplib::SSLServer server(cert.get(), key.get());
@@ -116,6 +92,7 @@ TEST_CASE("https goes through the worker pool and checks certificates unless tol
     transport->submit(request(1, "x"));
     const auto done = wait_for(*transport, 1);
     REQUIRE(done.size() == 1);
+    INFO(done[0].error_text);
     CHECK(done[0].error == ErrorKind::Tls);
     CHECK(done[0].status == 0);
   }

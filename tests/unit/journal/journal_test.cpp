@@ -101,6 +101,7 @@ void check_same(const AttemptEntry& e, const AttemptRecord& r) {
   CHECK(e.error == r.error);
   CHECK(e.verdict == r.verdict);
   CHECK(e.will_retry == r.will_retry);
+  CHECK(e.resent == r.resent);
   CHECK(e.faults == r.faults);
   CHECK(e.wall_offset_us == r.wall_offset_us);
   CHECK(e.wall_latency_us == r.wall_latency_us);
@@ -368,4 +369,34 @@ TEST_CASE("a journal that cannot be opened is named in the error") {
   const std::string dir = fs::temp_directory_path().string();
   CHECK_THROWS_WITH(JournalWriter(dir), Catch::StartsWith(dir + ": cannot open for writing: "));
   CHECK_THROWS_WITH(JournalReader(dir), dir + ": is a directory, not a journal");
+}
+
+TEST_CASE("a try the transport sent again is marked resent, other attempts carry no such key") {
+  TempFile file("resent");
+  const std::string text = "x";
+  AttemptRecord lost = sample_attempt(text);
+  lost.error = "closed";
+  lost.resent = true;
+  const AttemptRecord after = sample_attempt(text);
+  {
+    JournalWriter writer(file.path());
+    writer.run_header("s", 1, 1, 0, "2025-07-16T11:40:57.000Z");
+    writer.attempt(lost);
+    writer.attempt(after);
+    writer.end(1, 1, 0, 0);
+    writer.flush();
+  }
+  const auto lines = lines_of(file.text());
+  REQUIRE(lines.size() == 4);
+  CHECK(lines[1].find(R"("will_retry":true,"resent":true,"faults":)") != std::string::npos);
+  CHECK(lines[2].find("resent") == std::string::npos);
+  JournalReader reader(file.path());
+  const auto first = reader.next();
+  const auto second = reader.next();
+  REQUIRE(first);
+  REQUIRE(second);
+  REQUIRE(std::holds_alternative<AttemptEntry>(*first));
+  REQUIRE(std::holds_alternative<AttemptEntry>(*second));
+  check_same(std::get<AttemptEntry>(*first), lost);
+  check_same(std::get<AttemptEntry>(*second), after);
 }
