@@ -521,7 +521,7 @@ void HttpTransport::on_readable(std::uint32_t index) {
           return;
         }
         if (conn.parser.complete()) {
-          on_response_done(index, used < size || (conn.tls && TlsLayer::has_buffered(conn.tls)));
+          on_response_done(index, used < size || tls_bytes_after(index));
           return;
         }
         // Plain: a short read leaves the socket empty; TLS: nothing held back means the same.
@@ -560,6 +560,17 @@ void HttpTransport::on_readable(std::uint32_t index) {
         return;
     }
   }
+}
+
+bool HttpTransport::tls_bytes_after(std::uint32_t index) {
+  Connection& conn = *m_conns[index];
+  if (!conn.tls || !TlsLayer::has_buffered(conn.tls)) return false;
+  // Held records may be only a session ticket or a close; any application
+  // byte, or the close itself, means the connection is not reused.
+  std::size_t size = 0;
+  std::string error;
+  const IoStatus status = TlsLayer::read(conn.tls, m_read_buffer.get(), k_read_buffer, size, error);
+  return status != IoStatus::WantRead;
 }
 
 void HttpTransport::on_eof(std::uint32_t index) {

@@ -111,6 +111,8 @@ class HttpTransport final : public Transport {
   // Reads at most a budget of bytes, so one flooding peer cannot hold the loop.
   void on_readable(std::uint32_t index);
   void on_eof(std::uint32_t index);
+  // After a response over TLS: whether bytes the TLS layer holds go beyond it.
+  bool tls_bytes_after(std::uint32_t index);
   void on_response_done(std::uint32_t index, bool leftover);
   // The connection broke mid-request: a stale keep-alive one is replaced
   // once (the try that reached the wire is reported), else the request fails.

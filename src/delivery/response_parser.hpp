@@ -16,7 +16,8 @@ namespace callhook::delivery {
 class ResponseParser {
  public:
   static constexpr std::size_t k_max_body = 64 * 1024;         // body bytes kept
-  static constexpr std::size_t k_max_header_bytes = 64 * 1024;  // status line + headers
+  static constexpr std::size_t k_max_header_bytes = 64 * 1024;  // status lines + headers, interim ones included
+  static constexpr int k_max_interim = 32;                      // 1xx responses accepted before the final one
 
   // Readies the parser for the next response on the connection.
   void reset();
@@ -25,7 +26,6 @@ class ResponseParser {
   std::size_t feed(const char* data, std::size_t size);
   // The peer closed the connection: completes a body that runs to the close.
   void finish_at_eof();
-  static constexpr int k_max_interim = 32;  // 1xx responses accepted before the final one
 
   bool complete() const { return m_state == State::Done; }
   bool failed() const { return m_state == State::Failed; }
