@@ -211,6 +211,8 @@ void RunSession::write_junit(std::ostream& out) const {
   report::write_junit(*m_state->stats, m_info, out, m_expectations);
 }
 
+const std::string& RunSession::scenario_name() const { return m_state->plan->scenario.name; }
+
 const report::RunStats& RunSession::stats() const { return *m_state->stats; }
 
 }  // namespace callhook::run

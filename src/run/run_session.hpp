@@ -63,6 +63,8 @@ class RunSession {
   const util::Problems& problems() const { return m_problems; }
   // The scenario's path (or name) for messages.
   const std::string& source() const { return m_source; }
+  // The scenario's name, once prepared.
+  const std::string& scenario_name() const;
 
   // Runs the engine to the end, or until stop_flag() is set. on_tick is
   // called on this thread a few times a second.
