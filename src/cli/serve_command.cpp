@@ -1,12 +1,12 @@
 // callhook serve: the HTTP control API, for test suites in any language
 // (docs/api.md). --check URL is the container health check.
 #include <httplib.h>
-#include <signal.h>
 
 #include <cstdlib>
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "cli/listen.hpp"
 #include "cli/options.hpp"
 #include "serve/api_server.hpp"
 #include "util/url.hpp"
@@ -64,10 +64,9 @@ int command_serve(const std::vector<std::string>& args) {
     return check_health(check.empty() ? "http://127.0.0.1:" + std::to_string(serve::k_default_port) + "/healthz"
                                       : check);
 
-  const auto address = serve::parse_listen(listen);
-  if (!address) throw UsageError("--listen: expected HOST:PORT, e.g. 127.0.0.1:8700, got \"" + listen + "\"");
-  options.host = address->host;
-  options.port = address->port;
+  const ListenAddress address = parse_listen(listen);
+  options.host = address.host;
+  options.port = address.port;
   if (token.empty())
     if (const char* env = std::getenv("CALLHOOK_TOKEN")) token = env;
   options.token = token;
@@ -78,21 +77,15 @@ int command_serve(const std::vector<std::string>& args) {
   if (options.max_runs < 1) throw UsageError("--max-runs: expected a positive integer");
   if (options.max_body < 1024) throw UsageError("--max-body: expected at least 1024 bytes");
 
-  // SIGINT and SIGTERM end the server: blocked here (so every thread
-  // started below inherits the mask) and awaited with sigwait.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Signals are blocked before the server threads exist, so they inherit it.
+  ShutdownSignals signals;
 
   serve::ApiServer server(options);
   const int port = server.start();
   std::cout << "callhook serve: listening on http://"
             << (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) << ":" << port
             << (options.token.empty() ? "" : " (bearer token required)") << std::endl;
-  int received = 0;
-  sigwait(&signals, &received);
+  const int received = signals.wait();
   std::cout << "callhook serve: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM")
             << "); cancelling runs in flight" << std::endl;
   server.stop();

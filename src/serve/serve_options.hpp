@@ -1,7 +1,6 @@
 #pragma once
 // How `callhook serve` listens and what it allows.
 #include <cstddef>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,13 +17,6 @@ struct ServeOptions {
   std::size_t max_body = 1 << 20;  // request body bytes
   std::string journal_dir;    // where runs write their journals; "" = a new temporary directory
 };
-
-// "HOST:PORT", "[V6]:PORT" or ":PORT" (loopback); nullopt when malformed.
-struct ListenAddress {
-  std::string host;
-  int port = 0;
-};
-std::optional<ListenAddress> parse_listen(std::string_view text);
 
 // Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost).
 bool is_loopback(std::string_view host);
