@@ -11,6 +11,10 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCALLHOOK_TESTS=OFF -DCALLHO
     && strip build/callhook
 
 # Runtime stage: the binary, its shared libraries and the example scenarios.
+# By default it serves the control API (docs/api.md) on port 8700, for test
+# suites beside it (examples/compose); bound beyond loopback, it refuses to
+# start without a token: docker run -e CALLHOOK_TOKEN=... callhook
+# Any other command runs instead: docker run callhook run /scenarios/demo.json
 FROM debian:bookworm-slim
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libcpp-httplib0.11 libboost-program-options1.74.0 libssl3 ca-certificates \
@@ -18,5 +22,9 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
 COPY --from=build /src/build/callhook /usr/local/bin/callhook
 COPY scenarios /scenarios
 WORKDIR /
+EXPOSE 8700
+# No curl in the slim image: callhook asks its own /healthz (which needs no token).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \
+  CMD ["callhook", "serve", "--check", "http://127.0.0.1:8700/healthz"]
 ENTRYPOINT ["callhook"]
-CMD ["run", "/scenarios/demo.json"]
+CMD ["serve", "--listen", "0.0.0.0:8700"]

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
-          libboost-program-options-dev libboost-dev catch2 libssl-dev python3-yaml)
+          libboost-program-options-dev libboost-dev catch2 libssl-dev
+          python3 python3-yaml)  # python3-yaml: tests read docs/openapi.yaml and the Kubernetes manifests
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(nginx-light wrk openssl)
 fi

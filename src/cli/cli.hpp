@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "run/exit_codes.hpp"
+
 namespace callhook::cli {
 
 // Exit codes (see README).
-constexpr int k_exit_ok = 0;
-constexpr int k_exit_expectations = 1;  // the run finished, an expectation failed
-constexpr int k_exit_bad_input = 2;     // bad scenario, flag, journal
-constexpr int k_exit_cannot_run = 3;    // port busy, could not start
+using run::k_exit_ok;
+using run::k_exit_expectations;
+using run::k_exit_bad_input;
+using run::k_exit_cannot_run;
 
 // Bad flags or arguments: printed as "callhook: error: ..." with exit 2.
 struct UsageError : std::runtime_error {
@@ -25,6 +27,7 @@ int command_sample(const std::vector<std::string>& args);
 int command_vendors(const std::vector<std::string>& args);
 int command_replay(const std::vector<std::string>& args);
 int command_merge(const std::vector<std::string>& args);
+int command_serve(const std::vector<std::string>& args);
 
 // The SystemClock time at which main began, for startup measurements.
 std::int64_t process_start_us();

@@ -20,6 +20,7 @@ commands:
   vendors            list the vendors, their events and delivery defaults
   replay JOURNAL     send the requests of a recorded run again
   merge --journal OUT JOURNAL...  join the journals of a sharded run
+  serve              an HTTP API to start and follow runs from test suites
 
 exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run)";
 
@@ -38,6 +39,7 @@ int main_entry(int argc, char** argv) {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
       {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
       {"merge", command_merge},
+      {"serve", command_serve},
   };
   if (argc < 2) {
     std::cerr << k_usage << "\n";

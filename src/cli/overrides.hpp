@@ -4,15 +4,12 @@
 #include <string>
 #include <vector>
 
-#include "util/json_cursor.hpp"
+#include "run/run_options.hpp"
 
 namespace callhook::cli {
 
-struct SetFlag {
-  std::string event;  // "" = every event
-  std::string pointer;
-  util::Json value;   // VALUE parsed as JSON when it is JSON, a string otherwise
-};
+// VALUE is parsed as JSON when it is JSON, a string otherwise.
+using SetFlag = run::FieldSet;
 
 // Throws UsageError naming the flag when malformed.
 SetFlag parse_set_flag(const std::string& text);

@@ -1,32 +1,18 @@
-// callhook run: the whole pipeline, as a list of passes.
-#include <sys/resource.h>
+// callhook run: the flags, then a RunSession (run/run_session.hpp) does the passes.
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <memory>
 #include <optional>
-#include <thread>
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/overrides.hpp"
 #include "cli/shard.hpp"
-#include "delivery/make_transport.hpp"
-#include "engine/engine.hpp"
-#include "engine/plan.hpp"
-#include "journal/journal.hpp"
-#include "report/expectations.hpp"
-#include "report/junit.hpp"
 #include "report/progress.hpp"
-#include "report/run_stats.hpp"
-#include "report/summary.hpp"
-#include "scenario/load.hpp"
-#include "sink/recordings.hpp"
-#include "sink/sink.hpp"
-#include "util/time_format.hpp"
+#include "run/run_session.hpp"
+#include "util/url.hpp"
 
 namespace callhook::cli {
 namespace {
@@ -114,27 +100,6 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   return f;
 }
 
-// Opens an output file before the run, so a bad path fails fast.
-std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* flag) {
-  if (path.empty()) return nullptr;
-  auto out = std::make_unique<std::ofstream>(path);
-  if (!*out) throw UsageError(std::string(flag) + ": cannot write \"" + path + "\"");
-  return out;
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
-
-bool needs_builtin_sink(const scenario::Scenario& s, const RunFlags& flags) {
-  if (!flags.target.empty()) return false;
-  for (const auto& stream : s.streams)
-    if (stream.target.empty()) return true;
-  return false;
-}
-
 }  // namespace
 
 int command_run(const std::vector<std::string>& args) {
@@ -142,123 +107,44 @@ int command_run(const std::vector<std::string>& args) {
   RunFlags flags = parse_flags(args, help);
   if (help) return k_exit_ok;
 
-  // Parse and validate everything before touching the network.
-  auto loaded = scenario::load_scenario(flags.scenario_path, engine::vendor_catalog());
-  if (!loaded.problems.empty()) {
-    std::cerr << loaded.problems.format(loaded.source);
-    return k_exit_bad_input;
-  }
-  scenario::Scenario scenario = std::move(*loaded.scenario);
-  if (flags.seed) scenario.seed = *flags.seed;
-  if (flags.speed) scenario.speed = *flags.speed;
-  if (flags.concurrency) scenario.concurrency = *flags.concurrency;
-  // A shard plays its slice of every stream; the script (one exact order)
-  // belongs to shard 0 alone, so the union of the shards is the whole run.
-  scenario.shard = flags.shard;
-  if (scenario.shard.index != 0) scenario.script.clear();
-  for (auto& stream : scenario.streams) {
-    const auto* info = vendors::find_vendor(stream.vendor);
-    for (const auto& set : flags.sets) {
-      for (const auto& event : info ? info->events : std::vector<std::string>{})
-        if (set.event.empty() || set.event == event) stream.overrides[event][set.pointer] = set.value;
+  run::RunOptions options;
+  options.scenario_path = flags.scenario_path;
+  options.target = flags.target;
+  options.seed = flags.seed;
+  options.speed = flags.speed;
+  options.concurrency = flags.concurrency;
+  options.connections = flags.connections;
+  options.journal_path = flags.journal_path;
+  options.report_path = flags.report_path;
+  options.junit_path = flags.junit_path;
+  options.sets = flags.sets;
+  options.insecure = flags.insecure;
+  options.start_us = process_start_us();
+  options.shard = flags.shard;
+  options.start_at_ms = flags.start_at_ms;
+  run::RunSession session(std::move(options));
+  try {
+    // Parse and validate everything before touching the network.
+    if (!session.prepare()) {
+      std::cerr << session.problems().format(session.source());
+      return k_exit_bad_input;
     }
-  }
-  auto report_out = open_output(flags.report_path, "--report");
-  auto junit_out = open_output(flags.junit_path, "--junit");
-
-  // The built-in sink stands in for a receiver when the scenario names none;
-  // the recording server serves the audio files that recording URLs point at.
-  std::unique_ptr<sink::Sink> builtin_sink;
-  std::string default_target;
-  if (needs_builtin_sink(scenario, flags)) {
-    sink::SinkOptions options;
-    options.threads = std::max<std::size_t>(8, flags.connections + 2);  // one thread per keep-alive connection
-    builtin_sink = std::make_unique<sink::Sink>(options);
-    builtin_sink->start();
-    default_target = builtin_sink->url() + "/webhooks";
-  }
-  sink::RecordingServer recordings;
-  recordings.start();
-
-  util::Problems problems;
-  auto plan = engine::make_plan(std::move(scenario), flags.target, default_target, recordings.base_url(), problems);
-  if (!plan) {
-    std::cerr << problems.format(loaded.source);
-    return k_exit_bad_input;
+  } catch (const run::BadInput& e) {
+    throw UsageError(e.what());
   }
 
-  std::unique_ptr<journal::JournalWriter> journal;
-  if (!flags.journal_path.empty()) {
-    try {
-      journal = std::make_unique<journal::JournalWriter>(flags.journal_path);
-    } catch (const std::exception& e) {
-      throw UsageError(std::string("--journal: ") + e.what());
-    }
-    if (!plan->scenario.shard.whole()) journal->set_shard(plan->scenario.shard.index, plan->scenario.shard.count);
-    journal->run_header(plan->scenario.name, plan->scenario.seed, plan->scenario.speed, plan->scenario.epoch_ms);
-  }
-  if (flags.start_at_ms) {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    if (*flags.start_at_ms > now.count())
-      std::this_thread::sleep_for(std::chrono::milliseconds(*flags.start_at_ms - now.count()));
-  }
-
-  // Vendors turn calls into deliveries; faults bend them; the engine sends.
-  util::SystemClock clock;
-  delivery::TransportOptions transport_options;
-  transport_options.connections_per_origin = flags.connections;
-  transport_options.insecure = flags.insecure;
-  auto transport = delivery::make_transport(transport_options, clock);
-  // One record per call is kept only for JUnit, so load runs stay flat in memory.
-  report::RunStats::Options stats_options;
-  stats_options.keep_call_ids = !flags.junit_path.empty();
-  report::RunStats stats(stats_options);
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);
-  engine::EngineOptions options;
-  options.speed = plan->scenario.speed;
-  options.concurrency = plan->scenario.concurrency;
-  options.on_tick = [&](double elapsed_s, std::size_t in_flight) {
-    progress.update(stats.live(), elapsed_s, static_cast<std::int64_t>(in_flight));
-  };
-  engine::Engine engine(*plan, *transport, clock, stats, journal.get(), options);
-  const engine::RunOutcome outcome = engine.run();
+  session.run([&](const run::Progress& p) { progress.update(p.live, p.elapsed_s, p.in_flight); });
   progress.finish();
 
   // Report: text, JSON, JUnit, and the expectations as the exit code.
-  report::RunInfo info;
-  info.scenario_name = plan->scenario.name;
-  info.scenario_path = loaded.source;
-  info.seed = plan->scenario.seed;
-  info.shard_index = plan->scenario.shard.index;
-  info.shard_count = plan->scenario.shard.count;
-  info.speed = plan->scenario.speed;
-  info.duration_s = outcome.wall_s;
-  info.virtual_span_ms = outcome.virtual_span_ms;
-  info.calls = outcome.calls;
-  if (outcome.first_send_us >= 0)
-    info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - process_start_us()) / 1e3;
-  info.peak_rss_mb = peak_rss_mb();
-  const auto expectations = report::check_expectations(plan->scenario.expect, stats);
-  if (journal) {
-    const auto& totals = stats.totals();
-    journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped);
-    journal->flush();
-  }
-  if (!flags.quiet) report::print_text(stats, info, expectations, std::cout, tty);
-  if (report_out) *report_out << report::to_json(stats, info, expectations).dump(2) << "\n";
-  if (junit_out) report::write_junit(stats, info, *junit_out, expectations);
-
-  bool met = true;
-  for (const auto& e : expectations) {
-    if (!e.met) {
-      met = false;
-      if (flags.quiet) std::cerr << "expectation not met: " << e.text << "\n";
-    }
-  }
-  if (!stats.totals().accounted()) return k_exit_cannot_run;
-  return met ? k_exit_ok : k_exit_expectations;
+  const run::RunResult result = session.finish();
+  if (!flags.quiet) session.print_text(std::cout, tty);
+  if (flags.quiet)
+    for (const auto& e : session.expectations())
+      if (!e.met) std::cerr << "expectation not met: " << e.text << "\n";
+  return result.exit_code;
 }
 
 }  // namespace callhook::cli

@@ -1,15 +1,11 @@
 // callhook sample: one realistic payload, exactly as it would be sent.
-#include <algorithm>
 #include <iostream>
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/overrides.hpp"
-#include "engine/plan.hpp"
-#include "engine/script.hpp"
-#include "faults/faults.hpp"
-#include "population/population.hpp"
-#include "scenario/load.hpp"
+#include "run/run_session.hpp"
+#include "run/sample_delivery.hpp"
 
 namespace callhook::cli {
 
@@ -33,54 +29,32 @@ int command_sample(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (parse_args(args, options, positional, vm, usage)) return k_exit_ok;
 
-  const auto config = util::Json::parse(config_text, nullptr, false);
-  if (config.is_discarded()) throw UsageError("--config: not valid JSON");
-  // A one-stream scenario, checked by the same loader as a file. Events that
-  // only some calls send (an agent transfer) get a caller who sends them.
-  const auto make_plan = [&](bool wants_agent, util::Problems& problems) -> std::optional<engine::RunPlan> {
-    util::Json calls = {{"count", 1}, {"direction", direction}, {"turns", 4}, {"duration_s", 95},
-                        {"transfer_p", wants_agent ? 1 : 0}};
-    if (!platform.empty()) calls["platform"] = platform;
-    util::Json stream = {{"vendor", vendor_name}, {"target", "http://127.0.0.1:8080/webhooks"},
-                         {"vendor_config", config}, {"calls", calls}};
-    const util::Json doc = {{"seed", seed}, {"streams", util::Json::array({stream})}};
-    auto loaded = scenario::parse_scenario(doc.dump(), "sample", engine::vendor_catalog());
-    problems = std::move(loaded.problems);
-    if (!problems.empty()) return std::nullopt;
-    return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
-  };
+  run::SampleRequest request;
+  request.vendor = vendor_name;
+  request.event = event;
+  request.seed = seed;
+  request.platform = platform;
+  request.direction = direction;
+  request.vendor_config = util::Json::parse(config_text, nullptr, false);
+  if (request.vendor_config.is_discarded()) throw UsageError("--config: not valid JSON");
+  for (const auto& s : sets) {
+    const SetFlag flag = parse_set_flag(s);
+    request.overrides[flag.pointer] = flag.value;
+  }
   util::Problems problems;
-  auto plan = make_plan(false, problems);
-  if (!plan) {
+  std::optional<run::Sample> sample;
+  try {
+    sample = run::sample_delivery(request, problems);
+  } catch (const run::BadInput& e) {
+    throw UsageError(e.what());
+  }
+  if (!sample) {
     std::cerr << problems.format("sample");
     return k_exit_bad_input;
   }
-  const auto& info = *plan->streams[0].info;
-  if (std::find(info.events.begin(), info.events.end(), event) == info.events.end()) {
-    const std::string guess = util::did_you_mean(event, info.events);
-    std::string list;
-    for (const auto& e : info.events) list += (list.empty() ? "" : ", ") + e;
-    throw UsageError("vendor " + info.name + " has no event \"" + event + "\"" +
-                     (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") + "; its events: " + list);
-  }
-  std::map<std::string, util::Json> overrides;
-  for (const auto& s : sets) {
-    const SetFlag flag = parse_set_flag(s);
-    overrides[flag.pointer] = flag.value;
-  }
-  for (const bool wants_agent : {false, true}) {
-    if (wants_agent) plan = make_plan(true, problems);
-    const auto call = population::make_call(plan->scenario, 0, 0, plan->scenario.epoch_ms);
-    for (auto& d : engine::whole_session(*plan->streams[0].vendor, call)) {
-      if (d.event != event) continue;
-      faults::apply_overrides(d, overrides);
-      std::cout << (d.method == "GET" ? d.url : d.body) << "\n";
-      return k_exit_ok;
-    }
-  }
-  std::cerr << "callhook: error: a default " << info.name << " call sends no \"" << event
-            << "\" (it may need a vendor_config setting; see docs/vendors.md)\n";
-  return k_exit_bad_input;
+  const auto& d = sample->delivery;
+  std::cout << (d.method == "GET" ? d.url : d.body) << "\n";
+  return k_exit_ok;
 }
 
 }  // namespace callhook::cli

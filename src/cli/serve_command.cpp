@@ -1,0 +1,95 @@
+// callhook serve: the HTTP control API, for test suites in any language
+// (docs/api.md). --check URL is the container health check.
+#include <httplib.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/cli.hpp"
+#include "cli/listen.hpp"
+#include "cli/options.hpp"
+#include "serve/api_server.hpp"
+#include "util/url.hpp"
+
+namespace callhook::cli {
+namespace {
+
+constexpr const char* k_usage =
+    "callhook serve [--listen HOST:PORT] [--token T] [--keep N] [--max-runs N] [--max-body BYTES]\n"
+    "callhook serve --check [URL]\n\n"
+    "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
+    "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
+    "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
+    "\"Authorization: Bearer TOKEN\". --check asks a server's /healthz and exits 0 when it answers.";
+
+// GET URL (default: the local server's /healthz); 0 when it answers 200.
+int check_health(const std::string& url_text) {
+  const auto url = util::parse_url(url_text);
+  if (!url || url->scheme != "http") throw UsageError("--check: expected an http:// URL, got \"" + url_text + "\"");
+  httplib::Client client(url->host, url->port);
+  client.set_connection_timeout(2);
+  client.set_read_timeout(5);
+  httplib::Headers headers;
+  if (const char* token = std::getenv("CALLHOOK_TOKEN"); token && *token)
+    headers.emplace("Authorization", std::string("Bearer ") + token);
+  const auto answer = client.Get(url->target.c_str(), headers);
+  if (!answer) {
+    std::cerr << "callhook serve --check: " << url_text << ": no answer (" << httplib::to_string(answer.error())
+              << ")\n";
+    return k_exit_expectations;
+  }
+  if (answer->status != 200) {
+    std::cerr << "callhook serve --check: " << url_text << ": HTTP " << answer->status << "\n";
+    return k_exit_expectations;
+  }
+  return k_exit_ok;
+}
+
+}  // namespace
+
+int command_serve(const std::vector<std::string>& args) {
+  std::string listen = "127.0.0.1:" + std::to_string(serve::k_default_port), token, check;
+  serve::ServeOptions options;
+  po::options_description described("options");
+  described.add_options()("listen", po::value(&listen), "HOST:PORT to listen on (default 127.0.0.1:8700; port 0 = any)")(
+      "token", po::value(&token), "bearer token clients must send (default: $CALLHOOK_TOKEN)")(
+      "keep", po::value(&options.keep)->default_value(100), "finished runs kept, oldest removed first")(
+      "max-runs", po::value(&options.max_runs)->default_value(8), "runs in flight at once (more: 429)")(
+      "max-body", po::value(&options.max_body)->default_value(1 << 20), "largest request body in bytes (more: 413)")(
+      "check", po::value(&check)->implicit_value(""), "ask a server's /healthz and exit 0 when healthy");
+  po::positional_options_description positional;
+  po::variables_map vm;
+  if (parse_args(args, described, positional, vm, k_usage)) return k_exit_ok;
+  if (vm.count("check"))
+    return check_health(check.empty() ? "http://127.0.0.1:" + std::to_string(serve::k_default_port) + "/healthz"
+                                      : check);
+
+  const ListenAddress address = parse_listen(listen);
+  options.host = address.host;
+  options.port = address.port;
+  if (token.empty())
+    if (const char* env = std::getenv("CALLHOOK_TOKEN")) token = env;
+  options.token = token;
+  if (options.token.empty() && !serve::is_loopback(options.host))
+    throw UsageError("--listen " + listen +
+                     " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN");
+  if (options.keep < 1) throw UsageError("--keep: expected a positive integer");
+  if (options.max_runs < 1) throw UsageError("--max-runs: expected a positive integer");
+  if (options.max_body < 1024) throw UsageError("--max-body: expected at least 1024 bytes");
+
+  // Signals are blocked before the server threads exist, so they inherit it.
+  ShutdownSignals signals;
+
+  serve::ApiServer server(options);
+  const int port = server.start();
+  std::cout << "callhook serve: listening on http://"
+            << (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) << ":" << port
+            << (options.token.empty() ? "" : " (bearer token required)") << std::endl;
+  const int received = signals.wait();
+  std::cout << "callhook serve: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM")
+            << "); cancelling runs in flight" << std::endl;
+  server.stop();
+  return k_exit_ok;
+}
+
+}  // namespace callhook::cli

@@ -1,0 +1,51 @@
+#pragma once
+// Everything a run can be told besides its scenario, whichever way it is
+// started (the `callhook run` flags, a `callhook serve` request).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenario/scenario.hpp"
+#include "util/json_cursor.hpp"
+
+namespace callhook::run {
+
+// One payload field override: [EVENT:]POINTER=VALUE.
+struct FieldSet {
+  std::string event;  // "" = every event
+  std::string pointer;
+  util::Json value;
+};
+
+struct RunOptions {
+  // The scenario: read from scenario_path, or parsed from scenario_text when
+  // set (then scenario_path only names it in messages).
+  std::string scenario_path;
+  std::optional<std::string> scenario_text;
+  std::string target;  // overrides every stream's target
+  std::optional<std::uint64_t> seed;
+  std::optional<double> speed;  // 0 = "max"
+  std::optional<std::int64_t> concurrency;
+  std::size_t connections = 8;  // keep-alive connections per receiver
+  // Output files ("" = none). The report and JUnit files are opened before
+  // the run so a bad path fails fast.
+  std::string journal_path, report_path, junit_path;
+  std::vector<FieldSet> sets;
+  bool insecure = false;
+  // One record per call, for JUnit (on by default when junit_path is set).
+  bool keep_call_ids = false;
+  // Flush the journal at every progress tick, for readers that follow it.
+  bool flush_journal_live = false;
+  // The SystemClock time the report's first_delivery_ms counts from; the
+  // run's own start when negative.
+  std::int64_t start_us = -1;
+  // How long in-flight attempts may finish after a first stop request.
+  std::int64_t grace_ms = 2000;
+  // The slice of the population this process plays (run --shard).
+  scenario::Shard shard;
+  // Unix ms to wait for before the first call (run --start-at).
+  std::optional<std::int64_t> start_at_ms;
+};
+
+}  // namespace callhook::run

@@ -1,0 +1,233 @@
+// The run pipeline as a list of passes, in the order `callhook run` always
+// took them.
+#include "run/run_session.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include "delivery/make_transport.hpp"
+#include "engine/engine.hpp"
+#include "engine/plan.hpp"
+#include "journal/journal.hpp"
+#include "report/junit.hpp"
+#include "report/summary.hpp"
+#include "scenario/load.hpp"
+#include "sink/recordings.hpp"
+#include "sink/sink.hpp"
+#include "vendors/vendor.hpp"
+
+namespace callhook::run {
+namespace {
+
+// Opens an output file before the run, so a bad path fails fast.
+std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* flag) {
+  if (path.empty()) return nullptr;
+  auto out = std::make_unique<std::ofstream>(path);
+  if (!*out) throw BadInput(std::string(flag) + ": cannot write \"" + path + "\"");
+  return out;
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+bool needs_builtin_sink(const scenario::Scenario& s, const RunOptions& options) {
+  if (!options.target.empty()) return false;
+  for (const auto& stream : s.streams)
+    if (stream.target.empty()) return true;
+  return false;
+}
+
+}  // namespace
+
+struct RunSession::State {
+  std::unique_ptr<std::ofstream> report_out, junit_out;
+  std::unique_ptr<sink::Sink> builtin_sink;
+  sink::RecordingServer recordings;
+  std::optional<engine::RunPlan> plan;
+  std::unique_ptr<journal::JournalWriter> journal;
+  util::SystemClock clock;
+  std::unique_ptr<delivery::Transport> transport;
+  std::unique_ptr<report::RunStats> stats;
+  engine::RunOutcome outcome;
+};
+
+RunSession::RunSession(RunOptions options) : m_options(std::move(options)), m_state(std::make_unique<State>()) {
+  if (!m_options.junit_path.empty()) m_options.keep_call_ids = true;
+}
+
+RunSession::~RunSession() = default;
+
+bool RunSession::prepare() {
+  // Parse and validate everything before touching the network.
+  auto loaded = m_options.scenario_text
+                    ? scenario::parse_scenario(*m_options.scenario_text, m_options.scenario_path,
+                                               engine::vendor_catalog())
+                    : scenario::load_scenario(m_options.scenario_path, engine::vendor_catalog());
+  m_source = loaded.source;
+  if (!loaded.problems.empty()) {
+    m_problems = std::move(loaded.problems);
+    return false;
+  }
+  scenario::Scenario scenario = std::move(*loaded.scenario);
+  if (m_options.seed) scenario.seed = *m_options.seed;
+  if (m_options.speed) scenario.speed = *m_options.speed;
+  if (m_options.concurrency) scenario.concurrency = *m_options.concurrency;
+  // A shard plays its slice of every stream; the script (one exact order)
+  // belongs to shard 0 alone, so the union of the shards is the whole run.
+  scenario.shard = m_options.shard;
+  if (scenario.shard.index != 0) scenario.script.clear();
+  for (auto& stream : scenario.streams) {
+    const auto* info = vendors::find_vendor(stream.vendor);
+    for (const auto& set : m_options.sets) {
+      for (const auto& event : info ? info->events : std::vector<std::string>{})
+        if (set.event.empty() || set.event == event) stream.overrides[event][set.pointer] = set.value;
+    }
+  }
+  auto& s = *m_state;
+  s.report_out = open_output(m_options.report_path, "--report");
+  s.junit_out = open_output(m_options.junit_path, "--junit");
+
+  // The built-in sink stands in for a receiver when the scenario names none;
+  // the recording server serves the audio files that recording URLs point at.
+  std::string default_target;
+  if (needs_builtin_sink(scenario, m_options)) {
+    sink::SinkOptions options;
+    options.threads = std::max<std::size_t>(8, m_options.connections + 2);  // one thread per keep-alive connection
+    s.builtin_sink = std::make_unique<sink::Sink>(options);
+    s.builtin_sink->start();
+    default_target = s.builtin_sink->url() + "/webhooks";
+  }
+  s.recordings.start();
+
+  s.plan = engine::make_plan(std::move(scenario), m_options.target, default_target, s.recordings.base_url(),
+                             m_problems);
+  if (!s.plan) return false;
+
+  if (!m_options.journal_path.empty()) {
+    try {
+      s.journal = std::make_unique<journal::JournalWriter>(m_options.journal_path);
+    } catch (const std::exception& e) {
+      throw BadInput(std::string("--journal: ") + e.what());
+    }
+    const auto& sc = s.plan->scenario;
+    if (!sc.shard.whole()) s.journal->set_shard(sc.shard.index, sc.shard.count);
+    s.journal->run_header(sc.name, sc.seed, sc.speed, sc.epoch_ms);
+    if (m_options.flush_journal_live) s.journal->flush();
+  }
+  return true;
+}
+
+void RunSession::run(const TickHook& on_tick) {
+  auto& s = *m_state;
+  if (m_options.start_at_ms) {
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    if (*m_options.start_at_ms > now.count())
+      std::this_thread::sleep_for(std::chrono::milliseconds(*m_options.start_at_ms - now.count()));
+  }
+  // Vendors turn calls into deliveries; faults bend them; the engine sends.
+  delivery::TransportOptions transport_options;
+  transport_options.connections_per_origin = m_options.connections;
+  transport_options.insecure = m_options.insecure;
+  s.transport = delivery::make_transport(transport_options, s.clock);
+  // One record per call is kept only for JUnit, so load runs stay flat in memory.
+  report::RunStats::Options stats_options;
+  stats_options.keep_call_ids = m_options.keep_call_ids;
+  s.stats = std::make_unique<report::RunStats>(stats_options);
+  engine::EngineOptions options;
+  options.speed = s.plan->scenario.speed;
+  options.concurrency = s.plan->scenario.concurrency;
+  options.stop = &m_stop;
+  options.grace_ms = m_options.grace_ms;
+  options.on_tick = [&](double elapsed_s, std::size_t in_flight) {
+    Progress progress;
+    progress.live = s.stats->live();
+    progress.totals = s.stats->totals();
+    progress.elapsed_s = elapsed_s;
+    progress.in_flight = static_cast<std::int64_t>(in_flight);
+    publish(progress);
+    if (s.journal && m_options.flush_journal_live) s.journal->flush();
+    if (on_tick) on_tick(progress);
+  };
+  engine::Engine engine(*s.plan, *s.transport, s.clock, *s.stats, s.journal.get(), options);
+  s.outcome = engine.run();
+}
+
+RunResult RunSession::finish() {
+  auto& s = *m_state;
+  const auto& outcome = s.outcome;
+  const auto& stats = *s.stats;
+  // Report: text, JSON, JUnit, and the expectations as the exit code.
+  report::RunInfo& info = m_info;
+  info.scenario_name = s.plan->scenario.name;
+  info.scenario_path = m_source;
+  info.seed = s.plan->scenario.seed;
+  info.shard_index = s.plan->scenario.shard.index;
+  info.shard_count = s.plan->scenario.shard.count;
+  info.speed = s.plan->scenario.speed;
+  info.duration_s = outcome.wall_s;
+  info.virtual_span_ms = outcome.virtual_span_ms;
+  info.calls = outcome.calls;
+  info.interrupted = outcome.interrupted;
+  const std::int64_t start_us = m_options.start_us >= 0 ? m_options.start_us : outcome.started_us;
+  if (outcome.first_send_us >= 0)
+    info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - start_us) / 1e3;
+  info.peak_rss_mb = peak_rss_mb();
+  m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
+  if (s.journal) {
+    const auto& totals = stats.totals();
+    s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped);
+    s.journal->flush();
+  }
+  m_report = report::to_json(stats, info, m_expectations);
+  if (s.report_out) *s.report_out << m_report.dump(2) << "\n";
+  if (s.junit_out) report::write_junit(stats, info, *s.junit_out, m_expectations);
+
+  Progress last;
+  last.live = stats.live();
+  last.totals = stats.totals();
+  last.elapsed_s = outcome.wall_s;
+  publish(last);
+
+  RunResult result;
+  result.interrupted = outcome.interrupted;
+  result.expectations_met = report::all_met(m_expectations);
+  result.accounted = stats.totals().accounted();
+  if (!result.accounted)
+    result.exit_code = k_exit_cannot_run;
+  else
+    result.exit_code = result.expectations_met ? k_exit_ok : k_exit_expectations;
+  return result;
+}
+
+Progress RunSession::snapshot() const {
+  std::lock_guard lock(m_progress_mutex);
+  return m_progress;
+}
+
+void RunSession::publish(const Progress& progress) {
+  std::lock_guard lock(m_progress_mutex);
+  m_progress = progress;
+}
+
+void RunSession::print_text(std::ostream& out, bool color) const {
+  report::print_text(*m_state->stats, m_info, m_expectations, out, color);
+}
+
+void RunSession::write_junit(std::ostream& out) const {
+  report::write_junit(*m_state->stats, m_info, out, m_expectations);
+}
+
+const std::string& RunSession::scenario_name() const { return m_state->plan->scenario.name; }
+
+const report::RunStats& RunSession::stats() const { return *m_state->stats; }
+
+}  // namespace callhook::run

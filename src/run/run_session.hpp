@@ -1,0 +1,106 @@
+#pragma once
+// One run, start to end, as every way of running needs it: the scenario
+// loaded and validated, overrides applied, the built-in sink and recording
+// server when needed, the plan, the transport, the engine, then RunInfo,
+// expectations, the journal's end and the reports. `callhook run` drives it
+// from flags, `callhook serve` from HTTP requests on its own thread.
+#include <atomic>
+#include <functional>
+#include <iosfwd>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "report/expectations.hpp"
+#include "report/run_info.hpp"
+#include "report/run_stats.hpp"
+#include "run/exit_codes.hpp"
+#include "run/run_options.hpp"
+#include "util/json_cursor.hpp"
+
+namespace callhook::run {
+
+// An output that cannot be written or a setting that cannot be used; the
+// message names the option ("--journal: ..."). Bad input: exit 2.
+struct BadInput : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What the run's progress hook and snapshot() show while it runs.
+struct Progress {
+  report::RunStats::Live live{};
+  report::Counts totals;
+  double elapsed_s = 0;
+  std::int64_t in_flight = 0;
+};
+
+struct RunResult {
+  int exit_code = k_exit_ok;
+  bool interrupted = false;  // stopped before the end
+  bool accounted = true;     // every planned delivery ended exactly once
+  bool expectations_met = true;
+};
+
+class RunSession {
+ public:
+  using TickHook = std::function<void(const Progress& progress)>;
+
+  explicit RunSession(RunOptions options);
+  ~RunSession();
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  // Loads and validates the scenario, applies the overrides, opens the
+  // output files, starts the built-in sink and recording server when needed
+  // and makes the plan. Returns false with problems() set when the scenario
+  // is not valid; throws BadInput for an unusable output and
+  // std::runtime_error when a server cannot start.
+  bool prepare();
+  const util::Problems& problems() const { return m_problems; }
+  // The scenario's path (or name) for messages.
+  const std::string& source() const { return m_source; }
+  // The scenario's name, once prepared.
+  const std::string& scenario_name() const;
+
+  // Runs the engine to the end, or until stop_flag() is set. on_tick is
+  // called on this thread a few times a second.
+  void run(const TickHook& on_tick = {});
+
+  // RunInfo, expectations, the journal's end line, the report files; the
+  // exit code. Call once, after run().
+  RunResult finish();
+
+  // Set it (1 = graceful, 2 = at once) from any thread to end the run early.
+  std::atomic<int>& stop_flag() { return m_stop; }
+  // The latest progress, safe to read from any thread.
+  Progress snapshot() const;
+
+  // After finish(): the reports.
+  const nlohmann::ordered_json& report_json() const { return m_report; }
+  void print_text(std::ostream& out, bool color) const;
+  void write_junit(std::ostream& out) const;
+  const std::vector<report::ExpectationResult>& expectations() const { return m_expectations; }
+  const report::RunStats& stats() const;
+  const report::RunInfo& info() const { return m_info; }
+
+ private:
+  struct State;
+  void publish(const Progress& progress);
+
+  RunOptions m_options;
+  util::Problems m_problems;
+  std::string m_source;
+  std::atomic<int> m_stop{0};
+  mutable std::mutex m_progress_mutex;
+  Progress m_progress;
+  std::unique_ptr<State> m_state;
+  report::RunInfo m_info;
+  std::vector<report::ExpectationResult> m_expectations;
+  nlohmann::ordered_json m_report;
+};
+
+}  // namespace callhook::run

@@ -1,0 +1,100 @@
+#include "serve/run_request.hpp"
+
+#include "util/url.hpp"
+
+namespace callhook::serve {
+
+std::optional<util::Json> parse_json_body(std::string_view body, util::Problems& problems) {
+  auto doc = util::Json::parse(body, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
+  if (doc.is_discarded()) {
+    problems.add("", "the body is not valid JSON");
+    return std::nullopt;
+  }
+  if (!doc.is_object()) {
+    problems.add("", "expected a JSON object, got " + util::describe(doc));
+    return std::nullopt;
+  }
+  return doc;
+}
+
+std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Problems& problems) {
+  const auto doc = parse_json_body(body, problems);
+  if (!doc) return std::nullopt;
+  const util::Cursor root(&*doc, "", problems);
+  root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "set", "insecure", "ordering",
+             "grace_ms"});
+  run::RunOptions options;
+  options.scenario_path = "scenario";  // names it in messages
+
+  const auto scenario = root["scenario"];
+  scenario.require();
+  std::optional<util::Json> scenario_doc;
+  if (scenario.present()) {
+    if (scenario.node()->is_object()) {
+      scenario_doc = *scenario.node();
+    } else if (const auto text = scenario.string(false)) {
+      options.scenario_text = *text;
+      // Kept as text (the loader then reports line:column); parsed only to
+      // apply "ordering".
+      if (root["ordering"].present()) {
+        auto parsed = util::Json::parse(*text, nullptr, false, true);
+        if (parsed.is_object()) scenario_doc = std::move(parsed);
+      }
+    }
+  }
+  if (const auto target = root["target"].string(false)) {
+    if (util::parse_url(*target))
+      options.target = *target;
+    else
+      root["target"].fail("expected an http:// or https:// URL, got " + util::describe(*root["target"].node()));
+  }
+  if (const auto seed = root["seed"].unsigned_integer()) options.seed = *seed;
+  const auto speed = root["speed"];
+  if (speed.present()) {
+    if (speed.node()->is_string() && speed.node()->get<std::string>() == "max")
+      options.speed = 0;
+    else if (!speed.node()->is_string())
+      options.speed = speed.positive_number();
+    else
+      speed.fail_expected("a positive number or \"max\"");
+  }
+  if (const auto c = root["concurrency"].integer(1)) options.concurrency = *c;
+  options.connections = static_cast<std::size_t>(root["connections"].integer_or(8, 1, 1024));
+  options.insecure = root["insecure"].boolean().value_or(false);
+  options.grace_ms = root["grace_ms"].integer_or(options.grace_ms, 0, 3'600'000);
+  // "set": {"[EVENT:]POINTER": value}, as --set [EVENT:]POINTER=VALUE.
+  const auto sets = root["set"];
+  if (sets.present() && sets.is_object()) {
+    for (const auto& [key, value] : sets.node()->items()) {
+      run::FieldSet set;
+      std::string path = key;
+      if (const auto colon = path.find(":/"); colon != std::string::npos) {
+        set.event = path.substr(0, colon);
+        path = path.substr(colon + 1);
+      }
+      if (path.empty() || path.front() != '/') path = "/" + path;
+      try {
+        (void)util::Json::json_pointer(path);
+      } catch (const std::exception&) {
+        sets[key].fail("\"" + path + "\" is not a JSON pointer");
+        continue;
+      }
+      set.pointer = path;
+      set.value = value;
+      options.sets.push_back(std::move(set));
+    }
+  }
+  if (const auto ordering = root["ordering"].one_of({"concurrent", "strict"}); ordering && scenario_doc) {
+    // Every stream's delivery.ordering, as if written in the scenario.
+    auto streams = scenario_doc->find("streams");
+    if (streams != scenario_doc->end() && streams->is_array())
+      for (auto& stream : *streams)
+        if (stream.is_object() && (!stream.contains("delivery") || stream["delivery"].is_object()))
+          stream["delivery"]["ordering"] = *ordering;
+  }
+  if (scenario_doc) options.scenario_text = scenario_doc->dump();
+  if (!problems.empty()) return std::nullopt;
+  return options;
+}
+
+}  // namespace callhook::serve

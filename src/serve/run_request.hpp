@@ -1,0 +1,21 @@
+#pragma once
+// The body of POST /runs: a scenario (an object, or the text of a scenario
+// file, comments allowed) and the options `callhook run` takes as flags.
+#include <optional>
+#include <string_view>
+
+#include "run/run_options.hpp"
+#include "util/json_cursor.hpp"
+
+namespace callhook::serve {
+
+// The run's options, or nullopt with every problem (pointers into the
+// body) when the body is not valid. The scenario itself is checked later,
+// by the run session, as `callhook validate` checks a file.
+std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Problems& problems);
+
+// The body as JSON (comments allowed); nullopt with a problem at "" when it
+// is not JSON or not an object.
+std::optional<util::Json> parse_json_body(std::string_view body, util::Problems& problems);
+
+}  // namespace callhook::serve

@@ -1,0 +1,102 @@
+// The POST /runs body, the journal tail behind /journal and /events, and
+// which addresses need a token.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
+#include "serve/journal_tail.hpp"
+#include "serve/run_request.hpp"
+#include "serve/serve_options.hpp"
+
+using namespace callhook;
+
+TEST_CASE("a run request maps onto the run options", "[serve]") {
+  util::Problems problems;
+  const auto options = serve::parse_run_request(
+      R"({"scenario": {"streams": []}, "target": "http://127.0.0.1:9/x", "seed": 5, "speed": "max",
+          "concurrency": 3, "connections": 2, "set": {"call_ended:/data/a": 1, "b": "x"}, "insecure": true})",
+      problems);
+  INFO(problems.format("request"));
+  REQUIRE(options);
+  CHECK(options->scenario_text == R"({"streams":[]})");
+  CHECK(options->target == "http://127.0.0.1:9/x");
+  CHECK(options->seed == 5u);
+  CHECK(options->speed == 0.0);
+  CHECK(options->concurrency == 3);
+  CHECK(options->connections == 2u);
+  CHECK(options->insecure);
+  REQUIRE(options->sets.size() == 2);
+  CHECK(options->sets[0].event == "");
+  CHECK(options->sets[0].pointer == "/b");
+  CHECK(options->sets[1].event == "call_ended");
+  CHECK(options->sets[1].pointer == "/data/a");
+  CHECK(options->sets[1].value == 1);
+}
+
+TEST_CASE("every problem of a run request, with its pointer", "[serve]") {
+  util::Problems problems;
+  const auto options = serve::parse_run_request(
+      R"({"seed": -1, "speed": "fast", "target": "ftp://x", "concurrency": 0, "extra": 1})", problems);
+  CHECK_FALSE(options);
+  std::vector<std::string> pointers;
+  for (const auto& p : problems.list()) pointers.push_back(p.pointer);
+  std::sort(pointers.begin(), pointers.end());
+  CHECK(pointers == std::vector<std::string>{"/concurrency", "/extra", "/scenario", "/seed", "/speed",
+                                             "/target"});
+}
+
+TEST_CASE("ordering is set on every stream of the scenario", "[serve]") {
+  util::Problems problems;
+  const auto options = serve::parse_run_request(
+      R"({"scenario": "// text\n{\"streams\": [{\"vendor\": \"atoms\"}, {\"delivery\": {\"timeout_ms\": 5}}]}",
+          "ordering": "strict"})",
+      problems);
+  REQUIRE(options);
+  const auto doc = util::Json::parse(*options->scenario_text);
+  CHECK(doc["streams"][0]["delivery"]["ordering"] == "strict");
+  CHECK(doc["streams"][1]["delivery"]["ordering"] == "strict");
+  CHECK(doc["streams"][1]["delivery"]["timeout_ms"] == 5);
+}
+
+TEST_CASE("a body that is not a JSON object is one problem at the root", "[serve]") {
+  for (const char* body : {"", "[1]", "{nope"}) {
+    util::Problems problems;
+    CHECK_FALSE(serve::parse_run_request(body, problems));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems.list()[0].pointer == "");
+  }
+}
+
+TEST_CASE("the journal tail gives complete lines only, as they are written", "[serve]") {
+  const std::string path = "unit_serve_tail.jsonl";
+  std::vector<std::string> lines;
+  serve::JournalTail tail(path);
+  std::remove(path.c_str());
+  CHECK(tail.read_lines(lines) == 0);  // not there yet
+  std::ofstream out(path);
+  out << "{\"kind\":\"run\"}\n{\"kind\":\"att" << std::flush;
+  CHECK(tail.read_lines(lines) == 1);
+  out << "empt\",\"a\":1}\n{\"kind\":\"final\"}\n" << std::flush;
+  CHECK(tail.read_lines(lines) == 2);
+  CHECK(tail.read_lines(lines) == 0);
+  REQUIRE(lines.size() == 3);
+  CHECK(lines[1] == "{\"kind\":\"attempt\",\"a\":1}");
+  CHECK(serve::event_name_for_line(lines[0]) == "");
+  CHECK(serve::event_name_for_line(lines[1]) == "attempt");
+  CHECK(serve::event_name_for_line(lines[2]) == "delivery");
+  CHECK(serve::sse_event("end", "{}") == "event: end\ndata: {}\n\n");
+  std::remove(path.c_str());
+}
+
+TEST_CASE("only loopback addresses may go without a token", "[serve]") {
+  CHECK(serve::is_loopback("127.0.0.1"));
+  CHECK(serve::is_loopback("127.1.2.3"));
+  CHECK(serve::is_loopback("::1"));
+  CHECK(serve::is_loopback("localhost"));
+  CHECK_FALSE(serve::is_loopback("0.0.0.0"));
+  CHECK_FALSE(serve::is_loopback("::"));
+  CHECK_FALSE(serve::is_loopback("192.168.1.2"));
+  CHECK_FALSE(serve::is_loopback("1270.0.0.1"));
+}
