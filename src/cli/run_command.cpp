@@ -198,6 +198,7 @@ int command_run(const std::vector<std::string>& args) {
   info.scenario_path = loaded.source;
   info.seed = plan->scenario.seed;
   info.speed = plan->scenario.speed;
+  info.ordering = engine::ordering_summary(*plan);
   info.duration_s = outcome.wall_s;
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;

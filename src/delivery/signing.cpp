@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <optional>
 
+#include "util/text.hpp"
+
 namespace callhook::delivery {
 namespace {
 
@@ -100,6 +102,36 @@ void sign(util::Headers& headers, const scenario::Signing& signing, std::string_
     if (signing.secrets.empty()) return;
     headers.push_back({"X-Signature", hex_hmac_sha256(signing.secrets.front(), body)});
   }
+}
+
+namespace {
+
+util::Header* find_header(util::Headers& headers, std::string_view name) {
+  for (auto& h : headers)
+    if (util::iequals(h.name, name)) return &h;
+  return nullptr;
+}
+
+}  // namespace
+
+bool resign(util::Headers& headers, const std::vector<std::string>& secrets, std::int64_t timestamp_s,
+            std::string_view body, bool corrupt) {
+  for (const std::string_view scheme : {"standard", "svix"}) {
+    const std::string prefix = scheme == "svix" ? "svix-" : "webhook-";
+    util::Header* id = find_header(headers, prefix + "id");
+    util::Header* timestamp = find_header(headers, prefix + "timestamp");
+    util::Header* signature = find_header(headers, prefix + "signature");
+    if (!id || !timestamp || !signature) continue;
+    scenario::Signing signing;
+    signing.scheme = std::string(scheme);
+    signing.secrets = secrets;
+    util::Headers fresh;
+    sign(fresh, signing, id->value, timestamp_s, body, corrupt);
+    timestamp->value = find_header(fresh, prefix + "timestamp")->value;
+    signature->value = find_header(fresh, prefix + "signature")->value;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace callhook::delivery

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scenario/scenario.hpp"
 #include "util/header.hpp"
@@ -21,5 +22,13 @@ std::string hex_hmac_sha256(std::string_view key, std::string_view body);
 // that differs from the one sent, so a correct verifier rejects it.
 void sign(util::Headers& headers, const scenario::Signing& signing, std::string_view id, std::int64_t timestamp_s,
           std::string_view body, bool corrupt);
+
+// Signs recorded headers again at `timestamp_s` with `secrets`, in the
+// timestamped scheme they carry (Standard Webhooks webhook-* or Svix svix-*
+// headers), replacing the timestamp and signature values in place. Returns
+// false, leaving the headers alone, when they carry neither scheme (an
+// X-Signature has no timestamp, so the recorded one stays valid).
+bool resign(util::Headers& headers, const std::vector<std::string>& secrets, std::int64_t timestamp_s,
+            std::string_view body, bool corrupt);
 
 }  // namespace callhook::delivery

@@ -28,6 +28,11 @@ class Fields {
   }
   double number(std::string_view key) const { return required(key).number(0).value_or(0); }
   bool boolean(std::string_view key) const { return required(key).boolean().value_or(false); }
+  // A key written only sometimes.
+  std::int64_t optional_integer(std::string_view key, std::int64_t absent, std::int64_t min) const {
+    const util::Cursor c = m_root[key];
+    return c.exists() ? c.integer(min).value_or(absent) : absent;
+  }
 
   std::uint64_t unsigned_integer(std::string_view key) const {
     const util::Cursor c = required(key);
@@ -97,6 +102,7 @@ AttemptEntry read_attempt(const Fields& f) {
   e.error = f.text("error");
   e.verdict = f.text("verdict");
   e.will_retry = f.boolean("will_retry");
+  e.retry_after_clamped_ms = f.optional_integer("retry_after_clamped_ms", -1, 0);
   e.faults = f.texts("faults");
   e.wall_offset_us = f.integer("wall_offset_us");
   e.wall_latency_us = f.integer("wall_latency_us");
@@ -155,6 +161,7 @@ AttemptRecord AttemptEntry::record() const {
   r.error = error;
   r.verdict = verdict;
   r.will_retry = will_retry;
+  r.retry_after_clamped_ms = retry_after_clamped_ms;
   r.faults = faults;
   r.wall_offset_us = wall_offset_us;
   r.wall_latency_us = wall_latency_us;

@@ -45,6 +45,7 @@ struct AttemptEntry {
   std::string error;
   std::string verdict;
   bool will_retry = false;
+  std::int64_t retry_after_clamped_ms = -1;
   std::vector<std::string> faults;
   std::int64_t wall_offset_us = 0;
   std::int64_t wall_latency_us = 0;

@@ -10,6 +10,7 @@ struct RunInfo {
   std::string scenario_path;
   std::uint64_t seed = 0;
   double speed = 0;               // 0 = "max"
+  std::string ordering;           // per-call order ("timeline", "concurrent", "strict"); "" = not said
   double duration_s = 0;          // wall
   std::int64_t virtual_span_ms = 0;
   std::int64_t calls = 0;
