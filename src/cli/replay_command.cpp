@@ -1,12 +1,16 @@
 // callhook replay: the requests of a recorded run, sent again exactly (method,
 // URL, headers and body as recorded), in the recorded send order and with the
-// recorded relative timing.
+// recorded relative timing. With --resign, Standard Webhooks and Svix
+// signatures are made again at the moment of sending, so a journal replayed
+// hours later still verifies.
+#include <algorithm>
 #include <iostream>
 #include <queue>
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "delivery/make_transport.hpp"
+#include "delivery/signing.hpp"
 #include "journal/reader.hpp"
 #include "util/clock.hpp"
 
@@ -36,12 +40,19 @@ std::string retarget(const std::string& url, const std::optional<util::Url>& tar
 
 int command_replay(const std::vector<std::string>& args) {
   constexpr const char* usage =
-      "callhook replay JOURNAL [--target URL] [--speed X|max] [--only CALL]\n\n"
-      "Sends the attempts recorded in a journal again: the same method, URL, headers (signatures\n"
-      "included) and body, in the recorded send order with the recorded relative timing (divided by\n"
-      "--speed; \"max\" sends one after another without waiting). --target replaces the scheme, host\n"
-      "and port of every URL; --only keeps one call's requests.";
+      "callhook replay JOURNAL [--target URL] [--speed X|max] [--only CALL] [--resign SECRET]...\n\n"
+      "Sends the attempts recorded in a journal again: the same method, URL, headers and body, in the\n"
+      "recorded send order with the recorded relative timing (divided by --speed; \"max\" sends one\n"
+      "after another without waiting). --target replaces the scheme, host and port of every URL;\n"
+      "--only keeps one call's requests.\n\n"
+      "Without --resign the bytes go out as recorded, signature headers included, so a receiver that\n"
+      "checks signature timestamps against its clock rejects a journal older than its tolerance.\n"
+      "--resign SECRET (repeat it for several secrets) signs each request again at the current time\n"
+      "in the scheme it carried (Standard Webhooks webhook-* or Svix svix-* headers); a request the\n"
+      "journal marks bad_signature is signed over a tampered body again. X-Signature headers carry\n"
+      "no timestamp and go out as recorded.";
   std::string path, target_text, speed_text = "1", only;
+  std::vector<std::string> resign_secrets;
   std::size_t connections = 8;
   bool insecure = false;
   po::options_description options("options");
@@ -49,6 +60,7 @@ int command_replay(const std::vector<std::string>& args) {
       "target", po::value(&target_text), "send to this origin instead")(
       "speed", po::value(&speed_text), "timing divisor, or \"max\" (default 1: as recorded)")(
       "only", po::value(&only), "replay only this call id")(
+      "resign", po::value(&resign_secrets), "sign again at send time with this secret (repeatable)")(
       "connections", po::value(&connections)->default_value(8), "keep-alive connections per receiver")(
       "insecure", po::bool_switch(&insecure), "skip TLS certificate checks");
   po::positional_options_description positional;
@@ -118,6 +130,11 @@ int command_replay(const std::vector<std::string>& args) {
         request.method = next.method;
         request.headers = next.headers;
         request.body = next.body;
+        if (!resign_secrets.empty()) {
+          const bool corrupt =
+              std::find(next.faults.begin(), next.faults.end(), "bad_signature") != next.faults.end();
+          delivery::resign(request.headers, resign_secrets, clock.unix_ms() / 1000, request.body, corrupt);
+        }
         request.timeout_ms = 30000;
         transport->submit(std::move(request));
         window.pop();
