@@ -13,6 +13,7 @@
 #include "delivery/signing.hpp"
 #include "journal/reader.hpp"
 #include "util/clock.hpp"
+#include "util/time_format.hpp"
 
 namespace callhook::cli {
 namespace {
@@ -49,8 +50,9 @@ int command_replay(const std::vector<std::string>& args) {
       "checks signature timestamps against its clock rejects a journal older than its tolerance.\n"
       "--resign SECRET (repeat it for several secrets) signs each request again at the current time\n"
       "in the scheme it carried (Standard Webhooks webhook-* or Svix svix-* headers); a request the\n"
-      "journal marks bad_signature is signed over a tampered body again. X-Signature headers carry\n"
-      "no timestamp and go out as recorded.";
+      "journal marks bad_signature is signed over a tampered body again, one it marks\n"
+      "stale_timestamp as far behind the current time as it was behind its recorded send time.\n"
+      "X-Signature headers carry no timestamp and go out as recorded.";
   std::string path, target_text, speed_text = "1", only;
   std::vector<std::string> resign_secrets;
   std::size_t connections = 8;
@@ -100,6 +102,8 @@ int command_replay(const std::vector<std::string>& args) {
   try {
     journal::JournalReader reader(path);
     std::priority_queue<journal::AttemptEntry, std::vector<journal::AttemptEntry>, Later> window;
+    // The recorded run's wall start, unix ms: a stale signature's age is measured from it.
+    const std::optional<std::int64_t> run_started_ms = util::parse_iso8601(reader.run().wall_started_at);
     bool more = true;
     const util::MonoUs start = clock.now_us();
     while (more || !window.empty() || transport->in_flight() > 0) {
@@ -131,9 +135,15 @@ int command_replay(const std::vector<std::string>& args) {
         request.headers = next.headers;
         request.body = next.body;
         if (!resign_secrets.empty()) {
-          const bool corrupt =
-              std::find(next.faults.begin(), next.faults.end(), "bad_signature") != next.faults.end();
-          delivery::resign(request.headers, resign_secrets, clock.unix_ms() / 1000, request.body, corrupt);
+          const auto fault = [&](const char* name) {
+            return std::find(next.faults.begin(), next.faults.end(), name) != next.faults.end();
+          };
+          std::int64_t stale_s = 0;
+          const auto recorded = delivery::signed_timestamp(next.headers);
+          if (fault("stale_timestamp") && recorded && run_started_ms)
+            stale_s = std::max<std::int64_t>(0, (*run_started_ms + next.wall_offset_us / 1000) / 1000 - *recorded);
+          delivery::resign(request.headers, resign_secrets, clock.unix_ms() / 1000 - stale_s, request.body,
+                           fault("bad_signature"));
         }
         request.timeout_ms = 30000;
         transport->submit(std::move(request));

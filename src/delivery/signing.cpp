@@ -4,6 +4,7 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
 
 #include "util/text.hpp"
@@ -106,13 +107,25 @@ void sign(util::Headers& headers, const scenario::Signing& signing, std::string_
 
 namespace {
 
-util::Header* find_header(util::Headers& headers, std::string_view name) {
+template <class HeadersT>
+auto* find_header(HeadersT& headers, std::string_view name) {
   for (auto& h : headers)
     if (util::iequals(h.name, name)) return &h;
-  return nullptr;
+  return static_cast<decltype(&headers.front())>(nullptr);
 }
 
 }  // namespace
+
+std::optional<std::int64_t> signed_timestamp(const util::Headers& headers) {
+  for (const std::string_view name : {"webhook-timestamp", "svix-timestamp"}) {
+    const util::Header* h = find_header(headers, name);
+    if (!h) continue;
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(h->value.data(), h->value.data() + h->value.size(), value);
+    if (ec == std::errc() && end == h->value.data() + h->value.size()) return value;
+  }
+  return std::nullopt;
+}
 
 bool resign(util::Headers& headers, const std::vector<std::string>& secrets, std::int64_t timestamp_s,
             std::string_view body, bool corrupt) {

@@ -2,6 +2,7 @@
 // Webhook signatures, added to each attempt (the timestamp is per attempt,
 // the id is the delivery's and stays the same on every retry).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,10 @@ void sign(util::Headers& headers, const scenario::Signing& signing, std::string_
 // headers), replacing the timestamp and signature values in place. Returns
 // false, leaving the headers alone, when they carry neither scheme (an
 // X-Signature has no timestamp, so the recorded one stays valid).
+// The timestamp recorded headers were signed with (webhook-timestamp or
+// svix-timestamp), nullopt when they carry neither or it is not a number.
+std::optional<std::int64_t> signed_timestamp(const util::Headers& headers);
+
 bool resign(util::Headers& headers, const std::vector<std::string>& secrets, std::int64_t timestamp_s,
             std::string_view body, bool corrupt);
 

@@ -5,13 +5,18 @@
 // message id (so retries are signed too), 200 otherwise. Logs one JSON line
 // per request: {id, scheme, timestamp, verified, reason}.
 //
-// Usage: node verifier.mjs PORT_FILE LOG_FILE SECRET...
+// Usage: node verifier.mjs [--accept-all] PORT_FILE LOG_FILE SECRET...
+// (--accept-all skips verification: a stand-in receiver for recording a
+// journal whose signatures are old, for the replay --resign check.)
 import { appendFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { Webhook as StandardWebhook } from "standardwebhooks";
 import { Webhook as SvixWebhook } from "svix";
 
-const [portFile, logFile, ...secrets] = process.argv.slice(2);
+const args = process.argv.slice(2);
+const acceptAll = args[0] === "--accept-all";
+if (acceptAll) args.shift();
+const [portFile, logFile, ...secrets] = args;
 if (!portFile || !logFile || secrets.length === 0) {
   console.error("usage: node verifier.mjs PORT_FILE LOG_FILE SECRET...");
   process.exit(2);
@@ -35,7 +40,7 @@ const server = createServer((req, res) => {
     const prefix = isSvix ? "svix-" : "webhook-";
     const id = req.headers[prefix + "id"] ?? "";
     const entry = { id, scheme: isSvix ? "svix" : "standard", timestamp: req.headers[prefix + "timestamp"] ?? "", verified: true, reason: "" };
-    try {
+    if (!acceptAll) try {
       for (const verifier of isSvix ? svix : standard) verifier.verify(body, req.headers);
     } catch (e) {
       entry.verified = false;
