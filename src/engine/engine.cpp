@@ -298,6 +298,8 @@ struct Engine::State {
         park(i, release);
         return;
       }
+      // The overlap gap counts from the send itself, not from the top of this pass.
+      now = clock.now_us();
       session.timeline.sent(place_of(i, now));
     }
     send(i, now);
