@@ -31,6 +31,7 @@
 #include "delivery/retry.hpp"
 #include "engine/admission.hpp"
 #include "engine/attempt_request.hpp"
+#include "engine/batch.hpp"
 #include "engine/handshake.hpp"
 #include "engine/journal_records.hpp"
 #include "engine/probes.hpp"
@@ -39,7 +40,6 @@
 #include "engine/slots.hpp"
 #include "faults/faults.hpp"
 #include "journal/journal.hpp"
-#include "util/ids.hpp"
 #include "util/url.hpp"
 
 namespace callhook::engine {
@@ -141,23 +141,11 @@ struct Engine::State {
     push(i);
   }
 
-  // Overrides, ids, faults, numbering and queueing for one batch of a session.
+  // One batch of a session: made ready (engine/batch.hpp), then queued.
   void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch) {
     CallSlot& session = sessions[s];
-    const auto& stream = plan.scenario.streams[session.stream];
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].seq = session.numbered + static_cast<std::uint32_t>(i);
-    for (auto& d : batch) {
-      if (auto it = stream.overrides.find(d.event); it != stream.overrides.end())
-        faults::apply_overrides(d, it->second);
-    }
-    // Ids before faults: an identical copy shares its original's id (the
-    // at-least-once case); a new_id copy gets one of its own.
-    for (auto& d : batch) {
-      if (!d.event_id.empty()) continue;
-      util::Rng id_rng(util::derive(util::derive(plan.scenario.seed, session.stream, session.call_index, "event-id"), d.seq));
-      d.event_id = "msg_" + util::base62_id(id_rng, 27);
-    }
-    faults::apply(batch, stream, session.fault_rng);
+    prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream,
+                  session.call_index, session.numbered, session.fault_rng);
     for (auto& d : batch) {
       if (d.blocking) sessions[s].awaiting = true;
       std::string key = std::to_string(sessions[s].stream) + "." + std::to_string(sessions[s].call_index) + "." +
