@@ -1,14 +1,19 @@
 // callhook replay: the requests of a recorded run, sent again exactly (method,
 // URL, headers and body as recorded), in the recorded send order and with the
-// recorded relative timing.
+// recorded relative timing. With --resign, Standard Webhooks and Svix
+// signatures are made again at the moment of sending, so a journal replayed
+// hours later still verifies.
+#include <algorithm>
 #include <iostream>
 #include <queue>
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "delivery/make_transport.hpp"
+#include "delivery/signing.hpp"
 #include "journal/reader.hpp"
 #include "util/clock.hpp"
+#include "util/time_format.hpp"
 
 namespace callhook::cli {
 namespace {
@@ -36,12 +41,20 @@ std::string retarget(const std::string& url, const std::optional<util::Url>& tar
 
 int command_replay(const std::vector<std::string>& args) {
   constexpr const char* usage =
-      "callhook replay JOURNAL [--target URL] [--speed X|max] [--only CALL]\n\n"
-      "Sends the attempts recorded in a journal again: the same method, URL, headers (signatures\n"
-      "included) and body, in the recorded send order with the recorded relative timing (divided by\n"
-      "--speed; \"max\" sends one after another without waiting). --target replaces the scheme, host\n"
-      "and port of every URL; --only keeps one call's requests.";
+      "callhook replay JOURNAL [--target URL] [--speed X|max] [--only CALL] [--resign SECRET]...\n\n"
+      "Sends the attempts recorded in a journal again: the same method, URL, headers and body, in the\n"
+      "recorded send order with the recorded relative timing (divided by --speed; \"max\" sends one\n"
+      "after another without waiting). --target replaces the scheme, host and port of every URL;\n"
+      "--only keeps one call's requests.\n\n"
+      "Without --resign the bytes go out as recorded, signature headers included, so a receiver that\n"
+      "checks signature timestamps against its clock rejects a journal older than its tolerance.\n"
+      "--resign SECRET (repeat it for several secrets) signs each request again at the current time\n"
+      "in the scheme it carried (Standard Webhooks webhook-* or Svix svix-* headers); a request the\n"
+      "journal marks bad_signature is signed over a tampered body again, one it marks\n"
+      "stale_timestamp as far behind the current time as it was behind its recorded send time.\n"
+      "X-Signature headers carry no timestamp and go out as recorded.";
   std::string path, target_text, speed_text = "1", only;
+  std::vector<std::string> resign_secrets;
   std::size_t connections = 8;
   bool insecure = false;
   po::options_description options("options");
@@ -49,6 +62,7 @@ int command_replay(const std::vector<std::string>& args) {
       "target", po::value(&target_text), "send to this origin instead")(
       "speed", po::value(&speed_text), "timing divisor, or \"max\" (default 1: as recorded)")(
       "only", po::value(&only), "replay only this call id")(
+      "resign", po::value(&resign_secrets), "sign again at send time with this secret (repeatable)")(
       "connections", po::value(&connections)->default_value(8), "keep-alive connections per receiver")(
       "insecure", po::bool_switch(&insecure), "skip TLS certificate checks");
   po::positional_options_description positional;
@@ -88,6 +102,8 @@ int command_replay(const std::vector<std::string>& args) {
   try {
     journal::JournalReader reader(path);
     std::priority_queue<journal::AttemptEntry, std::vector<journal::AttemptEntry>, Later> window;
+    // The recorded run's wall start, unix ms: a stale signature's age is measured from it.
+    const std::optional<std::int64_t> run_started_ms = util::parse_iso8601(reader.run().wall_started_at);
     bool more = true;
     const util::MonoUs start = clock.now_us();
     while (more || !window.empty() || transport->in_flight() > 0) {
@@ -118,6 +134,17 @@ int command_replay(const std::vector<std::string>& args) {
         request.method = next.method;
         request.headers = next.headers;
         request.body = next.body;
+        if (!resign_secrets.empty()) {
+          const auto fault = [&](const char* name) {
+            return std::find(next.faults.begin(), next.faults.end(), name) != next.faults.end();
+          };
+          std::int64_t stale_s = 0;
+          const auto recorded = delivery::signed_timestamp(next.headers);
+          if (fault("stale_timestamp") && recorded && run_started_ms)
+            stale_s = std::max<std::int64_t>(0, (*run_started_ms + next.wall_offset_us / 1000) / 1000 - *recorded);
+          delivery::resign(request.headers, resign_secrets, clock.unix_ms() / 1000 - stale_s, request.body,
+                           fault("bad_signature"));
+        }
         request.timeout_ms = 30000;
         transport->submit(std::move(request));
         window.pop();

@@ -8,10 +8,8 @@
 #include "delivery/http_date.hpp"
 
 namespace callhook::delivery {
-namespace {
 
-// Milliseconds a Retry-After value asks for: delta-seconds or an HTTP date.
-std::optional<std::int64_t> retry_after_ms(std::string_view text, std::int64_t now_unix_ms) {
+std::optional<std::int64_t> retry_after_ms(std::string_view text, std::int64_t wall_unix_ms) {
   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
@@ -24,10 +22,8 @@ std::optional<std::int64_t> retry_after_ms(std::string_view text, std::int64_t n
   }
   const auto when = parse_http_date(text);
   if (!when) return std::nullopt;
-  return std::max<std::int64_t>(0, *when - now_unix_ms);
+  return std::max<std::int64_t>(0, *when - wall_unix_ms);
 }
-
-}  // namespace
 
 Verdict judge(const HttpResult& result, std::int64_t timeout_ms) {
   if (result.error != ErrorKind::None) return Verdict::Failed;
@@ -52,11 +48,7 @@ bool should_retry(const scenario::RetryPolicy& policy, const HttpResult& result,
   return false;
 }
 
-std::int64_t backoff_ms(const scenario::RetryPolicy& policy, int attempt, util::Rng& rng,
-                        const std::string& retry_after, std::int64_t now_unix_ms) {
-  if (policy.honour_retry_after && !retry_after.empty()) {
-    if (const auto asked = retry_after_ms(retry_after, now_unix_ms)) return *asked;
-  }
+std::int64_t backoff_ms(const scenario::RetryPolicy& policy, int attempt, util::Rng& rng) {
   const int step = std::max(1, attempt) - 1;
   if (!policy.backoff_ms.empty()) {
     const auto index = std::min(static_cast<std::size_t>(step), policy.backoff_ms.size() - 1);
@@ -67,6 +59,20 @@ std::int64_t backoff_ms(const scenario::RetryPolicy& policy, int attempt, util::
   // Draw only when jittering, so a jitter-free policy leaves the stream untouched.
   if (policy.jitter > 0) wait *= 1.0 + policy.jitter * rng.uniform(-1.0, 1.0);
   return std::max<std::int64_t>(0, std::llround(wait));
+}
+
+RetryWait retry_wait(const scenario::RetryPolicy& policy, int attempt, util::Rng& rng, const std::string& retry_after,
+                     std::int64_t wall_unix_ms) {
+  RetryWait wait;
+  if (policy.honour_retry_after && !retry_after.empty()) {
+    if (const auto asked = retry_after_ms(retry_after, wall_unix_ms)) {
+      wait.wait_ms = std::min(*asked, policy.retry_after_max_ms);
+      if (*asked > policy.retry_after_max_ms) wait.clamped_from_ms = *asked;
+      return wait;
+    }
+  }
+  wait.wait_ms = backoff_ms(policy, attempt, rng);
+  return wait;
 }
 
 }  // namespace callhook::delivery

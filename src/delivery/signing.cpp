@@ -4,7 +4,10 @@
 #include <openssl/hmac.h>
 
 #include <algorithm>
+#include <charconv>
 #include <optional>
+
+#include "util/text.hpp"
 
 namespace callhook::delivery {
 namespace {
@@ -100,6 +103,48 @@ void sign(util::Headers& headers, const scenario::Signing& signing, std::string_
     if (signing.secrets.empty()) return;
     headers.push_back({"X-Signature", hex_hmac_sha256(signing.secrets.front(), body)});
   }
+}
+
+namespace {
+
+template <class HeadersT>
+auto* find_header(HeadersT& headers, std::string_view name) {
+  for (auto& h : headers)
+    if (util::iequals(h.name, name)) return &h;
+  return static_cast<decltype(&headers.front())>(nullptr);
+}
+
+}  // namespace
+
+std::optional<std::int64_t> signed_timestamp(const util::Headers& headers) {
+  for (const std::string_view name : {"webhook-timestamp", "svix-timestamp"}) {
+    const util::Header* h = find_header(headers, name);
+    if (!h) continue;
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(h->value.data(), h->value.data() + h->value.size(), value);
+    if (ec == std::errc() && end == h->value.data() + h->value.size()) return value;
+  }
+  return std::nullopt;
+}
+
+bool resign(util::Headers& headers, const std::vector<std::string>& secrets, std::int64_t timestamp_s,
+            std::string_view body, bool corrupt) {
+  for (const std::string_view scheme : {"standard", "svix"}) {
+    const std::string prefix = scheme == "svix" ? "svix-" : "webhook-";
+    util::Header* id = find_header(headers, prefix + "id");
+    util::Header* timestamp = find_header(headers, prefix + "timestamp");
+    util::Header* signature = find_header(headers, prefix + "signature");
+    if (!id || !timestamp || !signature) continue;
+    scenario::Signing signing;
+    signing.scheme = std::string(scheme);
+    signing.secrets = secrets;
+    util::Headers fresh;
+    sign(fresh, signing, id->value, timestamp_s, body, corrupt);
+    timestamp->value = find_header(fresh, prefix + "timestamp")->value;
+    signature->value = find_header(fresh, prefix + "signature")->value;
+    return true;
+  }
+  return false;
 }
 
 }  // namespace callhook::delivery

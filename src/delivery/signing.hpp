@@ -2,8 +2,10 @@
 // Webhook signatures, added to each attempt (the timestamp is per attempt,
 // the id is the delivery's and stays the same on every retry).
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "scenario/scenario.hpp"
 #include "util/header.hpp"
@@ -21,5 +23,17 @@ std::string hex_hmac_sha256(std::string_view key, std::string_view body);
 // that differs from the one sent, so a correct verifier rejects it.
 void sign(util::Headers& headers, const scenario::Signing& signing, std::string_view id, std::int64_t timestamp_s,
           std::string_view body, bool corrupt);
+
+// Signs recorded headers again at `timestamp_s` with `secrets`, in the
+// timestamped scheme they carry (Standard Webhooks webhook-* or Svix svix-*
+// headers), replacing the timestamp and signature values in place. Returns
+// false, leaving the headers alone, when they carry neither scheme (an
+// X-Signature has no timestamp, so the recorded one stays valid).
+// The timestamp recorded headers were signed with (webhook-timestamp or
+// svix-timestamp), nullopt when they carry neither or it is not a number.
+std::optional<std::int64_t> signed_timestamp(const util::Headers& headers);
+
+bool resign(util::Headers& headers, const std::vector<std::string>& secrets, std::int64_t timestamp_s,
+            std::string_view body, bool corrupt);
 
 }  // namespace callhook::delivery

@@ -1,5 +1,6 @@
 #include "engine/plan.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "engine/script.hpp"
@@ -20,6 +21,34 @@ scenario::Catalog vendor_catalog() {
   return catalog;
 }
 
+Ordering ordering_from_name(std::string_view name) {
+  if (name == "strict") return Ordering::Strict;
+  if (name == "concurrent") return Ordering::Concurrent;
+  return Ordering::Timeline;
+}
+
+const char* ordering_name(Ordering ordering) {
+  switch (ordering) {
+    case Ordering::Strict: return "strict";
+    case Ordering::Concurrent: return "concurrent";
+    case Ordering::Timeline: break;
+  }
+  return "timeline";
+}
+
+std::string ordering_summary(const RunPlan& plan) {
+  std::string out;
+  for (const char* name : {"timeline", "concurrent", "strict"}) {
+    const bool used = std::any_of(plan.streams.begin(), plan.streams.end(), [&](const StreamPlan& s) {
+      return !s.settings.empty() && ordering_name(s.for_event("").ordering) == std::string_view(name);
+    });
+    if (!used) continue;
+    if (!out.empty()) out += '/';
+    out += name;
+  }
+  return out;
+}
+
 namespace {
 
 EventSettings resolve(const scenario::DeliverySettings& s, EventSettings base) {
@@ -28,10 +57,11 @@ EventSettings resolve(const scenario::DeliverySettings& s, EventSettings base) {
   if (s.retry) base.retry = *s.retry;
   if (s.signing) {
     base.signing.secrets = s.signing->secrets;
+    base.signing.timestamp = s.signing->timestamp;
     // A secret without a scheme signs with the vendor's own scheme.
     if (s.signing->scheme != "none" || s.signing->secrets.empty()) base.signing.scheme = s.signing->scheme;
   }
-  base.strict = s.ordering == "strict";
+  base.ordering = ordering_from_name(s.ordering);
   return base;
 }
 
@@ -69,7 +99,7 @@ std::optional<RunPlan> make_plan(scenario::Scenario scenario, const std::string&
     for (const auto& [event, s] : stream.event_delivery) {
       EventSettings e = resolve(s, stream_settings);
       if (!s.signing) e.signing = stream_settings.signing;
-      if (s.ordering == "concurrent" && stream_settings.strict) e.strict = true;
+      e.ordering = stream_settings.ordering;  // a whole call's order: no per-event form
       sp.settings.emplace(event, e);
     }
     plan.streams.push_back(std::move(sp));

@@ -13,13 +13,18 @@
 
 namespace callhook::engine {
 
+// How a call's attempts may overlap on the wire (see engine/timeline.hpp).
+enum class Ordering { Timeline, Concurrent, Strict };
+Ordering ordering_from_name(std::string_view name);  // "timeline", "concurrent" or "strict"
+const char* ordering_name(Ordering ordering);
+
 // Delivery settings for one (stream, event), defaults filled in.
 struct EventSettings {
   std::int64_t timeout_ms = 10000;
   std::int64_t connect_timeout_ms = 5000;
   scenario::RetryPolicy retry;
   scenario::Signing signing;
-  bool strict = false;
+  Ordering ordering = Ordering::Timeline;
 };
 
 struct StreamPlan {
@@ -36,6 +41,10 @@ struct RunPlan {
   std::vector<vendors::Delivery> script;  // the scenario's script, in send order
   std::size_t script_calls = 0;           // distinct aliases in the script
 };
+
+// The orderings the plan's streams use, e.g. "timeline" or "timeline/strict"
+// (a script is always strict and is not counted).
+std::string ordering_summary(const RunPlan& plan);
 
 // The catalog of vendor names, events and platforms the loader checks against.
 scenario::Catalog vendor_catalog();

@@ -162,6 +162,10 @@ void JournalWriter::attempt(const AttemptRecord& r) {
   out += ",\"will_retry\":";
   put_bool(out, r.will_retry);
   if (r.resent) out += ",\"resent\":true";
+  if (r.retry_after_clamped_ms >= 0) {
+    out += ",\"retry_after_clamped_ms\":";
+    put_int(out, r.retry_after_clamped_ms);
+  }
   out += ",\"faults\":";
   put_strings(out, r.faults);
   out += ",\"wall_offset_us\":";

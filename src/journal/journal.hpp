@@ -9,7 +9,9 @@
 //   {"kind":"run","scenario","seed","speed","epoch_ms","wall_started_at"}       first
 //   {"kind":"attempt","delivery","attempt","stream","call","event","copy","method",
 //    "url","headers":[[name,value],...],"body","planned_ms","due_ms","status","error",
-//    "verdict","will_retry"[,"resent":true],"faults":[...],"wall_offset_us","wall_latency_us","response"}
+//    "verdict","will_retry"[,"resent":true][,"retry_after_clamped_ms"],"faults":[...],"wall_offset_us",
+//    "wall_latency_us","response"}    (resent: a try lost on a stale keep-alive connection;
+//                                      retry_after_clamped_ms: only when a Retry-After was clamped)
 //   {"kind":"final","delivery","stream","call","event","copy","result","attempts",
 //    "planned_ms","faults","reason"}
 //   {"kind":"finding","call","event","message"}
@@ -54,6 +56,10 @@ struct AttemptRecord {
   std::string_view verdict;     // "delivered", "too_slow" or "failed"
   bool will_retry = false;
   bool resent = false;  // a try lost on a stale keep-alive connection, sent again by the transport
+  // The Retry-After the answer asked for, in ms, when it was over the
+  // policy's retry_after_max_ms and the wait was cut to that; -1 otherwise
+  // (and then the key is not written).
+  std::int64_t retry_after_clamped_ms = -1;
   std::vector<std::string> faults;
   std::int64_t wall_offset_us = 0;   // send time since the run started
   std::int64_t wall_latency_us = 0;

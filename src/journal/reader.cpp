@@ -32,6 +32,11 @@ class Fields {
   bool boolean(std::string_view key) const { return required(key).boolean().value_or(false); }
   // A flag written only when true.
   bool flag(std::string_view key) const { return m_root[key].boolean().value_or(false); }
+  // A key written only sometimes.
+  std::int64_t optional_integer(std::string_view key, std::int64_t absent, std::int64_t min) const {
+    const util::Cursor c = m_root[key];
+    return c.exists() ? c.integer(min).value_or(absent) : absent;
+  }
 
   std::uint64_t unsigned_integer(std::string_view key) const {
     const util::Cursor c = required(key);
@@ -103,6 +108,7 @@ AttemptEntry read_attempt(const Fields& f) {
   e.verdict = f.text("verdict");
   e.will_retry = f.boolean("will_retry");
   e.resent = f.flag("resent");
+  e.retry_after_clamped_ms = f.optional_integer("retry_after_clamped_ms", -1, 0);
   e.faults = f.texts("faults");
   e.wall_offset_us = f.integer("wall_offset_us");
   e.wall_latency_us = f.integer("wall_latency_us");
@@ -162,6 +168,7 @@ AttemptRecord AttemptEntry::record() const {
   r.verdict = verdict;
   r.will_retry = will_retry;
   r.resent = resent;
+  r.retry_after_clamped_ms = retry_after_clamped_ms;
   r.faults = faults;
   r.wall_offset_us = wall_offset_us;
   r.wall_latency_us = wall_latency_us;

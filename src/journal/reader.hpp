@@ -47,6 +47,7 @@ struct AttemptEntry {
   std::string verdict;
   bool will_retry = false;
   bool resent = false;
+  std::int64_t retry_after_clamped_ms = -1;
   std::vector<std::string> faults;
   std::int64_t wall_offset_us = 0;
   std::int64_t wall_latency_us = 0;

@@ -12,6 +12,7 @@ struct RunInfo {
   std::uint64_t shard_index = 0;  // this process played shard shard_index of shard_count
   std::uint64_t shard_count = 1;
   double speed = 0;               // 0 = "max"
+  std::string ordering;           // per-call order ("timeline", "concurrent", "strict"); "" = not said
   double duration_s = 0;          // wall
   std::int64_t virtual_span_ms = 0;
   std::int64_t calls = 0;

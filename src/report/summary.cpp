@@ -241,7 +241,8 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
 
   std::string header = "scenario " + printable(info.scenario_name);
   if (!info.scenario_path.empty()) header += " (" + printable(info.scenario_path) + ")";
-  header += "  seed " + std::to_string(info.seed) + "  speed " + speed_text(info.speed) + "  wall " +
+  header += "  seed " + std::to_string(info.seed) + "  speed " + speed_text(info.speed) +
+            (info.ordering.empty() ? "" : "  ordering " + info.ordering) + "  wall " +
             fixed(info.duration_s, 2) + "s  virtual " + span_text(info.virtual_span_ms) + "  calls " +
             std::to_string(info.calls);
   out << style.bold(header) << "\n\n";

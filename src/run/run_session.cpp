@@ -173,6 +173,7 @@ RunResult RunSession::finish() {
   info.shard_index = s.plan->scenario.shard.index;
   info.shard_count = s.plan->scenario.shard.count;
   info.speed = s.plan->scenario.speed;
+  info.ordering = engine::ordering_summary(*s.plan);
   info.duration_s = outcome.wall_s;
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;

@@ -6,7 +6,7 @@ namespace {
 
 // Starts from `base` so a per-event policy only changes the keys it names.
 RetryPolicy read_retry(const util::Cursor& at, RetryPolicy policy) {
-  if (!at.keys({"max_attempts", "backoff_ms", "exponential", "on", "retry_after"})) return policy;
+  if (!at.keys({"max_attempts", "backoff_ms", "exponential", "on", "retry_after", "retry_after_max_ms"})) return policy;
   policy.max_attempts = static_cast<int>(at["max_attempts"].integer_or(policy.max_attempts, 1, 100));
   const util::Cursor backoff = at["backoff_ms"];
   const util::Cursor exponential = at["exponential"];
@@ -41,13 +41,15 @@ RetryPolicy read_retry(const util::Cursor& at, RetryPolicy policy) {
     }
   }
   policy.honour_retry_after = at["retry_after"].boolean_or(policy.honour_retry_after);
+  policy.retry_after_max_ms = at["retry_after_max_ms"].integer_or(policy.retry_after_max_ms, 0);
   return policy;
 }
 
 // {"scheme": ..., "secrets": [...]} or {"secret": "..."}; a missing scheme is
 // the vendor's own when it has one.
 Signing read_signing(const util::Cursor& at, Signing signing, const VendorNames& vendor) {
-  if (!at.keys({"scheme", "secrets", "secret"})) return signing;
+  if (!at.keys({"scheme", "secrets", "secret", "timestamp"})) return signing;
+  if (const auto clock = at["timestamp"].one_of({"wall", "virtual"})) signing.timestamp = *clock;
   const util::Cursor secret = at["secret"];
   const util::Cursor secrets = at["secrets"];
   if (secret.exists() && secrets.exists()) at.fail("give \"secret\" or \"secrets\", not both");
@@ -94,7 +96,7 @@ DeliverySettings read_delivery(const util::Cursor& at, const VendorNames& vendor
       !at.keys({"timeout_ms", "connect_timeout_ms", "retry", "signing", "ordering", "events"}))
     return settings;
   settings = read_settings(at, settings, vendor);
-  if (const auto ordering = at["ordering"].one_of({"concurrent", "strict"})) settings.ordering = *ordering;
+  if (const auto ordering = at["ordering"].one_of({"timeline", "concurrent", "strict"})) settings.ordering = *ordering;
   const util::Cursor events = at["events"];
   if (!events.is_object()) return settings;
   for (auto it = events.node()->begin(); it != events.node()->end(); ++it) {

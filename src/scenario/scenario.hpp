@@ -72,6 +72,9 @@ struct RetryPolicy {
   double jitter = 0;  // +- fraction of each wait
   bool on_5xx = true, on_429 = true, on_timeout = true, on_connect = true, on_4xx = false;
   bool honour_retry_after = true;
+  // Longest Retry-After honoured; a longer ask waits this long (and the
+  // journal says so), so an untrusted receiver cannot stall a run.
+  std::int64_t retry_after_max_ms = 300000;
 };
 
 // Signatures added to each attempt. scheme: "none", "standard" (Standard
@@ -82,6 +85,10 @@ struct Signing {
   // when its Catalog names one, and leaves it to the engine otherwise.
   std::string scheme = "none";
   std::vector<std::string> secrets;
+  // The clock of the signature timestamp: "wall" (the unix second the attempt
+  // is sent, what a receiver checks against its own clock) or "virtual" (the
+  // attempt's virtual due time: byte-identical headers on a rerun).
+  std::string timestamp = "wall";
 };
 
 // Delivery settings for a stream; "events" overrides them per event type.
@@ -90,7 +97,7 @@ struct DeliverySettings {
   std::optional<std::int64_t> connect_timeout_ms;  // default 5000
   std::optional<RetryPolicy> retry;                // vendor default when absent
   std::optional<Signing> signing;                  // vendor default when absent
-  std::string ordering = "concurrent";             // or "strict"
+  std::string ordering = "timeline";               // or "concurrent", "strict" (see engine/timeline.hpp)
 };
 
 // Faults asked for, per stream and per event type (see faults/).

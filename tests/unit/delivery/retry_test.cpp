@@ -11,6 +11,7 @@ using callhook::delivery::ErrorKind;
 using callhook::delivery::HttpResult;
 using callhook::delivery::judge;
 using callhook::delivery::parse_http_date;
+using callhook::delivery::retry_wait;
 using callhook::delivery::should_retry;
 using callhook::delivery::Verdict;
 using callhook::scenario::RetryPolicy;
@@ -113,7 +114,7 @@ TEST_CASE("an explicit backoff schedule repeats its last entry", "[delivery][ret
   callhook::util::Rng rng(1);
   for (int attempt = 1; attempt <= 5; ++attempt) {
     INFO("attempt " << attempt);
-    CHECK(backoff_ms(policy, attempt, rng, "", 0) == expected[attempt - 1]);
+    CHECK(backoff_ms(policy, attempt, rng) == expected[attempt - 1]);
   }
 }
 
@@ -126,9 +127,9 @@ TEST_CASE("exponential backoff grows by the multiplier up to the cap", "[deliver
   callhook::util::Rng rng(1);
   for (int attempt = 1; attempt <= 5; ++attempt) {
     INFO("attempt " << attempt);
-    CHECK(backoff_ms(policy, attempt, rng, "", 0) == expected[attempt - 1]);
+    CHECK(backoff_ms(policy, attempt, rng) == expected[attempt - 1]);
   }
-  CHECK(backoff_ms(policy, 400, rng, "", 0) == 10000);  // huge powers saturate at the cap
+  CHECK(backoff_ms(policy, 400, rng) == 10000);  // huge powers saturate at the cap
 }
 
 TEST_CASE("jitter stays within its fraction, varies, and replays from the seed", "[delivery][retry]") {
@@ -141,10 +142,10 @@ TEST_CASE("jitter stays within its fraction, varies, and replays from the seed",
   callhook::util::Rng second(callhook::util::derive(7, 1));
   std::set<std::int64_t> seen;
   for (int i = 0; i < 200; ++i) {
-    const std::int64_t wait = backoff_ms(policy, 3, first, "", 0);
+    const std::int64_t wait = backoff_ms(policy, 3, first);
     CHECK(wait >= 3200);
     CHECK(wait <= 4800);
-    CHECK(backoff_ms(policy, 3, second, "", 0) == wait);
+    CHECK(backoff_ms(policy, 3, second) == wait);
     seen.insert(wait);
   }
   CHECK(seen.size() > 50);
@@ -175,10 +176,42 @@ TEST_CASE("Retry-After overrides the schedule when the policy honours it", "[del
   callhook::util::Rng rng(1);
   for (const auto& row : rows) {
     INFO("Retry-After: " << row.retry_after);
-    CHECK(backoff_ms(policy, 1, rng, row.retry_after, now) == row.expected);
+    CHECK(retry_wait(policy, 1, rng, row.retry_after, now).wait_ms == row.expected);
   }
   policy.honour_retry_after = false;
-  CHECK(backoff_ms(policy, 1, rng, "120", now) == 1000);
+  CHECK(retry_wait(policy, 1, rng, "120", now).wait_ms == 1000);
+}
+
+TEST_CASE("an HTTP-date Retry-After is read against the wall clock, not virtual time", "[delivery][retry]") {
+  RetryPolicy policy;
+  policy.backoff_ms = {1000};
+  callhook::util::Rng rng(1);
+  // The receiver's clock says 07:28:00 and asks for 07:28:02: two seconds,
+  // whatever virtual time the run is at (the 2025 default epoch would make it ~years).
+  const std::int64_t wall = 1445412480000;
+  CHECK(retry_wait(policy, 1, rng, "Wed, 21 Oct 2015 07:28:02 GMT", wall).wait_ms == 2000);
+  CHECK(retry_wait(policy, 1, rng, "Wed, 21 Oct 2015 07:28:02 GMT", wall + 1500).wait_ms == 500);
+}
+
+TEST_CASE("Retry-After is honoured up to retry_after_max_ms; longer asks are clamped and told", "[delivery][retry]") {
+  RetryPolicy policy;
+  policy.backoff_ms = {1000};
+  policy.retry_after_max_ms = 60000;
+  callhook::util::Rng rng(1);
+  const std::int64_t wall = 1445412480000;  // Wed, 21 Oct 2015 07:28:00 GMT
+  const auto within = retry_wait(policy, 1, rng, "60", wall);
+  CHECK(within.wait_ms == 60000);
+  CHECK(within.clamped_from_ms == -1);
+  const auto seconds = retry_wait(policy, 1, rng, "61", wall);
+  CHECK(seconds.wait_ms == 60000);
+  CHECK(seconds.clamped_from_ms == 61000);
+  const auto date = retry_wait(policy, 1, rng, "Wed, 21 Oct 2015 08:28:00 GMT", wall);
+  CHECK(date.wait_ms == 60000);
+  CHECK(date.clamped_from_ms == 3600000);
+  const auto schedule = retry_wait(policy, 1, rng, "", wall);
+  CHECK(schedule.wait_ms == 1000);
+  CHECK(schedule.clamped_from_ms == -1);
+  CHECK(RetryPolicy{}.retry_after_max_ms == 300000);
 }
 
 TEST_CASE("HTTP dates parse in all three forms", "[delivery][retry]") {

@@ -5,7 +5,9 @@
 #include "delivery/signing.hpp"
 
 using callhook::delivery::hex_hmac_sha256;
+using callhook::delivery::resign;
 using callhook::delivery::sign;
+using callhook::delivery::signed_timestamp;
 using callhook::delivery::standard_signature;
 using callhook::scenario::Signing;
 using callhook::util::Headers;
@@ -108,4 +110,34 @@ TEST_CASE("a corrupt signature is well formed but does not verify", "[delivery][
     CHECK(good_signature.size() == bad_signature.size());
     if (std::string(scheme) != "x-signature") CHECK(bad_signature.substr(0, 3) == "v1,");
   }
+}
+
+TEST_CASE("resign makes recorded Standard Webhooks and Svix headers again at a new time", "[delivery][signing]") {
+  for (const std::string scheme : {"standard", "svix"}) {
+    INFO(scheme);
+    const std::string prefix = scheme == "svix" ? "svix-" : "webhook-";
+    Signing signing;
+    signing.scheme = scheme;
+    signing.secrets = {k_secret};
+    Headers recorded = {{"Content-Type", "application/json"}};
+    sign(recorded, signing, k_id, 1000, k_body, false);  // signed long ago
+    REQUIRE(signed_timestamp(recorded) == 1000);
+    Headers again = recorded;
+    REQUIRE(resign(again, {k_secret}, k_timestamp, k_body, false));
+    REQUIRE(again.size() == recorded.size());
+    CHECK(header(again, "Content-Type") == "application/json");
+    CHECK(header(again, prefix + "id") == k_id);
+    CHECK(header(again, prefix + "timestamp") == std::to_string(k_timestamp));
+    CHECK(header(again, prefix + "signature") == k_expected);
+    CHECK(signed_timestamp(again) == k_timestamp);
+    // A bad_signature delivery stays bad.
+    Headers bad = recorded;
+    REQUIRE(resign(bad, {k_secret}, k_timestamp, k_body, true));
+    CHECK(header(bad, prefix + "signature") != k_expected);
+  }
+  // X-Signature has no timestamp: nothing to do.
+  Headers x = {{"X-Signature", "abc"}};
+  CHECK_FALSE(resign(x, {k_secret}, k_timestamp, k_body, false));
+  CHECK(header(x, "X-Signature") == "abc");
+  CHECK_FALSE(signed_timestamp(x));
 }

@@ -1,12 +1,16 @@
 // The scheduler on a fake transport and a manual clock.
 #include <catch2/catch.hpp>
 
+#include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <set>
 
 #include "delivery/fake_transport.hpp"
 #include "engine/engine.hpp"
 #include "engine/plan.hpp"
+#include "journal/journal.hpp"
 #include "report/run_stats.hpp"
 #include "scenario/load.hpp"
 
@@ -27,21 +31,41 @@ engine::RunPlan plan_of(const std::string& text) {
   return std::move(*plan);
 }
 
+constexpr std::int64_t k_unix_at_zero_ms = 1900000000000;  // the manual clock's wall time at 0
+
 struct Run {
   util::ManualClock clock;
   delivery::FakeTransport transport;
   report::RunStats stats;
   engine::RunOutcome outcome;
 
-  Run(const engine::RunPlan& plan, delivery::Responder responder, std::int64_t concurrency = 64)
+  // `expose` (if given) is pointed at the clock before the run, for responders.
+  Run(const engine::RunPlan& plan, delivery::Responder responder, std::int64_t concurrency = 64,
+      util::ManualClock** expose = nullptr, journal::JournalWriter* journal = nullptr)
       : transport(clock, std::move(responder)) {
+    clock.set_unix_at_zero_ms(k_unix_at_zero_ms);
+    if (expose) *expose = &clock;
     engine::EngineOptions options;
     options.speed = plan.scenario.speed;
     options.concurrency = concurrency;
-    engine::Engine engine(plan, transport, clock, stats, nullptr, options);
+    engine::Engine engine(plan, transport, clock, stats, journal, options);
     outcome = engine.run();
   }
+
+  static std::int64_t clock_unix_ms_at(std::int64_t clock_us) { return k_unix_at_zero_ms + clock_us / 1000; }
 };
+
+std::int64_t clock_now_unix_ms(const util::ManualClock* clock) { return clock->unix_ms(); }
+
+// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") for a unix time.
+std::string http_date(std::int64_t unix_ms) {
+  const std::time_t t = static_cast<std::time_t>(unix_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char text[64];
+  std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return text;
+}
 
 delivery::FakeReply ok(const delivery::HttpRequest&) { return {}; }
 
@@ -72,14 +96,25 @@ TEST_CASE("finite speed: each delivery leaves at (due - epoch) / speed", "[engin
 }
 
 TEST_CASE("retries follow the schedule until a 2xx", "[engine]") {
-  const auto plan = plan_of(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1},
+  // Speed 1 on a manual clock: a virtual ms is a wall ms, so send times are exact.
+  const auto plan = plan_of(R"({"speed": 1, "streams": [{"vendor": "voiceflow", "calls": {"count": 1},
       "delivery": {"retry": {"max_attempts": 4, "backoff_ms": [100, 200]}}}]})");
   std::map<std::string, int> seen;
+  std::map<std::string, std::vector<std::int64_t>> sends;  // per event: submit times
   Run run(plan, [&](const delivery::HttpRequest& r) {
     const int n = ++seen[body_type(r)];
-    return reply(n < 3 ? 503 : 200);
+    return reply(n < 3 ? 503 : 200, 0);
   });
-  CHECK(run.transport.requests().size() == 12);  // 4 events x 3 attempts
+  REQUIRE(run.transport.requests().size() == 12);  // 4 events x 3 attempts
+  for (std::size_t i = 0; i < run.transport.requests().size(); ++i)
+    sends[body_type(run.transport.requests()[i])].push_back(run.transport.submit_times()[i]);
+  REQUIRE(sends.size() == 4);
+  for (const auto& [event, times] : sends) {
+    INFO(event);
+    REQUIRE(times.size() == 3);
+    CHECK(times[1] - times[0] == 100000);  // first back-off: 100 ms
+    CHECK(times[2] - times[1] == 200000);  // then 200 ms
+  }
   CHECK(run.stats.totals().delivered == 4);
   CHECK(run.stats.totals().retried == 8);
   CHECK(run.stats.totals().accounted());
@@ -139,6 +174,8 @@ TEST_CASE("max speed, one at a time: sends follow due order", "[engine]") {
   const auto plan = plan_of(R"({"speed": "max", "streams": [{"vendor": "voiceflow",
       "calls": {"count": 20, "arrival": {"poisson": 0.5}, "duration_s": {"uniform": [5, 200]}}}]})");
   Run run(plan, ok, 1);
+  REQUIRE(run.stats.totals().planned == 80);  // 20 calls x 4 events
+  REQUIRE(run.transport.requests().size() == 80);
   std::int64_t last = 0;
   for (const auto& r : run.transport.requests()) {
     const std::int64_t time = json::parse(r.body).at("time");
@@ -212,4 +249,213 @@ TEST_CASE("a script sends exact events in exact order", "[engine]") {
   CHECK(r[1].body == r[2].body);
   CHECK(json::parse(r[3].body)["data"]["userID"] == "x");
   CHECK(json::parse(r[0].body)["data"]["userID"] == json::parse(r[1].body)["data"]["userID"]);
+}
+
+namespace {
+
+struct Send {
+  std::int64_t at_us;   // submit time
+  std::int64_t due_ms;  // the event's virtual time (Voiceflow's "time")
+  std::string type;
+  std::string body;
+};
+
+// Each Voiceflow call's sends in submit order, by user id.
+std::map<std::string, std::vector<Send>> sends_per_call(const delivery::FakeTransport& transport) {
+  std::map<std::string, std::vector<Send>> out;
+  for (std::size_t i = 0; i < transport.requests().size(); ++i) {
+    const json body = json::parse(transport.requests()[i].body);
+    out[body["data"]["userID"]].push_back({transport.submit_times()[i], body["time"], body["type"], transport.requests()[i].body});
+  }
+  return out;
+}
+
+std::string header_of(const delivery::HttpRequest& r, const std::string& name) {
+  for (const auto& h : r.headers)
+    if (h.name == name) return h.value;
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("timeline: a call's later event waits while an earlier one is in flight", "[engine][timeline]") {
+  const auto plan = plan_of(R"({"speed": "max", "streams": [{"vendor": "voiceflow",
+      "calls": {"count": 3, "arrival": {"rate_per_s": 100}, "duration_s": 10}}]})");
+  // Answers take 2 s: far longer than max speed needs, so only the timeline holds sends back.
+  Run run(plan, [](const delivery::HttpRequest&) { return reply(200, 2000000); });
+  REQUIRE(run.transport.requests().size() == 12);
+  const auto calls = sends_per_call(run.transport);
+  REQUIRE(calls.size() == 3);
+  for (const auto& [user, sends] : calls) {
+    REQUIRE(sends.size() == 4);
+    for (std::size_t k = 1; k < sends.size(); ++k) {
+      CHECK(sends[k].at_us - sends[k - 1].at_us >= 2000000);
+      CHECK(sends[k].due_ms >= sends[k - 1].due_ms);
+    }
+  }
+  // Calls are not held back by each other: the three first sends go at once.
+  CHECK(run.transport.submit_times()[2] == run.transport.submit_times()[0]);
+  CHECK(run.stats.totals().out_of_order == 0);
+}
+
+TEST_CASE("timeline: a retry takes its place at its retry time, so a later event goes first", "[engine][timeline]") {
+  const auto plan = plan_of(R"({"speed": "max", "streams": [{"vendor": "voiceflow",
+      "calls": {"count": 1, "duration_s": 60},
+      "delivery": {"retry": {"max_attempts": 2, "backoff_ms": [600000]}}}]})");
+  bool failed_once = false;
+  Run run(plan, [&](const delivery::HttpRequest& r) {
+    if (!failed_once && body_type(r) == "runtime.session.start") {
+      failed_once = true;
+      return reply(503);
+    }
+    return reply(200);
+  });
+  const auto& requests = run.transport.requests();
+  REQUIRE(requests.size() == 5);
+  CHECK(body_type(requests[0]) == "runtime.session.start");
+  // The retry is due 10 virtual minutes later: every later event of the call goes before it.
+  CHECK(body_type(requests[4]) == "runtime.session.start");
+  CHECK(requests[4].body == requests[0].body);
+  CHECK(run.stats.totals().out_of_order == 1);  // the retried delivery, after later ones
+}
+
+TEST_CASE("timeline: copies of a duplicate with spacing 0 are in flight together", "[engine][timeline]") {
+  const auto plan = plan_of(R"({"speed": "max", "streams": [{"vendor": "voiceflow",
+      "calls": {"count": 1, "duration_s": 10},
+      "faults": {"duplicate": {"p": 1, "copies": 2, "spacing_ms": 0}}}]})");
+  Run run(plan, [](const delivery::HttpRequest&) { return reply(200, 1000000); });
+  REQUIRE(run.transport.requests().size() == 12);  // 4 events x (original + 2 copies)
+  const auto sends = sends_per_call(run.transport).begin()->second;
+  for (std::size_t k = 0; k < sends.size(); k += 3) {
+    INFO("event " << sends[k].type);
+    CHECK(sends[k + 1].body == sends[k].body);
+    CHECK(sends[k + 2].body == sends[k].body);
+    CHECK(sends[k + 1].at_us == sends[k].at_us);  // the race a receiver's de-duplication must survive
+    CHECK(sends[k + 2].at_us == sends[k].at_us);
+    if (k > 0) CHECK(sends[k].at_us - sends[k - 1].at_us >= 1000000);  // the next event waits for them
+  }
+}
+
+TEST_CASE("concurrent: a call's attempts overlap only once the earlier has been in flight for the gap",
+          "[engine][timeline]") {
+  const std::string text = R"({"speed": "max", "streams": [{"vendor": "voiceflow",
+      "calls": {"count": 2, "arrival": {"rate_per_s": 100}, "duration_s": {"uniform": [1, 8]}},
+      "delivery": {"ordering": "concurrent", "timeout_ms": 20000}}]})";
+  const auto plan = plan_of(text);
+  SECTION("a slow receiver: overlaps, each after its gap") {
+    Run run(plan, [](const delivery::HttpRequest&) { return reply(200, 9000000); });
+    REQUIRE(run.transport.requests().size() == 8);
+    int overlaps = 0;
+    for (const auto& [user, sends] : sends_per_call(run.transport)) {
+      for (std::size_t j = 0; j < sends.size(); ++j)
+        for (std::size_t k = j + 1; k < sends.size(); ++k) {
+          if (sends[k].at_us >= sends[j].at_us + 9000000) continue;  // j was answered first
+          ++overlaps;
+          CHECK(sends[k].at_us - sends[j].at_us >= (sends[k].due_ms - sends[j].due_ms) * 1000);
+        }
+    }
+    CHECK(overlaps > 0);
+  }
+  SECTION("a fast receiver: no overlap") {
+    Run run(plan, [](const delivery::HttpRequest&) { return reply(200, 1000); });
+    REQUIRE(run.transport.requests().size() == 8);
+    for (const auto& [user, sends] : sends_per_call(run.transport))
+      for (std::size_t k = 1; k < sends.size(); ++k) CHECK(sends[k].at_us - sends[k - 1].at_us >= 1000);
+  }
+}
+
+TEST_CASE("signatures are made at send time: wall clock by default, virtual on request", "[engine][signing]") {
+  const std::string secret = R"("secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")";
+  const auto wall = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
+      "delivery": {"signing": {"scheme": "standard", )" + secret + R"(}}}]})");
+  const auto virt = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
+      "delivery": {"signing": {"scheme": "standard", "timestamp": "virtual", )" + secret + R"(}}}]})");
+  const auto stale_wall = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
+      "delivery": {"signing": {"scheme": "svix", )" + secret + R"(}},
+      "faults": {"stale_timestamp": {"p": 1, "by_ms": 600000}}}]})");
+  const auto stale_virtual = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
+      "delivery": {"signing": {"scheme": "svix", "timestamp": "virtual", )" + secret + R"(}},
+      "faults": {"stale_timestamp": {"p": 1, "by_ms": 600000}}}]})");
+  struct Case {
+    const engine::RunPlan* plan;
+    const char* header;
+    bool wall_clock;
+    std::int64_t stale_s;
+  };
+  for (const Case& c : {Case{&wall, "webhook-timestamp", true, 0}, Case{&virt, "webhook-timestamp", false, 0},
+                        Case{&stale_wall, "svix-timestamp", true, 600}, Case{&stale_virtual, "svix-timestamp", false, 600}}) {
+    INFO(c.header << (c.wall_clock ? " wall" : " virtual") << " stale " << c.stale_s);
+    Run run(*c.plan, ok);
+    REQUIRE(run.transport.requests().size() == 8);
+    for (std::size_t i = 0; i < run.transport.requests().size(); ++i) {
+      const auto& r = run.transport.requests()[i];
+      const std::int64_t due_ms = json::parse(r.body).at("time");
+      const std::int64_t wall_ms = run.clock_unix_ms_at(run.transport.submit_times()[i]);
+      const std::int64_t expected = (c.wall_clock ? wall_ms / 1000 : due_ms / 1000) - c.stale_s;
+      CHECK(header_of(r, c.header) == std::to_string(expected));
+    }
+  }
+}
+
+TEST_CASE("an HTTP-date Retry-After counts on the wall clock; long asks are clamped", "[engine][retry]") {
+  const auto plan = plan_of(R"({"speed": 1, "streams": [{"vendor": "voiceflow", "calls": {"count": 1},
+      "delivery": {"retry": {"max_attempts": 2, "backoff_ms": [100], "retry_after_max_ms": 5000}}}]})");
+  SECTION("a date two seconds ahead of the receiver's clock: two seconds") {
+    std::map<std::string, int> seen;
+    std::map<std::string, std::int64_t> asked_ms;  // the date's distance from the answer's wall time
+    util::ManualClock* clock = nullptr;
+    Run run(plan, [&](const delivery::HttpRequest& r) {
+      if (++seen[body_type(r)] > 1) return reply(200, 0);
+      delivery::FakeReply again = reply(503, 0);
+      // Whole seconds, as an HTTP date has them: between 1 and 2 s ahead.
+      const std::int64_t date_ms = (clock_now_unix_ms(clock) / 1000 + 2) * 1000;
+      asked_ms[body_type(r)] = date_ms - clock_now_unix_ms(clock);
+      again.retry_after = http_date(date_ms);
+      return again;
+    }, 64, &clock);
+    REQUIRE(run.transport.requests().size() == 8);
+    std::map<std::string, std::vector<std::int64_t>> sends;
+    for (std::size_t i = 0; i < 8; ++i) sends[body_type(run.transport.requests()[i])].push_back(run.transport.submit_times()[i]);
+    for (const auto& [event, times] : sends) {
+      REQUIRE(times.size() == 2);
+      CHECK(asked_ms[event] > 1000);
+      CHECK(times[1] - times[0] == asked_ms[event] * 1000);
+    }
+  }
+  SECTION("an ask of a day waits retry_after_max_ms, and the journal says so") {
+    const auto path = std::filesystem::temp_directory_path() / "callhook_engine_clamp.jsonl";
+    std::map<std::string, int> seen;
+    {
+      journal::JournalWriter journal(path.string());
+      Run run(plan, [&](const delivery::HttpRequest& r) {
+        if (++seen[body_type(r)] > 1) return reply(200, 0);
+        delivery::FakeReply again = reply(503, 0);
+        again.retry_after = "86400";
+        return again;
+      }, 64, nullptr, &journal);
+      REQUIRE(run.transport.requests().size() == 8);
+      std::map<std::string, std::vector<std::int64_t>> sends;
+      for (std::size_t i = 0; i < 8; ++i) sends[body_type(run.transport.requests()[i])].push_back(run.transport.submit_times()[i]);
+      for (const auto& [event, times] : sends) {
+        REQUIRE(times.size() == 2);
+        CHECK(times[1] - times[0] == 5000000);
+      }
+      journal.flush();
+    }
+    std::ifstream in(path);
+    std::string line;
+    int clamped = 0;
+    while (std::getline(in, line)) {
+      const json record = json::parse(line);
+      if (record["kind"] != "attempt") continue;
+      if (record["will_retry"] == true) {
+        CHECK(record["retry_after_clamped_ms"] == 86400000);
+        ++clamped;
+      } else {
+        CHECK_FALSE(record.contains("retry_after_clamped_ms"));
+      }
+    }
+    CHECK(clamped == 4);
+    std::filesystem::remove(path);
+  }
 }

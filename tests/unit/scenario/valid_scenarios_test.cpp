@@ -198,7 +198,7 @@ TEST_CASE("absent keys take their documented defaults", "[scenario][valid]") {
   CHECK_FALSE(s.streams[0].delivery.timeout_ms.has_value());
   CHECK_FALSE(s.streams[0].delivery.retry.has_value());
   CHECK_FALSE(s.streams[0].delivery.signing.has_value());
-  CHECK(s.streams[0].delivery.ordering == "concurrent");
+  CHECK(s.streams[0].delivery.ordering == "timeline");
   CHECK_FALSE(s.streams[0].faults.any());
   CHECK_FALSE(s.streams[0].probe.has_value());
   CHECK(s.script.empty());

@@ -1,0 +1,28 @@
+#pragma once
+// The words and records an item's attempts and its end leave behind: the
+// journal's AttemptRecord and FinalRecord, and why a delivery failed.
+#include <string>
+
+#include "delivery/retry.hpp"
+#include "engine/slots.hpp"
+#include "journal/journal.hpp"
+#include "report/run_stats.hpp"
+
+namespace callhook::engine {
+
+// The attempt that just ended, with the headers exactly as the transport
+// wrote them. `resent`: a try lost on a stale keep-alive connection, which
+// the transport sent again (it spends no retry).
+journal::AttemptRecord attempt_record(const Item& item, const delivery::HttpResult& answer,
+                                      delivery::Verdict verdict, bool will_retry, util::MonoUs wall_start,
+                                      bool resent = false);
+
+// The delivery's end.
+journal::FinalRecord final_record(const Item& item, report::Final result, const std::string& reason);
+
+// "status 503 after 3 attempts", "timeout (…) after 1 attempt", ...
+std::string failure_reason(const delivery::HttpResult& answer, delivery::Verdict verdict, int attempts);
+
+const char* final_name(report::Final result);
+
+}  // namespace callhook::engine

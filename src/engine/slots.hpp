@@ -1,0 +1,82 @@
+#pragma once
+// What the engine keeps per delivery and per call, in slabs with free lists
+// so a long run reuses the memory of finished calls.
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/timeline.hpp"
+#include "util/header.hpp"
+#include "util/rng.hpp"
+#include "vendors/delivery.hpp"
+#include "vendors/vendor.hpp"
+
+namespace callhook::engine {
+
+constexpr std::uint32_t k_no_session = std::numeric_limits<std::uint32_t>::max();
+
+// One planned delivery (or a state probe) waiting, in flight, or retrying.
+struct Item {
+  enum class Stage { Queued, Parked, InFlight };
+  vendors::Delivery d;
+  std::uint32_t session = k_no_session;
+  std::size_t stream = 0;
+  std::string key;              // "<stream>.<call index>.<n>": stable across reruns
+  int attempts = 0;             // attempts made so far
+  std::int64_t due_ms = 0;      // due time of the next (or the current) attempt, virtual
+  std::uint64_t plan_order = 0; // planned order: ties between equal due times
+  Stage stage = Stage::Queued;
+  std::uint64_t park_stamp = 0;  // run-unique: tells a stale wake-up from the current park
+  util::MonoUs sent_us = 0;      // wall time of the current attempt
+  std::int64_t retry_after_clamped_ms = -1;  // the last answer's, for the journal
+  bool probe = false;
+};
+
+// One call: its vendor session and its place in the order of its attempts.
+struct CallSlot {
+  std::unique_ptr<vendors::Session> vendor;
+  std::size_t stream = 0;
+  std::uint64_t call_index = 0;
+  std::string call_id;
+  std::uint32_t open = 0;        // items of this call not yet final
+  std::uint32_t numbered = 0;    // items numbered so far (for keys)
+  bool awaiting = false;         // a blocking delivery is not final yet
+  CallTimeline timeline;
+  std::vector<std::uint32_t> parked;  // items held back by the timeline
+  std::int64_t max_seq_delivered = -1;
+  std::int64_t last_due_ms = 0;
+  util::Rng fault_rng{0};
+  util::Rng retry_rng{0};
+  bool live = false;
+};
+
+// Values addressed by a stable 32-bit index; released slots are reused.
+template <class T>
+class Slab {
+ public:
+  std::uint32_t add() {
+    if (!m_free.empty()) {
+      const std::uint32_t i = m_free.back();
+      m_free.pop_back();
+      m_values[i] = T{};
+      return i;
+    }
+    m_values.emplace_back();
+    return static_cast<std::uint32_t>(m_values.size() - 1);
+  }
+  // The slot's value is reset to T{} (freeing what it holds) and reused later.
+  void release(std::uint32_t i) {
+    m_values[i] = T{};
+    m_free.push_back(i);
+  }
+  T& operator[](std::uint32_t i) { return m_values[i]; }
+  const T& operator[](std::uint32_t i) const { return m_values[i]; }
+
+ private:
+  std::vector<T> m_values;
+  std::vector<std::uint32_t> m_free;
+};
+
+}  // namespace callhook::engine

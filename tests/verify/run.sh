@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Signatures checked by the official verifiers: runs callhook at max speed
+# (over 10 virtual minutes, with retries, secret rotation and signature
+# faults) against verifier.mjs, once per scheme, and checks every attempt
+# with check.mjs; then replays a journal signed on the (long past) virtual
+# clock with `replay --resign` and checks it the same way. Installs the npm packages when they are missing. Fails,
+# never skips, when node or npm is absent.
+# Usage: tests/verify/run.sh PATH/TO/callhook
+set -euo pipefail
+callhook=${1:?usage: run.sh PATH/TO/callhook}
+here=$(cd "$(dirname "$0")" && pwd)
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "verify: FAILED: $tool is not installed (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+done
+if [[ ! -d "$here/node_modules/standardwebhooks" || ! -d "$here/node_modules/svix" ]]; then
+  (cd "$here" && npm install --no-audit --no-fund --loglevel=error) || { echo "verify: FAILED: npm install" >&2; exit 1; }
+fi
+
+work=$(mktemp -d)
+verifier_pid=""
+cleanup() {
+  if [[ -n "$verifier_pid" ]]; then kill "$verifier_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+secrets=("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD")
+
+start_verifier() {  # [--accept-all]: starts verifier.mjs, sets verifier_pid and port
+  rm -f "$work/port" "$work/log.jsonl"
+  node "$here/verifier.mjs" "$@" "$work/port" "$work/log.jsonl" "${secrets[@]}" &
+  verifier_pid=$!
+  for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
+  [[ -s "$work/port" ]] || { echo "verify: FAILED: the verifier did not start" >&2; exit 1; }
+  port=$(cat "$work/port")
+}
+stop_verifier() { kill "$verifier_pid"; wait "$verifier_pid" 2>/dev/null || true; verifier_pid=""; }
+
+run_scenario() {  # scheme, timestamp clock: runs callhook against the verifier, journal in $work
+  # 30 calls a minute apart: about half an hour of virtual time, played at max speed.
+  cat > "$work/scenario.json" <<JSON
+{
+  "name": "verify-$1", "seed": 11, "speed": "max",
+  "streams": [{
+    "vendor": "voiceflow",
+    "calls": { "count": 30, "arrival": { "rate_per_s": 0.0166 }, "duration_s": { "uniform": [30, 300] } },
+    "delivery": {
+      "signing": { "scheme": "$1", "secrets": ["${secrets[0]}", "${secrets[1]}"], "timestamp": "$2" },
+      "retry": { "max_attempts": 3, "backoff_ms": [60000, 120000] }
+    },
+    "faults": { "bad_signature": 0.1, "stale_timestamp": { "p": 0.1, "by_ms": 600000 } }
+  }]
+}
+JSON
+  set +e
+  "$callhook" run "$work/scenario.json" --target "http://127.0.0.1:$port/hooks" \
+    --journal "$work/journal.jsonl" --progress never --quiet
+  local code=$?
+  set -e
+  # Rejected deliveries fail (400 is not retried), so exit 1 (an expectation) is fine; 2 or 3 is not.
+  [[ $code -le 1 ]] || { echo "verify: FAILED: callhook exited $code" >&2; exit 1; }
+}
+
+# Signed at send time on the wall clock: every delivery verifies, except
+# exactly those the journal marks bad_signature or stale_timestamp.
+for scheme in standard svix; do
+  start_verifier
+  run_scenario "$scheme" wall
+  stop_verifier
+  echo -n "verify $scheme: "
+  node "$here/check.mjs" "$work/journal.jsonl" "$work/log.jsonl"
+done
+
+# A journal signed with the 2025 virtual epoch (long past every tolerance),
+# replayed with --resign: signed again at send time, it verifies the same way.
+for scheme in standard svix; do
+  start_verifier --accept-all
+  run_scenario "$scheme" virtual
+  stop_verifier
+  start_verifier
+  "$callhook" replay "$work/journal.jsonl" --target "http://127.0.0.1:$port" --speed max \
+    --resign "${secrets[0]}" --resign "${secrets[1]}" > /dev/null
+  stop_verifier
+  echo -n "verify replay --resign $scheme: "
+  node "$here/check.mjs" "$work/journal.jsonl" "$work/log.jsonl"
+done
