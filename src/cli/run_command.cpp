@@ -2,13 +2,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <fstream>
+#include <sstream>
 #include <iostream>
 #include <memory>
 #include <optional>
 
 #include "cli/cli.hpp"
+#include "cli/interrupts.hpp"
+#include "cli/listen_address.hpp"
 #include "cli/options.hpp"
+#include "cli/output_file.hpp"
 #include "cli/overrides.hpp"
 #include "delivery/make_transport.hpp"
 #include "engine/engine.hpp"
@@ -29,10 +32,13 @@ namespace {
 
 constexpr const char* k_usage =
     "callhook run SCENARIO [--target URL] [--seed N] [--speed X|max] [--journal FILE] [--report FILE]\n"
-    "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n\n"
+    "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n"
+    "                      [--grace SECONDS] [--recordings-listen HOST:PORT] [--recordings-url URL]\n\n"
     "Runs a scenario: every stream's calls become the vendor's webhooks, sent to the stream's target\n"
     "(--target overrides all). With no target anywhere, callhook starts its built-in sink and sends\n"
-    "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.";
+    "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
+    "Ctrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
+    "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).";
 
 struct RunFlags {
   std::string scenario_path;
@@ -46,6 +52,9 @@ struct RunFlags {
   std::string progress = "auto";
   bool insecure = false;
   bool quiet = false;
+  std::int64_t grace_ms = 2000;
+  std::optional<ListenAddress> recordings_listen;
+  std::string recordings_url;
 };
 
 RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
@@ -53,6 +62,8 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   std::string speed, progress = "auto";
   std::vector<std::string> sets;
   std::int64_t seed = -1, concurrency = 0;
+  double grace_s = 2;
+  std::string recordings_listen;
   RunFlags f;
   options.add_options()("scenario", po::value(&f.scenario_path)->required(), "scenario file")(
       "target", po::value(&f.target), "send every stream to this URL")(
@@ -66,7 +77,10 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
       "set", po::value(&sets), "[EVENT:]POINTER=VALUE: set a payload field (repeatable)")(
       "progress", po::value(&progress)->default_value("auto"), "live progress: auto, always or never")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
-      "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations");
+      "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations")(
+      "grace", po::value(&grace_s)->default_value(2), "seconds requests in flight get after Ctrl-C or SIGTERM")(
+      "recordings-listen", po::value(&recordings_listen), "HOST:PORT for the recording server (default: any port)")(
+      "recordings-url", po::value(&f.recordings_url), "base URL of recordings written into payloads");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
@@ -88,15 +102,15 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
     throw UsageError("--progress: expected auto, always or never, got \"" + progress + "\"");
   f.progress = progress;
   for (const auto& s : sets) f.sets.push_back(parse_set_flag(s));
+  if (!(grace_s >= 0 && grace_s <= 3600)) throw UsageError("--grace: expected 0 to 3600 seconds");
+  f.grace_ms = static_cast<std::int64_t>(grace_s * 1000);
+  if (vm.count("recordings-listen")) f.recordings_listen = parse_listen(recordings_listen, "--recordings-listen");
+  if (vm.count("recordings-url")) {
+    if (!util::parse_url(f.recordings_url))
+      throw UsageError("--recordings-url: expected an http:// or https:// URL, got \"" + f.recordings_url + "\"");
+    while (!f.recordings_url.empty() && f.recordings_url.back() == '/') f.recordings_url.pop_back();
+  }
   return f;
-}
-
-// Opens an output file before the run, so a bad path fails fast.
-std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* flag) {
-  if (path.empty()) return nullptr;
-  auto out = std::make_unique<std::ofstream>(path);
-  if (!*out) throw UsageError(std::string(flag) + ": cannot write \"" + path + "\"");
-  return out;
 }
 
 double peak_rss_mb() {
@@ -136,8 +150,12 @@ int command_run(const std::vector<std::string>& args) {
         if (set.event.empty() || set.event == event) stream.overrides[event][set.pointer] = set.value;
     }
   }
-  auto report_out = open_output(flags.report_path, "--report");
-  auto junit_out = open_output(flags.junit_path, "--junit");
+  // Checked now, so a bad path fails fast; written whole at the end.
+  const OutputFile report_out(flags.report_path, "--report");
+  const OutputFile junit_out(flags.junit_path, "--junit");
+  // From here a signal stops the run instead of killing the process; the
+  // threads started below never take the signal (see Interrupts).
+  Interrupts interrupts;
 
   // The built-in sink stands in for a receiver when the scenario names none;
   // the recording server serves the audio files that recording URLs point at.
@@ -151,10 +169,14 @@ int command_run(const std::vector<std::string>& args) {
     default_target = builtin_sink->url() + "/webhooks";
   }
   sink::RecordingServer recordings;
-  recordings.start();
+  if (flags.recordings_listen)
+    recordings.start(flags.recordings_listen->host, flags.recordings_listen->port);
+  else
+    recordings.start();
+  const std::string recordings_url = flags.recordings_url.empty() ? recordings.base_url() : flags.recordings_url;
 
   util::Problems problems;
-  auto plan = engine::make_plan(std::move(scenario), flags.target, default_target, recordings.base_url(), problems);
+  auto plan = engine::make_plan(std::move(scenario), flags.target, default_target, recordings_url, problems);
   if (!plan) {
     std::cerr << problems.format(loaded.source);
     return k_exit_bad_input;
@@ -188,7 +210,10 @@ int command_run(const std::vector<std::string>& args) {
   options.on_tick = [&](double elapsed_s, std::size_t in_flight) {
     progress.update(stats.live(), elapsed_s, static_cast<std::int64_t>(in_flight));
   };
+  options.stop = interrupts.flag();
+  options.grace_ms = flags.grace_ms;
   engine::Engine engine(*plan, *transport, clock, stats, journal.get(), options);
+  interrupts.receive_here();
   const engine::RunOutcome outcome = engine.run();
   progress.finish();
 
@@ -204,15 +229,21 @@ int command_run(const std::vector<std::string>& args) {
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - process_start_us()) / 1e3;
   info.peak_rss_mb = peak_rss_mb();
+  info.interrupted = outcome.interrupted;
   const auto expectations = report::check_expectations(plan->scenario.expect, stats);
   if (journal) {
     const auto& totals = stats.totals();
-    journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped);
+    journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled,
+                 outcome.interrupted);
     journal->flush();
   }
   if (!flags.quiet) report::print_text(stats, info, expectations, std::cout, tty);
-  if (report_out) *report_out << report::to_json(stats, info, expectations).dump(2) << "\n";
-  if (junit_out) report::write_junit(stats, info, *junit_out, expectations);
+  if (report_out) report_out.write(report::to_json(stats, info, expectations).dump(2) + "\n");
+  if (junit_out) {
+    std::ostringstream junit;
+    report::write_junit(stats, info, junit, expectations);
+    junit_out.write(junit.str());
+  }
 
   bool met = true;
   for (const auto& e : expectations) {
@@ -222,6 +253,7 @@ int command_run(const std::vector<std::string>& args) {
     }
   }
   if (!stats.totals().accounted()) return k_exit_cannot_run;
+  if (outcome.interrupted) return interrupts.exit_code();
   return met ? k_exit_ok : k_exit_expectations;
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli/cli.hpp"
+#include "cli/listen_address.hpp"
 #include "cli/options.hpp"
 #include "sink/sink.hpp"
 
@@ -51,33 +52,6 @@ JSON is serialized), "content_type", "headers" (object).
 method, path, query, headers, body, event, status.)";
 
 constexpr int k_max_threads = 4096;
-
-struct ListenAddress {
-  std::string host = "127.0.0.1";
-  int port = 8080;
-};
-
-// "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT".
-ListenAddress parse_listen(const std::string& text) {
-  const std::string problem = "--listen: expected HOST:PORT with a port from 0 to 65535, got \"" + text + "\"";
-  ListenAddress address;
-  std::string port_text = text;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find("]:");
-    if (close == std::string::npos) throw UsageError(problem);
-    address.host = text.substr(1, close - 1);
-    port_text = text.substr(close + 2);
-  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
-    if (colon > 0) address.host = text.substr(0, colon);
-    port_text = text.substr(colon + 1);
-  }
-  if (address.host.empty() || port_text.empty() || port_text.size() > 5 ||
-      port_text.find_first_not_of("0123456789") != std::string::npos)
-    throw UsageError(problem);
-  address.port = std::stoi(port_text);
-  if (address.port > 65535) throw UsageError(problem);
-  return address;
-}
 
 // Blocks SIGINT and SIGTERM in this thread and in the threads it starts, so
 // that sigwait() receives them instead of a handler that may run anywhere.

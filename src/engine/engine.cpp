@@ -115,6 +115,10 @@ struct Engine::State {
   std::int64_t first_send_us = -1;
   std::int64_t calls = 0;
   std::size_t live_sessions = 0;
+  // Interrupts (EngineOptions::stop): once stopping, nothing new is
+  // dispatched or admitted and handshake answers resume no session.
+  bool stopping = false;
+  util::MonoUs stop_deadline = 0;  // the grace period's end (wall)
 
   State(const RunPlan& p, delivery::Transport& t, const util::Clock& c, report::RunStats& s,
         journal::JournalWriter* j, EngineOptions o)
@@ -478,7 +482,9 @@ struct Engine::State {
     } else if (was_busy) {
       sessions[s].busy = false;
     }
-    if (is_blocking) {
+    if (is_blocking && stopping) {
+      sessions[s].awaiting = false;  // interrupted: the session is not resumed
+    } else if (is_blocking) {
       vendors::Answer answer;
       answer.delivered = result == report::Final::Delivered;
       if (last) {
@@ -596,12 +602,25 @@ struct Engine::State {
     rec.call = item.d.call_id;
     rec.event = item.d.event;
     rec.copy = item.d.copy;
-    rec.result = result == report::Final::Delivered ? "delivered" : result == report::Final::Failed ? "failed" : "dropped";
+    rec.result = result == report::Final::Delivered   ? "delivered"
+                 : result == report::Final::Failed    ? "failed"
+                 : result == report::Final::Cancelled ? "cancelled"
+                                                      : "dropped";
     rec.attempts = item.attempts;
     rec.planned_ms = item.d.planned_ms;
     rec.faults = item.d.faults;
     rec.reason = reason;
     journal->final_record(rec);
+  }
+
+  // --- interrupts -------------------------------------------------------------
+
+  // Ends every delivery not yet final (queued, parked, retrying or in flight)
+  // as cancelled; results still in flight are never read. Probes are not
+  // deliveries: they are left unsent.
+  void cancel_unfinished() {
+    for (std::uint32_t i = 0; i < items.size(); ++i)
+      if (!items[i].probe && !items[i].key.empty()) finish(i, report::Final::Cancelled, "the run was interrupted", nullptr);
   }
 
   // --- the loop ---------------------------------------------------------------
@@ -613,13 +632,23 @@ struct Engine::State {
     const auto concurrency = static_cast<std::size_t>(std::max<std::int64_t>(1, options.concurrency));
     for (;;) {
       const util::MonoUs now = clock.now_us();
+      // Interrupted: wait for the requests in flight up to the grace period
+      // (none at level 2), then cancel what is left and end the run.
+      if (options.stop && options.stop->load() != 0) {
+        if (!stopping) stop_deadline = now + std::max<std::int64_t>(0, options.grace_ms) * 1000;
+        stopping = true;
+        if (options.stop->load() >= 2 || transport.in_flight() == 0 || now >= stop_deadline) {
+          cancel_unfinished();
+          break;
+        }
+      }
       // At max speed the horizon is the earliest pending delivery: calls
       // start in virtual-time order with the deliveries already planned.
       const std::int64_t horizon =
           max_speed() ? (queue.empty() ? k_never : queue.top().due_ms) : virtual_now(now);
-      admit(max_speed() && queue.empty() ? next_call_start() : horizon);
+      if (!stopping) admit(max_speed() && queue.empty() ? next_call_start() : horizon);
 
-      while (!queue.empty() && transport.in_flight() < concurrency) {
+      while (!stopping && !queue.empty() && transport.in_flight() < concurrency) {
         const QueueEntry top = queue.top();
         if (!max_speed() && wall_of(top.due_ms) > now) break;
         if (max_speed() && next_call_start() < top.due_ms) {
@@ -634,11 +663,13 @@ struct Engine::State {
 
       // Sleep in the transport until the next due time, a result, or a tick.
       util::MonoUs wake = next_tick;
-      if (!queue.empty() && transport.in_flight() < concurrency)
+      if (stopping)
+        wake = std::min(wake, stop_deadline);
+      else if (!queue.empty() && transport.in_flight() < concurrency)
         wake = std::min(wake, max_speed() ? now : wall_of(queue.top().due_ms));
       // At max speed calls are admitted at the top of the loop as the queue
       // reaches them; only a finite speed waits for the next call's time.
-      if (!max_speed()) {
+      if (!max_speed() && !stopping) {
         const std::int64_t next_start = next_call_start();
         if (next_start != k_never) wake = std::min(wake, wall_of(next_start));
       }
@@ -658,6 +689,7 @@ struct Engine::State {
     outcome.wall_s = static_cast<double>(clock.now_us() - wall_start) / 1e6;
     outcome.first_send_us = first_send_us;
     outcome.started_us = wall_start;
+    outcome.interrupted = stopping;
     return outcome;
   }
 };

@@ -36,7 +36,8 @@ OrderedJson lateness_json(const Histogram& histogram) {
 OrderedJson counts_json(const Counts& counts) {
   return OrderedJson{{"planned", counts.planned},   {"sent", counts.sent},
                      {"delivered", counts.delivered}, {"failed", counts.failed},
-                     {"dropped", counts.dropped},   {"retried", counts.retried},
+                     {"dropped", counts.dropped},   {"cancelled", counts.cancelled},
+                     {"retried", counts.retried},
                      {"too_slow", counts.too_slow}, {"out_of_order", counts.out_of_order}};
 }
 
@@ -154,6 +155,7 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
                               {"virtual_span_ms", info.virtual_span_ms},
                               {"first_delivery_ms", info.first_delivery_ms},
                               {"peak_rss_mb", info.peak_rss_mb}};
+  report["interrupted"] = info.interrupted;  // by a signal or a cancel: the totals are partial
   report["duration_s"] = info.duration_s;
 
   OrderedJson totals = counts_json(stats.totals());
@@ -242,7 +244,10 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
   header += "  seed " + std::to_string(info.seed) + "  speed " + speed_text(info.speed) + "  wall " +
             fixed(info.duration_s, 2) + "s  virtual " + span_text(info.virtual_span_ms) + "  calls " +
             std::to_string(info.calls);
-  out << style.bold(header) << "\n\n";
+  out << style.bold(header) << "\n";
+  if (info.interrupted)
+    out << style.bad("INTERRUPTED: partial results; deliveries not yet final were cancelled") << '\n';
+  out << '\n';
   print_table(stats, out, style);
   out << '\n';
 
@@ -294,7 +299,9 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
 
   const std::int64_t unaccounted = stats.unaccounted();
   out << "\naccounting: " << totals.planned << " planned " << (unaccounted == 0 ? "=" : "!=") << ' '
-      << totals.delivered << " delivered + " << totals.failed << " failed + " << totals.dropped << " dropped  ";
+      << totals.delivered << " delivered + " << totals.failed << " failed + " << totals.dropped << " dropped";
+  if (totals.cancelled > 0 || info.interrupted) out << " + " << totals.cancelled << " cancelled";
+  out << "  ";
   if (unaccounted == 0) {
     out << style.mark(true) << '\n';
   } else {
