@@ -190,7 +190,7 @@ struct Engine::State {
       util::Rng id_rng(util::derive(util::derive(plan.scenario.seed, session.stream, session.call_index, "event-id"), d.seq));
       d.event_id = "msg_" + util::base62_id(id_rng, 27);
     }
-    faults::apply(batch, stream, session.fault_rng);
+    faults::apply(batch, stream, session.fault_rng, session.vendor.get());  // the session: end_before_start
     for (auto& d : batch) {
       const std::uint32_t i = new_item();
       Item& item = items[i];

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "engine/fault_checks.hpp"
 #include "engine/script.hpp"
 
 namespace callhook::engine {
@@ -72,6 +73,7 @@ std::optional<RunPlan> make_plan(scenario::Scenario scenario, const std::string&
       if (s.ordering == "concurrent" && stream_settings.strict) e.strict = true;
       sp.settings.emplace(event, e);
     }
+    check_faults(stream, i, sp, problems);
     plan.streams.push_back(std::move(sp));
   }
   if (problems.size() != before) return std::nullopt;
