@@ -119,6 +119,8 @@ struct Engine::State {
   // dispatched or admitted and handshake answers resume no session.
   bool stopping = false;
   util::MonoUs stop_deadline = 0;  // the grace period's end (wall)
+  // Also true as soon as *stop is raised (by a signal, mid-pass).
+  bool stop_requested() const { return stopping || (options.stop && options.stop->load() != 0); }
 
   State(const RunPlan& p, delivery::Transport& t, const util::Clock& c, report::RunStats& s,
         journal::JournalWriter* j, EngineOptions o)
@@ -482,7 +484,7 @@ struct Engine::State {
     } else if (was_busy) {
       sessions[s].busy = false;
     }
-    if (is_blocking && stopping) {
+    if (is_blocking && stop_requested()) {
       sessions[s].awaiting = false;  // interrupted: the session is not resumed
     } else if (is_blocking) {
       vendors::Answer answer;
@@ -648,7 +650,7 @@ struct Engine::State {
           max_speed() ? (queue.empty() ? k_never : queue.top().due_ms) : virtual_now(now);
       if (!stopping) admit(max_speed() && queue.empty() ? next_call_start() : horizon);
 
-      while (!stopping && !queue.empty() && transport.in_flight() < concurrency) {
+      while (!stop_requested() && !queue.empty() && transport.in_flight() < concurrency) {
         const QueueEntry top = queue.top();
         if (!max_speed() && wall_of(top.due_ms) > now) break;
         if (max_speed() && next_call_start() < top.due_ms) {
