@@ -253,7 +253,10 @@ int command_run(const std::vector<std::string>& args) {
     }
   }
   if (!stats.totals().accounted()) return k_exit_cannot_run;
-  if (outcome.interrupted) return interrupts.exit_code();
+  if (outcome.interrupted) {
+    std::cerr << "callhook: run interrupted: " << stats.totals().cancelled << " planned deliveries cancelled\n";
+    return interrupts.exit_code();
+  }
   return met ? k_exit_ok : k_exit_expectations;
 }
 
