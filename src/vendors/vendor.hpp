@@ -55,6 +55,12 @@ class Vendor {
  public:
   virtual ~Vendor() = default;
   virtual std::unique_ptr<Session> open(const population::Call& call) const = 0;
+  // Whether sessions send `event` at all under this configuration (a
+  // profile may let the scenario switch event types off).
+  virtual bool sends(std::string_view event) const {
+    (void)event;
+    return true;
+  }
 };
 
 struct VendorDefaults {

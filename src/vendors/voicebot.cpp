@@ -124,6 +124,12 @@ class VoiceBotSession final : public Session {
     m_turns = m_call.turns;
   }
 
+  // webhooks.<type>.enabled: false switches a type off.
+  static bool sends_event(const Config& config, std::string_view event) {
+    const auto it = config.webhooks.find(std::string(event));
+    return it == config.webhooks.end() || it->second.enabled;
+  }
+
   std::vector<Delivery> start() override {
     if (!m_config->webhooks.at("session_start").enabled) {
       m_stage = Stage::Running;

@@ -114,7 +114,21 @@ TEST_CASE("a pattern in an event's plan must name an event it moves", "[engine][
           "faults": {"events": {"session_start": {"reorder": {"patterns": ["end_before_start"]}},
                                 "session_end": {"reorder": {"patterns": ["end_before_start"]}}}}})") ==
         "t.json: /streams/0/faults/events/session_start/reorder/patterns/0: cannot act: \"end_before_start\" moves an "
-        "end event (that closes a start), and \"session_start\" is not one\n");
+        "end event (that closes a start), and \"session_start\" is not one (or is switched off in vendor_config)\n");
+}
+
+TEST_CASE("a pattern whose events the vendor_config switches off cannot act", "[engine][faults]") {
+  // Without session_start there is no start for session_end to pass.
+  CHECK(problems_of(R"({"vendor": "voicebot", "calls": {"count": 1},
+          "vendor_config": {"webhooks": {"session_start": {"enabled": false}}},
+          "faults": {"reorder": {"patterns": ["end_before_start", "transcripts_out_of_sequence"]}}})") ==
+        "t.json: /streams/0/faults/reorder/patterns/0: cannot act: \"end_before_start\" moves an end event (that "
+        "closes a start), and vendor \"voicebot\" sends none\n");
+  CHECK(problems_of(R"({"vendor": "voicebot", "calls": {"count": 1},
+          "vendor_config": {"webhooks": {"transcript_events": {"enabled": false}}},
+          "faults": {"reorder": {"patterns": ["end_before_start", "transcripts_out_of_sequence"]}}})") ==
+        "t.json: /streams/0/faults/reorder/patterns/1: cannot act: \"transcripts_out_of_sequence\" moves transcript "
+        "events, and vendor \"voicebot\" sends none\n");
 }
 
 TEST_CASE("a stream-level signature fault is off for an event that cannot carry it", "[engine][faults]") {
