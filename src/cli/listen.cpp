@@ -6,8 +6,8 @@
 
 namespace callhook::cli {
 
-ListenAddress parse_listen(const std::string& text) {
-  const std::string problem = "--listen: expected HOST:PORT with a port from 0 to 65535, got \"" + text + "\"";
+ListenAddress parse_listen(const std::string& text, const std::string& flag) {
+  const std::string problem = flag + ": expected HOST:PORT with a port from 0 to 65535, got \"" + text + "\"";
   ListenAddress address;
   std::string port_text = text;
   if (!text.empty() && text.front() == '[') {

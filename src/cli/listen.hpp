@@ -1,6 +1,6 @@
 #pragma once
-// What the long-running commands (sink, serve) share: the --listen address
-// and waiting for SIGINT or SIGTERM.
+// What the long-running commands (sink, serve) share: a listening address
+// (--listen, run --recordings-listen) and waiting for SIGINT or SIGTERM.
 #include <signal.h>
 
 #include <string>
@@ -13,8 +13,8 @@ struct ListenAddress {
 };
 
 // "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT" (host 127.0.0.1); throws
-// UsageError naming --listen when malformed.
-ListenAddress parse_listen(const std::string& text);
+// UsageError naming `flag` when malformed.
+ListenAddress parse_listen(const std::string& text, const std::string& flag = "--listen");
 
 // Blocks SIGINT and SIGTERM in this thread and in the threads it starts, so
 // that sigwait() receives them instead of a handler that may run anywhere.

@@ -153,6 +153,9 @@ int command_replay(const std::vector<std::string>& args) {
       if (window.empty() && !more && transport->in_flight() == 0) break;
       collect(wait_us);
     }
+    if (reader.cut())
+      std::cerr << "callhook: warning: " << path << ":" << reader.line()
+                << ": the last line is cut short (the run was killed while writing it); replayed the records before it\n";
   } catch (const journal::JournalError& e) {
     throw UsageError(e.what());
   }

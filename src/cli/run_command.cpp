@@ -7,6 +7,8 @@
 #include <optional>
 
 #include "cli/cli.hpp"
+#include "cli/interrupts.hpp"
+#include "cli/listen.hpp"
 #include "cli/options.hpp"
 #include "cli/overrides.hpp"
 #include "cli/shard.hpp"
@@ -20,10 +22,13 @@ namespace {
 constexpr const char* k_usage =
     "callhook run SCENARIO [--target URL] [--seed N] [--speed X|max] [--journal FILE] [--report FILE]\n"
     "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n"
-    "                      [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]\n\n"
+    "                      [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]\n"
+    "                      [--grace SECONDS] [--recordings-listen HOST:PORT] [--recordings-url URL]\n\n"
     "Runs a scenario: every stream's calls become the vendor's webhooks, sent to the stream's target\n"
     "(--target overrides all). With no target anywhere, callhook starts its built-in sink and sends\n"
-    "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.";
+    "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
+    "Ctrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
+    "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).";
 
 struct RunFlags {
   std::string scenario_path;
@@ -39,6 +44,9 @@ struct RunFlags {
   bool quiet = false;
   scenario::Shard shard;
   std::optional<std::int64_t> start_at_ms;  // unix ms
+  std::int64_t grace_ms = 2000;
+  std::optional<ListenAddress> recordings_listen;
+  std::string recordings_url;
 };
 
 RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
@@ -48,6 +56,8 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   std::int64_t seed = -1, concurrency = 0;
   std::string shard, start_at;
   std::uint64_t shards = 0;
+  double grace_s = 2;
+  std::string recordings_listen;
   RunFlags f;
   options.add_options()("scenario", po::value(&f.scenario_path)->required(), "scenario file")(
       "target", po::value(&f.target), "send every stream to this URL")(
@@ -64,7 +74,10 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
       "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations")(
       "shard", po::value(&shard), "I/N: play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
       "shards", po::value(&shards), "N: the shard count, with the index from JOB_COMPLETION_INDEX")(
-      "start-at", po::value(&start_at), "ISO8601|+SECONDS: wait until then, so shards begin together");
+      "start-at", po::value(&start_at), "ISO8601|+SECONDS: wait until then, so shards begin together")(
+      "grace", po::value(&grace_s)->default_value(2), "seconds requests in flight get after Ctrl-C or SIGTERM")(
+      "recordings-listen", po::value(&recordings_listen), "HOST:PORT for the recording server (default: any port)")(
+      "recordings-url", po::value(&f.recordings_url), "base URL of recordings written into payloads");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
@@ -97,6 +110,14 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
         std::chrono::system_clock::now().time_since_epoch());
     f.start_at_ms = parse_start_at(start_at, now.count());
   }
+  if (!(grace_s >= 0 && grace_s <= 3600)) throw UsageError("--grace: expected 0 to 3600 seconds");
+  f.grace_ms = static_cast<std::int64_t>(grace_s * 1000);
+  if (vm.count("recordings-listen")) f.recordings_listen = parse_listen(recordings_listen, "--recordings-listen");
+  if (vm.count("recordings-url")) {
+    if (!util::parse_url(f.recordings_url))
+      throw UsageError("--recordings-url: expected an http:// or https:// URL, got \"" + f.recordings_url + "\"");
+    while (!f.recordings_url.empty() && f.recordings_url.back() == '/') f.recordings_url.pop_back();
+  }
   return f;
 }
 
@@ -122,6 +143,16 @@ int command_run(const std::vector<std::string>& args) {
   options.start_us = process_start_us();
   options.shard = flags.shard;
   options.start_at_ms = flags.start_at_ms;
+  options.grace_ms = flags.grace_ms;
+  if (flags.recordings_listen) {
+    options.recordings_host = flags.recordings_listen->host;
+    options.recordings_port = flags.recordings_listen->port;
+  }
+  options.recordings_url = flags.recordings_url;
+  // From here a signal stops the run instead of killing the process; the
+  // threads the session starts never take the signal (see Interrupts).
+  Interrupts interrupts;
+  options.stop = interrupts.flag();
   run::RunSession session(std::move(options));
   try {
     // Parse and validate everything before touching the network.
@@ -135,6 +166,7 @@ int command_run(const std::vector<std::string>& args) {
 
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);
+  interrupts.receive_here();
   session.run([&](const run::Progress& p) { progress.update(p.live, p.elapsed_s, p.in_flight); });
   progress.finish();
 
@@ -144,6 +176,11 @@ int command_run(const std::vector<std::string>& args) {
   if (flags.quiet)
     for (const auto& e : session.expectations())
       if (!e.met) std::cerr << "expectation not met: " << e.text << "\n";
+  if (result.interrupted && result.accounted) {
+    std::cerr << "callhook: run interrupted: " << session.stats().totals().cancelled
+              << " planned deliveries cancelled\n";
+    return interrupts.exit_code();
+  }
   return result.exit_code;
 }
 

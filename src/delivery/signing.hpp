@@ -13,7 +13,7 @@
 namespace callhook::delivery {
 
 // Base64 HMAC-SHA256 of "id.timestamp.body" with a Standard Webhooks secret
-// ("whsec_<base64 key>"; a secret without the prefix is used as raw bytes).
+// (its key as scenario::signing_key reads it).
 std::string standard_signature(std::string_view secret, std::string_view id, std::int64_t timestamp_s,
                                std::string_view body);
 // Lowercase hex HMAC-SHA256 of the raw body.

@@ -92,6 +92,12 @@ struct Engine::State {
   std::int64_t first_send_us = -1;
   std::int64_t calls = 0;
   std::size_t live_sessions = 0;
+  // Interrupts (EngineOptions::stop): once stopping, nothing new is
+  // dispatched or admitted and handshake answers resume no session.
+  bool stopping = false;
+  util::MonoUs stop_deadline = 0;  // the grace period's end (wall)
+  // Also true as soon as *stop is raised (by a signal, mid-pass).
+  bool stop_requested() const { return stopping || (options.stop && options.stop->load() != 0); }
 
   State(const RunPlan& p, delivery::Transport& t, const util::Clock& c, report::RunStats& s,
         journal::JournalWriter* j, EngineOptions o)
@@ -145,7 +151,7 @@ struct Engine::State {
   void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch) {
     CallSlot& session = sessions[s];
     prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream,
-                  session.call_index, session.numbered, session.fault_rng);
+                  session.call_index, session.numbered, session.fault_rng, session.vendor.get());
     for (auto& d : batch) {
       if (d.blocking) sessions[s].awaiting = true;
       std::string key = std::to_string(sessions[s].stream) + "." + std::to_string(sessions[s].call_index) + "." +
@@ -427,13 +433,23 @@ struct Engine::State {
     --session.open;
     session.timeline.finished(i);
     unpark(s);
-    if (is_blocking) {
+    if (is_blocking && stop_requested()) {
+      session.awaiting = false;  // interrupted: the session is not resumed
+    } else if (is_blocking) {
       session.awaiting = false;
       auto next = resume_session(*session.vendor, blocking, answer_of(result == report::Final::Delivered, last),
                                  stats, journal);
       enqueue_batch(s, std::move(next));
     }
     maybe_close(s);
+  }
+
+  // Interrupted: every delivery not yet final (queued, parked, retrying or
+  // in flight) ends as cancelled; sessions are not resumed.
+  void cancel_unfinished() {
+    for (std::uint32_t i = 0; i < items.size(); ++i)
+      if (!items[i].probe && !items[i].key.empty())
+        finish(i, report::Final::Cancelled, "the run was interrupted", nullptr);
   }
 
   // --- the loop ---------------------------------------------------------------
@@ -446,14 +462,25 @@ struct Engine::State {
     const auto open = [this](std::size_t stream, population::Call call) { open_session(stream, std::move(call)); };
     for (;;) {
       const util::MonoUs now = clock.now_us();
+      // Interrupted: wait for the requests in flight up to the grace period
+      // (none at level 2), then cancel what is left and end the run.
+      if (options.stop && options.stop->load() != 0) {
+        if (!stopping) stop_deadline = now + std::max<std::int64_t>(0, options.grace_ms) * 1000;
+        stopping = true;
+        if (options.stop->load() >= 2 || transport.in_flight() == 0 || now >= stop_deadline) {
+          cancel_unfinished();
+          break;
+        }
+      }
       wake_parked(now);
       // At max speed the horizon is the earliest pending delivery: calls
       // start in virtual-time order with the deliveries already planned.
       const std::int64_t horizon =
           max_speed() ? (queue.empty() ? k_never_ms : queue.top().due_ms) : virtual_now(now);
-      admission.admit(max_speed() && queue.empty() ? admission.next_start() : horizon, frontier_ms, open);
+      if (!stopping)
+        admission.admit(max_speed() && queue.empty() ? admission.next_start() : horizon, frontier_ms, open);
 
-      while (!queue.empty() && transport.in_flight() < concurrency) {
+      while (!stop_requested() && !queue.empty() && transport.in_flight() < concurrency) {
         const QueueEntry top = queue.top();
         if (!max_speed() && wall_of(top.due_ms) > now) break;
         if (max_speed() && admission.next_start() < top.due_ms) {
@@ -469,12 +496,14 @@ struct Engine::State {
       // Sleep in the transport until the next due time, a result, a gap's
       // end or a tick.
       util::MonoUs wake = next_tick;
-      if (!queue.empty() && transport.in_flight() < concurrency)
+      if (stopping)
+        wake = std::min(wake, stop_deadline);
+      else if (!queue.empty() && transport.in_flight() < concurrency)
         wake = std::min(wake, max_speed() ? now : wall_of(queue.top().due_ms));
       if (!wakes.empty()) wake = std::min(wake, wakes.top().at);
       // At max speed calls are admitted at the top of the loop as the queue
       // reaches them; only a finite speed waits for the next call's time.
-      if (!max_speed()) {
+      if (!max_speed() && !stopping) {
         const std::int64_t next_start = admission.next_start();
         if (next_start != k_never_ms) wake = std::min(wake, wall_of(next_start));
       }
@@ -494,6 +523,7 @@ struct Engine::State {
     outcome.wall_s = static_cast<double>(clock.now_us() - wall_start) / 1e6;
     outcome.first_send_us = first_send_us;
     outcome.started_us = wall_start;
+    outcome.interrupted = stopping;
     return outcome;
   }
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "engine/fault_checks.hpp"
 #include "engine/script.hpp"
 
 namespace callhook::engine {
@@ -102,6 +103,7 @@ std::optional<RunPlan> make_plan(scenario::Scenario scenario, const std::string&
       e.ordering = stream_settings.ordering;  // a whole call's order: no per-event form
       sp.settings.emplace(event, e);
     }
+    check_faults(stream, i, sp, problems);
     plan.streams.push_back(std::move(sp));
   }
   if (problems.size() != before) return std::nullopt;

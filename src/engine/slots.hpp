@@ -73,6 +73,8 @@ class Slab {
   }
   T& operator[](std::uint32_t i) { return m_values[i]; }
   const T& operator[](std::uint32_t i) const { return m_values[i]; }
+  // Slots in use and free ones alike (a free slot holds T{}).
+  std::uint32_t size() const { return static_cast<std::uint32_t>(m_values.size()); }
 
  private:
   std::vector<T> m_values;

@@ -165,7 +165,8 @@ const scenario::FaultPlan& plan_for(const scenario::Stream& stream, const std::s
   return it == stream.event_faults.end() ? stream.faults : it->second;
 }
 
-void apply(std::vector<vendors::Delivery>& batch, const scenario::Stream& stream, util::Rng& rng) {
+void apply(std::vector<vendors::Delivery>& batch, const scenario::Stream& stream, util::Rng& rng,
+           vendors::Session* session) {
   // One draw per batch, whatever the plan, so later batches of the session
   // see the same generator state however the faults are configured.
   const Draws draws(rng.next());
@@ -175,6 +176,7 @@ void apply(std::vector<vendors::Delivery>& batch, const scenario::Stream& stream
   std::vector<Planned> items = take(batch, stream);
   delay_pass(items, draws);
   window_pass(items, draws);
+  end_ahead_of_handshake(items, stream, draws, session);
   reorder_patterns(items, stream.vendor, draws);
   duplicate_pass(items, draws);
   flag_pass(items, draws);

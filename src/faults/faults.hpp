@@ -8,6 +8,7 @@
 #include "util/json_cursor.hpp"
 #include "util/rng.hpp"
 #include "vendors/delivery.hpp"
+#include "vendors/vendor.hpp"
 
 namespace callhook::faults {
 
@@ -16,7 +17,10 @@ namespace callhook::faults {
 // copies, mark drops and signature/timestamp faults, add drift. Records
 // every fault that fired in Delivery::faults. The batch stays sorted by due.
 // Draws exactly one number from `rng` per call, whatever the plan.
-void apply(std::vector<vendors::Delivery>& batch, const scenario::Stream& stream, util::Rng& rng);
+// `session` (may be null) is the batch's session, asked to send an end ahead
+// of a handshake for end_before_start (see patterns.cpp).
+void apply(std::vector<vendors::Delivery>& batch, const scenario::Stream& stream, util::Rng& rng,
+           vendors::Session* session = nullptr);
 
 // The plan that governs `event`: the event's own plan when the stream has
 // one (the loader builds it from the stream's plan plus the keys the event

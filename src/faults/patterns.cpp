@@ -6,7 +6,9 @@
 // across batches, and a delivery already sent cannot be moved.
 #include <algorithm>
 
+#include "faults/faults.hpp"
 #include "faults/roles.hpp"
+#include "util/ids.hpp"
 #include "faults/work.hpp"
 
 namespace callhook::faults {
@@ -92,6 +94,34 @@ void shuffle_transcripts(std::vector<Planned>& items, std::string_view vendor, c
 }
 
 }  // namespace
+
+void end_ahead_of_handshake(std::vector<Planned>& items, const scenario::Stream& stream, const Draws& draws,
+                            vendors::Session* session) {
+  if (session == nullptr || items.empty()) return;
+  Planned& start = items.back();  // a handshake is the last of its batch
+  if (!start.delivery.blocking || role_of(stream.vendor, start.delivery.event).role != Role::Start) return;
+  const std::string end_event(end_of(stream.vendor, start.delivery.event));
+  if (end_event.empty()) return;
+  const scenario::FaultPlan& end_plan = plan_for(stream, end_event);
+  Planned end_item{{}, items.size(), &end_plan};
+  if (!asks_for(end_item, k_end_before_start)) return;
+  util::Rng rng = draws.rng(start.origin, 0, "end_before_start.ahead");
+  if (!rng.chance(end_plan.reorder->p)) return;
+  auto end = session->send_ahead(end_event);
+  if (!end) return;
+  end_item.delivery = std::move(*end);
+  // Planned after everything the vendor has planned so far; sent first.
+  end_item.delivery.seq = start.delivery.seq + 1;
+  if (end_item.delivery.event_id.empty()) {
+    util::Rng id_rng = draws.rng(end_item.origin, 0, "event-id");
+    end_item.delivery.event_id = "msg_" + util::base62_id(id_rng, 27);
+  }
+  end_item.delivery.planned_ms = end_item.delivery.due_ms;
+  end_item.delivery.due_ms = start.delivery.due_ms - 1;
+  mark(end_item.delivery, k_end_before_start);
+  mark(start.delivery, k_end_before_start);
+  items.insert(items.end() - 1, std::move(end_item));
+}
 
 void reorder_patterns(std::vector<Planned>& items, std::string_view vendor, const Draws& draws) {
   pair_pattern(items, vendor, draws, Role::End, k_end_before_start);

@@ -42,4 +42,17 @@ EventRole role_of(std::string_view vendor, std::string_view event) {
   return {};
 }
 
+std::string_view end_of(std::string_view vendor, std::string_view start) {
+  for (const auto& e : k_roles)
+    if (e.vendor == vendor && e.role.role == Role::End && e.role.partner == start) return e.event;
+  return {};
+}
+
+Role mover_of(std::string_view pattern) {
+  if (pattern == "end_before_start") return Role::End;
+  if (pattern == "recording_before_end") return Role::Recording;
+  if (pattern == "transcripts_out_of_sequence") return Role::Transcript;
+  return Role::Other;
+}
+
 }  // namespace callhook::faults

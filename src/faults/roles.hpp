@@ -17,4 +17,12 @@ struct EventRole {
 // name mentions "transcript" is a transcript).
 EventRole role_of(std::string_view vendor, std::string_view event);
 
+// The End event that closes `start` for `vendor` ("" when none does).
+std::string_view end_of(std::string_view vendor, std::string_view start);
+
+// The role of the deliveries a named reorder pattern moves (End for
+// "end_before_start", Recording for "recording_before_end", Transcript for
+// "transcripts_out_of_sequence"); Other for an unknown name.
+Role mover_of(std::string_view pattern);
+
 }  // namespace callhook::faults

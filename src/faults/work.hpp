@@ -9,6 +9,7 @@
 #include "scenario/scenario.hpp"
 #include "util/rng.hpp"
 #include "vendors/delivery.hpp"
+#include "vendors/vendor.hpp"
 
 namespace callhook::faults {
 
@@ -34,6 +35,12 @@ class Draws {
 
 // Appends a fault name to a delivery's list.
 inline void mark(vendors::Delivery& delivery, std::string_view fault) { delivery.faults.emplace_back(fault); }
+
+// end_before_start where the start is a handshake (VoiceBot session_start):
+// the end cannot be in the same batch, so the session is asked to send it
+// ahead; it joins this batch due just before the handshake.
+void end_ahead_of_handshake(std::vector<Planned>& items, const scenario::Stream& stream, const Draws& draws,
+                            vendors::Session* session);
 
 // Applies the named reorder patterns each delivery's plan asks for.
 void reorder_patterns(std::vector<Planned>& items, std::string_view vendor, const Draws& draws);

@@ -81,6 +81,10 @@ JournalWriter::JournalWriter(const std::string& path) : m_path(path) {
   } else {
     m_file = std::fopen(path.c_str(), "wb");
     if (m_file == nullptr) throw io_error(path, "cannot open for writing", errno);
+    // No stdio buffer: each write_buffer() goes to the file whole, and the
+    // buffer only ever holds whole lines, so the file never ends mid-line
+    // (unless the disk fills).
+    std::setvbuf(m_file, nullptr, _IONBF, 0);
   }
   m_buffer.reserve(k_flush_bytes + (k_flush_bytes >> 2));
 }
@@ -213,7 +217,8 @@ void JournalWriter::finding(std::string_view call, std::string_view event, std::
   line_done();
 }
 
-void JournalWriter::end(std::int64_t planned, std::int64_t delivered, std::int64_t failed, std::int64_t dropped) {
+void JournalWriter::end(std::int64_t planned, std::int64_t delivered, std::int64_t failed, std::int64_t dropped,
+                        std::int64_t cancelled, bool interrupted) {
   std::string& out = m_buffer;
   out += "{\"kind\":\"end\",\"planned\":";
   put_int(out, planned);
@@ -223,6 +228,10 @@ void JournalWriter::end(std::int64_t planned, std::int64_t delivered, std::int64
   put_int(out, failed);
   out += ",\"dropped\":";
   put_int(out, dropped);
+  out += ",\"cancelled\":";
+  put_int(out, cancelled);
+  out += ",\"interrupted\":";
+  put_bool(out, interrupted);
   line_done();
 }
 

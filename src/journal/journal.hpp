@@ -15,10 +15,12 @@
 //   {"kind":"final","delivery","stream","call","event","copy","result","attempts",
 //    "planned_ms","faults","reason"}
 //   {"kind":"finding","call","event","message"}
-//   {"kind":"end","planned","delivered","failed","dropped"}                     last
+//   {"kind":"end","planned","delivered","failed","dropped","cancelled","interrupted"}  last
 // "resent" appears only on a try lost on a stale keep-alive connection that
 // the transport sent again (the same attempt number as the try after it;
 // it does not count against the retry budget).
+// Lines are written whole (the file is unbuffered and written only at line
+// ends), so a run killed outright leaves whole lines and no end record.
 // Strings are written byte for byte, except bytes that are not valid UTF-8:
 // JSON cannot hold them, so each is written as \u00XX and reads back as
 // the character U+00XX (vendor bodies are valid UTF-8; answers may not be).
@@ -73,7 +75,7 @@ struct FinalRecord {
   std::string_view call;
   std::string_view event;
   int copy = 0;
-  std::string_view result;  // "delivered", "failed" or "dropped"
+  std::string_view result;  // "delivered", "failed", "dropped" or "cancelled"
   int attempts = 0;
   std::int64_t planned_ms = 0;
   std::vector<std::string> faults;
@@ -102,8 +104,9 @@ class JournalWriter {
   void final_record(const FinalRecord& record);
   // Something the receiver did that the real vendor would reject.
   void finding(std::string_view call, std::string_view event, std::string_view message);
-  // The last line: the accounting totals.
-  void end(std::int64_t planned, std::int64_t delivered, std::int64_t failed, std::int64_t dropped);
+  // The last line: the accounting totals, and whether the run was interrupted.
+  void end(std::int64_t planned, std::int64_t delivered, std::int64_t failed, std::int64_t dropped,
+           std::int64_t cancelled = 0, bool interrupted = false);
   // Writes the buffer to the file and flushes it. Throws std::runtime_error
   // naming the path when the write fails.
   void flush();

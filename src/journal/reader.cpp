@@ -133,8 +133,11 @@ FinalEntry read_final(const Fields& f) {
 
 FindingEntry read_finding(const Fields& f) { return {f.text("call"), f.text("event"), f.text("message")}; }
 
-EndEntry read_end(const Fields& f) {
-  return {f.integer("planned", 0), f.integer("delivered", 0), f.integer("failed", 0), f.integer("dropped", 0)};
+EndEntry read_end(const util::Json& doc, const Fields& f) {
+  EndEntry e{f.integer("planned", 0), f.integer("delivered", 0), f.integer("failed", 0), f.integer("dropped", 0)};
+  if (doc.contains("cancelled")) e.cancelled = f.integer("cancelled", 0);
+  if (doc.contains("interrupted")) e.interrupted = f.boolean("interrupted");
+  return e;
 }
 
 // nlohmann's message without its "[json.exception...]" tag and its line
@@ -209,6 +212,11 @@ JournalReader::JournalReader(const std::string& path) : m_path(path) {
 std::optional<Entry> JournalReader::next() {
   std::string text;
   if (!read_line(text)) return std::nullopt;
+  // A last line without its newline that is not JSON was cut by a kill.
+  if (!m_last_line_whole && !util::Json::accept(text)) {
+    m_cut = true;
+    return std::nullopt;
+  }
   const util::Json doc = parse_line(text);
   if (m_ended) fail("a record after the end record");
   util::Problems problems;
@@ -224,7 +232,7 @@ std::optional<Entry> JournalReader::next() {
   else if (kind == "finding")
     entry = read_finding(fields);
   else
-    entry = read_end(fields);
+    entry = read_end(doc, fields);
   check(problems);
   if (kind == "end") m_ended = true;
   return entry;
@@ -259,6 +267,7 @@ void JournalReader::check(const util::Problems& problems) const {
 bool JournalReader::read_line(std::string& text) {
   while (std::getline(m_in, text)) {
     ++m_line;
+    m_last_line_whole = !m_in.eof();
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (!text.empty()) return true;
   }

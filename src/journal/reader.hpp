@@ -84,6 +84,8 @@ struct EndEntry {
   std::int64_t delivered = 0;
   std::int64_t failed = 0;
   std::int64_t dropped = 0;
+  std::int64_t cancelled = 0;  // absent in journals of older versions
+  bool interrupted = false;
 };
 
 // Every record after the run header.
@@ -103,6 +105,9 @@ class JournalReader {
   bool ended() const { return m_ended; }
   // The line number of the record read last.
   std::size_t line() const { return m_line; }
+  // Whether the file ended in a line cut short (a run killed mid-write):
+  // next() then returns nullopt instead of failing; the line is m_line.
+  bool cut() const { return m_cut; }
 
  private:
   // The next non-empty line, false at the end of the file.
@@ -119,6 +124,8 @@ class JournalReader {
   std::ifstream m_in;
   std::size_t m_line = 0;
   bool m_ended = false;
+  bool m_cut = false;
+  bool m_last_line_whole = true;  // the line read last ended with a newline
   RunEntry m_run;
 };
 

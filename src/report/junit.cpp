@@ -80,6 +80,11 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
     accounting.details = accounting.message + "\n";
   }
   cases.push_back(std::move(accounting));
+  if (info.interrupted) {
+    const std::string why = "the run was interrupted: " + std::to_string(stats.totals().cancelled) +
+                            " planned deliveries cancelled";
+    cases.push_back(Case{"interrupted", suite + ".run", why, "interrupted", why + "\n"});
+  }
   for (const ExpectationResult& result : expectations) {
     Case test{"expect " + result.name, suite + ".expectations", {}, {}, {}};
     if (!result.met) {

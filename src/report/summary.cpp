@@ -36,7 +36,8 @@ OrderedJson lateness_json(const Histogram& histogram) {
 OrderedJson counts_json(const Counts& counts) {
   return OrderedJson{{"planned", counts.planned},   {"sent", counts.sent},
                      {"delivered", counts.delivered}, {"failed", counts.failed},
-                     {"dropped", counts.dropped},   {"retried", counts.retried},
+                     {"dropped", counts.dropped},   {"cancelled", counts.cancelled},
+                     {"retried", counts.retried},
                      {"too_slow", counts.too_slow}, {"out_of_order", counts.out_of_order}};
 }
 
@@ -156,6 +157,7 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
                               {"peak_rss_mb", info.peak_rss_mb}};
   if (info.shard_count > 1)
     report["run"]["shard"] = OrderedJson{{"index", info.shard_index}, {"count", info.shard_count}};
+  report["interrupted"] = info.interrupted;  // by a signal or a cancel: the totals are partial
   report["duration_s"] = info.duration_s;
 
   OrderedJson totals = counts_json(stats.totals());
@@ -245,7 +247,10 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
             (info.ordering.empty() ? "" : "  ordering " + info.ordering) + "  wall " +
             fixed(info.duration_s, 2) + "s  virtual " + span_text(info.virtual_span_ms) + "  calls " +
             std::to_string(info.calls);
-  out << style.bold(header) << "\n\n";
+  out << style.bold(header) << "\n";
+  if (info.interrupted)
+    out << style.bad("INTERRUPTED: partial results; deliveries not yet final were cancelled") << '\n';
+  out << '\n';
   print_table(stats, out, style);
   out << '\n';
 
@@ -297,7 +302,9 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
 
   const std::int64_t unaccounted = stats.unaccounted();
   out << "\naccounting: " << totals.planned << " planned " << (unaccounted == 0 ? "=" : "!=") << ' '
-      << totals.delivered << " delivered + " << totals.failed << " failed + " << totals.dropped << " dropped  ";
+      << totals.delivered << " delivered + " << totals.failed << " failed + " << totals.dropped << " dropped";
+  if (totals.cancelled > 0 || info.interrupted) out << " + " << totals.cancelled << " cancelled";
+  out << "  ";
   if (unaccounted == 0) {
     out << style.mark(true) << '\n';
   } else {

@@ -1,6 +1,7 @@
 #pragma once
 // Everything a run can be told besides its scenario, whichever way it is
 // started (the `callhook run` flags, a `callhook serve` request).
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -42,6 +43,15 @@ struct RunOptions {
   std::int64_t start_us = -1;
   // How long in-flight attempts may finish after a first stop request.
   std::int64_t grace_ms = 2000;
+  // A stop flag set from outside the session (the signal handler of
+  // `callhook run`); the session's own stop_flag() when null.
+  const std::atomic<int>* stop = nullptr;
+  // The recording server's address (run --recordings-listen; any loopback
+  // port when unset) and the base URL payloads show (--recordings-url;
+  // the server's own when empty).
+  std::optional<std::string> recordings_host;
+  int recordings_port = 0;
+  std::string recordings_url;
   // The slice of the population this process plays (run --shard).
   scenario::Shard shard;
   // Unix ms to wait for before the first call (run --start-at).

@@ -6,8 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "delivery/make_transport.hpp"
@@ -16,6 +16,7 @@
 #include "journal/journal.hpp"
 #include "report/junit.hpp"
 #include "report/summary.hpp"
+#include "run/output_file.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
 #include "sink/sink.hpp"
@@ -23,14 +24,6 @@
 
 namespace callhook::run {
 namespace {
-
-// Opens an output file before the run, so a bad path fails fast.
-std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* flag) {
-  if (path.empty()) return nullptr;
-  auto out = std::make_unique<std::ofstream>(path);
-  if (!*out) throw BadInput(std::string(flag) + ": cannot write \"" + path + "\"");
-  return out;
-}
 
 double peak_rss_mb() {
   rusage usage{};
@@ -48,7 +41,9 @@ bool needs_builtin_sink(const scenario::Scenario& s, const RunOptions& options) 
 }  // namespace
 
 struct RunSession::State {
-  std::unique_ptr<std::ofstream> report_out, junit_out;
+  // Checked before the run, so a bad path fails fast; written whole at the
+  // end, so a failed or killed run never wipes an older report.
+  std::optional<OutputFile> report_out, junit_out;
   std::unique_ptr<sink::Sink> builtin_sink;
   sink::RecordingServer recordings;
   std::optional<engine::RunPlan> plan;
@@ -92,8 +87,8 @@ bool RunSession::prepare() {
     }
   }
   auto& s = *m_state;
-  s.report_out = open_output(m_options.report_path, "--report");
-  s.junit_out = open_output(m_options.junit_path, "--junit");
+  s.report_out.emplace(m_options.report_path, "--report");
+  s.junit_out.emplace(m_options.junit_path, "--junit");
 
   // The built-in sink stands in for a receiver when the scenario names none;
   // the recording server serves the audio files that recording URLs point at.
@@ -105,10 +100,14 @@ bool RunSession::prepare() {
     s.builtin_sink->start();
     default_target = s.builtin_sink->url() + "/webhooks";
   }
-  s.recordings.start();
+  if (m_options.recordings_host)
+    s.recordings.start(*m_options.recordings_host, m_options.recordings_port);
+  else
+    s.recordings.start();
+  const std::string recordings_url =
+      m_options.recordings_url.empty() ? s.recordings.base_url() : m_options.recordings_url;
 
-  s.plan = engine::make_plan(std::move(scenario), m_options.target, default_target, s.recordings.base_url(),
-                             m_problems);
+  s.plan = engine::make_plan(std::move(scenario), m_options.target, default_target, recordings_url, m_problems);
   if (!s.plan) return false;
 
   if (!m_options.journal_path.empty()) {
@@ -145,7 +144,7 @@ void RunSession::run(const TickHook& on_tick) {
   engine::EngineOptions options;
   options.speed = s.plan->scenario.speed;
   options.concurrency = s.plan->scenario.concurrency;
-  options.stop = &m_stop;
+  options.stop = m_options.stop ? m_options.stop : &m_stop;
   options.grace_ms = m_options.grace_ms;
   options.on_tick = [&](double elapsed_s, std::size_t in_flight) {
     Progress progress;
@@ -185,12 +184,17 @@ RunResult RunSession::finish() {
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
   if (s.journal) {
     const auto& totals = stats.totals();
-    s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped);
+    s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled,
+                   outcome.interrupted);
     s.journal->flush();
   }
   m_report = report::to_json(stats, info, m_expectations);
-  if (s.report_out) *s.report_out << m_report.dump(2) << "\n";
-  if (s.junit_out) report::write_junit(stats, info, *s.junit_out, m_expectations);
+  if (*s.report_out) s.report_out->write(m_report.dump(2) + "\n");
+  if (*s.junit_out) {
+    std::ostringstream junit;
+    report::write_junit(stats, info, junit, m_expectations);
+    s.junit_out->write(junit.str());
+  }
 
   Progress last;
   last.live = stats.live();

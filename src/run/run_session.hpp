@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/expectations.hpp"
+#include "run/bad_input.hpp"
 #include "report/run_info.hpp"
 #include "report/run_stats.hpp"
 #include "run/exit_codes.hpp"
@@ -24,11 +25,6 @@
 
 namespace callhook::run {
 
-// An output that cannot be written or a setting that cannot be used; the
-// message names the option ("--journal: ..."). Bad input: exit 2.
-struct BadInput : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // What the run's progress hook and snapshot() show while it runs.
 struct Progress {

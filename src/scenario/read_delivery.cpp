@@ -1,4 +1,5 @@
 #include "scenario/readers.hpp"
+#include "scenario/signing_key.hpp"
 
 namespace callhook::scenario::detail {
 
@@ -76,6 +77,17 @@ Signing read_signing(const util::Cursor& at, Signing signing, const VendorNames&
   }
   if (signing.scheme != "none" && signing.secrets.empty() && !gave_secret)
     secrets.fail("is required for scheme \"" + signing.scheme + "\"");
+  // Each secret given here must stand for a key under the scheme.
+  const auto check_key = [&](const util::Cursor& text) {
+    if (text.node() == nullptr || !text.node()->is_string()) return;  // already reported
+    const std::string value = text.node()->get<std::string>();
+    if (!value.empty() && !signing_key(signing.scheme, value))
+      text.fail("is not a " + signing.scheme + " secret: expected base64 after an optional \"whsec_\" prefix, " +
+                "as the " + (signing.scheme == "svix" ? "Svix" : "Standard Webhooks") + " libraries read it");
+  };
+  if (secret.exists()) check_key(secret);
+  if (non_empty_array(secrets))
+    for (std::size_t i = 0; i < secrets.size(); ++i) check_key(secrets.at(i));
   return signing;
 }
 

@@ -29,6 +29,14 @@ class SessionFactory final : public Vendor {
   std::unique_ptr<Session> open(const population::Call& call) const override {
     return std::make_unique<SessionType>(m_config, call);
   }
+  // A profile whose configuration can switch event types off says so with
+  // a static SessionType::sends_event(config, event).
+  bool sends(std::string_view event) const override {
+    if constexpr (requires(const Config& c, std::string_view e) { SessionType::sends_event(c, e); })
+      return SessionType::sends_event(*m_config, event);
+    else
+      return true;
+  }
 
  private:
   std::shared_ptr<const Config> m_config;

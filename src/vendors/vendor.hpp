@@ -5,6 +5,7 @@
 // with one blocking delivery whose answer the engine hands back to resume().
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,13 @@ class Session {
   // The next batch once `blocking` has ended (delivered or not).
   virtual std::vector<Delivery> resume(const Delivery& blocking, const Answer& answer,
                                        std::vector<Finding>& findings) = 0;
+  // For a fault that sends `event` (an end) ahead of the handshake waiting
+  // to be answered: that delivery as it would be sent without the answer,
+  // which later batches then leave out. nullopt when the profile cannot.
+  virtual std::optional<Delivery> send_ahead(std::string_view event) {
+    (void)event;
+    return std::nullopt;
+  }
 };
 
 // A profile configured for one stream.
@@ -47,6 +55,12 @@ class Vendor {
  public:
   virtual ~Vendor() = default;
   virtual std::unique_ptr<Session> open(const population::Call& call) const = 0;
+  // Whether sessions send `event` at all under this configuration (a
+  // profile may let the scenario switch event types off).
+  virtual bool sends(std::string_view event) const {
+    (void)event;
+    return true;
+  }
 };
 
 struct VendorDefaults {

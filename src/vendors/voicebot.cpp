@@ -124,6 +124,12 @@ class VoiceBotSession final : public Session {
     m_turns = m_call.turns;
   }
 
+  // webhooks.<type>.enabled: false switches a type off.
+  static bool sends_event(const Config& config, std::string_view event) {
+    const auto it = config.webhooks.find(std::string(event));
+    return it == config.webhooks.end() || it->second.enabled;
+  }
+
   std::vector<Delivery> start() override {
     if (!m_config->webhooks.at("session_start").enabled) {
       m_stage = Stage::Running;
@@ -134,6 +140,18 @@ class VoiceBotSession final : public Session {
                      m_call.start_ms);
     d.blocking = true;
     return {d};
+  }
+
+  // end_before_start: session_end goes out before the session_start
+  // handshake, to the configured endpoint, ending when the call would end
+  // without the answer; the answer is still parsed (findings, overrides for
+  // the rest), and the session sends no second session_end.
+  std::optional<Delivery> send_ahead(std::string_view event) override {
+    if (event != "session_end" || m_stage != Stage::Starting || !enabled("session_end") || m_end_sent)
+      return std::nullopt;
+    m_end_sent = true;
+    const std::int64_t end = m_call.wants_agent ? bot_end_ms() + k_hangup_ms : bot_end_ms();
+    return deliver("session_end", body("session_end", "end", end, OJson::array()), end);
   }
 
   std::vector<Delivery> resume(const Delivery&, const Answer& answer, std::vector<Finding>& findings) override {
@@ -205,17 +223,21 @@ class VoiceBotSession final : public Session {
 
   // Everything from the end of the handshake to session_end, or up to the
   // blocking pre_agent_transfer for a caller who wants a human.
+  // When the bot's part ends: the call's end, or, for a caller who wants
+  // an agent, the end of the last turn (the transfer starts there).
+  std::int64_t bot_end_ms() const {
+    if (!m_call.wants_agent) return m_call.end_ms();
+    std::int64_t last = m_call.duration_ms;
+    if (!m_turns.empty()) {
+      last = 0;
+      for (const auto& t : m_turns) last = std::max(last, t.end_ms);
+    }
+    return m_call.start_ms + std::clamp<std::int64_t>(last, 0, m_call.duration_ms);
+  }
+
   std::vector<Delivery> run() {
     const std::int64_t t0 = m_call.start_ms;
-    std::int64_t bot_end = m_call.end_ms();
-    if (m_call.wants_agent) {
-      std::int64_t last = m_call.duration_ms;
-      if (!m_turns.empty()) {
-        last = 0;
-        for (const auto& t : m_turns) last = std::max(last, t.end_ms);
-      }
-      bot_end = t0 + std::clamp<std::int64_t>(last, 0, m_call.duration_ms);
-    }
+    const std::int64_t bot_end = bot_end_ms();
     m_transfer_ms = bot_end;
 
     // Plan first, render in time order: event ids, sequences and insight
@@ -267,7 +289,7 @@ class VoiceBotSession final : public Session {
       batch.insert(batch.end(), rest.begin(), rest.end());
     } else {
       m_stage = Stage::Done;
-      if (enabled("session_end"))
+      if (enabled("session_end") && !m_end_sent)
         batch.push_back(deliver("session_end", body("session_end", "end", bot_end, OJson::array()), bot_end));
     }
     return batch;
@@ -291,7 +313,7 @@ class VoiceBotSession final : public Session {
         batch.push_back(transcript_delivery(said, index, false, m_call.start_ms + said.end_ms));
       }
     }
-    if (enabled("session_end"))
+    if (enabled("session_end") && !m_end_sent)
       batch.push_back(deliver("session_end", body("session_end", "end", end, OJson::array()), end));
     return batch;
   }
@@ -449,6 +471,7 @@ class VoiceBotSession final : public Session {
   std::int64_t m_transfer_ms = 0;
   std::int64_t m_events = 0;
   std::int64_t m_sequence = 0;
+  bool m_end_sent = false;  // session_end went out ahead of the handshake (end_before_start)
   std::map<std::string, std::string> m_last_insight;
   util::Rng m_insight_rng;
 };

@@ -19,6 +19,10 @@ namespace callhook::testing {
 std::string source_path(const std::string& relative) { return std::string(CALLHOOK_SOURCE_DIR) + "/" + relative; }
 
 ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) {
+  return run_callhook(args, SignalPlan{}, timeout_s);
+}
+
+ProcessResult run_callhook(const std::vector<std::string>& args, const SignalPlan& plan, int timeout_s) {
   // Everything the child needs is built before fork: other threads of this
   // process may hold the allocator's lock at the moment of the fork.
   std::string binary = CALLHOOK_BINARY;
@@ -50,14 +54,26 @@ ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) 
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
   int open_fds = 2;
   bool killed = false;
+  std::size_t signals_sent = 0;
+  auto next_signal_at = std::chrono::steady_clock::time_point::max();
   while (open_fds > 0) {
+    if (signals_sent < plan.signals.size()) {
+      const auto now = std::chrono::steady_clock::now();
+      if (next_signal_at == std::chrono::steady_clock::time_point::max() && plan.ready && plan.ready())
+        next_signal_at = now;
+      if (now >= next_signal_at) {
+        kill(pid, plan.signals[signals_sent++]);
+        next_signal_at = now + std::chrono::milliseconds(plan.gap_ms);
+      }
+    }
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
       killed = true;
       break;
     }
-    if (poll(fds, 2, static_cast<int>(std::min<long>(left.count(), 1000))) < 0) continue;
+    const long slice = signals_sent < plan.signals.size() ? 20 : 1000;
+    if (poll(fds, 2, static_cast<int>(std::min<long>(left.count(), slice))) < 0) continue;
     for (int i = 0; i < 2; ++i) {
       if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
       char buf[65536];

@@ -30,6 +30,15 @@ struct ProcessResult {
 // paths work); kills it after timeout_s. Never hangs.
 ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s = 120);
 
+// Signals to send to the running binary: once ready() returns true (asked
+// every 20 ms, on the test's thread), each signal in turn, gap_ms apart.
+struct SignalPlan {
+  std::function<bool()> ready;
+  std::vector<int> signals;
+  int gap_ms = 50;
+};
+ProcessResult run_callhook(const std::vector<std::string>& args, const SignalPlan& plan, int timeout_s = 120);
+
 struct Received {
   std::string method;
   std::string path;

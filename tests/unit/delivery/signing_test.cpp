@@ -3,6 +3,7 @@
 #include <string>
 
 #include "delivery/signing.hpp"
+#include "scenario/signing_key.hpp"
 
 using callhook::delivery::hex_hmac_sha256;
 using callhook::delivery::resign;
@@ -45,10 +46,25 @@ TEST_CASE("hex HMAC-SHA256 matches RFC 4231", "[delivery][signing]") {
         "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
-TEST_CASE("a secret without the whsec_ prefix is used as raw bytes", "[delivery][signing]") {
-  // The prefix-less base64 text is itself the key then, so it signs differently.
-  CHECK("v1," + standard_signature("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", k_id, k_timestamp, k_body) != k_expected);
-  CHECK(standard_signature("plain key", "a", 1, "b") == standard_signature("plain key", "a", 1, "b"));
+TEST_CASE("a secret without the whsec_ prefix is the same base64 key", "[delivery][signing]") {
+  // As the Standard Webhooks and Svix libraries read it: the prefix is optional.
+  CHECK("v1," + standard_signature("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", k_id, k_timestamp, k_body) == k_expected);
+}
+
+TEST_CASE("signing keys: base64 for standard and svix, the string's bytes for x-signature", "[delivery][signing]") {
+  using callhook::scenario::signing_key;
+  CHECK(signing_key("standard", "whsec_c2Vjb25k") == std::optional<std::string>("second"));
+  CHECK(signing_key("svix", "c2Vjb25k") == std::optional<std::string>("second"));
+  CHECK(signing_key("standard", "whsec_c2Vjb24=") == std::optional<std::string>("secon"));
+  CHECK(signing_key("svix", "whsec_c2Vjbw==") == std::optional<std::string>("seco"));
+  CHECK(signing_key("x-signature", "whsec_abc") == std::optional<std::string>("whsec_abc"));
+  CHECK(signing_key("x-signature", "Jefe") == std::optional<std::string>("Jefe"));
+  for (const char* bad : {"whsec_old", "whsec_", "", "c2Vj b25k", "c2Vjb25k=", "c2Vj=b25", "====", "c2Vjb25-",
+                          "whsec_whsec_c2Vjb25k"}) {
+    INFO(bad);
+    CHECK_FALSE(signing_key("standard", bad));
+    CHECK_FALSE(signing_key("svix", bad));
+  }
 }
 
 TEST_CASE("sign adds each scheme's headers", "[delivery][signing]") {

@@ -208,7 +208,7 @@ TEST_CASE("records keep their keys in the documented order") {
        "wall_latency_us", "response"},
       {"kind", "delivery", "stream", "call", "event", "copy", "result", "attempts", "planned_ms", "faults", "reason"},
       {"kind", "call", "event", "message"},
-      {"kind", "planned", "delivered", "failed", "dropped"},
+      {"kind", "planned", "delivered", "failed", "dropped", "cancelled", "interrupted"},
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
     CAPTURE(lines[i]);
@@ -221,7 +221,7 @@ TEST_CASE("records keep their keys in the documented order") {
                     R"("wall_started_at":"2025-07-16T11:40:57.000Z"})");
   CHECK(lines[2] == R"({"kind":"final","delivery":"d","stream":0,"call":"","event":"","copy":0,"result":"dropped",)"
                     R"("attempts":0,"planned_ms":0,"faults":["drop"],"reason":"dropped by a fault"})");
-  CHECK(lines[4] == R"({"kind":"end","planned":1,"delivered":0,"failed":0,"dropped":1})");
+  CHECK(lines[4] == R"({"kind":"end","planned":1,"delivered":0,"failed":0,"dropped":1,"cancelled":0,"interrupted":false})");
 }
 
 TEST_CASE("control characters and invalid UTF-8 still make valid JSON") {
@@ -320,7 +320,7 @@ TEST_CASE("100k attempts are written in order, each on its own line") {
   }
   CHECK(count == k_count);
   CHECK(wrong == 0);
-  CHECK(line == R"({"kind":"end","planned":100000,"delivered":100000,"failed":0,"dropped":0})");
+  CHECK(line == R"({"kind":"end","planned":100000,"delivered":100000,"failed":0,"dropped":0,"cancelled":0,"interrupted":false})");
   CHECK_FALSE(std::getline(in, line));
 }
 

@@ -85,3 +85,36 @@ TEST_CASE("attempt records are checked field by field") {
   zeroth.replace(zeroth.find(R"("attempt":1)"), 11, R"("attempt":0)");
   CHECK(read_error(k_run + "\n" + zeroth + "\n") == "run.jsonl:2: /attempt: expected a positive integer, got 0");
 }
+
+TEST_CASE("a last line cut short by a kill ends the journal instead of failing it") {
+  const fs::path path = fs::temp_directory_path() / ("callhook-cut-" + std::to_string(::getpid()) + ".jsonl");
+  std::ofstream(path, std::ios::binary) << k_run << "\n" << k_finding << "\n" << k_finding << "\n"
+                                        << k_finding.substr(0, 20);
+  JournalReader reader(path.string());
+  int records = 0;
+  while (reader.next()) ++records;
+  CHECK(records == 2);
+  CHECK(reader.cut());
+  CHECK(reader.line() == 4);
+  CHECK_FALSE(reader.ended());
+  fs::remove(path);
+  // The same cut text followed by a newline is a broken line, not a cut one.
+  CHECK(read_error(k_run + "\n" + k_finding.substr(0, 20) + "\n").rfind("run.jsonl:2: invalid JSON", 0) == 0);
+}
+
+TEST_CASE("the end record's cancelled and interrupted are read, and optional") {
+  const fs::path path = fs::temp_directory_path() / ("callhook-end-" + std::to_string(::getpid()) + ".jsonl");
+  std::ofstream(path, std::ios::binary)
+      << k_run << "\n"
+      << R"({"kind":"end","planned":5,"delivered":2,"failed":0,"dropped":0,"cancelled":3,"interrupted":true})"
+      << "\n";
+  JournalReader reader(path.string());
+  const auto entry = reader.next();
+  REQUIRE(entry);
+  const auto& end = std::get<callhook::journal::EndEntry>(*entry);
+  CHECK(end.cancelled == 3);
+  CHECK(end.interrupted);
+  CHECK_FALSE(reader.cut());
+  fs::remove(path);
+  CHECK(read_error(k_run + "\n" + k_end + "\n").empty());
+}

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "report/junit.hpp"
 #include "report/summary.hpp"
 #include "report_fixtures.hpp"
 
@@ -51,7 +52,7 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
   fill(stats);
   const Json report = to_json(stats, info());
 
-  const std::vector<std::string> keys = {"run",    "duration_s", "totals",   "accounting", "events",
+  const std::vector<std::string> keys = {"run",    "interrupted", "duration_s", "totals",   "accounting", "events",
                                          "latency_ms", "lateness_ms", "throughput", "errors", "faults",
                                          "findings",   "probes",      "expectations"};
   std::vector<std::string> got;
@@ -60,7 +61,7 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
 
   const Json& totals = report["totals"];
   const std::vector<std::pair<std::string, std::int64_t>> expected_totals = {
-      {"planned", 5}, {"sent", 6},     {"delivered", 3},    {"failed", 1},  {"dropped", 1},
+      {"planned", 5}, {"sent", 6},     {"delivered", 3},    {"failed", 1},  {"dropped", 1},  {"cancelled", 0},
       {"retried", 2}, {"too_slow", 0}, {"out_of_order", 0}, {"findings", 0}};
   for (const auto& [key, value] : expected_totals) {
     INFO(key);
@@ -68,6 +69,7 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
     CHECK(totals[key].is_number_integer());
     CHECK(totals[key].get<std::int64_t>() == value);
   }
+  CHECK(report["interrupted"] == false);
   CHECK(report["duration_s"].is_number());
   CHECK(report["duration_s"].get<double>() == 2.5);
   CHECK(report["accounting"] == Json{{"ok", true}, {"unaccounted", 0}});
@@ -184,4 +186,32 @@ TEST_CASE("text summary: control characters from receivers are escaped") {
   std::ostringstream out;
   print_text(stats, info(), out);
   CHECK_THAT(out.str(), Catch::Contains("A e: body: \\x1b[2J\\x07\n"));
+}
+
+TEST_CASE("an interrupted run is marked in the JSON, the text and JUnit") {
+  RunStats stats;
+  fill(stats);
+  callhook::report::FinalEvent cancelled;
+  cancelled.event = "runtime.call.end";
+  cancelled.call_id = "c-cancelled";
+  cancelled.result = callhook::report::Final::Cancelled;
+  stats.on_planned("runtime.call.end");
+  stats.on_final(cancelled);
+  auto run = info();
+  run.interrupted = true;
+
+  const Json report = to_json(stats, run);
+  CHECK(report["interrupted"] == true);
+  CHECK(report["totals"]["cancelled"] == 1);
+  CHECK(report["accounting"]["ok"] == true);
+
+  std::ostringstream text;
+  print_text(stats, run, text);
+  CHECK(text.str().find("INTERRUPTED") != std::string::npos);
+  CHECK(text.str().find(" + 1 cancelled") != std::string::npos);
+
+  std::ostringstream junit;
+  callhook::report::write_junit(stats, run, junit, {});
+  CHECK(junit.str().find("<testcase name=\"interrupted\"") != std::string::npos);
+  CHECK(junit.str().find("1 planned deliveries cancelled") != std::string::npos);
 }

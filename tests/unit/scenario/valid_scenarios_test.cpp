@@ -50,7 +50,7 @@ TEST_CASE("a full scenario with comments fills every field", "[scenario][valid]"
       "delivery": {
         "timeout_ms": 5000, "connect_timeout_ms": 2000, "ordering": "strict",
         "retry": { "max_attempts": 4, "backoff_ms": [1000, 5000, 30000], "on": ["5xx", "timeout"], "retry_after": false },
-        "signing": { "scheme": "standard", "secrets": ["whsec_a", "whsec_b"] },
+        "signing": { "scheme": "standard", "secrets": ["whsec_YQ==", "whsec_Yg=="] },
         "events": { "session_start": { "timeout_ms": 3000 } }
       },
       "faults": {
@@ -120,7 +120,7 @@ TEST_CASE("a full scenario with comments fills every field", "[scenario][valid]"
   CHECK_FALSE(d.retry->honour_retry_after);
   REQUIRE(d.signing.has_value());
   CHECK(d.signing->scheme == "standard");
-  CHECK(d.signing->secrets == std::vector<std::string>{"whsec_a", "whsec_b"});
+  CHECK(d.signing->secrets == std::vector<std::string>{"whsec_YQ==", "whsec_Yg=="});
   // Per-event settings are merged over the stream's.
   REQUIRE(st.event_delivery.count("session_start") == 1);
   const DeliverySettings& start = st.event_delivery.at("session_start");
@@ -310,12 +310,12 @@ TEST_CASE("retry and signing shorthands", "[scenario][valid]") {
     for (const auto& [vendor, scheme] : table) {
       CAPTURE(vendor);
       const auto signing = parse_ok(R"({"streams": [{"vendor": ")" + vendor +
-                                    R"(", "calls": {"count": 1}, "delivery": {"signing": {"secret": "s3cret"}}}]})")
+                                    R"(", "calls": {"count": 1}, "delivery": {"signing": {"secret": "czNjcmV0"}}}]})")
                                .streams[0]
                                .delivery.signing;
       REQUIRE(signing.has_value());
       CHECK(signing->scheme == scheme);
-      CHECK(signing->secrets == std::vector<std::string>{"s3cret"});
+      CHECK(signing->secrets == std::vector<std::string>{"czNjcmV0"});
     }
   }
   SECTION("without the vendor's scheme in the catalog, a lone secret is kept for the engine to resolve") {
@@ -332,11 +332,11 @@ TEST_CASE("retry and signing shorthands", "[scenario][valid]") {
   }
   SECTION("a per-event signing keeps the stream's secrets") {
     const Stream st = parse_ok(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1},
-        "delivery": {"signing": {"secrets": ["k1"]}, "events": {"runtime.call.end": {"signing": {"scheme": "standard"}}}}}]})")
+        "delivery": {"signing": {"secrets": ["azE="]}, "events": {"runtime.call.end": {"signing": {"scheme": "standard"}}}}}]})")
                           .streams[0];
     CHECK(st.delivery.signing->scheme == "svix");
     CHECK(st.event_delivery.at("runtime.call.end").signing->scheme == "standard");
-    CHECK(st.event_delivery.at("runtime.call.end").signing->secrets == std::vector<std::string>{"k1"});
+    CHECK(st.event_delivery.at("runtime.call.end").signing->secrets == std::vector<std::string>{"azE="});
   }
 }
 
