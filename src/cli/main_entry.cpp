@@ -19,6 +19,7 @@ commands:
   sample VENDOR EVENT  print one realistic payload
   vendors            list the vendors, their events and delivery defaults
   replay JOURNAL     send the requests of a recorded run again
+  report JOURNAL     rebuild a run's reports (text, JSON, JUnit, HTML) from its journal
 
 exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run)";
 
@@ -35,7 +36,7 @@ int main_entry(int argc, char** argv) {
   using Command = int (*)(const std::vector<std::string>&);
   static const std::map<std::string, Command> commands = {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
-      {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
+      {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},   {"report", command_report},
   };
   if (argc < 2) {
     std::cerr << k_usage << "\n";

@@ -2,6 +2,10 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -15,6 +19,9 @@
 #include "engine/plan.hpp"
 #include "journal/journal.hpp"
 #include "report/expectations.hpp"
+#include "report/html_report.hpp"
+#include "report/journal_report.hpp"
+#include "report/plan_estimate.hpp"
 #include "report/junit.hpp"
 #include "report/progress.hpp"
 #include "report/run_stats.hpp"
@@ -29,7 +36,7 @@ namespace {
 
 constexpr const char* k_usage =
     "callhook run SCENARIO [--target URL] [--seed N] [--speed X|max] [--journal FILE] [--report FILE]\n"
-    "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n\n"
+    "                      [--junit FILE] [--html FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n\n"
     "Runs a scenario: every stream's calls become the vendor's webhooks, sent to the stream's target\n"
     "(--target overrides all). With no target anywhere, callhook starts its built-in sink and sends\n"
     "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.";
@@ -41,7 +48,7 @@ struct RunFlags {
   std::optional<double> speed;
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
-  std::string journal_path, report_path, junit_path;
+  std::string journal_path, report_path, junit_path, html_path;
   std::vector<SetFlag> sets;
   std::string progress = "auto";
   bool insecure = false;
@@ -63,6 +70,7 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
       "journal", po::value(&f.journal_path), "write every attempt and outcome as JSONL")(
       "report", po::value(&f.report_path), "write the JSON report")(
       "junit", po::value(&f.junit_path), "write a JUnit XML report (one test case per call)")(
+      "html", po::value(&f.html_path), "write a self-contained HTML report (charts, per-call timeline)")(
       "set", po::value(&sets), "[EVENT:]POINTER=VALUE: set a payload field (repeatable)")(
       "progress", po::value(&progress)->default_value("auto"), "live progress: auto, always or never")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
@@ -87,6 +95,8 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (progress != "auto" && progress != "always" && progress != "never")
     throw UsageError("--progress: expected auto, always or never, got \"" + progress + "\"");
   f.progress = progress;
+  if (!f.html_path.empty() && f.journal_path == "-")
+    throw UsageError("--html: reads the journal back, so --journal must name a file, not \"-\"");
   for (const auto& s : sets) f.sets.push_back(parse_set_flag(s));
   return f;
 }
@@ -104,6 +114,51 @@ double peak_rss_mb() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
+
+// Each stream's receiver, each once.
+std::vector<std::string> targets_of(const scenario::Scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& stream : s.streams)
+    if (!stream.target.empty() && std::find(out.begin(), out.end(), stream.target) == out.end())
+      out.push_back(stream.target);
+  return out;
+}
+
+// "concurrent", "strict", or both joined when streams or events differ.
+std::string ordering_of(const scenario::Scenario& s) {
+  std::vector<std::string> seen;
+  const auto add = [&](const std::string& o) {
+    if (std::find(seen.begin(), seen.end(), o) == seen.end()) seen.push_back(o);
+  };
+  for (const auto& stream : s.streams) {
+    add(stream.delivery.ordering);
+    for (const auto& [event, settings] : stream.event_delivery) add(settings.ordering);
+  }
+  std::string text;
+  for (const auto& o : seen) text += (text.empty() ? "" : ", ") + o;
+  return text;
+}
+
+// A journal file in the temporary directory, for --html without --journal;
+// removed when the run ends.
+class TemporaryJournal {
+ public:
+  TemporaryJournal() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string pattern = std::string(dir != nullptr && *dir != 0 ? dir : "/tmp") + "/callhook-journal-XXXXXX";
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) throw std::runtime_error("--html: cannot create a temporary journal in " + pattern);
+    close(fd);
+    m_path = pattern;
+  }
+  ~TemporaryJournal() { std::remove(m_path.c_str()); }
+  TemporaryJournal(const TemporaryJournal&) = delete;
+  TemporaryJournal& operator=(const TemporaryJournal&) = delete;
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
 
 bool needs_builtin_sink(const scenario::Scenario& s, const RunFlags& flags) {
   if (!flags.target.empty()) return false;
@@ -138,6 +193,13 @@ int command_run(const std::vector<std::string>& args) {
   }
   auto report_out = open_output(flags.report_path, "--report");
   auto junit_out = open_output(flags.junit_path, "--junit");
+  auto html_out = open_output(flags.html_path, "--html");
+  // The HTML timeline is built from the journal: a temporary one when none is asked for.
+  std::unique_ptr<TemporaryJournal> temporary_journal;
+  if (html_out && flags.journal_path.empty()) {
+    temporary_journal = std::make_unique<TemporaryJournal>();
+    flags.journal_path = temporary_journal->path();
+  }
 
   // The built-in sink stands in for a receiver when the scenario names none;
   // the recording server serves the audio files that recording URLs point at.
@@ -159,6 +221,10 @@ int command_run(const std::vector<std::string>& args) {
     std::cerr << problems.format(loaded.source);
     return k_exit_bad_input;
   }
+
+  const report::PlanEstimate estimate = report::estimate_plan(plan->scenario);
+  if (const std::string warning = report::long_run_warning(estimate, plan->scenario.speed); !warning.empty())
+    std::cerr << "callhook: warning: " << warning << "\n";
 
   std::unique_ptr<journal::JournalWriter> journal;
   if (!flags.journal_path.empty()) {
@@ -182,6 +248,9 @@ int command_run(const std::vector<std::string>& args) {
   report::RunStats stats(stats_options);
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);
+  progress.set_total_calls(estimate.total_calls);
+  const auto started_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
   engine::EngineOptions options;
   options.speed = plan->scenario.speed;
   options.concurrency = plan->scenario.concurrency;
@@ -204,25 +273,38 @@ int command_run(const std::vector<std::string>& args) {
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - process_start_us()) / 1e3;
   info.peak_rss_mb = peak_rss_mb();
+  info.interrupted = info.interrupted || outcome.interrupted;
+  info.targets = targets_of(plan->scenario);
+  if (info.ordering.empty()) info.ordering = ordering_of(plan->scenario);
+  info.started_at = util::iso8601_ms(started_at);
+  for (const std::string* path : {&flags.report_path, &flags.junit_path, &flags.html_path})
+    if (!path->empty()) info.outputs.push_back(*path);
+  if (!flags.journal_path.empty() && !temporary_journal) info.outputs.push_back(flags.journal_path);
   const auto expectations = report::check_expectations(plan->scenario.expect, stats);
+  const bool met = report::all_met(expectations);
+  info.exit_code = !stats.totals().accounted() ? k_exit_cannot_run : met ? k_exit_ok : k_exit_expectations;
   if (journal) {
     const auto& totals = stats.totals();
     journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped);
     journal->flush();
   }
   if (!flags.quiet) report::print_text(stats, info, expectations, std::cout, tty);
-  if (report_out) *report_out << report::to_json(stats, info, expectations).dump(2) << "\n";
+  const auto json = report::to_json(stats, info, expectations);
+  if (report_out) *report_out << json.dump(2) << "\n";
   if (junit_out) report::write_junit(stats, info, *junit_out, expectations);
-
-  bool met = true;
-  for (const auto& e : expectations) {
-    if (!e.met) {
-      met = false;
-      if (flags.quiet) std::cerr << "expectation not met: " << e.text << "\n";
-    }
+  if (html_out) {
+    // The numbers are the run's own (probes included); the timeline comes from the journal.
+    journal.reset();
+    const report::JournalReport from_journal = report::read_journal_report(flags.journal_path);
+    report::write_html(*html_out, json, from_journal.timeline);
   }
-  if (!stats.totals().accounted()) return k_exit_cannot_run;
-  return met ? k_exit_ok : k_exit_expectations;
+
+  if (flags.quiet) {
+    for (const std::string& problem : report::connection_problems(stats, info)) std::cerr << "callhook: " << problem << "\n";
+    for (const auto& e : expectations)
+      if (!e.met) std::cerr << "expectation not met: " << e.text << "\n";
+  }
+  return info.exit_code;
 }
 
 }  // namespace callhook::cli

@@ -195,6 +195,30 @@ JournalReader::JournalReader(const std::string& path) : m_path(path) {
 std::optional<Entry> JournalReader::next() {
   std::string text;
   if (!read_line(text)) return std::nullopt;
+  return parse_entry(text);
+}
+
+Entry JournalReader::read_at(std::uint64_t offset) {
+  m_in.clear();
+  m_in.seekg(static_cast<std::streamoff>(offset));
+  m_position = offset;
+  m_ended = false;
+  std::string text;
+  if (!read_line(text)) fail("no record at byte " + std::to_string(offset));
+  return parse_entry(text);
+}
+
+bool JournalReader::at_end() {
+  for (;;) {
+    const int c = m_in.peek();
+    if (c == std::char_traits<char>::eof()) return true;
+    if (c != '\n' && c != '\r' && c != ' ') return false;
+    m_in.get();
+    ++m_position;
+  }
+}
+
+Entry JournalReader::parse_entry(const std::string& text) {
   const util::Json doc = parse_line(text);
   if (m_ended) fail("a record after the end record");
   util::Problems problems;
@@ -213,7 +237,7 @@ std::optional<Entry> JournalReader::next() {
     entry = read_end(fields);
   check(problems);
   if (kind == "end") m_ended = true;
-  return entry;
+  return std::move(*entry);
 }
 
 util::Json JournalReader::parse_line(const std::string& text) const {
@@ -243,7 +267,10 @@ void JournalReader::check(const util::Problems& problems) const {
 }
 
 bool JournalReader::read_line(std::string& text) {
-  while (std::getline(m_in, text)) {
+  for (;;) {
+    m_line_start = m_position;
+    if (!std::getline(m_in, text)) break;
+    m_position += text.size() + (m_in.eof() ? 0 : 1);
     ++m_line;
     if (!text.empty() && text.back() == '\r') text.pop_back();
     if (!text.empty()) return true;

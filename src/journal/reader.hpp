@@ -100,8 +100,19 @@ class JournalReader {
   bool ended() const { return m_ended; }
   // The line number of the record read last.
   std::size_t line() const { return m_line; }
+  // The byte offset in the file where the record read last starts.
+  std::uint64_t offset() const { return m_line_start; }
+  // True when nothing but blank space follows the record read last (a run
+  // cut short may end in a partial line).
+  bool at_end();
+  // The record starting at `offset` (an offset() seen before), read again;
+  // for revisiting a few records without keeping them all. Moves the
+  // reading position: next() continues after that record.
+  Entry read_at(std::uint64_t offset);
 
  private:
+  // The record in a line read after the run record.
+  Entry parse_entry(const std::string& text);
   // The next non-empty line, false at the end of the file.
   bool read_line(std::string& text);
   // The line as a JSON object, or a JournalError.
@@ -115,6 +126,8 @@ class JournalReader {
   std::string m_path;
   std::ifstream m_in;
   std::size_t m_line = 0;
+  std::uint64_t m_position = 0;    // bytes consumed so far
+  std::uint64_t m_line_start = 0;  // where the last line read starts
   bool m_ended = false;
   RunEntry m_run;
 };

@@ -1,0 +1,88 @@
+#include "report/html_report.hpp"
+
+#include <cmath>
+#include <ostream>
+#include <string>
+
+#include "report/escape.hpp"
+
+namespace callhook::report {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+
+OrderedJson ms(std::int64_t us) { return std::round(static_cast<double>(us)) / 1000.0; }
+
+// JSON inside <script>: "</" would end the element early.
+std::string script_safe(const std::string& json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/') {
+      out += "<\\/";
+      ++i;
+    } else {
+      out += json[i];
+    }
+  }
+  return out;
+}
+
+OrderedJson strings(const std::vector<std::string>& list) {
+  OrderedJson out = OrderedJson::array();
+  for (const std::string& item : list) out.push_back(valid_utf8(item));
+  return out;
+}
+
+OrderedJson attempt_json(const TimelineAttempt& a) {
+  OrderedJson headers = OrderedJson::array();
+  for (const auto& header : a.headers) headers.push_back(OrderedJson::array({valid_utf8(header.name), valid_utf8(header.value)}));
+  return OrderedJson{{"n", a.number},       {"s", ms(a.sent_us)},     {"l", ms(a.latency_us)},
+                     {"st", a.status},      {"er", a.error},          {"v", a.verdict},
+                     {"rt", a.will_retry},  {"h", std::move(headers)}, {"resp", valid_utf8(a.response)}};
+}
+
+OrderedJson delivery_json(const TimelineDelivery& d) {
+  OrderedJson attempts = OrderedJson::array();
+  for (const TimelineAttempt& a : d.attempts) attempts.push_back(attempt_json(a));
+  return OrderedJson{{"k", valid_utf8(d.key)},   {"e", valid_utf8(d.event)},   {"c", d.copy},
+                     {"r", d.result},            {"why", valid_utf8(d.reason)}, {"pm", d.planned_ms},
+                     {"at", ms(d.at_us)},        {"f", strings(d.faults)},      {"o", d.out_of_order},
+                     {"m", valid_utf8(d.method)}, {"u", valid_utf8(d.url)},     {"b", valid_utf8(d.body)},
+                     {"bc", d.body_cut},         {"t", std::move(attempts)}};
+}
+
+}  // namespace
+
+OrderedJson timeline_json(const Timeline& timeline) {
+  OrderedJson calls = OrderedJson::array();
+  for (const TimelineCall& call : timeline.calls) {
+    OrderedJson deliveries = OrderedJson::array();
+    for (const TimelineDelivery& d : call.deliveries) deliveries.push_back(delivery_json(d));
+    calls.push_back(OrderedJson{{"id", valid_utf8(call.id)},
+                                {"v", valid_utf8(call.vendor)},
+                                {"a", strings(call.anomalies)},
+                                {"fi", strings(call.findings)},
+                                {"d", std::move(deliveries)}});
+  }
+  return OrderedJson{{"total_calls", timeline.total_calls},     {"anomalous_calls", timeline.anomalous_calls},
+                     {"anomalous_shown", timeline.anomalous_shown}, {"normal_shown", timeline.normal_shown},
+                     {"sample_seed", timeline.sample_seed},     {"calls", std::move(calls)}};
+}
+
+void write_html(std::ostream& out, const OrderedJson& report, const Timeline& timeline) {
+  const std::string title = "callhook report: " + report["run"].value("scenario", std::string("run"));
+  out << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+      << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+      << "<meta name=\"color-scheme\" content=\"light dark\">\n"
+      << "<title>" << xml_escape(title) << "</title>\n<style>" << k_html_style << "</style>\n</head>\n"
+      << "<body data-ready=\"0\">\n<header><h1>" << xml_escape(title) << "</h1>"
+      << "<p id=\"page-errors\" data-errors=\"0\"></p></header>\n<main id=\"main\"></main>\n"
+      << "<script type=\"application/json\" id=\"report-data\">"
+      << script_safe(report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) << "</script>\n"
+      << "<script type=\"application/json\" id=\"timeline-data\">"
+      << script_safe(timeline_json(timeline).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      << "</script>\n<script>" << k_html_script << "</script>\n</body>\n</html>\n";
+}
+
+}  // namespace callhook::report
