@@ -18,7 +18,7 @@ td,th{padding:3px 10px 3px 0;text-align:left;vertical-align:top}th{color:var(--m
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.ok{color:var(--ok)}.bad{color:var(--bad)}
 .muted{color:var(--muted)}code,pre{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
 pre{background:var(--panel);padding:8px;overflow:auto;max-height:360px;white-space:pre-wrap;word-break:break-all}
-svg{display:block;max-width:100%}svg text{fill:var(--muted);font-size:11px}.axis{stroke:var(--grid)}
+svg{display:block;width:100%;height:auto}.chart svg{max-width:1100px}svg text{fill:var(--muted);font-size:11px}.axis{stroke:var(--grid)}
 .chart{margin:8px 0 16px}.legend span{margin-right:14px;white-space:nowrap}.legend i{display:inline-block;width:12px;
 height:3px;vertical-align:middle;margin-right:4px}.filters{display:flex;gap:12px;flex-wrap:wrap;align-items:center;
 margin:8px 0}.filters select{background:var(--bg);color:var(--fg);border:1px solid var(--grid);padding:2px 4px}
@@ -58,20 +58,20 @@ function table(rows,head){var t=el('table');if(head){var tr=el('tr');head.forEac
  rows.forEach(function(r){var tr=el('tr');r.forEach(function(c,i){var td=el('td',{class:(i&&typeof c==='number')?'n':''});
  if(c instanceof Node)td.appendChild(c);else td.textContent=typeof c==='number'?fmt(c):(c===null?'-':String(c));tr.appendChild(td);});t.appendChild(tr);});return t;}
 // A line chart: xs (seconds), series [{name, values, cls, dash}].
-function lineChart(parent,title,xs,series,unit,kind){
+function lineChart(parent,title,xs,series,unit){
  var W=900,H=220,L=56,B=28,Tp=10,Rt=10;var box=el('div',{class:'chart','data-chart':title});
  box.appendChild(el('div',{},title));
  var max=0;series.forEach(function(s){s.values.forEach(function(v){if(v!==null&&v>max)max=v;});});if(max<=0)max=1;
- var xmax=Math.max(1,xs.length-(kind==='bar'?0:1));
- var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,width:W,height:H,role:'img','aria-label':title});
+ var xmax=Math.max(1,xs.length);
+ var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,role:'img','aria-label':title});
  function X(i){return L+(W-L-Rt)*i/xmax;}function Y(v){return H-B-(H-B-Tp)*v/max;}
  for(var g=0;g<=4;g++){var v=max*g/4;svg.appendChild(sv('line',{x1:L,x2:W-Rt,y1:Y(v),y2:Y(v),class:'axis'}));
   svg.appendChild(sv('text',{x:L-6,y:Y(v)+4,'text-anchor':'end'},fmt(Math.round(v*100)/100)));}
  var step=Math.max(1,Math.ceil(xs.length/10));for(var i=0;i<xs.length;i+=step)
-  svg.appendChild(sv('text',{x:X(i),y:H-8,'text-anchor':'middle'},xs[i]+(unit?'':'')));
+  svg.appendChild(sv('text',{x:X(i),y:H-8,'text-anchor':'middle'},xs[i]+'s'));
+ // Steps: each second's value spans that second.
  series.forEach(function(s){var d='';var pen=false;s.values.forEach(function(v,i){if(v===null){pen=false;return;}
-  d+=(pen?'L':'M')+X(i).toFixed(1)+' '+Y(v).toFixed(1);pen=true;});
-  if(xs.length===1&&s.values[0]!==null)d+='L'+(W-Rt)+' '+Y(s.values[0]).toFixed(1);
+  d+=(pen?'L':'M')+X(i).toFixed(1)+' '+Y(v).toFixed(1)+'L'+X(i+1).toFixed(1)+' '+Y(v).toFixed(1);pen=true;});
   svg.appendChild(sv('path',{d:d,fill:'none',stroke:'var(--'+s.cls+')','stroke-width':2,'stroke-dasharray':s.dash||''}));});
  box.appendChild(svg);var lg=el('div',{class:'legend'});
  series.forEach(function(s){var sp=el('span');var i=el('i');i.style.background='var(--'+s.cls+')';sp.appendChild(i);
@@ -79,7 +79,7 @@ function lineChart(parent,title,xs,series,unit,kind){
  lg.appendChild(el('span',{class:'muted'},'x: wall second of the run; y: '+unit));box.appendChild(lg);parent.appendChild(box);charts++;}
 function barChart(parent,title,labels,values,unit){
  var W=900,H=200,L=56,B=40,Tp=10;var box=el('div',{class:'chart','data-chart':title});box.appendChild(el('div',{},title));
- var max=Math.max.apply(null,values.concat([1]));var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,width:W,height:H,role:'img','aria-label':title});
+ var max=Math.max.apply(null,values.concat([1]));var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,role:'img','aria-label':title});
  var w=(W-L-10)/Math.max(1,values.length);
  for(var g=0;g<=4;g++){var v=max*g/4,y=H-B-(H-B-Tp)*g/4;svg.appendChild(sv('line',{x1:L,x2:W-10,y1:y,y2:y,class:'axis'}));
   svg.appendChild(sv('text',{x:L-6,y:y+4,'text-anchor':'end'},fmt(Math.round(v))));}
@@ -95,7 +95,7 @@ function barChart(parent,title,labels,values,unit){
   ['targets',(run.targets||[]).join(', ')||'-'],['ordering',run.ordering||'-'],
   ['speed',run.speed==='max'?'max':run.speed+'x'],['started',run.started_at||'-'],
   ['wall span',R.duration_s===null?'-':span(R.duration_s*1000)],['virtual span',span(run.virtual_span_ms)],
-  ['calls',run.calls],['exit code',R.exit_code===null?'unknown (rebuilt from a journal)':String(R.exit_code)]];
+  ['calls',fmt(run.calls)],['exit code',R.exit_code===null?'unknown (rebuilt from a journal)':String(R.exit_code)]];
  if(R.interrupted)rows.push(['interrupted',el('span',{class:'bad'},'yes: the run was stopped before its end ('+fmt(tot.cancelled)+' deliveries cancelled)')]);
  s.appendChild(table(rows));
  if(R.expectations.length){s.appendChild(el('h3',{},'Expectations'));s.appendChild(table(R.expectations.map(function(e){
@@ -151,6 +151,14 @@ var shown=0,anomalous=0;
   fmt(T.normal_shown)+' of the other '+fmt(T.total_calls-T.anomalous_calls)+' calls (seed '+T.sample_seed+'); '+fmt(T.total_calls)+' calls in the run. '+
   'Each attempt is a dot at its send time and a bar to its answer; colour: delivered, retried, failed, too slow; '+
   '\u00d7 dropped, ring duplicate, \u25b2 reorder (arrived after a later-planned delivery of its call), \u25c6 finding. Click a mark for the request and the answer.'));
+ var key=sv('svg',{viewBox:'0 0 760 18',style:'max-width:760px'});var kx=4;
+ [['m-delivered','delivered'],['m-retry','failed, retried'],['m-failed','failed'],['m-too_slow','too slow']].forEach(function(k){
+  key.appendChild(sv('circle',{cx:kx+4,cy:9,r:4,class:k[0]}));key.appendChild(sv('text',{x:kx+12,y:13},k[1]));kx+=k[1].length*7+30;});
+ key.appendChild(sv('path',{d:'M'+kx+' 5l8 8M'+kx+' 13l8-8',class:'m-dropped'}));key.appendChild(sv('text',{x:kx+12,y:13},'dropped'));kx+=70;
+ key.appendChild(sv('circle',{cx:kx+4,cy:9,r:6,class:'dup'}));key.appendChild(sv('text',{x:kx+14,y:13},'duplicate'));kx+=86;
+ key.appendChild(sv('path',{d:'M'+(kx+4)+' 3l4 8h-8z',class:'reorder'}));key.appendChild(sv('text',{x:kx+12,y:13},'reorder'));kx+=70;
+ key.appendChild(sv('path',{d:'M'+(kx+4)+' 3l5 6l-5 6l-5-6z',class:'finding'}));key.appendChild(sv('text',{x:kx+12,y:13},'finding'));
+ s.appendChild(key);
  var f=el('div',{class:'filters'});function pick(label,values){var l=el('label',{},label+' ');var sel=el('select');
   sel.appendChild(el('option',{value:''},'all'));values.forEach(function(v){sel.appendChild(el('option',{value:v},v));});l.appendChild(sel);f.appendChild(l);return sel;}
  var vendors={},events={},outcomes={};T.calls.forEach(function(c){if(c.v)vendors[c.v]=1;c.d.forEach(function(d){events[d.e]=1;outcomes[d.r]=1;});});
@@ -169,7 +177,7 @@ var shown=0,anomalous=0;
  function draw(){var fv=sv1.value,fe=se.value,fo=so.value,oa=only.checked;
   var rows=T.calls.filter(function(c){if(fv&&c.v!==fv)return false;if(oa&&!c.a.length)return false;
    if(fe&&!c.d.some(function(d){return d.e===fe;}))return false;if(fo&&!c.d.some(function(d){return d.r===fo;}))return false;return true;});
-  var RH=16,L=190,W=1100,H=rows.length*RH+24;var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,width:W,height:H,id:'timeline-svg'});
+  var RH=16,L=190,W=1100,H=rows.length*RH+24;var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,id:'timeline-svg'});
   function X(t){return L+(W-L-10)*t/tmax;}
   for(var g=0;g<=5;g++){var t=tmax*g/5;svg.appendChild(sv('line',{x1:X(t),x2:X(t),y1:0,y2:H-18,class:'axis'}));
    svg.appendChild(sv('text',{x:X(t),y:H-4,'text-anchor':'middle'},span(t)));}
@@ -201,6 +209,9 @@ var shown=0,anomalous=0;
  (R.failing_calls||[]).forEach(function(c){rows.push(['failed call',c.call_id,c.failures+' failure'+(c.failures>1?'s':''),c.first]);});
  if(!rows.length){s.appendChild(el('p',{class:'muted'},'none'));}else s.appendChild(table(rows,['kind','call','event / url','message']));
  s.setAttribute('data-rows',String(rows.length));})();
+// "#only=timeline" shows one section (for screenshots and printing one part).
+var only_match=/only=([a-z]+)/.exec(location.hash);if(only_match){Array.prototype.forEach.call(document.querySelectorAll('section'),
+ function(s){if(s.id!=='section-'+only_match[1])s.style.display='none';});}
 var b=document.body;b.setAttribute('data-calls',String(shown));b.setAttribute('data-anomalies',String(anomalous));
 b.setAttribute('data-charts',String(charts));b.setAttribute('data-ready','1');
 })();
