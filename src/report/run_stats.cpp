@@ -1,6 +1,7 @@
 #include "report/run_stats.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace callhook::report {
 namespace {
@@ -124,7 +125,7 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
   if (delivered)
     ++second_at(answered_at).delivered;
   else
-    ++second_at(answered_at).errors[static_cast<std::size_t>(error_kind_of(attempt))];
+    ++second_at(attempt.sent_at_us).errors[static_cast<std::size_t>(error_kind_of(attempt))];
 
 }
 
@@ -200,16 +201,22 @@ RunStats::Live RunStats::live() const {
               m_totals.dropped,                m_totals.planned - ended, m_live_p99_ms, m_calls_ended};
 }
 
+double RunStats::whole_seconds() const {
+  // Every attempt was sent before the last answer, so its second is one of
+  // these: the busiest of them holds at least the mean.
+  return std::max(1.0, std::ceil(static_cast<double>(m_last_answer_us) / 1e6));
+}
+
 double RunStats::mean_sent_per_s() const {
-  if (m_seconds.empty()) return 0.0;
-  return static_cast<double>(m_totals.sent) / static_cast<double>(m_seconds.size());
+  if (m_totals.sent == 0) return 0.0;
+  return static_cast<double>(m_totals.sent) / whole_seconds();
 }
 
 double RunStats::mean_delivered_per_s() const {
   std::int64_t delivered = 0;
   for (const Second& second : m_seconds) delivered += second.delivered;
-  if (m_seconds.empty()) return 0.0;
-  return static_cast<double>(delivered) / static_cast<double>(m_seconds.size());
+  if (delivered == 0) return 0.0;
+  return static_cast<double>(delivered) / whole_seconds();
 }
 
 std::int64_t RunStats::peak_sent_per_s() const {

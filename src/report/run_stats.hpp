@@ -155,8 +155,9 @@ class RunStats {
   const Histogram& lateness() const { return m_lateness; }
   // Index = wall second since the run started.
   const std::vector<Second>& throughput() const { return m_seconds; }
-  // Attempts (or completed deliveries) per wall second, over the same
-  // seconds the peak is taken from (so the peak is never below the mean).
+  // Attempts (or completed deliveries) per wall second, over the whole
+  // seconds from the start to the last answer: the seconds the peak is taken
+  // from, so the peak is never below the mean.
   double mean_sent_per_s() const;
   double mean_delivered_per_s() const;
   std::int64_t peak_sent_per_s() const;
@@ -192,6 +193,8 @@ class RunStats {
 
  private:
   EventStats& event_stats(const std::string& name);
+  // Whole wall seconds from the start to the last answer (at least 1).
+  double whole_seconds() const;
   // The second (since the run started) holding `at_us`, added on demand.
   Second& second_at(std::int64_t at_us);
   // The call's record, created when allowed; nullptr otherwise.
