@@ -180,7 +180,7 @@ var shown=0,anomalous=0;
   var RH=16,L=190,W=1100,H=rows.length*RH+24;var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,id:'timeline-svg'});
   function X(t){return L+(W-L-10)*t/tmax;}
   for(var g=0;g<=5;g++){var t=tmax*g/5;svg.appendChild(sv('line',{x1:X(t),x2:X(t),y1:0,y2:H-18,class:'axis'}));
-   svg.appendChild(sv('text',{x:X(t),y:H-4,'text-anchor':'middle'},span(t)));}
+   svg.appendChild(sv('text',{x:X(t),y:H-4,'text-anchor':g===5?'end':'middle'},span(t)));}
   var anomalies=0;rows.forEach(function(c,r){var y=r*RH+RH/2;var g=sv('g',{class:'row','data-call':c.id,'data-anomalies':c.a.join(' ')});
    if(c.a.length)anomalies++;g.appendChild(sv('rect',{x:0,y:r*RH,width:W,height:RH,class:'rowbg',fill:'transparent'}));
    var lab=sv('text',{x:4,y:y+4,class:'rowlabel'},(c.id.length>22?c.id.slice(0,21)+'\u2026':c.id));lab.appendChild(sv('title',{},c.id+(c.v?' ('+c.v+')':'')+(c.a.length?': '+c.a.join(', '):'')));g.appendChild(lab);
@@ -213,7 +213,9 @@ var shown=0,anomalous=0;
 var only_match=/only=([a-z]+)/.exec(location.hash);if(only_match){Array.prototype.forEach.call(document.querySelectorAll('section'),
  function(s){if(s.id!=='section-'+only_match[1])s.style.display='none';});}
 var b=document.body;b.setAttribute('data-calls',String(shown));b.setAttribute('data-anomalies',String(anomalous));
-b.setAttribute('data-charts',String(charts));b.setAttribute('data-ready','1');
+b.setAttribute('data-charts',String(charts));
+// Milliseconds from the start of navigation to the page fully drawn (for the benchmark).
+b.setAttribute('data-render-ms',String(Math.round(performance.now())));b.setAttribute('data-ready','1');
 })();
 )CALLHOOK";
 
