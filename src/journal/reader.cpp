@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "journal/summary_scan.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::journal {
@@ -196,6 +197,17 @@ std::optional<Entry> JournalReader::next() {
   std::string text;
   if (!read_line(text)) return std::nullopt;
   return parse_entry(text);
+}
+
+std::optional<RecordSummary> JournalReader::next_summary() {
+  std::string text;
+  if (!read_line(text)) return std::nullopt;
+  RecordSummary summary;
+  if (!m_ended && scan_summary(text, summary)) {
+    if (summary.kind == RecordSummary::Kind::End) m_ended = true;
+    return summary;
+  }
+  return summary_of(parse_entry(text));
 }
 
 Entry JournalReader::read_at(std::uint64_t offset) {

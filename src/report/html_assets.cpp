@@ -52,6 +52,9 @@ function span(ms){if(ms<1000)return fmt(ms,0)+' ms';var s=ms/1000;if(s<60)return
  return (s/86400).toFixed(1)+' days';}
 var R=JSON.parse(document.getElementById('report-data').textContent);
 var T=JSON.parse(document.getElementById('timeline-data').textContent);
+// Keys left out hold their defaults.
+T.calls.forEach(function(c){c.a=c.a||[];c.fi=c.fi||[];c.d.forEach(function(d){d.c=d.c||0;d.f=d.f||[];d.t=d.t||[];
+ d.why=d.why||'';d.m=d.m||'';d.u=d.u||'';d.b=d.b||'';d.t.forEach(function(a){a.st=a.st||0;a.er=a.er||'';a.v=a.v||'';a.h=a.h||[];a.resp=a.resp||'';});});});
 var main=document.getElementById('main');var charts=0;
 function section(id,title){var s=el('section',{id:'section-'+id});s.appendChild(el('h2',{},title));main.appendChild(s);return s;}
 function table(rows,head){var t=el('table');if(head){var tr=el('tr');head.forEach(function(h,i){tr.appendChild(el('th',{class:i?'n':''},h));});t.appendChild(tr);}

@@ -34,22 +34,44 @@ OrderedJson strings(const std::vector<std::string>& list) {
   return out;
 }
 
+// Keys with their default value (0, "", false, []) are left out: the page
+// fills them in, and the file stays small.
+void put(OrderedJson& object, const char* key, OrderedJson value) {
+  const bool empty = value.is_null() || (value.is_boolean() && !value.get<bool>()) ||
+                     (value.is_number_integer() && value.get<std::int64_t>() == 0) ||
+                     (value.is_string() && value.get_ref<const std::string&>().empty()) ||
+                     (value.is_array() && value.empty());
+  if (!empty) object[key] = std::move(value);
+}
+
 OrderedJson attempt_json(const TimelineAttempt& a) {
   OrderedJson headers = OrderedJson::array();
   for (const auto& header : a.headers) headers.push_back(OrderedJson::array({valid_utf8(header.name), valid_utf8(header.value)}));
-  return OrderedJson{{"n", a.number},       {"s", ms(a.sent_us)},     {"l", ms(a.latency_us)},
-                     {"st", a.status},      {"er", a.error},          {"v", a.verdict},
-                     {"rt", a.will_retry},  {"h", std::move(headers)}, {"resp", valid_utf8(a.response)}};
+  OrderedJson out{{"n", a.number}, {"s", ms(a.sent_us)}, {"l", ms(a.latency_us)}};
+  put(out, "st", a.status);
+  put(out, "er", a.error);
+  put(out, "v", a.verdict);
+  put(out, "rt", a.will_retry);
+  put(out, "h", std::move(headers));
+  put(out, "resp", valid_utf8(a.response));
+  return out;
 }
 
 OrderedJson delivery_json(const TimelineDelivery& d) {
   OrderedJson attempts = OrderedJson::array();
   for (const TimelineAttempt& a : d.attempts) attempts.push_back(attempt_json(a));
-  return OrderedJson{{"k", valid_utf8(d.key)},   {"e", valid_utf8(d.event)},   {"c", d.copy},
-                     {"r", d.result},            {"why", valid_utf8(d.reason)}, {"pm", d.planned_ms},
-                     {"at", ms(d.at_us)},        {"f", strings(d.faults)},      {"o", d.out_of_order},
-                     {"m", valid_utf8(d.method)}, {"u", valid_utf8(d.url)},     {"b", valid_utf8(d.body)},
-                     {"bc", d.body_cut},         {"t", std::move(attempts)}};
+  OrderedJson out{{"k", valid_utf8(d.key)}, {"e", valid_utf8(d.event)}, {"r", d.result}, {"pm", d.planned_ms},
+                  {"at", ms(d.at_us)}};
+  put(out, "c", d.copy);
+  put(out, "why", valid_utf8(d.reason));
+  put(out, "f", strings(d.faults));
+  put(out, "o", d.out_of_order);
+  put(out, "m", valid_utf8(d.method));
+  put(out, "u", valid_utf8(d.url));
+  put(out, "b", valid_utf8(d.body));
+  put(out, "bc", d.body_cut);
+  put(out, "t", std::move(attempts));
+  return out;
 }
 
 }  // namespace
@@ -59,11 +81,11 @@ OrderedJson timeline_json(const Timeline& timeline) {
   for (const TimelineCall& call : timeline.calls) {
     OrderedJson deliveries = OrderedJson::array();
     for (const TimelineDelivery& d : call.deliveries) deliveries.push_back(delivery_json(d));
-    calls.push_back(OrderedJson{{"id", valid_utf8(call.id)},
-                                {"v", valid_utf8(call.vendor)},
-                                {"a", strings(call.anomalies)},
-                                {"fi", strings(call.findings)},
-                                {"d", std::move(deliveries)}});
+    OrderedJson entry{{"id", valid_utf8(call.id)}, {"v", valid_utf8(call.vendor)}};
+    put(entry, "a", strings(call.anomalies));
+    put(entry, "fi", strings(call.findings));
+    entry["d"] = std::move(deliveries);
+    calls.push_back(std::move(entry));
   }
   return OrderedJson{{"total_calls", timeline.total_calls},     {"anomalous_calls", timeline.anomalous_calls},
                      {"anomalous_shown", timeline.anomalous_shown}, {"normal_shown", timeline.normal_shown},

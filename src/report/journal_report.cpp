@@ -87,9 +87,9 @@ class FirstPass {
     info.speed = run.speed;
     info.started_at = run.wall_started_at;
     for (;;) {
-      std::optional<journal::Entry> entry;
+      std::optional<journal::RecordSummary> entry;
       try {
-        entry = m_reader.next();
+        entry = m_reader.next_summary();
       } catch (const journal::JournalError&) {
         // An interrupt may cut the last line short; anything else is bad input.
         if (!m_reader.at_end()) throw;
@@ -97,7 +97,12 @@ class FirstPass {
         break;
       }
       if (!entry) break;
-      std::visit([&](auto& e) { on(e); }, *entry);
+      switch (entry->kind) {
+        case journal::RecordSummary::Kind::Attempt: on_attempt(*entry); break;
+        case journal::RecordSummary::Kind::Final: on_final(*entry); break;
+        case journal::RecordSummary::Kind::Finding: on_finding(*entry); break;
+        case journal::RecordSummary::Kind::End: break;
+      }
     }
     if (!m_reader.ended()) m_report.cut = true;
     // Deliveries that never ended: the run was interrupted first.
@@ -133,7 +138,7 @@ class FirstPass {
     return m_calls[it->second];
   }
 
-  void on(const journal::AttemptEntry& e) {
+  void on_attempt(const journal::RecordSummary& e) {
     if (m_open.find(e.delivery) == m_open.end()) {
       m_open.emplace(e.delivery, OpenDelivery{e.event, e.call});
       m_report.stats.on_planned(e.event);
@@ -173,7 +178,7 @@ class FirstPass {
     m_latest_due_ms = std::max(m_latest_due_ms, e.due_ms);
   }
 
-  void on(const journal::FinalEntry& e) {
+  void on_final(const journal::RecordSummary& e) {
     if (m_open.erase(e.delivery) == 0) {
       m_report.stats.on_planned(e.event);
       m_drop_at.emplace(m_reader.offset(), m_last_us);
@@ -200,15 +205,13 @@ class FirstPass {
     if (!e.faults.empty()) call.anomalies |= k_fault;
   }
 
-  void on(const journal::FindingEntry& e) {
+  void on_finding(const journal::RecordSummary& e) {
     m_report.stats.on_finding(vendors::Finding{e.call, e.event, e.message});
     auto it = m_call_index.find(e.call);
     if (it == m_call_index.end()) return;
     m_calls[it->second].anomalies |= k_finding;
     m_calls[it->second].offsets.push_back(m_reader.offset());
   }
-
-  void on(const journal::EndEntry&) {}
 
   JournalReport& m_report;
   journal::JournalReader& m_reader;
