@@ -4,6 +4,7 @@
 #include <climits>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "journal/reader.hpp"
 #include "util/rng.hpp"
@@ -24,12 +25,41 @@ constexpr std::pair<Anomaly, const char*> k_anomaly_names[] = {
     {k_fault, "fault"},   {k_cancelled, "cancelled"},
 };
 
+// Where a delivery stands in its call's plan: its number in the call
+// ("<stream>.<call>.<n>", "script.<n>"), given in the vendor's order.
+std::int64_t plan_position(const std::string& key) {
+  std::int64_t n = 0;
+  const auto dot = key.rfind('.');
+  for (std::size_t i = dot == std::string::npos ? 0 : dot + 1; i < key.size(); ++i) {
+    if (key[i] < '0' || key[i] > '9') return 0;
+    n = n * 10 + (key[i] - '0');
+  }
+  return n;
+}
+
+// The session a delivery key belongs to: its key without the number
+// (a caller who calls back has the same call id in a new session).
+std::string session_of(const std::string& key) { return key.substr(0, key.rfind('.')); }
+
+// Out of order: delivered after a later-planned delivery of the same session.
+// Duplicates are not compared (they share their original's place), so a
+// run with duplicates may count a few reorders differently from the run's
+// own report, which knows each delivery's place exactly.
+bool delivered_out_of_order(std::unordered_map<std::string, std::int64_t>& latest_by_session, int copy,
+                            const std::string& key) {
+  if (copy > 0) return false;
+  std::int64_t& latest = latest_by_session.try_emplace(session_of(key), -1).first->second;
+  const std::int64_t here = plan_position(key);
+  const bool late = here < latest;
+  latest = std::max(latest, here);
+  return late;
+}
+
 struct CallTrack {
   std::string id;
   std::size_t stream = 0;
   std::vector<std::uint64_t> offsets;  // its records in the journal
   std::uint16_t anomalies = 0;
-  std::int64_t latest_planned_delivered = INT64_MIN;
 };
 
 struct OpenDelivery {
@@ -125,6 +155,8 @@ class FirstPass {
   std::vector<CallTrack>& calls() { return m_calls; }
   std::map<std::size_t, std::string>& vendors() { return m_vendors; }
   const std::unordered_map<std::uint64_t, std::int64_t>& drop_times() const { return m_drop_at; }
+  // Final records (by offset) of deliveries that arrived out of order.
+  bool reordered(std::uint64_t offset) const { return m_reordered.count(offset) > 0; }
 
  private:
   CallTrack& track(const std::string& call, std::size_t stream) {
@@ -194,8 +226,8 @@ class FirstPass {
     f.faults = e.faults;
     f.reason = e.reason;
     if (f.result == Final::Delivered) {
-      f.out_of_order = e.planned_ms < call.latest_planned_delivered;
-      call.latest_planned_delivered = std::max(call.latest_planned_delivered, e.planned_ms);
+      f.out_of_order = delivered_out_of_order(m_latest_delivered, e.copy, e.delivery);
+      if (f.out_of_order) m_reordered.insert(m_reader.offset());
     }
     m_report.stats.on_final(f);
     if (f.out_of_order) call.anomalies |= k_reorder;
@@ -219,6 +251,8 @@ class FirstPass {
   std::unordered_map<std::string, std::size_t> m_call_index;
   std::unordered_map<std::string, OpenDelivery> m_open;
   std::unordered_map<std::uint64_t, std::int64_t> m_drop_at;
+  std::unordered_map<std::string, std::int64_t> m_latest_delivered;  // by session
+  std::unordered_set<std::uint64_t> m_reordered;
   std::map<std::size_t, std::string> m_vendors;
   std::set<std::string> m_targets;
   std::uint64_t m_deliveries = 0;
@@ -268,7 +302,6 @@ void fill_timeline(journal::JournalReader& reader, FirstPass& pass, const std::v
   }
   std::sort(records.begin(), records.end());
   std::vector<std::unordered_map<std::string, std::size_t>> by_key(timeline.calls.size());
-  std::vector<std::int64_t> latest_planned(timeline.calls.size(), INT64_MIN);
   for (const auto& [offset, index] : records) {
     TimelineCall& call = timeline.calls[index];
     const journal::Entry entry = reader.read_at(offset);
@@ -308,10 +341,7 @@ void fill_timeline(journal::JournalReader& reader, FirstPass& pass, const std::v
       d.result = f->result;
       d.reason = f->reason;
       d.faults = f->faults;
-      if (f->result == "delivered") {
-        d.out_of_order = f->planned_ms < latest_planned[index];
-        latest_planned[index] = std::max(latest_planned[index], f->planned_ms);
-      }
+      d.out_of_order = pass.reordered(offset);
     } else if (const auto* finding = std::get_if<journal::FindingEntry>(&entry)) {
       call.findings.push_back(finding->event + ": " + finding->message);
     }
