@@ -181,6 +181,8 @@ FinalRecord FinalEntry::record() const {
 JournalReader::JournalReader(const std::string& path) : m_path(path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw JournalError(path + ": is a directory, not a journal");
+  m_buffer.resize(std::size_t{1} << 20);
+  m_in.rdbuf()->pubsetbuf(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
   m_in.open(path, std::ios::binary);
   if (!m_in) throw JournalError(path + ": cannot open: " + std::strerror(errno));
   std::string text;

@@ -146,6 +146,7 @@ class JournalReader {
   [[noreturn]] void fail(const std::string& message) const;
 
   std::string m_path;
+  std::vector<char> m_buffer;  // the stream's, large: journals are read end to end
   std::ifstream m_in;
   std::size_t m_line = 0;
   std::uint64_t m_position = 0;    // bytes consumed so far

@@ -204,7 +204,10 @@ class FirstPass {
       const std::string vendor = vendor_of(e.event);
       if (!vendor.empty()) m_vendors[e.stream] = vendor;
     }
-    if (m_targets.size() < 10) m_targets.insert(target_of(e.url));
+    if (m_targets.size() < 10 && e.url != m_last_url) {
+      m_targets.insert(target_of(e.url));
+      m_last_url = e.url;
+    }
     m_last_us = std::max(m_last_us, e.wall_offset_us);
     m_end_us = std::max(m_end_us, e.wall_offset_us + std::max<std::int64_t>(e.wall_latency_us, 0));
     m_latest_due_ms = std::max(m_latest_due_ms, e.due_ms);
@@ -255,6 +258,7 @@ class FirstPass {
   std::unordered_set<std::uint64_t> m_reordered;
   std::map<std::size_t, std::string> m_vendors;
   std::set<std::string> m_targets;
+  std::string m_last_url;  // most attempts go where the one before went
   std::uint64_t m_deliveries = 0;
   std::int64_t m_last_us = 0;
   std::int64_t m_end_us = 0;
