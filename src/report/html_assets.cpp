@@ -46,6 +46,9 @@ function sv(tag,attrs,text){var e=document.createElementNS(NS,tag);for(var k in 
  if(text!==undefined)e.textContent=String(text);return e;}
 function fmt(v,d){if(v===null||v===undefined)return '-';if(typeof v!=='number')return String(v);
  return Number.isInteger(v)?v.toLocaleString('en-US'):v.toFixed(d===undefined?2:d);}
+// The smallest 1, 2, 2.5 or 5 times a power of ten at or above m: round grid lines.
+function nice(m){if(!(m>0))return 1;var p=Math.pow(10,Math.floor(Math.log10(m)));var n=m/p;
+ return (n<=1?1:n<=2?2:n<=2.5?2.5:n<=5?5:10)*p;}
 function span(ms){if(ms<1000)return fmt(ms,0)+' ms';var s=ms/1000;if(s<60)return s.toFixed(1)+' s';
  if(s<3600)return Math.floor(s/60)+'m'+String(Math.round(s%60)).padStart(2,'0')+'s';
  if(s<86400)return Math.floor(s/3600)+'h'+String(Math.floor(s%3600/60)).padStart(2,'0')+'m';
@@ -64,7 +67,7 @@ function table(rows,head){var t=el('table');if(head){var tr=el('tr');head.forEac
 function lineChart(parent,title,xs,series,unit){
  var W=900,H=220,L=56,B=28,Tp=10,Rt=10;var box=el('div',{class:'chart','data-chart':title});
  box.appendChild(el('div',{},title));
- var max=0;series.forEach(function(s){s.values.forEach(function(v){if(v!==null&&v>max)max=v;});});if(max<=0)max=1;
+ var max=0;series.forEach(function(s){s.values.forEach(function(v){if(v!==null&&v>max)max=v;});});max=nice(max);
  var xmax=Math.max(1,xs.length);
  var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,role:'img','aria-label':title});
  function X(i){return L+(W-L-Rt)*i/xmax;}function Y(v){return H-B-(H-B-Tp)*v/max;}
@@ -82,10 +85,10 @@ function lineChart(parent,title,xs,series,unit){
  lg.appendChild(el('span',{class:'muted'},'x: wall second of the run; y: '+unit));box.appendChild(lg);parent.appendChild(box);charts++;}
 function barChart(parent,title,labels,values,unit){
  var W=900,H=200,L=56,B=40,Tp=10;var box=el('div',{class:'chart','data-chart':title});box.appendChild(el('div',{},title));
- var max=Math.max.apply(null,values.concat([1]));var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,role:'img','aria-label':title});
+ var max=nice(Math.max.apply(null,values.concat([1])));var svg=sv('svg',{viewBox:'0 0 '+W+' '+H,role:'img','aria-label':title});
  var w=(W-L-10)/Math.max(1,values.length);
  for(var g=0;g<=4;g++){var v=max*g/4,y=H-B-(H-B-Tp)*g/4;svg.appendChild(sv('line',{x1:L,x2:W-10,y1:y,y2:y,class:'axis'}));
-  svg.appendChild(sv('text',{x:L-6,y:y+4,'text-anchor':'end'},fmt(Math.round(v))));}
+  svg.appendChild(sv('text',{x:L-6,y:y+4,'text-anchor':'end'},fmt(Math.round(v*100)/100,1)));}
  var step=Math.max(1,Math.ceil(values.length/12));
  values.forEach(function(v,i){var h=(H-B-Tp)*v/max;var r=sv('rect',{x:L+i*w+1,y:H-B-h,width:Math.max(1,w-2),height:h,fill:'var(--s0)'});
   r.appendChild(sv('title',{},labels[i]+': '+v));svg.appendChild(r);
