@@ -28,6 +28,7 @@ int command_vendors(const std::vector<std::string>& args);
 int command_replay(const std::vector<std::string>& args);
 int command_merge(const std::vector<std::string>& args);
 int command_serve(const std::vector<std::string>& args);
+int command_report(const std::vector<std::string>& args);
 
 // The SystemClock time at which main began, for startup measurements.
 std::int64_t process_start_us();

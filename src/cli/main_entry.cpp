@@ -19,6 +19,7 @@ commands:
   sample VENDOR EVENT  print one realistic payload
   vendors            list the vendors, their events and delivery defaults
   replay JOURNAL     send the requests of a recorded run again
+  report JOURNAL     rebuild a run's reports (text, JSON, JUnit, HTML) from its journal
   merge --journal OUT JOURNAL...  join the journals of a sharded run
   serve              an HTTP API to start and follow runs from test suites
 
@@ -38,8 +39,7 @@ int main_entry(int argc, char** argv) {
   static const std::map<std::string, Command> commands = {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
       {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
-      {"merge", command_merge},
-      {"serve", command_serve},
+      {"report", command_report},   {"merge", command_merge},       {"serve", command_serve},
   };
   if (argc < 2) {
     std::cerr << k_usage << "\n";

@@ -13,6 +13,7 @@
 #include "cli/overrides.hpp"
 #include "cli/shard.hpp"
 #include "report/progress.hpp"
+#include "report/summary.hpp"
 #include "run/run_session.hpp"
 #include "util/url.hpp"
 
@@ -21,7 +22,7 @@ namespace {
 
 constexpr const char* k_usage =
     "callhook run SCENARIO [--target URL] [--seed N] [--speed X|max] [--journal FILE] [--report FILE]\n"
-    "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n"
+    "                      [--junit FILE] [--html FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n"
     "                      [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]\n"
     "                      [--grace SECONDS] [--recordings-listen HOST:PORT] [--recordings-url URL]\n\n"
     "Runs a scenario: every stream's calls become the vendor's webhooks, sent to the stream's target\n"
@@ -37,7 +38,7 @@ struct RunFlags {
   std::optional<double> speed;
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
-  std::string journal_path, report_path, junit_path;
+  std::string journal_path, report_path, junit_path, html_path;
   std::vector<SetFlag> sets;
   std::string progress = "auto";
   bool insecure = false;
@@ -68,6 +69,7 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
       "journal", po::value(&f.journal_path), "write every attempt and outcome as JSONL")(
       "report", po::value(&f.report_path), "write the JSON report")(
       "junit", po::value(&f.junit_path), "write a JUnit XML report (one test case per call)")(
+      "html", po::value(&f.html_path), "write a self-contained HTML report (charts, per-call timeline)")(
       "set", po::value(&sets), "[EVENT:]POINTER=VALUE: set a payload field (repeatable)")(
       "progress", po::value(&progress)->default_value("auto"), "live progress: auto, always or never")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
@@ -98,6 +100,8 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (progress != "auto" && progress != "always" && progress != "never")
     throw UsageError("--progress: expected auto, always or never, got \"" + progress + "\"");
   f.progress = progress;
+  if (!f.html_path.empty() && f.journal_path == "-")
+    throw UsageError("--html: reads the journal back, so --journal must name a file, not \"-\"");
   for (const auto& s : sets) f.sets.push_back(parse_set_flag(s));
   if (vm.count("shards") && shards == 0) throw UsageError("--shards: expected a positive integer");
   f.shard = resolve_shard(shard, vm.count("shards") ? std::optional<std::uint64_t>(shards) : std::nullopt,
@@ -138,6 +142,7 @@ int command_run(const std::vector<std::string>& args) {
   options.journal_path = flags.journal_path;
   options.report_path = flags.report_path;
   options.junit_path = flags.junit_path;
+  options.html_path = flags.html_path;
   options.sets = flags.sets;
   options.insecure = flags.insecure;
   options.start_us = process_start_us();
@@ -153,6 +158,7 @@ int command_run(const std::vector<std::string>& args) {
   // threads the session starts never take the signal (see Interrupts).
   Interrupts interrupts;
   options.stop = interrupts.flag();
+  options.interrupted_exit_code = [&interrupts] { return interrupts.exit_code(); };
   run::RunSession session(std::move(options));
   try {
     // Parse and validate everything before touching the network.
@@ -164,8 +170,11 @@ int command_run(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
 
+  for (const std::string& warning : session.warnings()) std::cerr << "callhook: warning: " << warning << "\n";
+
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);
+  progress.set_total_calls(session.total_calls());
   interrupts.receive_here();
   session.run([&](const run::Progress& p) { progress.update(p.live, p.elapsed_s, p.in_flight); });
   progress.finish();
@@ -173,14 +182,15 @@ int command_run(const std::vector<std::string>& args) {
   // Report: text, JSON, JUnit, and the expectations as the exit code.
   const run::RunResult result = session.finish();
   if (!flags.quiet) session.print_text(std::cout, tty);
-  if (flags.quiet)
+  if (flags.quiet) {
+    for (const std::string& problem : report::connection_problems(session.stats(), session.info()))
+      std::cerr << "callhook: " << problem << "\n";
     for (const auto& e : session.expectations())
       if (!e.met) std::cerr << "expectation not met: " << e.text << "\n";
-  if (result.interrupted && result.accounted) {
+  }
+  if (result.interrupted && result.accounted)
     std::cerr << "callhook: run interrupted: " << session.stats().totals().cancelled
               << " planned deliveries cancelled\n";
-    return interrupts.exit_code();
-  }
   return result.exit_code;
 }
 

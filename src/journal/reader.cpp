@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "journal/summary_scan.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::journal {
@@ -197,6 +198,8 @@ FinalRecord FinalEntry::record() const {
 JournalReader::JournalReader(const std::string& path) : m_path(path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw JournalError(path + ": is a directory, not a journal");
+  m_buffer.resize(std::size_t{1} << 20);
+  m_in.rdbuf()->pubsetbuf(m_buffer.data(), static_cast<std::streamsize>(m_buffer.size()));
   m_in.open(path, std::ios::binary);
   if (!m_in) throw JournalError(path + ": cannot open: " + std::strerror(errno));
   std::string text;
@@ -212,11 +215,50 @@ JournalReader::JournalReader(const std::string& path) : m_path(path) {
 std::optional<Entry> JournalReader::next() {
   std::string text;
   if (!read_line(text)) return std::nullopt;
-  // A last line without its newline that is not JSON was cut by a kill.
-  if (!m_last_line_whole && !util::Json::accept(text)) {
-    m_cut = true;
-    return std::nullopt;
+  if (cut_here(text)) return std::nullopt;
+  return parse_entry(text);
+}
+
+// A last line without its newline that is not JSON was cut by a kill.
+bool JournalReader::cut_here(const std::string& text) {
+  if (m_last_line_whole || util::Json::accept(text)) return false;
+  m_cut = true;
+  return true;
+}
+
+std::optional<RecordSummary> JournalReader::next_summary() {
+  std::string text;
+  if (!read_line(text)) return std::nullopt;
+  if (cut_here(text)) return std::nullopt;
+  RecordSummary summary;
+  if (!m_ended && scan_summary(text, summary)) {
+    if (summary.kind == RecordSummary::Kind::End) m_ended = true;
+    return summary;
   }
+  return summary_of(parse_entry(text));
+}
+
+Entry JournalReader::read_at(std::uint64_t offset) {
+  m_in.clear();
+  m_in.seekg(static_cast<std::streamoff>(offset));
+  m_position = offset;
+  m_ended = false;
+  std::string text;
+  if (!read_line(text)) fail("no record at byte " + std::to_string(offset));
+  return parse_entry(text);
+}
+
+bool JournalReader::at_end() {
+  for (;;) {
+    const int c = m_in.peek();
+    if (c == std::char_traits<char>::eof()) return true;
+    if (c != '\n' && c != '\r' && c != ' ') return false;
+    m_in.get();
+    ++m_position;
+  }
+}
+
+Entry JournalReader::parse_entry(const std::string& text) {
   const util::Json doc = parse_line(text);
   if (m_ended) fail("a record after the end record");
   util::Problems problems;
@@ -235,7 +277,7 @@ std::optional<Entry> JournalReader::next() {
     entry = read_end(doc, fields);
   check(problems);
   if (kind == "end") m_ended = true;
-  return entry;
+  return std::move(*entry);
 }
 
 util::Json JournalReader::parse_line(const std::string& text) const {
@@ -265,7 +307,10 @@ void JournalReader::check(const util::Problems& problems) const {
 }
 
 bool JournalReader::read_line(std::string& text) {
-  while (std::getline(m_in, text)) {
+  for (;;) {
+    m_line_start = m_position;
+    if (!std::getline(m_in, text)) break;
+    m_position += text.size() + (m_in.eof() ? 0 : 1);
     ++m_line;
     m_last_line_whole = !m_in.eof();
     if (!text.empty() && text.back() == '\r') text.pop_back();

@@ -35,6 +35,35 @@ double middle_of(std::size_t bucket) {
   return static_cast<double>(low) + static_cast<double>(width - 1) / 2.0;
 }
 
+// The integers bucket `bucket` holds: [low, low + width).
+std::pair<std::uint64_t, std::uint64_t> bounds_of(std::size_t bucket) {
+  if (bucket < k_linear) return {bucket, 1};
+  const std::size_t above = bucket - k_linear;
+  const int octave = static_cast<int>(above / k_sub) + k_linear_bits;
+  const std::uint64_t sub = above % k_sub + k_sub;
+  const int shift = octave - k_sub_bits;
+  return {sub << shift, 1ULL << shift};
+}
+
+// Coarse buckets: 8 per octave, values below 8 exact.
+constexpr int k_coarse_bits = 3;
+
+std::uint16_t coarse_bucket_of(std::uint64_t value) {
+  if (value < (1U << k_coarse_bits)) return static_cast<std::uint16_t>(value);
+  const int octave = static_cast<int>(std::bit_width(value)) - 1;
+  const int shift = octave - k_coarse_bits;
+  const std::uint64_t sub = (value >> shift) - (1U << k_coarse_bits);
+  return static_cast<std::uint16_t>((1U << k_coarse_bits) + static_cast<unsigned>(octave - k_coarse_bits) * 8U + sub);
+}
+
+double coarse_middle_of(std::uint16_t bucket) {
+  if (bucket < (1U << k_coarse_bits)) return bucket;
+  const unsigned above = bucket - (1U << k_coarse_bits);
+  const int shift = static_cast<int>(above / 8U);
+  const std::uint64_t low = static_cast<std::uint64_t>(above % 8U + 8U) << shift;
+  return static_cast<double>(low) + static_cast<double>((1ULL << shift) - 1) / 2.0;
+}
+
 }  // namespace
 
 Histogram::Histogram() : m_buckets(k_bucket_count, 0) {}
@@ -75,6 +104,48 @@ double Histogram::percentile(double p) const {
     }
   }
   return static_cast<double>(m_max);
+}
+
+std::vector<Histogram::Range> Histogram::ranges() const {
+  std::vector<Range> out;
+  for (std::size_t i = 0; i < k_bucket_count; ++i) {
+    if (m_buckets[i] == 0) continue;
+    const auto [low, width] = bounds_of(i);
+    // Merge into the coarse bucket of the low bound: 8 per octave.
+    const std::uint16_t coarse = coarse_bucket_of(low);
+    const auto count = static_cast<std::int64_t>(m_buckets[i]);
+    const auto high = static_cast<std::int64_t>(low + width - 1);
+    if (!out.empty() && coarse_bucket_of(static_cast<std::uint64_t>(out.back().low_us)) == coarse) {
+      out.back().high_us = high;
+      out.back().count += count;
+    } else {
+      out.push_back(Range{static_cast<std::int64_t>(low), high, count});
+    }
+  }
+  return out;
+}
+
+void SparseHistogram::record(std::int64_t value_us) {
+  const std::uint16_t bucket = coarse_bucket_of(static_cast<std::uint64_t>(std::max<std::int64_t>(value_us, 0)));
+  auto it = std::lower_bound(m_buckets.begin(), m_buckets.end(), bucket,
+                             [](const auto& entry, std::uint16_t b) { return entry.first < b; });
+  if (it != m_buckets.end() && it->first == bucket)
+    ++it->second;
+  else
+    m_buckets.insert(it, {bucket, 1U});
+  ++m_count;
+}
+
+double SparseHistogram::percentile(double p) const {
+  if (m_count == 0) return 0.0;
+  const double wanted = std::ceil(std::clamp(p, 0.0, 100.0) * static_cast<double>(m_count) / 100.0 - 1e-9);
+  const auto rank = std::clamp<std::int64_t>(static_cast<std::int64_t>(wanted), 1, m_count);
+  std::int64_t seen = 0;
+  for (const auto& [bucket, count] : m_buckets) {
+    seen += count;
+    if (seen >= rank) return coarse_middle_of(bucket);
+  }
+  return coarse_middle_of(m_buckets.back().first);
 }
 
 }  // namespace callhook::report

@@ -9,6 +9,7 @@
 // bucket, and min/max stay exact. 1984 counters: about 16 KB, fixed.
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace callhook::report {
@@ -33,12 +34,37 @@ class Histogram {
 
   static constexpr std::size_t k_bucket_count = 1984;
 
+  // Counts over [low_us, high_us] (inclusive), for charts.
+  struct Range {
+    std::int64_t low_us;
+    std::int64_t high_us;
+    std::int64_t count;
+  };
+  // The non-empty buckets merged to 8 per power of two (128 us and up; 8 us
+  // wide below), in ascending order.
+  std::vector<Range> ranges() const;
+
  private:
   std::vector<std::uint64_t> m_buckets;
   std::int64_t m_count = 0;
   std::int64_t m_min = 0;
   std::int64_t m_max = 0;
   double m_sum = 0;
+};
+
+// A small histogram for one second of a run: 8 buckets per power of two,
+// kept sparse (a second's latencies fall in a few buckets), so a long run's
+// per-second series stays small. Percentiles are within about 5%.
+class SparseHistogram {
+ public:
+  void record(std::int64_t value_us);
+  std::int64_t count() const { return m_count; }
+  // Nearest-rank percentile; 0 when empty.
+  double percentile(double p) const;
+
+ private:
+  std::vector<std::pair<std::uint16_t, std::uint32_t>> m_buckets;  // sorted by bucket
+  std::int64_t m_count = 0;
 };
 
 }  // namespace callhook::report

@@ -1,5 +1,6 @@
 #include "report/progress.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <ostream>
 #include <stdexcept>
@@ -21,7 +22,7 @@ void ProgressLine::update(const RunStats::Live& live, double elapsed_s, std::int
   if (m_drawn && elapsed_s - m_last_s < m_interval_s) return;
   const double span = elapsed_s - m_last_s;
   const double sent_per_s = span > 0 ? static_cast<double>(live.sent - m_last_sent) / span : 0.0;
-  const std::string line = format(live, elapsed_s, in_flight, sent_per_s);
+  const std::string line = format(live, elapsed_s, in_flight, sent_per_s, m_total_calls);
   if (m_redraw) {
     // \x1b[K clears what a longer previous line left behind.
     m_out << '\r' << line << "\x1b[K" << std::flush;
@@ -36,20 +37,51 @@ void ProgressLine::update(const RunStats::Live& live, double elapsed_s, std::int
 
 void ProgressLine::finish() {
   if (!m_open) return;
-  m_out << '\n' << std::flush;
+  m_out << "\r\x1b[K" << std::flush;
   m_open = false;
 }
 
+namespace {
+
+// "45s", "12m05s", "3h20m", "2d04h".
+std::string duration_text(double seconds) {
+  const auto s = static_cast<long long>(seconds + 0.5);
+  char text[32];
+  if (s < 60)
+    std::snprintf(text, sizeof text, "%llds", s);
+  else if (s < 3600)
+    std::snprintf(text, sizeof text, "%lldm%02llds", s / 60, s % 60);
+  else if (s < 86400)
+    std::snprintf(text, sizeof text, "%lldh%02lldm", s / 3600, s % 3600 / 60);
+  else
+    std::snprintf(text, sizeof text, "%lldd%02lldh", s / 86400, s % 86400 / 3600);
+  return text;
+}
+
+}  // namespace
+
 std::string ProgressLine::format(const RunStats::Live& live, double elapsed_s, std::int64_t in_flight,
-                                 double sent_per_s) {
+                                 double sent_per_s, std::int64_t total_calls) {
   char p99[32] = "-";
   if (live.p99_latency_ms > 0) std::snprintf(p99, sizeof p99, "%.1f ms", live.p99_latency_ms);
-  char text[256];
+  std::string calls;
+  if (total_calls > 0) {
+    const double done = static_cast<double>(std::min(live.calls_ended, total_calls));
+    const double fraction = done / static_cast<double>(total_calls);
+    char text[128];
+    std::snprintf(text, sizeof text, "calls %lld/%lld (%.0f%%) ETA %s, %lld active",
+                  static_cast<long long>(live.calls_ended), static_cast<long long>(total_calls), fraction * 100,
+                  done > 0 ? duration_text(elapsed_s * (1 - fraction) / fraction).c_str() : "-",
+                  static_cast<long long>(live.active_calls));
+    calls = text;
+  } else {
+    calls = "calls " + std::to_string(live.active_calls) + " active";
+  }
+  char text[384];
   std::snprintf(text, sizeof text,
-                "%7.1fs  calls %lld active  sent %lld (%.0f/s)  delivered %lld  failed %lld  in flight %lld  p99 %s",
-                elapsed_s, static_cast<long long>(live.active_calls), static_cast<long long>(live.sent), sent_per_s,
-                static_cast<long long>(live.delivered), static_cast<long long>(live.failed),
-                static_cast<long long>(in_flight), p99);
+                "%7.1fs  %s  sent %lld (%.0f/s)  delivered %lld  failed %lld  in flight %lld  p99 %s", elapsed_s,
+                calls.c_str(), static_cast<long long>(live.sent), sent_per_s, static_cast<long long>(live.delivered),
+                static_cast<long long>(live.failed), static_cast<long long>(in_flight), p99);
   return text;
 }
 

@@ -24,12 +24,17 @@ class ProgressLine {
   // Call as often as convenient; draws only when the interval has passed
   // since the last draw (elapsed_s: wall seconds since the run started).
   void update(const RunStats::Live& live, double elapsed_s, std::int64_t in_flight);
-  // Ends a redrawn line with a newline so later output starts clean.
+  // Erases a redrawn line, so the summary that follows starts clean and no
+  // stale numbers stay above it.
   void finish();
+  // The number of calls the run will make, when known ahead: the line then
+  // shows calls done of the total, the percentage and an ETA.
+  void set_total_calls(std::int64_t total) { m_total_calls = total; }
 
-  // The text of one progress line (no control characters).
+  // The text of one progress line (no control characters); total_calls < 0
+  // when unknown.
   static std::string format(const RunStats::Live& live, double elapsed_s, std::int64_t in_flight,
-                            double sent_per_s);
+                            double sent_per_s, std::int64_t total_calls = -1);
 
  private:
   std::ostream& m_out;
@@ -39,6 +44,7 @@ class ProgressLine {
   bool m_open = false;        // a redrawn line awaits its newline
   double m_last_s = 0;
   std::int64_t m_last_sent = 0;
+  std::int64_t m_total_calls = -1;
 };
 
 // "auto", "always" or "never"; throws std::invalid_argument otherwise.

@@ -1,6 +1,7 @@
 #include "report/run_stats.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace callhook::report {
 namespace {
@@ -13,7 +14,28 @@ std::string fault_name(const std::string& entry) {
 
 bool is_2xx(int status) { return status >= 200 && status < 300; }
 
+AttemptError error_kind_of(const AttemptEvent& attempt) {
+  switch (attempt.error) {
+    case delivery::ErrorKind::Connect: return AttemptError::Connect;
+    case delivery::ErrorKind::Timeout: return AttemptError::Timeout;
+    case delivery::ErrorKind::Closed: return AttemptError::Closed;
+    case delivery::ErrorKind::Tls: return AttemptError::Tls;
+    case delivery::ErrorKind::Protocol: return AttemptError::Protocol;
+    case delivery::ErrorKind::None: break;
+  }
+  if (attempt.too_slow) return AttemptError::TooSlow;
+  if (attempt.status >= 400 && attempt.status < 500) return AttemptError::Http4xx;
+  if (attempt.status >= 500 && attempt.status < 600) return AttemptError::Http5xx;
+  return AttemptError::OtherStatus;
+}
+
 }  // namespace
+
+const char* attempt_error_name(AttemptError kind) {
+  static constexpr const char* k_names[k_attempt_error_kinds] = {
+      "connect", "timeout", "closed", "tls", "protocol", "http_4xx", "http_5xx", "too_slow", "http_other"};
+  return k_names[static_cast<std::size_t>(kind)];
+}
 
 RunStats::RunStats() : RunStats(Options{}) {}
 
@@ -50,8 +72,10 @@ void RunStats::add_failure(const std::string& call_id, std::string reason) {
   CallOutcome* call = call_record(call_id, true);
   if (call == nullptr) {
     ++m_failures_not_kept;
+    ++m_failing_calls;  // may count a call twice once the list is full; an upper bound then
     return;
   }
+  if (call->failure_count == 0) ++m_failing_calls;
   if (call->failures.size() < k_max_call_failures) call->failures.push_back(std::move(reason));
   ++call->failure_count;
 }
@@ -87,10 +111,21 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
     ++m_statuses[attempt.status];
   }
 
-  ++second_at(attempt.sent_at_us).sent;
+  Second& sent_in = second_at(attempt.sent_at_us);
+  ++sent_in.sent;
+  if (retry) ++sent_in.retries;
+  if (answered || attempt.error == delivery::ErrorKind::Timeout) sent_in.latency.record(attempt.latency_us);
+  if (!retry && attempt.lateness_us > 0) ++second_at(attempt.sent_at_us - attempt.lateness_us).planned;
+  else if (!retry) ++sent_in.planned;
+  m_last_attempt_us = std::max(m_last_attempt_us, attempt.sent_at_us);
+
   const std::int64_t answered_at = attempt.sent_at_us + std::max<std::int64_t>(attempt.latency_us, 0);
   m_last_answer_us = std::max(m_last_answer_us, answered_at);
-  if (answered && is_2xx(attempt.status) && !attempt.too_slow) ++second_at(answered_at).delivered;
+  const bool delivered = answered && is_2xx(attempt.status) && !attempt.too_slow;
+  if (delivered)
+    ++second_at(answered_at).delivered;
+  else
+    ++second_at(attempt.sent_at_us).errors[static_cast<std::size_t>(error_kind_of(attempt))];
 
 }
 
@@ -105,9 +140,25 @@ void RunStats::on_final(const FinalEvent& final_event) {
     }
     if (final_event.out_of_order) ++counts->out_of_order;
   }
-  for (const std::string& fault : final_event.faults) ++m_faults[fault_name(fault)];
+  for (const std::string& fault : final_event.faults) {
+    const std::string name = fault_name(fault);
+    ++m_faults[name];
+    // Timed at the latest attempt seen: when the delivery ended, near enough.
+    const auto found = std::find(m_fault_names.begin(), m_fault_names.end(), name);
+    const auto index = static_cast<std::uint16_t>(found - m_fault_names.begin());
+    if (found == m_fault_names.end()) m_fault_names.push_back(name);
+    auto& list = second_at(m_last_attempt_us).faults;
+    auto entry = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == index; });
+    if (entry == list.end())
+      list.emplace_back(index, 1);
+    else
+      ++entry->second;
+  }
 
   if (final_event.result == Final::Failed) {
+    for (const auto kind : {delivery::ErrorKind::Connect, delivery::ErrorKind::Tls}) {
+      if (final_event.reason.rfind(delivery::error_name(kind), 0) == 0) m_first_reasons.try_emplace(kind, final_event.reason);
+    }
     const std::string why = final_event.reason.empty()
                                 ? "failed after " + std::to_string(final_event.attempts) + " attempts"
                                 : final_event.reason;
@@ -147,27 +198,49 @@ RunStats::Live RunStats::live() const {
   }
   const std::int64_t ended = m_totals.delivered + m_totals.failed + m_totals.dropped + m_totals.cancelled;
   return Live{m_calls_started - m_calls_ended, m_totals.sent,          m_totals.delivered, m_totals.failed,
-              m_totals.dropped,                m_totals.planned - ended, m_live_p99_ms};
+              m_totals.dropped,                m_totals.planned - ended, m_live_p99_ms, m_calls_ended};
+}
+
+double RunStats::whole_seconds() const {
+  // Every attempt was sent before the last answer, so its second is one of
+  // these: the busiest of them holds at least the mean.
+  return std::max(1.0, std::ceil(static_cast<double>(m_last_answer_us) / 1e6));
 }
 
 double RunStats::mean_sent_per_s() const {
   if (m_totals.sent == 0) return 0.0;
-  const double span_s = static_cast<double>(std::max<std::int64_t>(m_last_answer_us, 1000)) / 1e6;
-  return static_cast<double>(m_totals.sent) / span_s;
+  return static_cast<double>(m_totals.sent) / whole_seconds();
 }
 
 double RunStats::mean_delivered_per_s() const {
   std::int64_t delivered = 0;
   for (const Second& second : m_seconds) delivered += second.delivered;
   if (delivered == 0) return 0.0;
-  const double span_s = static_cast<double>(std::max<std::int64_t>(m_last_answer_us, 1000)) / 1e6;
-  return static_cast<double>(delivered) / span_s;
+  return static_cast<double>(delivered) / whole_seconds();
 }
 
 std::int64_t RunStats::peak_sent_per_s() const {
   std::int64_t peak = 0;
   for (const Second& second : m_seconds) peak = std::max(peak, second.sent);
   return peak;
+}
+
+std::int64_t RunStats::peak_delivered_per_s() const {
+  std::int64_t peak = 0;
+  for (const Second& second : m_seconds) peak = std::max(peak, second.delivered);
+  return peak;
+}
+
+const std::string& RunStats::first_reason(delivery::ErrorKind kind) const {
+  static const std::string k_none;
+  const auto it = m_first_reasons.find(kind);
+  return it == m_first_reasons.end() ? k_none : it->second;
+}
+
+std::int64_t RunStats::error_total() const {
+  std::int64_t total = 0;
+  for (const auto& [kind, count] : errors()) total += count;
+  return total;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> RunStats::errors() const {
@@ -177,15 +250,7 @@ std::vector<std::pair<std::string, std::int64_t>> RunStats::errors() const {
       out.emplace_back(delivery::error_name(static_cast<delivery::ErrorKind>(kind)), m_transport_errors[kind]);
     }
   }
-  // Each status class, then its exact statuses.
-  for (auto it = m_statuses.begin(); it != m_statuses.end();) {
-    const int status_class = it->first / 100;
-    auto end = it;
-    std::int64_t class_total = 0;
-    while (end != m_statuses.end() && end->first / 100 == status_class) class_total += (end++)->second;
-    out.emplace_back(std::to_string(status_class) + "xx", class_total);
-    for (; it != end; ++it) out.emplace_back(std::to_string(it->first), it->second);
-  }
+  for (const auto& [status, count] : m_statuses) out.emplace_back("http_" + std::to_string(status), count);
   return out;
 }
 

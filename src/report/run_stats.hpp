@@ -76,10 +76,24 @@ struct EventStats {
   Histogram lateness;  // us, every attempt
 };
 
-// Attempts sent and deliveries completed in one wall second of the run.
+// Why an attempt did not deliver, as counted per second.
+enum class AttemptError : std::uint8_t { Connect, Timeout, Closed, Tls, Protocol, Http4xx, Http5xx, TooSlow, OtherStatus };
+constexpr std::size_t k_attempt_error_kinds = 9;
+// "connect", "timeout", "closed", "tls", "protocol", "http_4xx", "http_5xx", "too_slow", "http_other".
+const char* attempt_error_name(AttemptError kind);
+
+// One wall second of the run (attempts by their send time, deliveries by
+// their answer time).
 struct Second {
+  std::int64_t planned = 0;     // first attempts planned to be sent in this second (finite speeds)
   std::int64_t sent = 0;
   std::int64_t delivered = 0;
+  std::int64_t retries = 0;     // attempts beyond the first
+  std::array<std::int32_t, k_attempt_error_kinds> errors{};
+  SparseHistogram latency;      // us, answered attempts and timeouts
+  // Fault name index (RunStats::fault_names()) -> deliveries it touched that
+  // ended in this second (at their last attempt; drops when they were decided).
+  std::vector<std::pair<std::uint16_t, std::int32_t>> faults;
 };
 
 // A call as JUnit shows it: passing when it has no failures (failed
@@ -129,6 +143,7 @@ class RunStats {
   struct Live {
     std::int64_t active_calls, sent, delivered, failed, dropped, in_flight_hint;
     double p99_latency_ms;
+    std::int64_t calls_ended;
   };
   Live live() const;
 
@@ -140,13 +155,22 @@ class RunStats {
   const Histogram& lateness() const { return m_lateness; }
   // Index = wall second since the run started.
   const std::vector<Second>& throughput() const { return m_seconds; }
-  // Attempts (or completed deliveries) per second over the span from the
-  // run's start to the last answer.
+  // Attempts (or completed deliveries) per wall second, over the whole
+  // seconds from the start to the last answer: the seconds the peak is taken
+  // from, so the peak is never below the mean.
   double mean_sent_per_s() const;
   double mean_delivered_per_s() const;
   std::int64_t peak_sent_per_s() const;
-  // "connect", "timeout", ... then "4xx", "404", ..., "5xx", "503", ... with counts.
+  std::int64_t peak_delivered_per_s() const;
+  // Attempts that did not deliver, by kind: "connect", "timeout", ... then
+  // "http_404", "http_503", ... (exact statuses, never classes), with counts.
   std::vector<std::pair<std::string, std::int64_t>> errors() const;
+  std::int64_t error_total() const;
+  // The first failure reason of a failed delivery whose last attempt failed
+  // to connect ("connect"), or in the TLS handshake ("tls"); "" when none.
+  const std::string& first_reason(delivery::ErrorKind kind) const;
+  // Names of the faults in the per-second series, by index.
+  const std::vector<std::string>& fault_names() const { return m_fault_names; }
   // Fault name ("duplicate", "delay", ...) -> deliveries it touched.
   const std::map<std::string, std::int64_t>& faults() const { return m_faults; }
   const std::vector<vendors::Finding>& findings() const { return m_findings; }
@@ -161,12 +185,16 @@ class RunStats {
   // Calls in the order first seen: all of them with keep_call_ids, otherwise
   // only failing ones.
   const std::deque<CallOutcome>& calls() const { return m_calls; }
+  // Calls with at least one failure among calls(), and in all.
+  std::int64_t failing_calls() const { return m_failing_calls; }
   // Failures of calls left out because k_max_failing_calls was reached
   // (only without keep_call_ids).
   std::int64_t failures_not_kept() const { return m_failures_not_kept; }
 
  private:
   EventStats& event_stats(const std::string& name);
+  // Whole wall seconds from the start to the last answer (at least 1).
+  double whole_seconds() const;
   // The second (since the run started) holding `at_us`, added on demand.
   Second& second_at(std::int64_t at_us);
   // The call's record, created when allowed; nullptr otherwise.
@@ -182,6 +210,10 @@ class RunStats {
   Histogram m_lateness;
   std::vector<Second> m_seconds;
   std::int64_t m_last_answer_us = 0;
+  std::int64_t m_last_attempt_us = 0;   // the latest attempt's send time seen
+  std::vector<std::string> m_fault_names;
+  std::map<delivery::ErrorKind, std::string> m_first_reasons;
+  std::int64_t m_failing_calls = 0;
   std::array<std::int64_t, 6> m_transport_errors{};  // by delivery::ErrorKind
   std::map<int, std::int64_t> m_statuses;            // non-2xx statuses
   std::map<std::string, std::int64_t> m_faults;

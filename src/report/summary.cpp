@@ -7,39 +7,13 @@
 #include <string>
 
 #include "report/escape.hpp"
+#include "util/url.hpp"
 
 namespace callhook::report {
 namespace {
 
-using OrderedJson = nlohmann::ordered_json;
-
 constexpr std::size_t k_text_findings = 20;
-
-// Microseconds as milliseconds rounded to the microsecond.
-double ms(double us) { return std::round(us) / 1000.0; }
-
-OrderedJson latency_json(const Histogram& histogram) {
-  return OrderedJson{{"p50", ms(histogram.percentile(50))},
-                     {"p90", ms(histogram.percentile(90))},
-                     {"p99", ms(histogram.percentile(99))},
-                     {"max", ms(static_cast<double>(histogram.max()))},
-                     {"mean", ms(histogram.mean())}};
-}
-
-OrderedJson lateness_json(const Histogram& histogram) {
-  return OrderedJson{{"p50", ms(histogram.percentile(50))},
-                     {"p90", ms(histogram.percentile(90))},
-                     {"p99", ms(histogram.percentile(99))},
-                     {"max", ms(static_cast<double>(histogram.max()))}};
-}
-
-OrderedJson counts_json(const Counts& counts) {
-  return OrderedJson{{"planned", counts.planned},   {"sent", counts.sent},
-                     {"delivered", counts.delivered}, {"failed", counts.failed},
-                     {"dropped", counts.dropped},   {"cancelled", counts.cancelled},
-                     {"retried", counts.retried},
-                     {"too_slow", counts.too_slow}, {"out_of_order", counts.out_of_order}};
-}
+constexpr std::size_t k_text_failing_calls = 10;
 
 std::string fixed(double value, int decimals) {
   char text[64];
@@ -138,98 +112,54 @@ std::string joined(const Pairs& pairs) {
   std::string text;
   for (const auto& [name, count] : pairs) {
     if (!text.empty()) text += ", ";
-    text += printable(name) + " " + std::to_string(count);
+    // "http_503" reads as "HTTP 503".
+    const std::string shown = name.rfind("http_", 0) == 0 ? "HTTP " + name.substr(5) : name;
+    text += printable(shown) + " " + std::to_string(count);
   }
+  return text;
+}
+
+// "host:port" of a target URL, or the text itself when it is not one.
+std::string host_port(const std::string& target) {
+  const auto url = util::parse_url(target);
+  if (!url) return target;
+  const bool v6 = url->host.find(':') != std::string::npos;
+  return (v6 ? "[" + url->host + "]" : url->host) + ":" + std::to_string(url->port);
+}
+
+std::string list_text(const std::vector<std::string>& items, const char* separator) {
+  std::string text;
+  for (const std::string& item : items) text += (text.empty() ? "" : separator) + printable(item);
   return text;
 }
 
 }  // namespace
 
-OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
-  OrderedJson report = OrderedJson::object();
-  report["run"] = OrderedJson{{"scenario", valid_utf8(info.scenario_name)},
-                              {"path", valid_utf8(info.scenario_path)},
-                              {"seed", info.seed},
-                              {"speed", info.speed <= 0 ? OrderedJson("max") : OrderedJson(info.speed)},
-                              {"calls", info.calls},
-                              {"virtual_span_ms", info.virtual_span_ms},
-                              {"first_delivery_ms", info.first_delivery_ms},
-                              {"peak_rss_mb", info.peak_rss_mb}};
-  if (info.shard_count > 1)
-    report["run"]["shard"] = OrderedJson{{"index", info.shard_index}, {"count", info.shard_count}};
-  report["interrupted"] = info.interrupted;  // by a signal or a cancel: the totals are partial
-  report["duration_s"] = info.duration_s;
-
-  OrderedJson totals = counts_json(stats.totals());
-  totals["findings"] = stats.findings_total();
-  totals["probes"] = stats.probes_total();
-  totals["probe_failures"] = stats.probe_failures();
-  report["totals"] = std::move(totals);
-  report["accounting"] = OrderedJson{{"ok", stats.unaccounted() == 0}, {"unaccounted", stats.unaccounted()}};
-
-  OrderedJson events = OrderedJson::object();
-  for (const EventStats& event : stats.events()) {
-    OrderedJson entry = counts_json(event.counts);
-    entry["latency_ms"] = latency_json(event.latency);
-    entry["lateness_ms"] = lateness_json(event.lateness);
-    events[valid_utf8(event.name)] = std::move(entry);
+std::vector<std::string> connection_problems(const RunStats& stats, const RunInfo& info) {
+  std::vector<std::string> out;
+  std::vector<std::string> where;
+  for (const std::string& target : info.targets) where.push_back(host_port(target));
+  const std::string at = where.empty() ? "the receiver" : list_text(where, " or ");
+  std::int64_t connect = 0, tls = 0;
+  for (const auto& [kind, count] : stats.errors()) {
+    if (kind == "connect") connect = count;
+    if (kind == "tls") tls = count;
   }
-  report["events"] = std::move(events);
-  report["latency_ms"] = latency_json(stats.latency());
-  report["lateness_ms"] = lateness_json(stats.lateness());
-
-  OrderedJson per_second = OrderedJson::array();
-  const std::vector<Second>& seconds = stats.throughput();
-  for (std::size_t i = 0; i < seconds.size(); ++i) {
-    per_second.push_back(OrderedJson{{"second", i}, {"sent", seconds[i].sent}, {"delivered", seconds[i].delivered}});
+  if (connect > 0) {
+    const std::string& reason = stats.first_reason(delivery::ErrorKind::Connect);
+    const bool refused = reason.find("refused") != std::string::npos || reason.find("Connection refused") != std::string::npos;
+    if (refused || reason.empty())
+      out.push_back("connection refused at " + at + ": is your receiver running? (" + std::to_string(connect) +
+                    (connect == 1 ? " attempt)" : " attempts)"));
+    else
+      out.push_back("cannot connect to " + at + ": " + printable(reason));
   }
-  report["throughput"] = OrderedJson{{"per_second", std::move(per_second)},
-                                     {"mean_per_s", std::round(stats.mean_sent_per_s() * 1000) / 1000},
-                                     {"peak_per_s", stats.peak_sent_per_s()},
-                                     {"mean_delivered_per_s", std::round(stats.mean_delivered_per_s() * 1000) / 1000}};
-
-  OrderedJson errors = OrderedJson::object();
-  for (const auto& [kind, count] : stats.errors()) errors[kind] = count;
-  report["errors"] = std::move(errors);
-  OrderedJson faults = OrderedJson::object();
-  for (const auto& [name, count] : stats.faults()) faults[valid_utf8(name)] = count;
-  report["faults"] = std::move(faults);
-
-  OrderedJson findings = OrderedJson::array();
-  for (const vendors::Finding& finding : stats.findings()) {
-    findings.push_back(OrderedJson{{"call_id", valid_utf8(finding.call_id)},
-                                   {"event", valid_utf8(finding.event)},
-                                   {"message", valid_utf8(finding.message)}});
+  if (tls > 0) {
+    const std::string& reason = stats.first_reason(delivery::ErrorKind::Tls);
+    out.push_back("TLS handshake with " + at + " failed" + (reason.empty() ? "" : ": " + printable(reason)) + " (" +
+                  std::to_string(tls) + (tls == 1 ? " attempt)" : " attempts)"));
   }
-  report["findings"] = std::move(findings);
-  OrderedJson probes = OrderedJson::array();
-  for (const ProbeResult& probe : stats.probes()) {
-    probes.push_back(OrderedJson{{"call_id", valid_utf8(probe.call_id)},
-                                 {"url", valid_utf8(probe.url)},
-                                 {"passed", probe.passed},
-                                 {"message", valid_utf8(probe.message)}});
-  }
-  report["probes"] = std::move(probes);
-  report["expectations"] = OrderedJson::array();
-  return report;
-}
-
-OrderedJson to_json(const RunStats& stats, const RunInfo& info, const std::vector<ExpectationResult>& expectations) {
-  OrderedJson report = to_json(stats, info);
-  add_expectations(report, expectations);
-  return report;
-}
-
-void add_expectations(OrderedJson& report, const std::vector<ExpectationResult>& results) {
-  OrderedJson list = OrderedJson::array();
-  for (const ExpectationResult& result : results) {
-    list.push_back(OrderedJson{{"name", valid_utf8(result.name)},
-                               {"limit", result.limit},
-                               {"actual", result.actual},
-                               {"met", result.met},
-                               {"text", valid_utf8(result.text)}});
-  }
-  report["expectations"] = std::move(list);
+  return out;
 }
 
 void print_text(const RunStats& stats, const RunInfo& info, std::ostream& out) {
@@ -247,26 +177,50 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
             (info.ordering.empty() ? "" : "  ordering " + info.ordering) + "  wall " +
             fixed(info.duration_s, 2) + "s  virtual " + span_text(info.virtual_span_ms) + "  calls " +
             std::to_string(info.calls);
-  out << style.bold(header) << "\n";
+  out << style.bold(header) << '\n';
+  if (!info.targets.empty())
+    out << (info.targets.size() == 1 ? "target       " : "targets      ") << list_text(info.targets, ", ") << '\n';
+  if (!info.outputs.empty()) out << "wrote        " << list_text(info.outputs, ", ") << '\n';
+  for (const std::string& problem : connection_problems(stats, info)) out << style.bad(problem) << '\n';
   if (info.interrupted)
-    out << style.bad("INTERRUPTED: partial results; deliveries not yet final were cancelled") << '\n';
+    out << style.bad("interrupted: " + std::to_string(totals.cancelled) + " deliveries cancelled") << '\n';
   out << '\n';
   print_table(stats, out, style);
   out << '\n';
 
-  out << "lateness     p50 " << fixed(stats.lateness().percentile(50) / 1000.0, 2) << " ms  p99 "
-      << fixed(stats.lateness().percentile(99) / 1000.0, 2) << " ms\n";
+  if (info.speed > 0 && stats.lateness().count() > 0)
+    out << "lateness     p50 " << fixed(stats.lateness().percentile(50) / 1000.0, 2) << " ms  p99 "
+        << fixed(stats.lateness().percentile(99) / 1000.0, 2) << " ms\n";
   if (info.first_delivery_ms >= 0 || info.peak_rss_mb > 0)
     out << "process      first request " << fixed(info.first_delivery_ms, 1) << " ms after start  peak memory "
         << fixed(info.peak_rss_mb, 1) << " MiB\n";
-  out << "throughput   mean " << fixed(stats.mean_sent_per_s(), 1) << "/s  peak " << stats.peak_sent_per_s()
-      << "/s sent; mean " << fixed(stats.mean_delivered_per_s(), 1) << "/s delivered\n";
+  out << "throughput   sent mean " << fixed(stats.mean_sent_per_s(), 1) << "/s peak " << stats.peak_sent_per_s()
+      << "/s; delivered mean " << fixed(stats.mean_delivered_per_s(), 1) << "/s peak "
+      << stats.peak_delivered_per_s() << "/s (per wall second)\n";
   const auto errors = stats.errors();
-  out << "errors       " << (errors.empty() ? "none" : joined(errors)) << '\n';
+  if (errors.empty())
+    out << "errors       none\n";
+  else
+    out << "errors       " << stats.error_total() << " of " << totals.sent << " attempts: " << joined(errors) << '\n';
   out << "faults       " << (stats.faults().empty() ? "none" : joined(stats.faults())) << '\n';
   if (totals.too_slow > 0) {
     out << "too slow     " << totals.too_slow
         << " answers were 2xx after the vendor's timeout: the real vendor would have retried or dropped them\n";
+  }
+
+  if (stats.failing_calls() > 0) {
+    out << "\nfailing calls (" << stats.failing_calls() << "):\n";
+    std::size_t shown = 0;
+    for (const CallOutcome& call : stats.calls()) {
+      if (call.failure_count == 0) continue;
+      if (shown == k_text_failing_calls) break;
+      out << "  " << printable(call.call_id) << ' ' << printable(call.failures.empty() ? "" : call.failures.front());
+      if (call.failure_count > 1) out << " (and " << call.failure_count - 1 << " more)";
+      out << '\n';
+      ++shown;
+    }
+    const std::int64_t more = stats.failing_calls() - static_cast<std::int64_t>(shown);
+    if (more > 0) out << "  and " << more << " more calls\n";
   }
 
   if (stats.findings_total() > 0) {

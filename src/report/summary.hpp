@@ -1,26 +1,20 @@
 #pragma once
-// The end-of-run report: JSON for machines, a k6-style text summary for people.
+// The end-of-run text summary for people (k6 style); JSON is in json_report.hpp.
 #include <iosfwd>
+#include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "report/expectations.hpp"
+#include "report/json_report.hpp"
 #include "report/run_info.hpp"
 #include "report/run_stats.hpp"
 
 namespace callhook::report {
 
-// The JSON report: run, duration_s, totals (integers), accounting, events,
-// latency_ms, lateness_ms, throughput, errors, faults, findings, probes and
-// an empty expectations array (see add_expectations).
-nlohmann::ordered_json to_json(const RunStats& stats, const RunInfo& info);
-// The same with the expectations filled in.
-nlohmann::ordered_json to_json(const RunStats& stats, const RunInfo& info,
-                               const std::vector<ExpectationResult>& expectations);
-
-// Replaces the report's "expectations" with the results.
-void add_expectations(nlohmann::ordered_json& report, const std::vector<ExpectationResult>& results);
+// Receivers that could not be reached, one line each: "connection refused
+// at 127.0.0.1:8080: is your receiver running? (3 attempts)", TLS failures
+// with their reason. Empty when every attempt connected.
+std::vector<std::string> connection_problems(const RunStats& stats, const RunInfo& info);
 
 // The human summary, ending with the accounting line. ANSI colours only when
 // `color` (the stream is a terminal).

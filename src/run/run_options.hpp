@@ -3,6 +3,7 @@
 // started (the `callhook run` flags, a `callhook serve` request).
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,7 +32,7 @@ struct RunOptions {
   std::size_t connections = 8;  // keep-alive connections per receiver
   // Output files ("" = none). The report and JUnit files are opened before
   // the run so a bad path fails fast.
-  std::string journal_path, report_path, junit_path;
+  std::string journal_path, report_path, junit_path, html_path;
   std::vector<FieldSet> sets;
   bool insecure = false;
   // One record per call, for JUnit (on by default when junit_path is set).
@@ -41,6 +42,8 @@ struct RunOptions {
   // The SystemClock time the report's first_delivery_ms counts from; the
   // run's own start when negative.
   std::int64_t start_us = -1;
+  // The exit code of a run that was stopped early (a signal's 128 + n).
+  std::function<int()> interrupted_exit_code = [] { return 130; };
   // How long in-flight attempts may finish after a first stop request.
   std::int64_t grace_ms = 2000;
   // A stop flag set from outside the session (the signal handler of

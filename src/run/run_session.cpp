@@ -3,9 +3,12 @@
 #include "run/run_session.hpp"
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -14,12 +17,16 @@
 #include "engine/engine.hpp"
 #include "engine/plan.hpp"
 #include "journal/journal.hpp"
+#include "report/html_report.hpp"
+#include "report/journal_report.hpp"
 #include "report/junit.hpp"
+#include "report/plan_estimate.hpp"
 #include "report/summary.hpp"
 #include "run/output_file.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
 #include "sink/sink.hpp"
+#include "util/time_format.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::run {
@@ -29,6 +36,36 @@ double peak_rss_mb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+// A journal file in the temporary directory, for --html without --journal
+// (the timeline is read from a journal); removed with the session.
+class TemporaryJournal {
+ public:
+  TemporaryJournal() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string pattern = std::string(dir != nullptr && *dir != 0 ? dir : "/tmp") + "/callhook-journal-XXXXXX";
+    const int fd = mkstemp(pattern.data());
+    if (fd < 0) throw BadInput("--html: cannot create a temporary journal in " + pattern);
+    close(fd);
+    m_path = pattern;
+  }
+  ~TemporaryJournal() { std::remove(m_path.c_str()); }
+  TemporaryJournal(const TemporaryJournal&) = delete;
+  TemporaryJournal& operator=(const TemporaryJournal&) = delete;
+  const std::string& path() const { return m_path; }
+
+ private:
+  std::string m_path;
+};
+
+// Each stream's receiver, each once.
+std::vector<std::string> targets_of(const scenario::Scenario& s) {
+  std::vector<std::string> out;
+  for (const auto& stream : s.streams)
+    if (!stream.target.empty() && std::find(out.begin(), out.end(), stream.target) == out.end())
+      out.push_back(stream.target);
+  return out;
 }
 
 bool needs_builtin_sink(const scenario::Scenario& s, const RunOptions& options) {
@@ -43,7 +80,9 @@ bool needs_builtin_sink(const scenario::Scenario& s, const RunOptions& options) 
 struct RunSession::State {
   // Checked before the run, so a bad path fails fast; written whole at the
   // end, so a failed or killed run never wipes an older report.
-  std::optional<OutputFile> report_out, junit_out;
+  std::optional<OutputFile> report_out, junit_out, html_out;
+  std::unique_ptr<TemporaryJournal> temporary_journal;
+  std::int64_t started_at_ms = 0;  // unix
   std::unique_ptr<sink::Sink> builtin_sink;
   sink::RecordingServer recordings;
   std::optional<engine::RunPlan> plan;
@@ -89,6 +128,11 @@ bool RunSession::prepare() {
   auto& s = *m_state;
   s.report_out.emplace(m_options.report_path, "--report");
   s.junit_out.emplace(m_options.junit_path, "--junit");
+  s.html_out.emplace(m_options.html_path, "--html");
+  if (*s.html_out && m_options.journal_path.empty()) {
+    s.temporary_journal = std::make_unique<TemporaryJournal>();
+    m_options.journal_path = s.temporary_journal->path();
+  }
 
   // The built-in sink stands in for a receiver when the scenario names none;
   // the recording server serves the audio files that recording URLs point at.
@@ -109,6 +153,10 @@ bool RunSession::prepare() {
 
   s.plan = engine::make_plan(std::move(scenario), m_options.target, default_target, recordings_url, m_problems);
   if (!s.plan) return false;
+  const report::PlanEstimate estimate = report::estimate_plan(s.plan->scenario);
+  m_total_calls = estimate.total_calls;
+  if (std::string warning = report::long_run_warning(estimate, s.plan->scenario.speed); !warning.empty())
+    m_warnings.push_back(std::move(warning));
 
   if (!m_options.journal_path.empty()) {
     try {
@@ -141,6 +189,9 @@ void RunSession::run(const TickHook& on_tick) {
   report::RunStats::Options stats_options;
   stats_options.keep_call_ids = m_options.keep_call_ids;
   s.stats = std::make_unique<report::RunStats>(stats_options);
+  s.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
   engine::EngineOptions options;
   options.speed = s.plan->scenario.speed;
   options.concurrency = s.plan->scenario.concurrency;
@@ -181,7 +232,18 @@ RunResult RunSession::finish() {
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - start_us) / 1e3;
   info.peak_rss_mb = peak_rss_mb();
+  info.targets = targets_of(s.plan->scenario);
+  info.started_at = util::iso8601_ms(s.started_at_ms);
+  for (const std::string* path : {&m_options.report_path, &m_options.junit_path, &m_options.html_path})
+    if (!path->empty()) info.outputs.push_back(*path);
+  if (!m_options.journal_path.empty() && !s.temporary_journal) info.outputs.push_back(m_options.journal_path);
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
+  const bool accounted = stats.totals().accounted();
+  const bool met = report::all_met(m_expectations);
+  info.exit_code = !accounted                ? k_exit_cannot_run
+                   : outcome.interrupted     ? m_options.interrupted_exit_code()
+                   : met                     ? k_exit_ok
+                                             : k_exit_expectations;
   if (s.journal) {
     const auto& totals = stats.totals();
     s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled,
@@ -195,6 +257,14 @@ RunResult RunSession::finish() {
     report::write_junit(stats, info, junit, m_expectations);
     s.junit_out->write(junit.str());
   }
+  if (*s.html_out) {
+    // The numbers are the run's own (probes included); the timeline comes from the journal.
+    s.journal.reset();
+    const report::JournalReport from_journal = report::read_journal_report(m_options.journal_path);
+    std::ostringstream html;
+    report::write_html(html, m_report, from_journal.timeline);
+    s.html_out->write(html.str());
+  }
 
   Progress last;
   last.live = stats.live();
@@ -204,12 +274,9 @@ RunResult RunSession::finish() {
 
   RunResult result;
   result.interrupted = outcome.interrupted;
-  result.expectations_met = report::all_met(m_expectations);
-  result.accounted = stats.totals().accounted();
-  if (!result.accounted)
-    result.exit_code = k_exit_cannot_run;
-  else
-    result.exit_code = result.expectations_met ? k_exit_ok : k_exit_expectations;
+  result.expectations_met = met;
+  result.accounted = accounted;
+  result.exit_code = info.exit_code;
   return result;
 }
 

@@ -69,7 +69,7 @@ void check_outputs(const TempDir& dir, const ProcessResult& result, std::size_t 
   CHECK(report["accounting"]["ok"] == true);
   // Nothing is counted as delivered that the receiver did not get.
   CHECK(totals["delivered"].get<std::size_t>() <= received);
-  CHECK(result.out.find("INTERRUPTED") != std::string::npos);
+  CHECK(result.out.find("interrupted: ") != std::string::npos);
   CHECK(result.out.find(" cancelled") != std::string::npos);
 
   const std::string junit = slurp(dir.path("junit.xml"));

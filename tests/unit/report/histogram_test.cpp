@@ -149,3 +149,37 @@ TEST_CASE("histogram edge values") {
   CHECK(histogram.max() == beyond);
   CHECK(histogram.percentile(100) == static_cast<double>(beyond));
 }
+
+TEST_CASE("histogram ranges: 8 per power of two, every value counted once") {
+  Histogram histogram;
+  for (std::int64_t v : {3, 3, 100, 1000, 1010, 1100, 50000}) histogram.record(v);
+  const auto ranges = histogram.ranges();
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < ranges.size(); ++i) {
+    total += ranges[i].count;
+    CHECK(ranges[i].low_us <= ranges[i].high_us);
+    if (i > 0) CHECK(ranges[i - 1].high_us < ranges[i].low_us);
+  }
+  CHECK(total == 7);
+  CHECK(ranges.front().low_us == 3);
+  CHECK(ranges.front().count == 2);
+  // 1000 and 1010 share a coarse bucket ([960, 1023]); 1100 is in the next.
+  const auto holding = [&](std::int64_t v) {
+    for (const auto& r : ranges)
+      if (r.low_us <= v && v <= r.high_us) return r.count;
+    return std::int64_t{-1};
+  };
+  CHECK(holding(1000) == 2);
+  CHECK(holding(1100) == 1);
+  CHECK(holding(50000) == 1);
+}
+
+TEST_CASE("sparse histogram: percentiles within 5%") {
+  callhook::report::SparseHistogram histogram;
+  CHECK(histogram.percentile(50) == 0);
+  for (std::int64_t v = 1; v <= 1000; ++v) histogram.record(v * 100);
+  CHECK(histogram.count() == 1000);
+  CHECK(histogram.percentile(50) == Approx(50000).epsilon(0.05));
+  CHECK(histogram.percentile(99) == Approx(99000).epsilon(0.05));
+  CHECK(histogram.percentile(100) == Approx(100000).epsilon(0.05));
+}

@@ -12,7 +12,7 @@ using callhook::report::RunStats;
 
 namespace {
 
-RunStats::Live live(std::int64_t sent) { return RunStats::Live{3, sent, sent / 2, 1, 0, 5, 12.34}; }
+RunStats::Live live(std::int64_t sent) { return RunStats::Live{3, sent, sent / 2, 1, 0, 5, 12.34, 0}; }
 
 std::size_t count_of(const std::string& text, char c) {
   std::size_t n = 0;
@@ -49,8 +49,9 @@ TEST_CASE("progress: draws are rate limited by elapsed time") {
     const std::string text = out.str();
     INFO("mode " << static_cast<int>(c.mode) << " tty " << c.tty << "\n" << text);
     if (c.tty) {
-      CHECK(count_of(text, '\r') == c.draws);
-      CHECK(count_of(text, '\n') == (c.draws > 0 ? 1u : 0u));
+      // Each draw, and the erase at the end.
+      CHECK(count_of(text, '\r') == c.draws + (c.draws > 0 ? 1u : 0u));
+      CHECK(count_of(text, '\n') == 0);
     } else {
       CHECK(count_of(text, '\r') == 0);
       CHECK(count_of(text, '\n') == c.draws);
@@ -59,7 +60,7 @@ TEST_CASE("progress: draws are rate limited by elapsed time") {
   }
 }
 
-TEST_CASE("progress: a terminal line is redrawn in place and finished once") {
+TEST_CASE("progress: a terminal line is redrawn in place and erased once at the end") {
   std::ostringstream out;
   ProgressLine progress(out, ProgressLine::Mode::Auto, true);
   progress.update(live(0), 0.0, 0);
@@ -67,7 +68,7 @@ TEST_CASE("progress: a terminal line is redrawn in place and finished once") {
   progress.finish();
   progress.finish();
   const std::string expected = "\r" + ProgressLine::format(live(0), 0.0, 0, 0) + "\x1b[K" + "\r" +
-                               ProgressLine::format(live(100), 1.0, 7, 100) + "\x1b[K\n";
+                               ProgressLine::format(live(100), 1.0, 7, 100) + "\x1b[K" + "\r\x1b[K";
   CHECK(out.str() == expected);
 }
 
@@ -86,9 +87,23 @@ TEST_CASE("progress: sent per second covers the last interval") {
 }
 
 TEST_CASE("progress: the line's text") {
-  CHECK(ProgressLine::format(RunStats::Live{12, 3400, 3300, 5, 2, 9, 18.25}, 65.4, 31, 812.4) ==
+  CHECK(ProgressLine::format(RunStats::Live{12, 3400, 3300, 5, 2, 9, 18.25, 40}, 65.4, 31, 812.4) ==
         "   65.4s  calls 12 active  sent 3400 (812/s)  delivered 3300  failed 5  in flight 31  p99 18.2 ms");
-  CHECK_THAT(ProgressLine::format(RunStats::Live{0, 0, 0, 0, 0, 0, 0}, 0, 0, 0), Catch::EndsWith("p99 -"));
+  CHECK_THAT(ProgressLine::format(RunStats::Live{0, 0, 0, 0, 0, 0, 0, 0}, 0, 0, 0), Catch::EndsWith("p99 -"));
+}
+
+TEST_CASE("progress: with a known total, calls done of the total, the percentage and an ETA") {
+  // 40 of 160 calls in 65.4 s: a quarter done, three quarters (196.2 s) to go.
+  CHECK(ProgressLine::format(RunStats::Live{12, 3400, 3300, 5, 2, 9, 18.25, 40}, 65.4, 31, 812.4, 160) ==
+        "   65.4s  calls 40/160 (25%) ETA 3m16s, 12 active  sent 3400 (812/s)  delivered 3300  failed 5  in flight 31  "
+        "p99 18.2 ms");
+  CHECK_THAT(ProgressLine::format(RunStats::Live{1, 0, 0, 0, 0, 0, 0, 0}, 1, 0, 0, 10),
+             Catch::StartsWith("    1.0s  calls 0/10 (0%) ETA -, 1 active"));
+  std::ostringstream out;
+  ProgressLine progress(out, ProgressLine::Mode::Always, false);
+  progress.set_total_calls(80);
+  progress.update(RunStats::Live{1, 10, 10, 0, 0, 0, 0, 20}, 10.0, 0);
+  CHECK_THAT(out.str(), Catch::Contains("calls 20/80 (25%) ETA 30s"));
 }
 
 TEST_CASE("progress modes by name") {

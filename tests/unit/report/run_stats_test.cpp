@@ -100,10 +100,18 @@ TEST_CASE("errors by kind, status class and exact status") {
     a.error = error;
     stats.on_attempt(a);
   }
+  // Exact statuses only: a class total beside its statuses would read as more errors.
   const std::vector<std::pair<std::string, std::int64_t>> expected = {
-      {"connect", 2}, {"timeout", 1}, {"tls", 1}, {"3xx", 1}, {"301", 1}, {"4xx", 2},
-      {"404", 1},     {"429", 1},     {"5xx", 3}, {"500", 1}, {"503", 2}};
+      {"connect", 2}, {"timeout", 1}, {"tls", 1}, {"http_301", 1}, {"http_404", 1}, {"http_429", 1},
+      {"http_500", 1}, {"http_503", 2}};
   CHECK(stats.errors() == expected);
+  CHECK(stats.error_total() == 10);
+  // Per second, by kind.
+  const auto& errors = stats.throughput()[0].errors;
+  CHECK(errors[static_cast<std::size_t>(AttemptError::Connect)] == 2);
+  CHECK(errors[static_cast<std::size_t>(AttemptError::Http4xx)] == 2);
+  CHECK(errors[static_cast<std::size_t>(AttemptError::Http5xx)] == 3);
+  CHECK(errors[static_cast<std::size_t>(AttemptError::OtherStatus)] == 1);
 }
 
 TEST_CASE("faults fired are counted by name") {
@@ -136,9 +144,10 @@ TEST_CASE("throughput per wall second grows with seconds, not requests") {
     CHECK(seconds[i].delivered == expected[i].second);
   }
   CHECK(stats.peak_sent_per_s() == 2);
-  // Last answer at 3.001 s.
-  CHECK(stats.mean_sent_per_s() == Approx(4 / 3.001));
-  CHECK(stats.mean_delivered_per_s() == Approx(3 / 3.001));
+  // Last answer at 3.001 s: four whole seconds, the same the peak is taken from.
+  CHECK(stats.mean_sent_per_s() == Approx(1.0));
+  CHECK(stats.mean_delivered_per_s() == Approx(0.75));
+  CHECK(stats.peak_delivered_per_s() == 1);
 
   for (int i = 0; i < 1000; ++i) stats.on_attempt(attempt("e", "c", 200, 10, 3500000));
   CHECK(stats.throughput().size() == 4);
@@ -152,6 +161,7 @@ TEST_CASE("a 2xx after the vendor's timeout is not a completed delivery") {
   REQUIRE(stats.throughput().size() == 1);
   CHECK(stats.throughput()[0].sent == 1);
   CHECK(stats.throughput()[0].delivered == 0);
+  CHECK(stats.throughput()[0].errors[static_cast<std::size_t>(AttemptError::TooSlow)] == 1);
 }
 
 TEST_CASE("findings and probes are capped lists with full counts") {
@@ -251,4 +261,31 @@ TEST_CASE("run stats move without losing the call index") {
   moved.on_final(final_event("e", "a-call-id-longer-than-sso", 1, Final::Failed, "timeout"));
   REQUIRE(moved.calls().size() == 1);
   CHECK(moved.calls()[0].failure_count == 1);
+}
+
+TEST_CASE("a run shorter than a second: the peak is never below the mean") {
+  RunStats stats;
+  for (int i = 0; i < 128; ++i) stats.on_attempt(attempt("e", "c", 200, 1000, i * 2000));  // all within 0.26 s
+  CHECK(stats.peak_sent_per_s() == 128);
+  CHECK(stats.mean_sent_per_s() == Approx(128.0));
+}
+
+TEST_CASE("per second: planned sends, retries, latency and faults") {
+  RunStats stats;
+  AttemptEvent late = attempt("e", "A", 200, 2000, 1200000);
+  late.lateness_us = 400000;  // planned at 0.8 s, sent at 1.2 s
+  stats.on_attempt(late);
+  stats.on_attempt(attempt("e", "A", 200, 4000, 1300000, 2));
+  stats.on_final(final_event("e", "A", 0, Final::Delivered, "", {"duplicate", "delay:5ms"}));
+  const auto& seconds = stats.throughput();
+  REQUIRE(seconds.size() == 2);
+  CHECK(seconds[0].planned == 1);
+  CHECK(seconds[1].planned == 0);
+  CHECK(seconds[1].retries == 1);
+  CHECK(seconds[1].latency.count() == 2);
+  CHECK(seconds[1].latency.percentile(99) == Approx(4000).epsilon(0.05));
+  // Faults are timed at the latest attempt seen.
+  REQUIRE(seconds[1].faults.size() == 2);
+  CHECK(stats.fault_names()[seconds[1].faults[0].first] == "duplicate");
+  CHECK(seconds[1].faults[0].second == 1);
 }

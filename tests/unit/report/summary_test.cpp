@@ -42,6 +42,9 @@ RunInfo info() {
   run.duration_s = 2.5;
   run.virtual_span_ms = 312000;
   run.calls = 3;
+  run.targets = {"http://127.0.0.1:9/hooks"};
+  run.ordering = "concurrent";
+  run.started_at = "2026-01-02T03:04:05.678Z";
   return run;
 }
 
@@ -52,9 +55,10 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
   fill(stats);
   const Json report = to_json(stats, info());
 
-  const std::vector<std::string> keys = {"run",    "interrupted", "duration_s", "totals",   "accounting", "events",
-                                         "latency_ms", "lateness_ms", "throughput", "errors", "faults",
-                                         "findings",   "probes",      "expectations"};
+  const std::vector<std::string> keys = {"version",     "run",        "exit_code", "interrupted",   "duration_s",
+                                         "totals",      "accounting", "events",    "latency_ms",    "lateness_ms",
+                                         "throughput",  "errors",     "faults",    "failing_calls", "findings",
+                                         "probes",      "expectations"};
   std::vector<std::string> got;
   for (const auto& item : report.items()) got.push_back(item.key());
   CHECK(got == keys);
@@ -70,6 +74,8 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
     CHECK(totals[key].get<std::int64_t>() == value);
   }
   CHECK(report["interrupted"] == false);
+  CHECK(report["version"] == "0.1.0");
+  CHECK(report["exit_code"].is_null());  // not decided when the report was made
   CHECK(report["duration_s"].is_number());
   CHECK(report["duration_s"].get<double>() == 2.5);
   CHECK(report["accounting"] == Json{{"ok", true}, {"unaccounted", 0}});
@@ -88,20 +94,41 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
 
   const Json& per_second = report["throughput"]["per_second"];
   REQUIRE(per_second.size() == 2);
-  CHECK(per_second[0] == Json{{"second", 0}, {"sent", 4}, {"delivered", 2}});
-  CHECK(per_second[1] == Json{{"second", 1}, {"sent", 2}, {"delivered", 1}});
-  CHECK(report["throughput"]["mean_per_s"].is_number());
+  // Second 0: A, B and C's first try sent and answered (2 delivered, one 503),
+  // and C's timeout (sent at 0, answered after 0.8 s); second 1: C's retry (503)
+  // and A's end.
+  CHECK(per_second[0]["sent"] == 4);
+  CHECK(per_second[0]["delivered"] == 2);
+  CHECK(per_second[0]["retries"] == 1);
+  CHECK(per_second[0]["errors"] == Json{{"timeout", 1}, {"http_5xx", 1}});
+  CHECK(per_second[0]["latency_ms"]["p99"].get<double>() == Approx(800.0).epsilon(0.05));
+  CHECK(per_second[1]["sent"] == 2);
+  CHECK(per_second[1]["delivered"] == 1);
+  CHECK(per_second[1]["retries"] == 1);
+  CHECK(per_second[1]["errors"] == Json{{"http_5xx", 1}});
+  CHECK(per_second[1]["latency_ms"]["p50"].get<double>() == Approx(1.0).epsilon(0.05));
+  // Mean and peak over the same whole seconds: the peak is never below the mean.
+  CHECK(report["throughput"]["mean_sent_per_s"] == 3);
+  CHECK(report["throughput"]["peak_sent_per_s"] == 4);
+  const Json& buckets = report["latency_ms"]["histogram"];
+  std::int64_t bucketed = 0;
+  for (const auto& bucket : buckets) bucketed += bucket["count"].get<std::int64_t>();
+  CHECK(bucketed == report["latency_ms"]["count"].get<std::int64_t>());
+  CHECK(buckets.back()["to_ms"].get<double>() >= 800.0);
 
-  CHECK(report["errors"] == Json{{"timeout", 1}, {"5xx", 2}, {"503", 2}});
+  CHECK(report["errors"] == Json{{"timeout", 1}, {"http_503", 2}});
   CHECK(report["faults"] == Json{{"delay", 1}, {"drop", 1}});
   CHECK(report["run"] == Json{{"scenario", "voicebot-handshake"},
                               {"path", "scenarios/voicebot.json"},
                               {"seed", 7},
                               {"speed", "max"},
+                              {"targets", Json::array({"http://127.0.0.1:9/hooks"})},
+                              {"ordering", "concurrent"},
+                              {"started_at", "2026-01-02T03:04:05.678Z"},
                               {"calls", 3},
                               {"virtual_span_ms", 312000},
-                              {"first_delivery_ms", -1.0},
-                              {"peak_rss_mb", 0.0}});
+                              {"first_delivery_ms", nullptr},
+                              {"peak_rss_mb", nullptr}});
   CHECK(report["expectations"] == Json::array());
 }
 
@@ -113,11 +140,13 @@ TEST_CASE("JSON report: a numeric speed, unaccounted deliveries, expectations") 
   run.speed = 600;
   const auto results = check_expectations({{"failed", 0}}, stats);
   const Json report = to_json(stats, run, results);
-  CHECK(report["run"]["speed"] == 600.0);
+  CHECK(report["run"]["speed"] == 600);
+  CHECK(report["run"]["speed"].is_number_integer());
   CHECK(report["accounting"] == Json{{"ok", false}, {"unaccounted", 1}});
   REQUIRE(report["expectations"].size() == 1);
   CHECK(report["expectations"][0] ==
-        Json{{"name", "failed"}, {"limit", 0.0}, {"actual", 1.0}, {"met", false}, {"text", "failed 1 > 0"}});
+        Json{{"name", "failed"}, {"limit", 0}, {"actual", 1}, {"met", false}, {"text", "failed 1 > 0"}});
+  CHECK(report["expectations"][0]["limit"].is_number_integer());
 }
 
 TEST_CASE("JSON report: findings and probes, with invalid UTF-8 made valid") {
@@ -133,23 +162,45 @@ TEST_CASE("JSON report: findings and probes, with invalid UTF-8 made valid") {
   CHECK_NOTHROW(report.dump());
 }
 
+TEST_CASE("JSON report: statistics of nothing are null, the exit code and interruption are given") {
+  RunStats stats;
+  RunInfo run = info();
+  run.exit_code = 3;
+  run.interrupted = true;
+  const Json report = to_json(stats, run);
+  CHECK(report["exit_code"] == 3);
+  CHECK(report["interrupted"] == true);
+  CHECK(report["latency_ms"]["count"] == 0);
+  for (const char* key : {"p50", "p90", "p99", "max", "mean"}) CHECK(report["latency_ms"][key].is_null());
+  CHECK(report["lateness_ms"]["p99"].is_null());
+  CHECK(report["throughput"]["mean_sent_per_s"].is_null());
+  CHECK(report["throughput"]["per_second"] == Json::array());
+}
+
 TEST_CASE("text summary") {
   RunStats stats;
   fill(stats);
   for (int i = 0; i < 25; ++i) stats.on_finding({"C", "runtime.call.start", "finding " + std::to_string(i)});
   stats.on_probe({"B", "http://x/calls/B", false, "/status: expected \"ended\""});
   std::ostringstream out;
-  print_text(stats, info(), check_expectations({{"failed", 0}, {"delivered", 3}}, stats), out);
+  RunInfo run = info();
+  run.outputs = {"report.json", "run.jsonl"};
+  print_text(stats, run, check_expectations({{"failed", 0}, {"delivered", 3}}, stats), out);
   const std::string text = out.str();
   INFO(text);
 
   CHECK_THAT(text, Catch::StartsWith("scenario voicebot-handshake (scenarios/voicebot.json)  seed 7  speed max  "
-                                     "wall 2.50s  virtual 5m12s  calls 3\n"));
+                                     "ordering concurrent  wall 2.50s  virtual 5m12s  calls 3\n"
+                                     "target       http://127.0.0.1:9/hooks\n"
+                                     "wrote        report.json, run.jsonl\n\n"));
   CHECK_THAT(text, Catch::Contains("event               planned  sent  delivered  failed  dropped  retried  "
                                    "out-of-order  p50 ms  p90 ms  p99 ms  max ms\n"));
   CHECK_THAT(text, Catch::Contains("\nruntime.call.start        3     5          2       1        0        2"));
   CHECK_THAT(text, Catch::Contains("\ntotal                     5     6          3       1        1        2"));
-  CHECK_THAT(text, Catch::Contains("errors       timeout 1, 5xx 2, 503 2\n"));
+  CHECK_THAT(text, Catch::Contains("errors       3 of 6 attempts: timeout 1, HTTP 503 2\n"));
+  CHECK_THAT(text, Catch::Contains("throughput   sent mean 3.0/s peak 4/s; delivered mean 1.5/s peak 2/s (per wall second)\n"));
+  CHECK_THAT(text, Catch::Contains("failing calls (2):\n  B probe http://x/calls/B: /status: expected \"ended\"\n"
+                                   "  C delivery #2 runtime.call.start: timeout after 3 attempts (and 25 more)\n"));
   CHECK_THAT(text, Catch::Contains("faults       delay 1, drop 1\n"));
   CHECK_THAT(text, Catch::Contains("findings (25):\n  C runtime.call.start: finding 0\n"));
   CHECK_THAT(text, Catch::Contains("  C runtime.call.start: finding 19\n  and 5 more\n"));
@@ -207,11 +258,47 @@ TEST_CASE("an interrupted run is marked in the JSON, the text and JUnit") {
 
   std::ostringstream text;
   print_text(stats, run, text);
-  CHECK(text.str().find("INTERRUPTED") != std::string::npos);
+  CHECK(text.str().find("interrupted: 1 deliveries cancelled") != std::string::npos);
   CHECK(text.str().find(" + 1 cancelled") != std::string::npos);
 
   std::ostringstream junit;
   callhook::report::write_junit(stats, run, junit, {});
   CHECK(junit.str().find("<testcase name=\"interrupted\"") != std::string::npos);
   CHECK(junit.str().find("1 planned deliveries cancelled") != std::string::npos);
+}
+
+TEST_CASE("text summary: an unreachable receiver is named, with a hint") {
+  RunStats stats;
+  stats.on_planned("e");
+  stats.on_attempt(transport_error("e", "A", ErrorKind::Connect, 0));
+  stats.on_final(final_event("e", "A", 0, Final::Failed, "connect (connect: Connection refused) after 1 attempt"));
+  RunInfo run = info();
+  CHECK(connection_problems(stats, run) ==
+        std::vector<std::string>{"connection refused at 127.0.0.1:9: is your receiver running? (1 attempt)"});
+  std::ostringstream out;
+  print_text(stats, run, out);
+  CHECK_THAT(out.str(), Catch::Contains("target       http://127.0.0.1:9/hooks\nconnection refused at 127.0.0.1:9: is your receiver running?"));
+  CHECK_THAT(out.str(), Catch::Contains("failing calls (1):\n  A delivery #0 e: connect (connect: Connection refused) after 1 attempt\n"));
+
+  RunStats tls;
+  tls.on_attempt(transport_error("e", "A", ErrorKind::Tls, 0));
+  tls.on_final(final_event("e", "A", 0, Final::Failed, "tls (certificate verify failed) after 1 attempt"));
+  CHECK(connection_problems(tls, run) ==
+        std::vector<std::string>{"TLS handshake with 127.0.0.1:9 failed: tls (certificate verify failed) after 1 "
+                                 "attempt (1 attempt)"});
+  CHECK(connection_problems(RunStats{}, run).empty());
+}
+
+TEST_CASE("text summary: at most ten failing calls, then how many more") {
+  RunStats stats;
+  for (int i = 0; i < 12; ++i) {
+    const std::string id = "C" + std::to_string(i);
+    stats.on_planned("e");
+    stats.on_final(final_event("e", id, static_cast<std::uint64_t>(i), Final::Failed, "status 500 after 1 attempt"));
+  }
+  std::ostringstream out;
+  print_text(stats, info(), out);
+  CHECK_THAT(out.str(), Catch::Contains("failing calls (12):\n  C0 delivery #0 e: status 500 after 1 attempt\n"));
+  CHECK_THAT(out.str(), Catch::Contains("  C9 delivery #9 e: status 500 after 1 attempt\n  and 2 more calls\n"));
+  CHECK_THAT(out.str(), !Catch::Contains("C10 "));
 }

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The HTML report of a real run, opened in headless Chromium: the page draws
+# every section without console errors, and the counts it writes into the
+# DOM match the run (calls shown, calls with anomalies, charts). One
+# screenshot per section is left in the artifact directory. A journal cut by
+# an interrupt still renders, marked interrupted.
+# Usage: tests/html/html_report_test.sh CALLHOOK_BINARY ARTIFACT_DIR
+set -euo pipefail
+callhook="$1"
+artifacts="$2"
+source_dir="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$source_dir"
+
+# Debian's chromium, installed when missing.
+if ! command -v chromium >/dev/null; then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo=sudo
+  echo "html_report_test: installing chromium" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+command -v python3 >/dev/null || { echo "html_report_test: needs python3" >&2; exit 1; }
+
+rm -rf "$artifacts"
+mkdir -p "$artifacts"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# Headless Chromium with nothing of its own on the network; a fresh profile each time.
+browse() {
+  local profile
+  profile=$(mktemp -d -p "$work")
+  timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+    --disable-background-networking --disable-component-update --disable-sync \
+    --user-data-dir="$profile" --enable-logging=stderr --v=0 "$@"
+}
+
+# A value of an attribute of the <body> (or of an element with an id) in a DOM dump.
+attribute() {  # FILE ELEMENT_PATTERN ATTRIBUTE
+  python3 - "$@" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+tag = re.search(sys.argv[2], text)
+if not tag:
+    sys.exit("no element matching " + sys.argv[2])
+value = re.search(r'\b' + sys.argv[3] + r'="([^"]*)"', tag.group(0))
+print(value.group(1) if value else "")
+PY
+}
+
+# 1. A faults run (duplicates, reorders, drops, a retried 503) against callhook's sink.
+sink_pid=""
+trap 'if [[ -n "$sink_pid" ]]; then kill "$sink_pid" 2>/dev/null || true; fi; rm -rf "$work"' EXIT
+"$callhook" sink --listen 127.0.0.1:0 --quiet --respond 'event=runtime.call.end status=503,200' > "$work/sink.out" 2>&1 &
+sink_pid=$!
+for _ in $(seq 100); do grep -q listening "$work/sink.out" && break; sleep 0.05; done
+sink_url=$(grep -o 'http://[^ ]*' "$work/sink.out" | head -n 1)
+[[ -n "$sink_url" ]] || fail "the sink did not start: $(cat "$work/sink.out")"
+"$callhook" run tests/data/html/timeline-faults.json --target "$sink_url/webhooks" --journal "$work/run.jsonl" \
+  --report "$work/run.json" --html "$work/run.html" --progress never > "$work/summary.txt"
+kill "$sink_pid"
+sink_pid=""
+cp "$work/run.html" "$artifacts/faults-run.html"
+
+# The expected numbers, counted from the journal independently of the page.
+read -r calls anomalous < <(python3 - "$work/run.jsonl" <<'PY'
+import json, sys
+calls, anomalous, latest = {}, set(), {}
+for line in open(sys.argv[1], encoding="utf-8"):
+    r = json.loads(line)
+    kind, call = r["kind"], r.get("call")
+    if kind == "attempt":
+        calls.setdefault(call, 1)
+        if r["attempt"] > 1 or r["copy"] > 0 or r["faults"] or r["verdict"] != "delivered":
+            anomalous.add(call)
+    elif kind == "final":
+        calls.setdefault(call, 1)
+        if r["result"] != "delivered" or r["faults"]:
+            anomalous.add(call)
+        if r["result"] == "delivered" and r["copy"] == 0:
+            # Reorder: delivered after a later-planned delivery of its session.
+            session, number = r["delivery"].rsplit(".", 1)
+            if int(number) < latest.get(session, -1):
+                anomalous.add(call)
+            latest[session] = max(latest.get(session, -1), int(number))
+    elif kind == "finding":
+        anomalous.add(call)
+print(len(calls), len(anomalous))
+PY
+)
+[[ "$calls" -gt 0 && "$anomalous" -gt 0 ]] || fail "the faults run made $calls calls, $anomalous with anomalies"
+
+browse --dump-dom "file://$work/run.html" > "$work/dom.html" 2> "$work/console.log"
+[[ "$(attribute "$work/dom.html" '<body[^>]*>' data-ready)" == 1 ]] || fail "the page did not finish drawing"
+shown=$(attribute "$work/dom.html" '<body[^>]*>' data-calls)
+shown_anomalous=$(attribute "$work/dom.html" '<body[^>]*>' data-anomalies)
+charts=$(attribute "$work/dom.html" '<body[^>]*>' data-charts)
+page_errors=$(attribute "$work/dom.html" '<p id="page-errors"[^>]*>' data-errors)
+[[ "$shown" == "$calls" ]] || fail "timeline rows: $shown, expected $calls calls"
+[[ "$shown_anomalous" == "$anomalous" ]] || fail "rows with anomalies: $shown_anomalous, expected $anomalous"
+# throughput, latency per second, latency histogram, errors over time, timeline
+[[ "$charts" == 5 ]] || fail "charts drawn: $charts, expected 5"
+[[ "$page_errors" == 0 ]] || fail "the page reported errors: $(grep -o 'page error[^<]*' "$work/dom.html")"
+if grep -E 'CONSOLE|Uncaught' "$work/console.log" | grep -v 'CONSOLE.*"\[' >/dev/null; then
+  fail "console errors: $(grep -E 'CONSOLE|Uncaught' "$work/console.log")"
+fi
+marks=$(grep -o 'class="mark' "$work/dom.html" | wc -l)
+[[ "$marks" -gt "$calls" ]] || fail "only $marks timeline marks for $calls calls"
+grep -q 'data-kind="dropped"' "$work/dom.html" || fail "no dropped delivery marked"
+grep -q 'class="dup"' "$work/dom.html" || fail "no duplicate marked"
+grep -q 'class="reorder"' "$work/dom.html" || fail "no reorder marked"
+grep -q 'data-kind="retry"' "$work/dom.html" || fail "no retried attempt marked"
+[[ "$anomalous" -lt "$calls" ]] || fail "every call has an anomaly: the test cannot tell them apart"
+echo "faults run: $calls calls, $anomalous with anomalies, $charts charts, $marks marks"
+
+# One screenshot per section.
+for section in run throughput latency lateness errors timeline findings; do
+  browse --window-size=1280,1000 --screenshot="$artifacts/section-$section.png" \
+    "file://$work/run.html#only=$section" > /dev/null 2>&1
+  [[ -s "$artifacts/section-$section.png" ]] || fail "no screenshot of $section"
+done
+
+# 2. The same report rebuilt from the journal has the same numbers.
+"$callhook" report "$work/run.jsonl" --json "$work/rebuilt.json" --html "$work/rebuilt.html" --quiet
+python3 - "$work/run.json" "$work/rebuilt.json" <<'PY' || fail "the rebuilt report differs from the run's"
+import json, sys
+run, rebuilt = (json.load(open(p)) for p in sys.argv[1:3])
+# Not out_of_order: faults renumber a call's deliveries, and the journal
+# keeps only the new numbers (see README, "HTML report").
+for key in ("planned", "sent", "delivered", "failed", "dropped", "retried"):
+    assert run["totals"][key] == rebuilt["totals"][key], (key, run["totals"][key], rebuilt["totals"][key])
+assert run["faults"] == rebuilt["faults"], (run["faults"], rebuilt["faults"])
+PY
+
+# 3. A journal cut by an interrupt: last line cut short, no end record.
+head -n -2 "$work/run.jsonl" > "$work/cut.jsonl"
+tail -n 2 "$work/run.jsonl" | head -n 1 | head -c 40 >> "$work/cut.jsonl"
+"$callhook" report "$work/cut.jsonl" --json "$work/cut.json" --html "$work/cut.html" --quiet
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert r["interrupted"] is True, r["interrupted"]' \
+  "$work/cut.json" || fail "the cut journal's report is not marked interrupted"
+browse --dump-dom "file://$work/cut.html" > "$work/cut-dom.html" 2>/dev/null
+[[ "$(attribute "$work/cut-dom.html" '<body[^>]*>' data-ready)" == 1 ]] || fail "the cut journal's page did not draw"
+grep -q 'the run was stopped before its end' "$work/cut-dom.html" || fail "the cut journal's page does not say interrupted"
+cp "$work/cut.html" "$artifacts/interrupted.html"
+
+echo "html report test passed; screenshots in $artifacts"

@@ -1,0 +1,88 @@
+// The reports of the real binary: an unreachable receiver named in the
+// summary, and `callhook report` rebuilding a run's reports from its journal.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+
+#include "harness.hpp"
+
+using callhook::testing::read_json;
+using callhook::testing::Receiver;
+using callhook::testing::run_callhook;
+using callhook::testing::TempDir;
+
+namespace {
+
+// A loopback port nothing listens on: a receiver started and stopped.
+int closed_port() {
+  Receiver receiver;
+  const int port = receiver.port();
+  receiver.stop();
+  return port;
+}
+
+}  // namespace
+
+TEST_CASE("a receiver that is not running is named in the summary, also with --quiet", "[integration][report]") {
+  const std::string port = std::to_string(closed_port());
+  const std::string target = "http://127.0.0.1:" + port + "/hooks";
+  const std::string hint = "connection refused at 127.0.0.1:" + port + ": is your receiver running?";
+  const auto run = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", target, "--speed", "max",
+                                 "--progress", "never"});
+  INFO(run.out << run.err);
+  CHECK_THAT(run.out, Catch::Contains("target       " + target + "\n"));
+  CHECK_THAT(run.out, Catch::Contains(hint));
+  CHECK_THAT(run.out, Catch::Contains("failing calls ("));
+  CHECK_THAT(run.out, Catch::Contains("connect"));
+
+  const auto quiet = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", target, "--speed", "max",
+                                   "--quiet"});
+  INFO(quiet.err);
+  CHECK(quiet.out.empty());
+  CHECK_THAT(quiet.err, Catch::Contains("callhook: " + hint));
+}
+
+TEST_CASE("callhook report rebuilds the JSON report of a run from its journal", "[integration][report]") {
+  Receiver receiver;
+  TempDir dir;
+  const auto run = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url() + "/hooks",
+                                 "--speed", "max", "--journal", dir.path("run.jsonl"), "--report",
+                                 dir.path("run.json"), "--progress", "never"});
+  REQUIRE(run.exit_code == 0);
+  const auto live = read_json(dir.path("run.json"));
+  CHECK(live["version"] == "0.1.0");
+  CHECK(live["exit_code"] == 0);
+  CHECK(live["run"]["targets"] == nlohmann::json::array({receiver.url() + "/hooks"}));
+  CHECK(live["run"]["ordering"] == "timeline");  // the default
+  CHECK(live["run"]["started_at"].is_string());
+
+  const auto rebuilt_run = run_callhook({"report", dir.path("run.jsonl"), "--json", dir.path("rebuilt.json"),
+                                         "--html", dir.path("rebuilt.html")});
+  INFO(rebuilt_run.out << rebuilt_run.err);
+  REQUIRE(rebuilt_run.exit_code == 0);
+  CHECK_THAT(rebuilt_run.out, Catch::Contains("accounting: "));
+  const auto rebuilt = read_json(dir.path("rebuilt.json"));
+  for (const char* key : {"planned", "sent", "delivered", "failed", "dropped", "retried", "out_of_order"}) {
+    INFO(key);
+    CHECK(rebuilt["totals"][key] == live["totals"][key]);
+  }
+  CHECK(rebuilt["totals"]["planned"].get<int>() > 0);
+  CHECK(rebuilt["exit_code"].is_null());  // a journal does not know the run's exit code
+  CHECK(rebuilt["interrupted"] == false);
+  CHECK(rebuilt["latency_ms"]["count"] == live["latency_ms"]["count"]);
+  const auto& second = rebuilt["throughput"]["per_second"].at(0);
+  CHECK(second["latency_ms"]["p99"].is_number());
+  std::ifstream html(dir.path("rebuilt.html"));
+  const std::string page((std::istreambuf_iterator<char>(html)), {});
+  CHECK_THAT(page, Catch::Contains("<script type=\"application/json\" id=\"timeline-data\">"));
+  // Self-contained: no script, style sheet or image to fetch.
+  CHECK_THAT(page, !Catch::Contains("<script src") && !Catch::Contains("<link") && !Catch::Contains("<img"));
+}
+
+TEST_CASE("callhook report: a journal that is not one is bad input, named with its line", "[integration][report]") {
+  TempDir dir;
+  const std::string path = dir.write("bad.jsonl", "{\"kind\":\"run\"}\n");
+  const auto result = run_callhook({"report", path});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains(path + ":1: /scenario"));
+}
