@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "util/json_cursor.hpp"
+#include "util/json_limits.hpp"
 
 namespace callhook::cli {
 
@@ -13,6 +14,10 @@ struct SetFlag {
   std::string pointer;
   util::Json value;   // VALUE parsed as JSON when it is JSON, a string otherwise
 };
+
+// A JSON flag value's problem for a message: "nested deeper than 128 levels
+// at column 129 (at /0/0/...)". A flag is one line, so no line number.
+std::string flag_problem(const util::JsonFailure& failure);
 
 // Throws UsageError naming the flag when malformed.
 SetFlag parse_set_flag(const std::string& text);

@@ -33,8 +33,8 @@ int command_sample(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (parse_args(args, options, positional, vm, usage)) return k_exit_ok;
 
-  const auto config = util::Json::parse(config_text, nullptr, false);
-  if (config.is_discarded()) throw UsageError("--config: not valid JSON");
+  const auto [config, config_failure] = util::parse_json(config_text, util::k_flag_json);
+  if (config_failure) throw UsageError("--config: " + flag_problem(*config_failure));
   // A one-stream scenario, checked by the same loader as a file. Events that
   // only some calls send (an agent transfer) get a caller who sends them.
   const auto make_plan = [&](bool wants_agent, util::Problems& problems) -> std::optional<engine::RunPlan> {

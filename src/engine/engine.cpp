@@ -525,7 +525,7 @@ struct Engine::State {
       p.message = result.error != delivery::ErrorKind::None ? std::string(delivery::error_name(result.error))
                                                              : "status " + std::to_string(result.status);
     } else {
-      const auto body = util::Json::parse(result.body, nullptr, false);
+      const auto body = util::parse_json(result.body, util::k_answer_json).value;
       if (body.is_discarded()) {
         p.message = "the answer is not JSON";
       } else {

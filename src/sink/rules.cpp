@@ -8,6 +8,7 @@
 
 #include "sink/server.hpp"
 #include "util/json_cursor.hpp"
+#include "util/json_limits.hpp"
 
 namespace callhook::sink {
 namespace {
@@ -310,20 +311,16 @@ std::vector<Rule> parse_rule(std::string_view text) {
 }
 
 std::vector<Rule> parse_rules_json(std::string_view text, std::string_view source) {
-  util::Json doc;
-  try {
-    doc = util::Json::parse(text, nullptr, true, true);
-  } catch (const util::Json::parse_error& e) {
-    std::string what = e.what();
-    const auto bracket = what.find("] ");
-    if (bracket != std::string::npos) what = what.substr(bracket + 2);
-    throw std::invalid_argument(std::string(source) + ": invalid JSON: " + what);
-  }
   util::Problems problems;
-  const util::Cursor root(&doc, "", problems);
+  const auto [doc, failure] = util::parse_json(text, util::k_rules_json);
   std::vector<Rule> rules;
-  if (root.is_array())
-    for (std::size_t i = 0; i < root.size(); ++i) read_json_rule(root.at(i), source, i, rules);
+  if (failure) {
+    problems.add(failure->pointer, failure->message());
+  } else {
+    const util::Cursor root(&doc, "", problems);
+    if (root.is_array())
+      for (std::size_t i = 0; i < root.size(); ++i) read_json_rule(root.at(i), source, i, rules);
+  }
   if (!problems.empty()) {
     std::string message = problems.format(source);
     if (!message.empty() && message.back() == '\n') message.pop_back();

@@ -18,11 +18,19 @@ std::string Problems::format(std::string_view source) const {
 }
 
 std::string describe(const Json& value) {
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  // Never dumps a container (dump recurses) nor the whole of a long string.
+  constexpr std::size_t k_max = 40;
   if (value.is_object()) return "an object";
   if (value.is_array()) return "an array";
-  return text;
+  if (!value.is_string()) return value.dump();
+  const auto& text = value.get_ref<const std::string&>();
+  const auto quoted = [](const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); };
+  if (text.size() + 2 <= k_max) return quoted(text);
+  std::size_t cut = k_max - 4;  // room for the opening quote and "..."
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  std::string shown = quoted(text.substr(0, cut));
+  shown.pop_back();  // the closing quote: the string goes on
+  return shown + "...";
 }
 
 namespace {

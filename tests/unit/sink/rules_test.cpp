@@ -162,7 +162,7 @@ TEST_CASE("parse_rules_json reports every problem with its JSON pointer") {
        "r.json: /1/path: expected a path starting with \"/\" (a trailing * matches a prefix), got \"x\"\n"
        "r.json: /2: expected an object, got 5"},
       {R"([{"headers": {"X-A": 1}, "status": 200}])", "r.json: /0/headers/X-A: expected a string, got 1"},
-      {R"([{"status": 200,}])", "r.json: invalid JSON: parse error at line 1, column 17: syntax error while parsing object key - unexpected '}'; expected string literal"},
+      {R"([{"status": 200,}])", "r.json: /0: invalid JSON at line 1, column 17: syntax error while parsing object key - unexpected '}'; expected string literal"},
   };
   for (const auto& [text, expected] : cases) {
     INFO(text);
