@@ -4,6 +4,7 @@
 
 #include "sink/server.hpp"
 #include "util/json_limits.hpp"
+#include "util/text.hpp"
 #include "util/url.hpp"
 
 namespace callhook::sink {
@@ -15,8 +16,7 @@ bool looks_like_json_object(std::string_view body) {
 }
 
 bool is_form(std::string_view content_type) {
-  constexpr std::string_view k_form = "application/x-www-form-urlencoded";
-  return content_type.size() >= k_form.size() && iequals(content_type.substr(0, k_form.size()), k_form);
+  return util::istarts_with(content_type, "application/x-www-form-urlencoded");
 }
 
 std::optional<std::string> string_key(const nlohmann::json& doc, const char* key) {

@@ -9,6 +9,7 @@
 #include "sink/server.hpp"
 #include "util/json_cursor.hpp"
 #include "util/json_limits.hpp"
+#include "util/text.hpp"
 
 namespace callhook::sink {
 namespace {
@@ -59,9 +60,9 @@ std::string add_header(Rule& rule, std::string_view name, std::string_view value
   if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char))
     return "expected a header name, got " + in_quotes(name);
   if (has_control(value)) return "header " + in_quotes(name) + " has a line break in its value";
-  if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding"))
+  if (util::iequals(name, "Content-Length") || util::iequals(name, "Transfer-Encoding"))
     return "header " + in_quotes(name) + " is set by the server";
-  if (iequals(name, "Content-Type")) {
+  if (util::iequals(name, "Content-Type")) {
     std::string problem = check_content_type(value);
     if (problem.empty()) rule.content_type = std::string(value);
     return problem;

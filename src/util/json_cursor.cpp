@@ -1,6 +1,7 @@
 #include "util/json_cursor.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace callhook::util {
 
@@ -184,10 +185,13 @@ std::optional<std::int64_t> Cursor::integer(std::int64_t min, std::int64_t max) 
     what = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   if (!m_node->is_number_integer()) {
     if (m_node->is_number_float()) {
+      // 3.0 reads as 3; a float outside int64's range must not be cast at all.
+      constexpr double k_two_to_63 = 9223372036854775808.0;
       const double d = m_node->get<double>();
-      if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d >= static_cast<double>(min) &&
-          d <= static_cast<double>(max))
-        return static_cast<std::int64_t>(d);
+      if (d >= -k_two_to_63 && d < k_two_to_63 && d == std::trunc(d)) {
+        const auto v = static_cast<std::int64_t>(d);
+        if (v >= min && v <= max) return v;
+      }
     }
     fail_expected(what);
     return std::nullopt;

@@ -181,9 +181,13 @@ ParsedJson<J> parse_limited(std::string_view text, const JsonLimits& limits) {
     const Place place = locate(text, position > 0 ? position - 1 : 0, k_max_json_depth);
     failure.kind = JsonFailure::Kind::Syntax;
     failure.pointer = place.pointer;
-    if (!split_parse_message(sax.error(), failure)) {
-      failure.detail = sax.error();
-      if (const auto tag = failure.detail.find("] "); tag != std::string::npos) failure.detail.erase(0, tag + 2);
+    // nlohmann counts a newline it stopped at as column 0 of the next line;
+    // the walk names the character itself.
+    if (!split_parse_message(sax.error(), failure) || failure.column == 0) {
+      if (failure.detail.empty()) {
+        failure.detail = sax.error();
+        if (const auto tag = failure.detail.find("] "); tag != std::string::npos) failure.detail.erase(0, tag + 2);
+      }
       failure.line = place.line;
       failure.column = place.column;
     }

@@ -46,7 +46,10 @@ TEST_CASE("hex HMAC-SHA256 matches RFC 4231", "[delivery][signing]") {
 TEST_CASE("a secret without the whsec_ prefix is used as raw bytes", "[delivery][signing]") {
   // The prefix-less base64 text is itself the key then, so it signs differently.
   CHECK("v1," + standard_signature("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", k_id, k_timestamp, k_body) != k_expected);
-  CHECK(standard_signature("plain key", "a", 1, "b") == standard_signature("plain key", "a", 1, "b"));
+  // base64(HMAC-SHA256("plain key", "a.1.b")), computed independently.
+  CHECK(standard_signature("plain key", "a", 1, "b") == "4BtHpVtExrUqaZYUP/UIDBNyX91TCcrhiIuw27ZiSpw=");
+  // The same key given base64-encoded behind whsec_ signs the same.
+  CHECK(standard_signature("whsec_cGxhaW4ga2V5", "a", 1, "b") == standard_signature("plain key", "a", 1, "b"));
 }
 
 TEST_CASE("sign adds each scheme's headers", "[delivery][signing]") {

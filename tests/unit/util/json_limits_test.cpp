@@ -75,6 +75,22 @@ TEST_CASE("syntax errors keep nlohmann's words and gain a pointer", "[util][json
   CHECK(after_member.failure->pointer.empty());  // the member is complete: the object is wrong
 }
 
+TEST_CASE("a syntax error at a line break names a column on the line", "[util][json_limits][fuzz]") {
+  // Found by fuzzing: nlohmann reports a newline it stopped at as column 0.
+  const std::string found = "// comment\n[ /\n S[[ */.\x89\xdd\x94\xdd: [[[]]]} ]";
+  for (const JsonLimits& limits : {k_scenario_json, k_answer_json}) {
+    const auto parsed = parse_json(found, limits);
+    REQUIRE(parsed.failure);
+    CHECK(parsed.failure->kind == JsonFailure::Kind::Syntax);
+    CHECK(parsed.failure->line >= 1);
+    CHECK(parsed.failure->column >= 1);
+  }
+  const auto parsed = parse_json(found, k_scenario_json);
+  CHECK(parsed.failure->line == 2);
+  CHECK(parsed.failure->column == 4);
+  CHECK(parsed.failure->pointer == "/0");
+}
+
 TEST_CASE("comments are allowed only where the input kind allows them", "[util][json_limits]") {
   const std::string text = "// leading\n{\"a\": /* inline [[[ */ 1}";
   CHECK(parse_json(text, k_scenario_json).ok());
@@ -130,4 +146,22 @@ TEST_CASE("describe is short and never walks into a value", "[util][json_limits]
     inner = &inner->back();
   }
   CHECK(describe(deep) == "an array");
+}
+
+TEST_CASE("integers written as huge floats are refused, not cast", "[util][json_limits][fuzz]") {
+  // Found by fuzzing the sink's rules: 5e68 was cast to int64 (undefined).
+  for (const char* text : {"5.00556e68", "-1e19", "9223372036854775808.0", "1e400"}) {
+    INFO(text);
+    const auto parsed = parse_json(text, k_flag_json);
+    if (!parsed.ok()) continue;  // 1e400 is not a number nlohmann reads
+    Problems problems;
+    CHECK_FALSE(Cursor(&parsed.value, "/n", problems).integer());
+    CHECK(problems.size() == 1);
+  }
+  Problems problems;
+  const Json three = 3.0;
+  CHECK(Cursor(&three, "/n", problems).integer(0, 10) == 3);
+  const Json big = -9223372036854775808.0;
+  CHECK(Cursor(&big, "/n", problems).integer() == INT64_MIN);
+  CHECK(problems.empty());
 }
