@@ -9,7 +9,7 @@ scripts/install-deps.sh --tsan
 cmake --preset tsan >/dev/null
 cmake --build --preset tsan -j"$(nproc)" --target callhook unit_sink integration_tests
 
-export TSAN_OPTIONS="${TSAN_OPTIONS:-second_deadlock_stack=1 history_size=4}"
+export TSAN_OPTIONS="${TSAN_OPTIONS:-second_deadlock_stack=1 history_size=4 suppressions=$PWD/tests/tsan.supp}"
 # TSan of GCC 12 / LLVM 14 expects the address layout of a kernel with at most
 # 28 bits of mmap randomisation; with more it stops at once with "FATAL:
 # ThreadSanitizer: unexpected memory mapping". Then run without address
