@@ -48,7 +48,9 @@ TEST_CASE("parse_url refuses what is not an absolute http(s) URL", "[util][url]"
 TEST_CASE("a URL parse_url accepts reads back the same from its own text", "[util][url][fuzz]") {
   // Found by fuzzing: an unbracketed host with colons and NUL bytes was
   // accepted, and its bracketed text then parsed differently.
-  const std::string found("https://\0\0\0\0\0[::1]htt:p://h65GGGG84", 39);
+  constexpr char k_found[] = "https://\0\0\0\0\0[::1]htt:p://h65GGGG84";
+  const std::string found(k_found, sizeof k_found - 1);
+  REQUIRE(found.size() == 35);
   CHECK_FALSE(parse_url(found));
   for (const char* text : {"http://[fe80::1%eth0]:81/x", "https://a-b.c_d~e:8443/?q#f", "http://h:/p"}) {
     INFO(text);
