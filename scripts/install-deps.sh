@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages callhook builds with, when any is missing.
-# Usage: scripts/install-deps.sh [--bench]   (--bench adds nginx, wrk and the openssl tool)
+# Usage: scripts/install-deps.sh [--bench] [--fuzz] [--tsan]
+#   --bench adds nginx, wrk and the openssl tool; --fuzz adds clang and
+#   libFuzzer (compiler-rt); --tsan adds GCC's ThreadSanitizer runtime.
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
           libboost-program-options-dev libboost-dev catch2 libssl-dev
           python3 python3-yaml)  # python3-yaml: tests read docs/openapi.yaml and the Kubernetes manifests
-if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(nginx-light wrk openssl)
-fi
+for flag in "$@"; do
+  case "$flag" in
+    --bench) packages+=(nginx-light wrk openssl) ;;
+    --fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    --tsan) packages+=(libtsan2) ;;
+    *) echo "install-deps: unknown flag $flag" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@
 #include <pthread.h>
 
 #include "cli/cli.hpp"
+#include "util/url.hpp"
 
 namespace callhook::cli {
 
@@ -10,17 +11,13 @@ ListenAddress parse_listen(const std::string& text, const std::string& flag) {
   const std::string problem = flag + ": expected HOST:PORT with a port from 0 to 65535, got \"" + text + "\"";
   ListenAddress address;
   std::string port_text = text;
-  if (!text.empty() && text.front() == '[') {
-    const auto close = text.find("]:");
-    if (close == std::string::npos) throw UsageError(problem);
-    address.host = text.substr(1, close - 1);
-    port_text = text.substr(close + 2);
-  } else if (const auto colon = text.rfind(':'); colon != std::string::npos) {
-    if (colon > 0) address.host = text.substr(0, colon);
-    port_text = text.substr(colon + 1);
+  if (text.find_first_not_of("0123456789") != std::string::npos) {
+    const auto split = util::split_authority(text);
+    if (!split) throw UsageError(problem);
+    if (!split->host.empty()) address.host = split->host;
+    port_text = split->port;
   }
-  if (address.host.empty() || port_text.empty() || port_text.size() > 5 ||
-      port_text.find_first_not_of("0123456789") != std::string::npos)
+  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos)
     throw UsageError(problem);
   address.port = std::stoi(port_text);
   if (address.port > 65535) throw UsageError(problem);

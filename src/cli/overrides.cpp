@@ -1,8 +1,15 @@
 #include "cli/overrides.hpp"
 
 #include "cli/cli.hpp"
+#include "util/json_limits.hpp"
 
 namespace callhook::cli {
+
+std::string flag_problem(const util::JsonFailure& failure) {
+  std::string out = failure.message(/*one_line=*/true);
+  if (!failure.pointer.empty()) out += " (at " + failure.pointer + ")";
+  return out;
+}
 
 SetFlag parse_set_flag(const std::string& text) {
   const auto eq = text.find('=');
@@ -22,8 +29,14 @@ SetFlag parse_set_flag(const std::string& text) {
   }
   flag.pointer = path;
   const std::string value = text.substr(eq + 1);
-  flag.value = util::Json::parse(value, nullptr, false);
-  if (flag.value.is_discarded()) flag.value = value;
+  auto parsed = util::parse_json(value, util::k_flag_json);
+  if (parsed.ok()) {
+    flag.value = std::move(parsed.value);
+  } else if (parsed.failure->kind == util::JsonFailure::Kind::Syntax) {
+    flag.value = value;  // not JSON: the text itself
+  } else {
+    throw UsageError("--set " + path + ": the value is " + flag_problem(*parsed.failure));
+  }
   return flag;
 }
 

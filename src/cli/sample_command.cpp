@@ -35,8 +35,9 @@ int command_sample(const std::vector<std::string>& args) {
   request.seed = seed;
   request.platform = platform;
   request.direction = direction;
-  request.vendor_config = util::Json::parse(config_text, nullptr, false);
-  if (request.vendor_config.is_discarded()) throw UsageError("--config: not valid JSON");
+  const auto [config, config_failure] = util::parse_json(config_text, util::k_flag_json);
+  if (config_failure) throw UsageError("--config: " + flag_problem(*config_failure));
+  request.vendor_config = config;
   for (const auto& s : sets) {
     const SetFlag flag = parse_set_flag(s);
     request.overrides[flag.pointer] = flag.value;

@@ -9,6 +9,7 @@
 #include "cli/listen.hpp"
 #include "cli/options.hpp"
 #include "sink/sink.hpp"
+#include "util/url.hpp"
 
 namespace callhook::cli {
 namespace {

@@ -5,25 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "util/time_format.hpp"
+
 namespace callhook::delivery {
 namespace {
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(std::int64_t year, int month, int day) {
-  year -= month <= 2 ? 1 : 0;
-  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const auto year_of_era = static_cast<unsigned>(year - era * 400);
-  const auto shifted_month = static_cast<unsigned>(month > 2 ? month - 3 : month + 9);
-  const unsigned day_of_year = (153 * shifted_month + 2) / 5 + static_cast<unsigned>(day) - 1;
-  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + static_cast<std::int64_t>(day_of_era) - 719468;
-}
-
-int days_in_month(std::int64_t year, int month) {
-  static constexpr std::array<int, 12> k_days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : k_days[static_cast<std::size_t>(month - 1)];
-}
 
 std::optional<int> number(std::string_view text, std::size_t min_digits, std::size_t max_digits) {
   if (text.size() < min_digits || text.size() > max_digits) return std::nullopt;
@@ -68,9 +53,10 @@ std::optional<std::int64_t> to_unix_ms(std::int64_t year, int month, int day, st
   const auto minute = number(clock.substr(3, 2), 2, 2);
   const auto second = number(clock.substr(6, 2), 2, 2);
   if (!hour || !minute || !second || *hour > 23 || *minute > 59 || *second > 60) return std::nullopt;
-  if (day < 1 || day > days_in_month(year, month)) return std::nullopt;
-  const std::int64_t seconds = days_from_civil(year, month, day) * 86400 + *hour * 3600 + *minute * 60 + *second;
-  return seconds * 1000;
+  if (day < 1) return std::nullopt;
+  const auto days = util::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  if (!days) return std::nullopt;
+  return (*days * 86400 + *hour * 3600 + *minute * 60 + *second) * 1000;
 }
 
 }  // namespace

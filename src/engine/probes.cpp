@@ -15,7 +15,7 @@ std::string fill_template(std::string text, const std::string& call_id) {
 
 // "" when the body holds every expected value, else the first mismatch.
 std::string mismatch(const scenario::StateProbe& probe, const std::string& text) {
-  const auto body = util::Json::parse(text, nullptr, false);
+  const auto body = util::parse_json(text, util::k_answer_json).value;
   if (body.is_discarded()) return "the answer is not JSON";
   for (const auto& [pointer, expected] : probe.expect) {
     const util::Json::json_pointer ptr(pointer);

@@ -8,6 +8,7 @@
 
 #include "journal/summary_scan.hpp"
 #include "util/json_cursor.hpp"
+#include "util/json_limits.hpp"
 
 namespace callhook::journal {
 
@@ -141,16 +142,6 @@ EndEntry read_end(const util::Json& doc, const Fields& f) {
   return e;
 }
 
-// nlohmann's message without its "[json.exception...]" tag and its line
-// number (always 1: we parse one line at a time).
-std::string parse_message(const std::string& what) {
-  std::string text = what;
-  if (const auto tag = text.find("] "); text.rfind("[json.exception", 0) == 0 && tag != std::string::npos)
-    text = text.substr(tag + 2);
-  if (text.rfind("parse error at line 1, ", 0) == 0) text = text.substr(23);
-  return text;
-}
-
 }  // namespace
 
 AttemptRecord AttemptEntry::record() const {
@@ -281,12 +272,8 @@ Entry JournalReader::parse_entry(const std::string& text) {
 }
 
 util::Json JournalReader::parse_line(const std::string& text) const {
-  util::Json doc;
-  try {
-    doc = util::Json::parse(text);
-  } catch (const util::Json::parse_error& e) {
-    fail("invalid JSON: " + parse_message(e.what()));
-  }
+  auto [doc, failure] = util::parse_json(text, util::k_journal_line_json);
+  if (failure) fail((failure->pointer.empty() ? "" : failure->pointer + ": ") + failure->message(/*one_line=*/true));
   if (!doc.is_object()) fail("expected a JSON object, got " + util::describe(doc));
   return doc;
 }

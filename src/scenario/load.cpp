@@ -5,18 +5,11 @@
 #include <sstream>
 
 #include "scenario/readers.hpp"
+#include "util/json_limits.hpp"
 
 namespace callhook::scenario {
 
 namespace {
-
-// nlohmann's message reads "[json.exception.parse_error.101] parse error at
-// line 3, column 5: syntax error ..."; keep the part from "at line".
-std::string parse_error_message(const util::Json::parse_error& error) {
-  const std::string what = error.what();
-  const std::size_t at = what.find("at line");
-  return "invalid JSON " + (at == std::string::npos ? ": " + what : what.substr(at));
-}
 
 bool blank(std::string_view text) { return text.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
@@ -29,11 +22,9 @@ LoadResult parse_scenario(std::string_view text, const std::string& source, cons
     result.problems.add("", "the file is empty");
     return result;
   }
-  util::Json document;
-  try {
-    document = util::Json::parse(text, nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
-  } catch (const util::Json::parse_error& error) {
-    result.problems.add("", parse_error_message(error));
+  auto [document, failure] = util::parse_json(text, util::k_scenario_json);
+  if (failure) {
+    result.problems.add(failure->pointer, failure->message());
     return result;
   }
   Scenario scenario = detail::read_document(util::Cursor(&document, "", result.problems), source, catalog);
@@ -53,6 +44,13 @@ LoadResult load_scenario(const std::string& path, const Catalog& catalog) {
   if (status.type() == std::filesystem::file_type::directory) {
     result.problems.add("", "is a directory, not a scenario file");
     return result;
+  }
+  // A file over the limit is refused before it is read into memory.
+  if (const auto size = std::filesystem::file_size(path, error); !error) {
+    if (const auto failure = util::size_failure(size, util::k_scenario_json)) {
+      result.problems.add("", failure->message());
+      return result;
+    }
   }
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;

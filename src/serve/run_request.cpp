@@ -5,9 +5,9 @@
 namespace callhook::serve {
 
 std::optional<util::Json> parse_json_body(std::string_view body, util::Problems& problems) {
-  auto doc = util::Json::parse(body, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
-  if (doc.is_discarded()) {
-    problems.add("", "the body is not valid JSON");
+  auto [doc, failure] = util::parse_json(body, util::k_scenario_json);  // a scenario inside, comments allowed
+  if (failure) {
+    problems.add(failure->pointer, "the body is not valid JSON: " + failure->message());
     return std::nullopt;
   }
   if (!doc.is_object()) {
@@ -37,7 +37,7 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Pr
       // Kept as text (the loader then reports line:column); parsed only to
       // apply "ordering".
       if (root["ordering"].present()) {
-        auto parsed = util::Json::parse(*text, nullptr, false, true);
+        auto parsed = util::parse_json(*text, util::k_scenario_json).value;
         if (parsed.is_object()) scenario_doc = std::move(parsed);
       }
     }

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "sink/server.hpp"
+#include "util/json_limits.hpp"
+#include "util/text.hpp"
 #include "util/url.hpp"
 
 namespace callhook::sink {
@@ -14,8 +16,7 @@ bool looks_like_json_object(std::string_view body) {
 }
 
 bool is_form(std::string_view content_type) {
-  constexpr std::string_view k_form = "application/x-www-form-urlencoded";
-  return content_type.size() >= k_form.size() && iequals(content_type.substr(0, k_form.size()), k_form);
+  return util::istarts_with(content_type, "application/x-www-form-urlencoded");
 }
 
 std::optional<std::string> string_key(const nlohmann::json& doc, const char* key) {
@@ -28,7 +29,7 @@ std::optional<std::string> string_key(const nlohmann::json& doc, const char* key
 
 std::string event_name(std::string_view content_type, std::string_view body, std::string_view query) {
   nlohmann::json doc;
-  if (looks_like_json_object(body)) doc = nlohmann::json::parse(body, nullptr, false);
+  if (looks_like_json_object(body)) doc = util::parse_json(body, util::k_received_json).value;
   const bool json = doc.is_object();
   if (json) {
     for (const char* key : {"type", "event", "Event"})

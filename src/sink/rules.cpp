@@ -8,6 +8,8 @@
 
 #include "sink/server.hpp"
 #include "util/json_cursor.hpp"
+#include "util/json_limits.hpp"
+#include "util/text.hpp"
 
 namespace callhook::sink {
 namespace {
@@ -58,9 +60,9 @@ std::string add_header(Rule& rule, std::string_view name, std::string_view value
   if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char))
     return "expected a header name, got " + in_quotes(name);
   if (has_control(value)) return "header " + in_quotes(name) + " has a line break in its value";
-  if (iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding"))
+  if (util::iequals(name, "Content-Length") || util::iequals(name, "Transfer-Encoding"))
     return "header " + in_quotes(name) + " is set by the server";
-  if (iequals(name, "Content-Type")) {
+  if (util::iequals(name, "Content-Type")) {
     std::string problem = check_content_type(value);
     if (problem.empty()) rule.content_type = std::string(value);
     return problem;
@@ -310,20 +312,16 @@ std::vector<Rule> parse_rule(std::string_view text) {
 }
 
 std::vector<Rule> parse_rules_json(std::string_view text, std::string_view source) {
-  util::Json doc;
-  try {
-    doc = util::Json::parse(text, nullptr, true, true);
-  } catch (const util::Json::parse_error& e) {
-    std::string what = e.what();
-    const auto bracket = what.find("] ");
-    if (bracket != std::string::npos) what = what.substr(bracket + 2);
-    throw std::invalid_argument(std::string(source) + ": invalid JSON: " + what);
-  }
   util::Problems problems;
-  const util::Cursor root(&doc, "", problems);
+  const auto [doc, failure] = util::parse_json(text, util::k_rules_json);
   std::vector<Rule> rules;
-  if (root.is_array())
-    for (std::size_t i = 0; i < root.size(); ++i) read_json_rule(root.at(i), source, i, rules);
+  if (failure) {
+    problems.add(failure->pointer, failure->message());
+  } else {
+    const util::Cursor root(&doc, "", problems);
+    if (root.is_array())
+      for (std::size_t i = 0; i < root.size(); ++i) read_json_rule(root.at(i), source, i, rules);
+  }
   if (!problems.empty()) {
     std::string message = problems.format(source);
     if (!message.empty() && message.back() == '\n') message.pop_back();

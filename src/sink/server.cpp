@@ -9,13 +9,15 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <thread>
+
+#include "util/text.hpp"
+#include "util/url.hpp"
 
 namespace callhook::sink {
 namespace {
@@ -88,15 +90,9 @@ bool body_allowed(int status) { return status >= 200 && status != 204 && status 
 
 }  // namespace
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 std::string HttpRequest::header(std::string_view name) const {
   for (const auto& h : headers)
-    if (iequals(h.name, name)) return h.value;
+    if (util::iequals(h.name, name)) return h.value;
   return {};
 }
 
@@ -104,8 +100,7 @@ std::string origin_url(const std::string& host, int port) {
   std::string shown = host;
   if (shown.empty() || shown == "0.0.0.0") shown = "127.0.0.1";
   if (shown == "::") shown = "::1";
-  if (shown.find(':') != std::string::npos) shown = "[" + shown + "]";
-  return "http://" + shown + ":" + std::to_string(port);
+  return "http://" + util::authority(shown, port);
 }
 
 struct HttpServer::Impl {

@@ -59,7 +59,4 @@ class HttpServer {
 // loopback address a client would use and IPv6 literals bracketed.
 std::string origin_url(const std::string& host, int port);
 
-// ASCII case-insensitive equality, the way HTTP compares header names.
-bool iequals(std::string_view a, std::string_view b);
-
 }  // namespace callhook::sink

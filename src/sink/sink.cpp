@@ -14,6 +14,7 @@
 #include "sink/event_name.hpp"
 #include "sink/recordings.hpp"
 #include "sink/server.hpp"
+#include "util/json_limits.hpp"
 #include "util/time_format.hpp"
 
 namespace callhook::sink {
@@ -47,7 +48,7 @@ std::string verbose_block(const Received& r) {
   if (!r.query.empty()) out += "    ?" + r.query + "\n";
   for (const auto& h : r.headers) out += "    " + h.name + ": " + h.value + "\n";
   if (!r.body.empty()) {
-    const auto json = nlohmann::ordered_json::parse(r.body, nullptr, false);
+    const auto json = util::parse_ordered_json(r.body, util::k_received_json).value;
     std::string body = json.is_discarded() ? r.body : dump(json, 2);
     out += "\n";
     std::size_t start = 0;

@@ -1,6 +1,7 @@
 #include "util/json_cursor.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace callhook::util {
 
@@ -18,11 +19,19 @@ std::string Problems::format(std::string_view source) const {
 }
 
 std::string describe(const Json& value) {
-  std::string text = value.dump();
-  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  // Never dumps a container (dump recurses) nor the whole of a long string.
+  constexpr std::size_t k_max = 40;
   if (value.is_object()) return "an object";
   if (value.is_array()) return "an array";
-  return text;
+  if (!value.is_string()) return value.dump();
+  const auto& text = value.get_ref<const std::string&>();
+  const auto quoted = [](const std::string& s) { return Json(s).dump(-1, ' ', false, Json::error_handler_t::replace); };
+  if (text.size() + 2 <= k_max) return quoted(text);
+  std::size_t cut = k_max - 4;  // room for the opening quote and "..."
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+  std::string shown = quoted(text.substr(0, cut));
+  shown.pop_back();  // the closing quote: the string goes on
+  return shown + "...";
 }
 
 namespace {
@@ -176,10 +185,13 @@ std::optional<std::int64_t> Cursor::integer(std::int64_t min, std::int64_t max) 
     what = "an integer from " + std::to_string(min) + " to " + std::to_string(max);
   if (!m_node->is_number_integer()) {
     if (m_node->is_number_float()) {
+      // 3.0 reads as 3; a float outside int64's range must not be cast at all.
+      constexpr double k_two_to_63 = 9223372036854775808.0;
       const double d = m_node->get<double>();
-      if (d == static_cast<double>(static_cast<std::int64_t>(d)) && d >= static_cast<double>(min) &&
-          d <= static_cast<double>(max))
-        return static_cast<std::int64_t>(d);
+      if (d >= -k_two_to_63 && d < k_two_to_63 && d == std::trunc(d)) {
+        const auto v = static_cast<std::int64_t>(d);
+        if (v >= min && v <= max) return v;
+      }
     }
     fail_expected(what);
     return std::nullopt;

@@ -9,11 +9,9 @@
 #include <string_view>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include "util/json_limits.hpp"
 
 namespace callhook::util {
-
-using Json = nlohmann::json;
 
 struct Problem {
   std::string pointer;  // "/streams/0/calls/count", or "" for the document

@@ -56,8 +56,11 @@ class Rng {
   // Uniform integer in [lo, hi] (inclusive).
   std::int64_t range(std::int64_t lo, std::int64_t hi) {
     if (hi <= lo) return lo;
-    const auto span = static_cast<std::uint64_t>(hi - lo) + 1;
-    return lo + static_cast<std::int64_t>(next() % span);
+    // In unsigned arithmetic: hi - lo overflows int64 for wide ranges, and
+    // the whole int64 range has 2^64 values (a span of 0 here).
+    const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo) + 1;
+    const std::uint64_t offset = span == 0 ? next() : next() % span;
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(lo) + offset);
   }
   bool chance(double p) { return p > 0 && uniform() < p; }
   double normal(double mean, double stddev) {

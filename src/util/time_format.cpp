@@ -1,40 +1,13 @@
 #include "util/time_format.hpp"
 
+#include <chrono>
 #include <cstdio>
 
 namespace callhook::util {
 namespace {
 
-// Howard Hinnant's civil-from-days / days-from-civil (public domain).
-struct Civil {
-  int year;
-  unsigned month, day;
-};
-
-Civil civil_from_days(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return {static_cast<int>(y + (m <= 2)), m, d};
-}
-
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 struct Parts {
-  Civil date;
+  std::chrono::year_month_day date;
   int hour, minute, second;
 };
 
@@ -45,29 +18,41 @@ Parts split(std::int64_t seconds) {
     rest += 86400;
     --days;
   }
-  return {civil_from_days(days), static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60),
-          static_cast<int>(rest % 60)};
+  return {std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(days))),
+          static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60)};
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 std::string format(std::int64_t seconds, const char* pattern_tail, long fraction, bool with_fraction, bool sql) {
   const Parts p = split(seconds);
+  const int year = static_cast<int>(p.date.year());
+  const unsigned month = static_cast<unsigned>(p.date.month());
+  const unsigned day = static_cast<unsigned>(p.date.day());
   char buf[64];
   if (sql) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", p.date.year, p.date.month, p.date.day, p.hour,
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", year, month, day, p.hour,
                   p.minute, p.second);
   } else if (with_fraction) {
-    std::snprintf(buf, sizeof buf, pattern_tail, p.date.year, p.date.month, p.date.day, p.hour, p.minute, p.second,
+    std::snprintf(buf, sizeof buf, pattern_tail, year, month, day, p.hour, p.minute, p.second,
                   fraction);
   } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", p.date.year, p.date.month, p.date.day, p.hour,
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, month, day, p.hour,
                   p.minute, p.second);
   }
   return buf;
 }
 
 }  // namespace
+
+std::optional<std::int64_t> days_from_civil(std::int64_t year, unsigned month, unsigned day) {
+  // std::chrono::year holds -32767..32767; month and day keep only a byte.
+  if (year < -32767 || year > 32767 || month > 12 || day > 31) return std::nullopt;
+  const std::chrono::year_month_day date{std::chrono::year(static_cast<int>(year)), std::chrono::month(month),
+                                         std::chrono::day(day)};
+  if (!date.ok()) return std::nullopt;
+  return std::chrono::sys_days(date).time_since_epoch().count();
+}
 
 std::string iso8601_ms(UnixMs ms) {
   const std::int64_t s = floor_div(ms, 1000);
@@ -91,7 +76,7 @@ std::optional<UnixMs> parse_iso8601(std::string_view t) {
   if (std::sscanf(text.c_str(), "%4d-%2u-%2uT%2u:%2u:%2u%n", &y, &mo, &d, &h, &mi, &s, &consumed) != 6 ||
       consumed != 19)
     return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  if (h > 23 || mi > 59 || s > 60) return std::nullopt;
   std::size_t i = 19;
   std::int64_t ms = 0;
   if (i < text.size() && text[i] == '.') {
@@ -106,8 +91,9 @@ std::optional<UnixMs> parse_iso8601(std::string_view t) {
     for (; digits < 3; ++digits) ms *= 10;
   }
   if (i + 1 != text.size() || text[i] != 'Z') return std::nullopt;
-  const std::int64_t days = days_from_civil(y, mo, d);
-  return ((days * 24 + h) * 60 + mi) * 60000 + static_cast<std::int64_t>(s) * 1000 + ms;
+  const auto days = days_from_civil(y, mo, d);
+  if (!days) return std::nullopt;
+  return ((*days * 24 + h) * 60 + mi) * 60000 + static_cast<std::int64_t>(s) * 1000 + ms;
 }
 
 }  // namespace callhook::util

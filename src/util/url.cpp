@@ -1,17 +1,78 @@
 #include "util/url.hpp"
 
+#include <algorithm>
 #include <charconv>
+
+#include "util/text.hpp"
 
 namespace callhook::util {
 
+std::string url_host(std::string_view host) {
+  if (host.find(':') == std::string_view::npos) return std::string(host);
+  return "[" + std::string(host) + "]";
+}
+
+std::string authority(std::string_view host, int port) { return url_host(host) + ":" + std::to_string(port); }
+
+namespace {
+
+// Characters of a host name or IPv4 address (RFC 3986 reg-name, without
+// percent-encoding and sub-delimiters, which no receiver's name needs).
+bool host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+         c == '_' || c == '~';
+}
+
+// An IPv6 address, with an optional zone ("fe80::1%eth0").
+bool ipv6_text(std::string_view host) {
+  const auto zone = host.find('%');
+  const std::string_view address = host.substr(0, zone);
+  if (address.find(':') == std::string_view::npos) return false;
+  for (const char c : address)
+    if (hex_digit(c) < 0 && c != ':' && c != '.') return false;
+  if (zone == std::string_view::npos) return true;
+  const std::string_view name = host.substr(zone + 1);
+  return !name.empty() && std::all_of(name.begin(), name.end(), host_char);
+}
+
+}  // namespace
+
+std::optional<HostPort> split_authority(std::string_view text) {
+  HostPort out;
+  std::string_view host = text;
+  std::string_view port;
+  bool has_port = false;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    if (!ipv6_text(host)) return std::nullopt;
+    if (close + 1 < text.size()) {
+      if (text[close + 1] != ':') return std::nullopt;
+      port = text.substr(close + 2);
+      has_port = true;
+    }
+  } else {
+    // Unbracketed, one colon at most: "::1:80" is ambiguous and refused.
+    const auto colon = text.find(':');
+    if (colon != std::string_view::npos) {
+      host = text.substr(0, colon);
+      port = text.substr(colon + 1);
+      has_port = true;
+    }
+    if (!std::all_of(host.begin(), host.end(), host_char)) return std::nullopt;
+  }
+  if (has_port && port.find_first_not_of("0123456789") != std::string_view::npos) return std::nullopt;
+  out.host = std::string(host);
+  out.port = std::string(port);
+  return out;
+}
+
 std::string Url::origin() const {
   const bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
-  const bool v6 = host.find(':') != std::string::npos;
   std::string out = scheme;
   out += "://";
-  if (v6) out += '[';
-  out += host;
-  if (v6) out += ']';
+  out += url_host(host);
   if (!default_port) {
     out += ':';
     out += std::to_string(port);
@@ -34,32 +95,20 @@ std::optional<Url> parse_url(std::string_view text) {
     return std::nullopt;
   }
   const std::size_t slash = rest.find_first_of("/?#");
-  std::string_view authority = rest.substr(0, slash);
+  std::string_view authority_text = rest.substr(0, slash);
   std::string_view target = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
   if (const auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
-  if (authority.find('@') != std::string_view::npos || authority.empty()) return std::nullopt;
-  std::string_view host = authority;
-  std::string_view port;
-  if (authority.front() == '[') {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) return std::nullopt;
-    host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return std::nullopt;
-      port = authority.substr(close + 2);
-    }
-  } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-    host = authority.substr(0, colon);
-    port = authority.substr(colon + 1);
-  }
-  if (host.empty()) return std::nullopt;
+  if (authority_text.find('@') != std::string_view::npos) return std::nullopt;
+  auto split = split_authority(authority_text);
+  if (!split || split->host.empty()) return std::nullopt;
+  const std::string& port = split->port;
   if (!port.empty()) {
     unsigned value = 0;
     auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
     if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
     url.port = static_cast<std::uint16_t>(value);
   }
-  url.host = std::string(host);
+  url.host = std::move(split->host);
   url.target = target.empty() ? "/" : std::string(target);
   if (url.target.front() == '?') url.target = "/" + url.target;
   return url;
@@ -86,17 +135,6 @@ std::string form_encode(std::string_view text) {
   }
   return out;
 }
-
-namespace {
-
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
 
 std::string form_decode(std::string_view text) {
   std::string out;

@@ -18,6 +18,20 @@ struct Url {
   std::string str() const { return origin() + target; }
 };
 
+// A host as it is written in a URL: an IPv6 address in brackets ("[::1]").
+std::string url_host(std::string_view host);
+// "127.0.0.1:8080", "[::1]:8080".
+std::string authority(std::string_view host, int port);
+
+struct HostPort {
+  std::string host;  // without brackets; "" for ":8080"
+  std::string port;  // the digits as written; "" when absent
+};
+// Splits "host:port", "[v6]:port", "host" or "[v6]"; nullopt when the host
+// has characters no host name has, an IPv6 address is not in brackets (or
+// the brackets hold no IPv6 address), or the port is not digits.
+std::optional<HostPort> split_authority(std::string_view text);
+
 // nullopt when the text is not an absolute http:// or https:// URL.
 std::optional<Url> parse_url(std::string_view text);
 // Joins a base URL and a path-and-query ("/hooks" + "?a=1").

@@ -105,10 +105,18 @@ scenario::RetryPolicy retry_policy(int max_attempts, std::vector<std::int64_t> b
   return policy;
 }
 
-std::optional<util::Json> parse_answer(const std::string& body) {
-  util::Json parsed = util::Json::parse(body, nullptr, false);
-  if (parsed.is_discarded()) return std::nullopt;
-  return parsed;
+std::optional<util::Json> parse_answer(const std::string& body, util::Problems& problems, std::string_view expected) {
+  if (body.empty()) {
+    problems.add("", "empty body, expected " + std::string(expected));
+    return std::nullopt;
+  }
+  auto [parsed, failure] = util::parse_json(body, util::k_answer_json);
+  if (!failure) return std::move(parsed);
+  if (failure->kind == util::JsonFailure::Kind::Syntax)
+    problems.add("", "not valid JSON");
+  else
+    problems.add(failure->pointer, failure->message());
+  return std::nullopt;
 }
 
 std::string not_delivered_reason(const Answer& answer) {

@@ -79,8 +79,10 @@ std::string pick(util::Rng& rng, const std::vector<std::pair<std::string, double
 // The default retry policy of a vendor: max_attempts tries, waits in between.
 scenario::RetryPolicy retry_policy(int max_attempts, std::vector<std::int64_t> backoff_ms);
 
-// Parses a handshake answer body; nullopt when it is not JSON.
-std::optional<util::Json> parse_answer(const std::string& body);
+// Parses a handshake answer body within the limits on outside JSON; nullopt
+// with a problem when it is empty ("expected <expected>"), not JSON, too
+// deep or too large.
+std::optional<util::Json> parse_answer(const std::string& body, util::Problems& problems, std::string_view expected);
 // Why a blocking delivery was not delivered: "timeout", "HTTP 503", ...
 std::string not_delivered_reason(const Answer& answer);
 // "pointer: message; pointer: message" (the root pointer is left out).

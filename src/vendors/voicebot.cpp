@@ -552,11 +552,8 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
 
 VoiceBotOverrides parse_session_start_answer(const std::string& body, util::Problems& problems) {
   VoiceBotOverrides out;
-  const auto parsed = parse_answer(body);
-  if (!parsed) {
-    problems.add("", body.empty() ? "empty body, expected JSON" : "not valid JSON");
-    return out;
-  }
+  const auto parsed = parse_answer(body, problems, "JSON");
+  if (!parsed) return out;
   const auto data = answer_data(util::Cursor(&*parsed, "", problems));
   if (!data) return out;
   data->keys({"greeting_message", "session_constants", "conversation_assistant_id", "webhook_config"});
@@ -591,11 +588,8 @@ VoiceBotOverrides parse_session_start_answer(const std::string& body, util::Prob
 }
 
 std::optional<std::string> parse_agent_transfer_answer(const std::string& body, util::Problems& problems) {
-  const auto parsed = parse_answer(body);
-  if (!parsed) {
-    problems.add("", body.empty() ? "empty body, expected JSON" : "not valid JSON");
-    return std::nullopt;
-  }
+  const auto parsed = parse_answer(body, problems, "JSON");
+  if (!parsed) return std::nullopt;
   const auto data = answer_data(util::Cursor(&*parsed, "", problems));
   if (!data || !data->keys({"agent_transfer_message"})) return std::nullopt;
   const auto message = (*data)["agent_transfer_message"];

@@ -232,11 +232,8 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
 
 VoiceKitHookOverrides parse_call_started_hook_answer(const std::string& body, util::Problems& problems) {
   VoiceKitHookOverrides out;
-  const auto parsed = parse_answer(body);
-  if (!parsed) {
-    problems.add("", body.empty() ? "empty body, expected a JSON object" : "not valid JSON");
-    return out;
-  }
+  const auto parsed = parse_answer(body, problems, "a JSON object");
+  if (!parsed) return out;
   const util::Cursor root(&*parsed, "", problems);
   if (!root.keys({"runtime_data", "phone_number"})) return out;
   const auto runtime = root["runtime_data"];

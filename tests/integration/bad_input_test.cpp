@@ -27,6 +27,11 @@ TEST_CASE("broken scenarios give exit 2 and name the field", "[integration]") {
        "/streams/0/vendor_config/project_id: expected 24 lowercase hex characters"},
       {"invalid.json", "{\"streams\": [", "invalid JSON"},
       {"empty.json", "", "empty"},
+      // 100,000 levels once overflowed the stack (SIGSEGV) while a message described the value.
+      {"deep.json", "{\"streams\": " + std::string(100000, '[') + std::string(100000, ']') + "}",
+       "/streams/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/0/"},
+      {"deep.json", "{\"streams\": " + std::string(100000, '[') + std::string(100000, ']') + "}",
+       "0/0/0: nested deeper than 128 levels at line 1, column 140"},
   };
   for (const auto& c : cases) {
     const std::string path = dir.write(c.name, c.content);
@@ -58,6 +63,12 @@ TEST_CASE("bad flags give exit 2 with a clear message", "[integration]") {
       {{"run"}, "scenario"},
       {{"frobnicate"}, "unknown command"},
       {{"sample", "voiceflow", "runtime.call.stop"}, "did you mean \"runtime.call.start\""},
+      {{"run", "scenarios/demo.json", "--set", "/data/x=" + std::string(1000, '[')},
+       "--set /data/x: the value is nested deeper than 128 levels at column 129"},
+      {{"sample", "voiceflow", "runtime.call.start", "--config", "{\"a\": " + std::string(1000, '[')},
+       "--config: nested deeper than 128 levels at column 134 (at /a/0/0/0/"},
+      {{"sample", "voiceflow", "runtime.call.start", "--set", "/data/x=\"" + std::string(70000, 'x') + "\""},
+       "--set /data/x: the value is too large: 70002 bytes, a flag value may have at most 64 KiB"},
   };
   for (const auto& c : cases) {
     const auto result = run_callhook(c.args);
@@ -79,4 +90,22 @@ TEST_CASE("validate accepts every shipped scenario", "[integration]") {
     CHECK(result.out.find("ok") != std::string::npos);
   }
   CHECK(seen >= 2);
+}
+
+TEST_CASE("rules files and journals nested too deep give exit 2 with the place", "[integration]") {
+  TempDir dir;
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string rules = dir.write("rules.json", "[{\"status\": 200, \"body\": " + deep + "}]");
+  const auto sink = run_callhook({"sink", "--listen", "127.0.0.1:0", "--rules", rules});
+  INFO(sink.err);
+  CHECK(sink.exit_code == 2);
+  CHECK(sink.err.find(rules + ": /0/body/0/0/") != std::string::npos);
+  CHECK(sink.err.find(": nested deeper than 128 levels at line 1, column 152") != std::string::npos);
+
+  const std::string journal = dir.write("run.jsonl", deep + "\n");
+  const auto replay = run_callhook({"replay", journal});
+  INFO(replay.err);
+  CHECK(replay.exit_code == 2);
+  CHECK(replay.err.find(journal + ":1: /0/0/") != std::string::npos);
+  CHECK(replay.err.find(": nested deeper than 128 levels at column 129") != std::string::npos);
 }

@@ -1091,7 +1091,10 @@ TEST_CASE("voicebot session_start webhook_config redirects that session only", "
     }
     res.set_content(k_voicebot_ok, "application/json");
   });
-  base = receiver.url();
+  {
+    std::lock_guard lock(mutex);  // the handler reads it on the receiver's threads
+    base = receiver.url();
+  }
   TempDir dir;
   const RunOutcome run = run_scenario(receiver, dir, "scenarios/voicebot-basic.json");
   check_report_matches(run);
@@ -1146,6 +1149,7 @@ TEST_CASE("voicebot session_start answers VoiceBot would reject are findings and
     }
     const std::string session = body["session_id"];
     Kind kind;
+    std::string redirect;
     {
       std::lock_guard lock(mutex);
       if (kind_of.count(session) == 0) {
@@ -1153,8 +1157,8 @@ TEST_CASE("voicebot session_start answers VoiceBot would reject are findings and
         kind_of_call[body["external_id"]] = kind_of[session];
       }
       kind = kind_of[session];
+      redirect = override_answer(base, session, "10");
     }
-    const std::string redirect = override_answer(base, session, "10");
     switch (kind) {
       case Kind::good:
         res.set_content(redirect, "application/json");
@@ -1187,7 +1191,10 @@ TEST_CASE("voicebot session_start answers VoiceBot would reject are findings and
         break;
     }
   });
-  base = receiver.url();
+  {
+    std::lock_guard lock(mutex);  // the handler reads it on the receiver's threads
+    base = receiver.url();
+  }
   TempDir dir;
   const auto scenario = dir.write("voicebot-broken.json", R"({
     "name": "voicebot-broken", "seed": 4,

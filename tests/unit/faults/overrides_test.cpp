@@ -59,8 +59,15 @@ TEST_CASE("JSON overrides that cannot apply name the pointer") {
   CHECK_THROWS_WITH(apply_overrides(d, {{"/a/b", 1}}), !Catch::Contains("json.exception"));
   Delivery bad = json_body("not json");
   CHECK_THROWS_WITH(apply_overrides(bad, {{"/a", 1}}), Catch::Contains("the body is not JSON"));
+  CHECK(bad.body == "not json");
+  CHECK(d.body == R"({"a":"text"})");  // a failed override leaves the body as it was
+  // No overrides: the body is not even parsed, so it stays byte for byte.
   Delivery untouched = json_body("not json");
   CHECK_NOTHROW(apply_overrides(untouched, {}));
+  CHECK(untouched.body == "not json");
+  Delivery spaced = json_body(R"( { "kept" : 1 } )");
+  apply_overrides(spaced, {});
+  CHECK(spaced.body == R"( { "kept" : 1 } )");
 }
 
 TEST_CASE("form overrides replace or add parameters, encoded") {

@@ -50,7 +50,7 @@ TEST_CASE("bad journals are refused with the file, line and field") {
       {k_finding + "\n", "run.jsonl:1: expected a run record first, got \"finding\""},
       {"[1,2]\n", "run.jsonl:1: expected a JSON object, got an array"},
       {R"({"kind":"run","scenario":"s"})", "run.jsonl:1: /seed: is required"},
-      {k_run + "\n{\"kind\":\n", "run.jsonl:2: invalid JSON: column 9: syntax error while parsing value - unexpected "
+      {k_run + "\n{\"kind\":\n", "run.jsonl:2: /kind: invalid JSON at column 9: syntax error while parsing value - unexpected "
                                  "end of input; expected '[', '{', or a literal"},
       {k_run + "\n" + k_finding + "\n{\"kind\":\"attempts\"}\n",
        "run.jsonl:3: /kind: expected one of \"run\", \"attempt\", \"final\", \"finding\", \"end\", got \"attempts\" "

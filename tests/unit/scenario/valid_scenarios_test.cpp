@@ -368,11 +368,28 @@ TEST_CASE("an unknown vendor is reported once, not once per event", "[scenario][
   CHECK(result.problems.size() == 1);
 }
 
-TEST_CASE("parse_scenario reports invalid JSON with line and column", "[scenario][valid]") {
+TEST_CASE("parse_scenario reports invalid JSON with line, column and pointer", "[scenario][valid]") {
   const LoadResult result = parse_scenario("{\n  \"seed\": 7,\n  \"streams\": [}\n}", "x.json", testing::test_catalog());
   REQUIRE(result.problems.size() == 1);
-  CHECK(result.problems.list()[0].pointer.empty());
-  CHECK(result.problems.format("x.json").rfind("x.json: /: invalid JSON at line 3, column 15: ", 0) == 0);
+  CHECK(result.problems.list()[0].pointer == "/streams/0");
+  CHECK(result.problems.format("x.json").rfind("x.json: /streams/0: invalid JSON at line 3, column 15: ", 0) == 0);
+}
+
+TEST_CASE("parse_scenario refuses nesting deeper than the limit, naming where", "[scenario][valid][limits]") {
+  // 100,000 levels once overflowed the stack while a message described the value.
+  const std::string deep = "{\n\"seed\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
+  const LoadResult result = parse_scenario(deep, "x.json", testing::test_catalog());
+  REQUIRE(result.problems.size() == 1);
+  std::string pointer = "/seed";
+  for (int i = 0; i < 127; ++i) pointer += "/0";
+  CHECK(result.problems.list()[0].pointer == pointer);
+  CHECK(result.problems.list()[0].message == "nested deeper than 128 levels at line 2, column 136");
+
+  // 128 levels are allowed (and then the type is wrong).
+  const std::string deepest = "{\"seed\": " + std::string(127, '[') + std::string(127, ']') + "}";
+  const LoadResult allowed = parse_scenario(deepest, "x.json", testing::test_catalog());
+  REQUIRE_FALSE(allowed.problems.empty());
+  CHECK(allowed.problems.list()[0].message.find("nested") == std::string::npos);
 }
 
 TEST_CASE("a vendor without platforms accepts none", "[scenario][valid]") {

@@ -162,7 +162,12 @@ TEST_CASE("parse_rules_json reports every problem with its JSON pointer") {
        "r.json: /1/path: expected a path starting with \"/\" (a trailing * matches a prefix), got \"x\"\n"
        "r.json: /2: expected an object, got 5"},
       {R"([{"headers": {"X-A": 1}, "status": 200}])", "r.json: /0/headers/X-A: expected a string, got 1"},
-      {R"([{"status": 200,}])", "r.json: invalid JSON: parse error at line 1, column 17: syntax error while parsing object key - unexpected '}'; expected string literal"},
+      // Found by fuzzing: a float status far outside int64 was cast (undefined behaviour).
+      {R"([{"status": [5.00556e68, 700]}])",
+       "r.json: /0/status/0: expected an integer from 200 to 599, got 5.00556e+68\n"
+       "r.json: /0/status/1: expected an integer from 200 to 599, got 700\n"
+       "r.json: /0: nothing to answer: give status, delay_ms, body or header"},
+      {R"([{"status": 200,}])", "r.json: /0: invalid JSON at line 1, column 17: syntax error while parsing object key - unexpected '}'; expected string literal"},
   };
   for (const auto& [text, expected] : cases) {
     INFO(text);

@@ -43,6 +43,13 @@ void check_configured_endpoints(const Run& r) {
   for (std::size_t i = 1; i < insights.size(); ++i) CHECK(insights[i].due_ms - insights[i - 1].due_ms == 30000);
 }
 
+// "/0/0/...": the pointer of the innermost of n nested arrays.
+std::string zeros(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "/0";
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("voicebot profile declares its events and delivery defaults", "[voicebot]") {
@@ -171,6 +178,10 @@ TEST_CASE("voicebot falls back to the configured endpoints on a bad session_star
   const std::string data = R"({"http_code":200,"response":{"data":)";
   const std::vector<std::pair<vendors::Answer, std::string>> table = {
       {ok("nope"), "session_start answer: not valid JSON"},
+      {ok(std::string(200, '[') + std::string(200, ']')),
+       "session_start answer: " + zeros(128) + ": nested deeper than 128 levels at line 1, column 129"},
+      {ok(std::string(70000, ' ') + "{}"),
+       "session_start answer: too large: 70002 bytes, an answer may have at most 64 KiB"},
       {ok(""), "session_start answer: empty body, expected JSON"},
       {ok("[1]"), "session_start answer: expected an object, got an array"},
       {ok(R"({"response":{"data":{}}})"), "session_start answer: /http_code: is required"},

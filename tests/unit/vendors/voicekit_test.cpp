@@ -22,6 +22,13 @@ OJson body(const vendors::Delivery& d) { return OJson::parse(d.body); }
 
 const std::string k_hooked = R"({"call_started_hook": "https://receiver.test/hook", "runtime_data": {"tier": "gold"}})";
 
+// "/0/0/...": the pointer of the innermost of n nested arrays.
+std::string zeros(int n) {
+  std::string out;
+  for (int i = 0; i < n; ++i) out += "/0";
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("voicekit profile declares its events and delivery defaults", "[voicekit]") {
@@ -160,6 +167,8 @@ TEST_CASE("voicekit goes on unmodified when the hook answer is one VoiceKit woul
   const std::string tail = "; the call goes on unmodified";
   const std::vector<std::pair<vendors::Answer, std::string>> table = {
       {ok("not json"), "callStartedHook answer: not valid JSON"},
+      {ok(R"({"runtime_data": )" + std::string(200, '[') + std::string(200, ']') + "}"),
+       "callStartedHook answer: /runtime_data" + zeros(127) + ": nested deeper than 128 levels at line 1, column 145"},
       {ok(""), "callStartedHook answer: empty body, expected a JSON object"},
       {ok("[]"), "callStartedHook answer: expected an object, got an array"},
       {ok(R"({"received": true})"), "callStartedHook answer: /received: unknown key"},

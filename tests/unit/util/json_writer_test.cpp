@@ -1,0 +1,62 @@
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "util/json_writer.hpp"
+
+using namespace callhook::util;
+
+TEST_CASE("JsonWriter writes objects and arrays with commas in the right places", "[util][json_writer]") {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("name", "a")
+      .field("count", 3)
+      .field("big", std::uint64_t{18446744073709551615ULL})
+      .field("neg", std::int64_t{-5})
+      .field("ok", true)
+      .key("none")
+      .null()
+      .key("list")
+      .begin_array()
+      .value(1)
+      .value("two")
+      .begin_object()
+      .end_object()
+      .raw("[false]")
+      .end_array()
+      .end_object();
+  CHECK(out == R"({"name":"a","count":3,"big":18446744073709551615,"neg":-5,"ok":true,"none":null,)"
+               R"("list":[1,"two",{},[false]]})");
+  CHECK(nlohmann::json::accept(out));
+}
+
+TEST_CASE("append_json_string escapes what JSON requires", "[util][json_writer]") {
+  const auto quoted = [](std::string_view text) {
+    std::string out;
+    append_json_string(out, text);
+    return out;
+  };
+  CHECK(quoted("plain") == "\"plain\"");
+  CHECK(quoted("a\"b\\c") == R"("a\"b\\c")");
+  CHECK(quoted("\n\r\t\b\f") == R"("\n\r\t\b\f")");
+  CHECK(quoted(std::string("\x01\x1f\0", 3)) == R"("\u0001\u001f\u0000")");
+  CHECK(quoted("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x9E") == "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x9E\"");
+}
+
+TEST_CASE("append_json_string turns invalid UTF-8 into escapes, so the output always parses", "[util][json_writer]") {
+  const std::string bad[] = {"\xC3", "\xC3(", "\xC0\xAF", "\xED\xA0\x80", "\xF5\x80\x80\x80", "\xFF", "ok\xE2\x82"};
+  for (const auto& text : bad) {
+    std::string out;
+    append_json_string(out, text);
+    INFO(out);
+    CHECK(nlohmann::json::accept(out));
+    CHECK(out.find("\\u00") != std::string::npos);
+  }
+  std::string out;
+  append_json_string(out, "\xFF");
+  CHECK(out == R"("\u00ff")");
+}
