@@ -2,6 +2,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -10,6 +11,8 @@
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/overrides.hpp"
+#include "cli/run_shape.hpp"
+#include "cli/scenario_input.hpp"
 #include "delivery/make_transport.hpp"
 #include "engine/engine.hpp"
 #include "engine/plan.hpp"
@@ -27,12 +30,26 @@
 namespace callhook::cli {
 namespace {
 
-constexpr const char* k_usage =
-    "callhook run SCENARIO [--target URL] [--seed N] [--speed X|max] [--journal FILE] [--report FILE]\n"
-    "                      [--junit FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n\n"
-    "Runs a scenario: every stream's calls become the vendor's webhooks, sent to the stream's target\n"
-    "(--target overrides all). With no target anywhere, callhook starts its built-in sink and sends\n"
-    "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.";
+const Help& run_help() {
+  static const Help help{
+      "run",
+      "callhook run SCENARIO|- [--target URL] [--seed N] [--speed X|max] [--count N] [--rate R]\n"
+      "                        [--duration S] [--concurrency N] [--connections N] [--journal FILE|-]\n"
+      "                        [--report FILE|-] [--junit FILE|-] [--set [EVENT:]POINTER=VALUE]...\n"
+      "                        [--add [EVENT:]POINTER=VALUE]... [--progress auto|always|never] [--insecure]\n"
+      "                        [--quiet]",
+      "Runs a scenario (- reads it from standard input): every stream's calls become the vendor's\n"
+      "webhooks, sent to the stream's target (--target overrides all). With no target anywhere, callhook\n"
+      "starts its built-in sink and sends there. Prints a summary (on standard error when an output file\n"
+      "is -, standard output); exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
+      "--count, --rate and --duration reshape a one-stream scenario's calls, load-tool style.\n"
+      "--set changes a field the payloads have (EVENT: limits it to one event); --add adds one.\n" +
+          std::string(k_value_typing),
+      "  callhook run scenarios/demo.json\n"
+      "  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --report report.json\n"
+      "  callhook run scenarios/load-max.json --target http://127.0.0.1:3000/hooks --rate 500 --duration 30"};
+  return help;
+}
 
 struct RunFlags {
   std::string scenario_path;
@@ -41,6 +58,7 @@ struct RunFlags {
   std::optional<double> speed;
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
+  CallsFlags calls;
   std::string journal_path, report_path, junit_path;
   std::vector<SetFlag> sets;
   std::string progress = "auto";
@@ -50,52 +68,58 @@ struct RunFlags {
 
 RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   po::options_description options("options");
-  std::string speed, progress = "auto";
-  std::vector<std::string> sets;
-  std::int64_t seed = -1, concurrency = 0;
+  std::string speed, progress = "auto", seed, concurrency, connections = "8", count, rate, duration;
+  std::vector<std::string> sets, adds;
   RunFlags f;
-  options.add_options()("scenario", po::value(&f.scenario_path)->required(), "scenario file")(
-      "target", po::value(&f.target), "send every stream to this URL")(
-      "seed", po::value(&seed), "override the scenario's seed")(
-      "speed", po::value(&speed), "virtual ms per wall ms, or \"max\" (as fast as order allows)")(
-      "concurrency", po::value(&concurrency), "requests in flight at once (default: the scenario's, 64)")(
-      "connections", po::value(&f.connections)->default_value(8), "keep-alive connections per receiver")(
-      "journal", po::value(&f.journal_path), "write every attempt and outcome as JSONL")(
-      "report", po::value(&f.report_path), "write the JSON report")(
-      "junit", po::value(&f.junit_path), "write a JUnit XML report (one test case per call)")(
-      "set", po::value(&sets), "[EVENT:]POINTER=VALUE: set a payload field (repeatable)")(
-      "progress", po::value(&progress)->default_value("auto"), "live progress: auto, always or never")(
+  options.add_options()("scenario", po::value(&f.scenario_path)->value_name("SCENARIO")->required(),
+                        "scenario file, - for standard input")(
+      "target", po::value(&f.target)->value_name("URL"), "send every stream to this URL")(
+      "seed", po::value(&seed)->value_name("N"), "override the scenario's seed (0 to 2^64-1)")(
+      "speed", po::value(&speed)->value_name("X|max"), "virtual ms per wall ms, or max (as fast as order allows)")(
+      "count", po::value(&count)->value_name("N"), "calls in all (one-stream scenarios)")(
+      "rate", po::value(&rate)->value_name("R"), "calls started per second, constant (one-stream scenarios)")(
+      "duration", po::value(&duration)->value_name("S"), "stop starting calls after S seconds (one-stream scenarios)")(
+      "concurrency", po::value(&concurrency)->value_name("N"), "requests in flight at once (default: the scenario's, 64)")(
+      "connections", po::value(&connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
+      "journal", po::value(&f.journal_path)->value_name("FILE|-"), "write every attempt and outcome as JSONL")(
+      "report", po::value(&f.report_path)->value_name("FILE|-"), "write the JSON report")(
+      "junit", po::value(&f.junit_path)->value_name("FILE|-"), "write a JUnit XML report (one test case per call)")(
+      "set", po::value(&sets)->value_name("[EVENT:]POINTER=VALUE"), "change a payload field (repeatable)")(
+      "add", po::value(&adds)->value_name("[EVENT:]POINTER=VALUE"), "add a payload field (repeatable)")(
+      "progress", po::value(&progress)->value_name("auto|always|never"), "live progress line (default auto)")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
       "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
-  help = parse_args(args, options, positional, vm, k_usage);
+  help = parse_args(args, options, positional, vm, run_help());
   if (help) return f;
-  if (vm.count("seed")) {
-    if (seed < 0) throw UsageError("--seed: expected a non-negative integer");
-    f.seed = static_cast<std::uint64_t>(seed);
-  }
+  if (vm.count("seed")) f.seed = parse_seed("--seed", seed);
   if (vm.count("speed")) f.speed = parse_speed(speed);
-  if (vm.count("concurrency")) {
-    if (concurrency < 1) throw UsageError("--concurrency: expected a positive integer");
-    f.concurrency = concurrency;
-  }
-  if (f.connections < 1 || f.connections > 1024) throw UsageError("--connections: expected 1 to 1024");
+  if (vm.count("concurrency")) f.concurrency = parse_integer("--concurrency", concurrency, 1, 1000000);
+  f.connections = static_cast<std::size_t>(parse_integer("--connections", connections, 1, 1024));
+  if (vm.count("count")) f.calls.count = parse_integer("--count", count, 1, std::int64_t{1} << 40);
+  if (vm.count("rate")) f.calls.rate = parse_positive("--rate", rate);
+  if (vm.count("duration")) f.calls.duration_s = parse_positive("--duration", duration);
   if (!f.target.empty() && !util::parse_url(f.target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + f.target + "\"");
   if (progress != "auto" && progress != "always" && progress != "never")
     throw UsageError("--progress: expected auto, always or never, got \"" + progress + "\"");
   f.progress = progress;
-  for (const auto& s : sets) f.sets.push_back(parse_set_flag(s));
+  int to_stdout = 0;
+  for (const auto* path : {&f.journal_path, &f.report_path, &f.junit_path}) to_stdout += *path == "-";
+  if (to_stdout > 1) throw UsageError("only one of --journal, --report and --junit can be - (standard output)");
+  f.sets = parse_set_flags(sets, adds);
   return f;
 }
 
-// Opens an output file before the run, so a bad path fails fast.
-std::unique_ptr<std::ofstream> open_output(const std::string& path, const char* flag) {
+// Opens an output file before the run, so a bad path fails fast; "-" is
+// standard output.
+std::unique_ptr<std::ostream> open_output(const std::string& path, const char* flag) {
   if (path.empty()) return nullptr;
+  if (path == "-") return std::make_unique<std::ostream>(std::cout.rdbuf());
   auto out = std::make_unique<std::ofstream>(path);
-  if (!*out) throw UsageError(std::string(flag) + ": cannot write \"" + path + "\"");
+  if (!*out) throw UsageError(cannot_write(flag, path, errno));
   return out;
 }
 
@@ -120,7 +144,7 @@ int command_run(const std::vector<std::string>& args) {
   if (help) return k_exit_ok;
 
   // Parse and validate everything before touching the network.
-  auto loaded = scenario::load_scenario(flags.scenario_path, engine::vendor_catalog());
+  auto loaded = load_scenario_arg(flags.scenario_path);
   if (!loaded.problems.empty()) {
     std::cerr << loaded.problems.format(loaded.source);
     return k_exit_bad_input;
@@ -129,12 +153,19 @@ int command_run(const std::vector<std::string>& args) {
   if (flags.seed) scenario.seed = *flags.seed;
   if (flags.speed) scenario.speed = *flags.speed;
   if (flags.concurrency) scenario.concurrency = *flags.concurrency;
-  for (auto& stream : scenario.streams) {
-    const auto* info = vendors::find_vendor(stream.vendor);
-    for (const auto& set : flags.sets) {
-      for (const auto& event : info ? info->events : std::vector<std::string>{})
-        if (set.event.empty() || set.event == event) stream.overrides[event][set.pointer] = set.value;
+  apply_calls_flags(scenario, flags.calls);
+  if (const std::string warning = long_run_warning(scenario); !warning.empty()) std::cerr << warning << "\n";
+  const bool dry = dry_run();
+  if (dry) {
+    util::Problems problems;
+    auto plan = engine::make_plan(std::move(scenario), flags.target, "http://127.0.0.1:9/webhooks",
+                                  "http://127.0.0.1:9/recordings", problems);
+    if (!plan) {
+      std::cerr << problems.format(loaded.source);
+      return k_exit_bad_input;
     }
+    apply_set_flags(*plan, flags.sets);
+    return k_exit_ok;
   }
   auto report_out = open_output(flags.report_path, "--report");
   auto junit_out = open_output(flags.junit_path, "--junit");
@@ -159,13 +190,14 @@ int command_run(const std::vector<std::string>& args) {
     std::cerr << problems.format(loaded.source);
     return k_exit_bad_input;
   }
+  apply_set_flags(*plan, flags.sets);
 
   std::unique_ptr<journal::JournalWriter> journal;
   if (!flags.journal_path.empty()) {
     try {
       journal = std::make_unique<journal::JournalWriter>(flags.journal_path);
-    } catch (const std::exception& e) {
-      throw UsageError(std::string("--journal: ") + e.what());
+    } catch (const std::exception&) {
+      throw UsageError(cannot_write("--journal", flags.journal_path, errno));
     }
     journal->run_header(plan->scenario.name, plan->scenario.seed, plan->scenario.speed, plan->scenario.epoch_ms);
   }
@@ -210,7 +242,10 @@ int command_run(const std::vector<std::string>& args) {
     journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped);
     journal->flush();
   }
-  if (!flags.quiet) report::print_text(stats, info, expectations, std::cout, tty);
+  // Standard output may carry a report or journal (-); the summary then goes to standard error.
+  const bool stdout_taken = flags.journal_path == "-" || flags.report_path == "-" || flags.junit_path == "-";
+  if (!flags.quiet)
+    report::print_text(stats, info, expectations, stdout_taken ? std::cerr : std::cout, tty);
   if (report_out) *report_out << report::to_json(stats, info, expectations).dump(2) << "\n";
   if (junit_out) report::write_junit(stats, info, *junit_out, expectations);
 

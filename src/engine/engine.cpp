@@ -31,6 +31,7 @@
 
 #include "delivery/retry.hpp"
 #include "delivery/signing.hpp"
+#include "engine/attempt_headers.hpp"
 #include "engine/script.hpp"
 #include "faults/faults.hpp"
 #include "journal/journal.hpp"
@@ -579,14 +580,7 @@ struct Engine::State {
   // The headers of an attempt: vendor headers, then the signature, whose
   // timestamp is the attempt's virtual time.
   util::Headers request_headers(const Item& item) const {
-    util::Headers h;
-    if (!item.d.content_type.empty()) h.push_back({"Content-Type", item.d.content_type});
-    h.push_back({"User-Agent", "callhook/0.1"});
-    h.insert(h.end(), item.d.headers.begin(), item.d.headers.end());
-    const EventSettings& settings = settings_of(item);
-    if (!item.probe && settings.signing.scheme != "none")
-      delivery::sign(h, settings.signing, item.d.event_id, signature_time_s(item), item.d.body, item.d.bad_signature);
-    return h;
+    return attempt_headers(item.d, settings_of(item), signature_time_s(item), !item.probe);
   }
 
   void write_final(const Item& item, report::Final result, const std::string& reason) {

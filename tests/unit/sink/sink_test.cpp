@@ -166,8 +166,8 @@ TEST_CASE("the sink records each webhook as one JSON line") {
   std::vector<std::string> keys;
   for (auto it = first.begin(); it != first.end(); ++it) keys.push_back(it.key());
   std::sort(keys.begin(), keys.end());
-  CHECK(keys == std::vector<std::string>{"body", "event", "headers", "method", "path", "query", "received_at", "seq",
-                                         "status"});
+  CHECK(keys == std::vector<std::string>{"body", "call_id", "delivery_id", "duplicate", "event", "headers", "method",
+                                         "path", "query", "received_at", "seq", "status"});
   CHECK(first["seq"] == 1);
   CHECK(first["method"] == "POST");
   CHECK(first["path"] == "/hooks/a");
