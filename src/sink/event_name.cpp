@@ -91,6 +91,7 @@ std::string delivery_id(const util::Headers& headers, std::string_view body) {
       if (iequals(h.name, name)) return h.value;
   // No id header: the body's FNV-1a hash stands for it (a repeated body is
   // the same delivery again, as a receiver deduplicating by content sees it).
+  if (body.empty()) return {};
   std::uint64_t hash = 14695981039346656037ULL;
   for (const char c : body) {
     hash ^= static_cast<unsigned char>(c);

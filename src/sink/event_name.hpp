@@ -23,7 +23,8 @@ std::string event_name(std::string_view content_type, std::string_view body, std
 std::string call_id(std::string_view content_type, std::string_view body, std::string_view query);
 
 // The delivery's id: the webhook-id or svix-id header of a signed delivery,
-// else "body:" and a hash of the body. Retries and duplicates share it.
+// else "body:" and a hash of the body (for a GET, pass the query), "" for
+// an empty body. Retries and duplicates share it.
 std::string delivery_id(const util::Headers& headers, std::string_view body);
 
 }  // namespace callhook::sink

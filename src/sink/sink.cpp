@@ -189,7 +189,7 @@ HttpResponse Sink::Impl::handle(const HttpRequest& request) {
   received.status = response.status;
   if (options.print || options.verbose || !options.record_path.empty()) {
     received.call_id = call_id(request.header("Content-Type"), request.body, request.query);
-    received.delivery_id = delivery_id(request.headers, request.body);
+    received.delivery_id = delivery_id(request.headers, request.body.empty() ? request.query : request.body);
     std::lock_guard lock(output);
     received.duplicate = !seen_ids.insert(received.delivery_id).second;
   }

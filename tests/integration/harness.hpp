@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,13 @@ struct ProcessResult {
 // Runs the callhook binary with args (cwd = the source tree, so scenarios/
 // paths work); kills it after timeout_s. Never hangs.
 ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s = 120);
+
+struct ProcessOptions {
+  std::string cwd;         // "" = the source tree
+  std::string stdin_path;  // "" = inherited
+  std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
+};
+ProcessResult run_callhook(const std::vector<std::string>& args, const ProcessOptions& options, int timeout_s = 120);
 
 struct Received {
   std::string method;
