@@ -8,6 +8,7 @@
 #include "cli/cli.hpp"
 #include "cli/one_event.hpp"
 #include "cli/options.hpp"
+#include "cli/scenario_input.hpp"
 #include "delivery/make_transport.hpp"
 #include "delivery/retry.hpp"
 #include "engine/attempt_headers.hpp"
@@ -48,7 +49,7 @@ int command_trigger(const std::vector<std::string>& args) {
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + target + "\"");
 
   std::unique_ptr<sink::Sink> builtin_sink;
-  if (target.empty()) {
+  if (target.empty() && !dry_run()) {
     builtin_sink = std::make_unique<sink::Sink>();
     builtin_sink->start();
     target = builtin_sink->url() + "/webhooks";
@@ -57,7 +58,7 @@ int command_trigger(const std::vector<std::string>& args) {
   const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                  std::chrono::system_clock::now().time_since_epoch())
                                  .count();
-  auto one = make_one_event(flags, target, now_ms - now_ms % 1000);
+  auto one = make_one_event(flags, target.empty() ? "http://127.0.0.1:9/webhooks" : target, now_ms - now_ms % 1000);
   if (!one) return k_exit_bad_input;
   const vendors::Delivery& d = one->delivery;
   const engine::EventSettings& settings = one->settings();
@@ -74,6 +75,7 @@ int command_trigger(const std::vector<std::string>& args) {
   for (const auto& [name, value] : request.headers) std::cout << "> " << name << ": " << value << "\n";
   if (d.method != "GET") std::cout << ">\n> " << d.body << "\n";
   std::cout.flush();
+  if (dry_run()) return k_exit_ok;
 
   delivery::TransportOptions transport_options;
   transport_options.connections_per_origin = 1;
