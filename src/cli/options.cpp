@@ -29,7 +29,7 @@ std::string with_dashes(const std::string& name) {
 }
 
 // Boost's messages name the option in quotes; ours start with the flag.
-std::string explain(const po::error& e, const po::options_description& options, const Help& help) {
+std::string explain(const po::error& e, const po::options_description& options) {
   if (const auto* unknown = dynamic_cast<const po::unknown_option*>(&e)) {
     const std::string flag = unknown->get_option_name();
     const std::string guess = util::did_you_mean(flag, flag_names(options));
@@ -42,8 +42,10 @@ std::string explain(const po::error& e, const po::options_description& options, 
   if (const auto* missing = dynamic_cast<const po::required_option*>(&e)) {
     std::string name = missing->get_option_name();
     if (name.rfind("--", 0) == 0) name = name.substr(2);
-    for (auto& c : name) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return "missing " + name;
+    const auto* option = options.find_nothrow(name, false);
+    std::string upper = name;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return "missing " + upper + (option ? " (" + option->description() + ")" : "");
   }
   if (const auto* with_name = dynamic_cast<const po::error_with_option_name*>(&e)) {
     const std::string flag = with_dashes(with_name->get_option_name());
@@ -53,7 +55,6 @@ std::string explain(const po::error& e, const po::options_description& options, 
     if (dynamic_cast<const po::multiple_occurrences*>(&e)) return flag + ": given more than once";
     if (dynamic_cast<const po::invalid_option_value*>(&e)) return flag + ": " + e.what();
   }
-  (void)help;
   return e.what();
 }
 
@@ -87,7 +88,7 @@ bool parse_args(const std::vector<std::string>& args, const po::options_descript
     }
     po::notify(vm);
   } catch (const po::error& e) {
-    throw UsageError(explain(e, all, help) + "\nusage: " + help.synopsis + "\n(callhook " + help.command +
+    throw UsageError(explain(e, all) + "\nusage: " + help.synopsis + "\n(callhook " + help.command +
                      " --help shows every option and examples)");
   }
   return false;

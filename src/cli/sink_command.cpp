@@ -121,7 +121,7 @@ int command_sink(const std::vector<std::string>& args) {
   std::string record_path;
   std::vector<std::string> responds;
   std::string rules_path;
-  int threads = 64;
+  std::string threads_text = "64";
   bool verbose = false;
   bool quiet = false;
   po::options_description options("options");
@@ -132,14 +132,13 @@ int command_sink(const std::vector<std::string>& args) {
       ("record", po::value(&record_path)->value_name("FILE"), "write every webhook to FILE as JSON lines")
       ("respond", po::value(&responds)->value_name("RULE")->composing(), "answer matching requests as RULE says (repeatable)")
       ("rules", po::value(&rules_path)->value_name("FILE"), "rules from a JSON file")
-      ("threads", po::value(&threads)->value_name("N")->default_value(64),
-       "worker threads: keep-alive connections served at once");
+      ("threads", po::value(&threads_text)->value_name("N"),
+       "worker threads: keep-alive connections served at once (default 64)");
   po::variables_map vm;
   if (parse_args(args, options, {}, vm, Help{"sink", k_synopsis, k_description, k_examples})) return k_exit_ok;
 
   if (verbose && quiet) throw UsageError("--verbose and --quiet cannot be used together");
-  if (threads < 1 || threads > k_max_threads)
-    throw UsageError("--threads: expected 1 to " + std::to_string(k_max_threads) + ", got " + std::to_string(threads));
+  const auto threads = parse_integer("--threads", threads_text, 1, k_max_threads);
   const ListenAddress address = parse_listen(listen);
 
   sink::SinkOptions sink_options;
