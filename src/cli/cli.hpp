@@ -1,6 +1,7 @@
 #pragma once
 // Subcommands. Each takes its arguments (without the program and command
 // names) and returns the process exit code.
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ int command_replay(const std::vector<std::string>& args);
 int command_merge(const std::vector<std::string>& args);
 int command_serve(const std::vector<std::string>& args);
 int command_report(const std::vector<std::string>& args);
+int command_trigger(const std::vector<std::string>& args);
 
 // The SystemClock time at which main began, for startup measurements.
 std::int64_t process_start_us();

@@ -10,20 +10,27 @@ namespace {
 
 constexpr const char* k_usage = R"(callhook: a mock voice vendor for testing webhook receivers
 
-usage: callhook COMMAND [ARGS] (callhook COMMAND --help for each)
+usage: callhook COMMAND [ARGS]   (callhook help COMMAND, or callhook COMMAND --help, for each)
 
 commands:
   run SCENARIO       run a scenario against a receiver (or the built-in sink)
   validate SCENARIO  check a scenario and print every problem
   sink               a webhook receiver with programmable answers
-  sample VENDOR EVENT  print one realistic payload
-  vendors            list the vendors, their events and delivery defaults
+  sample VENDOR EVENT  print one realistic payload (--headers: with its headers)
+  trigger VENDOR EVENT send one event to a receiver and show the answer
+  vendors [VENDOR]   list the vendors, their events, settings and delivery defaults
   replay JOURNAL     send the requests of a recorded run again
   report JOURNAL     rebuild a run's reports (text, JSON, JUnit, HTML) from its journal
   merge --journal OUT JOURNAL...  join the journals of a sharded run
   serve              an HTTP API to start and follow runs from test suites
 
-exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run)";
+exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run,
+            130/143 interrupted by SIGINT/SIGTERM
+
+examples:
+  callhook run scenarios/demo.json                      (the built-in sink receives)
+  callhook sink --listen 127.0.0.1:3000                 (in another terminal, then:)
+  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks)";
 
 }  // namespace
 
@@ -40,15 +47,21 @@ int main_entry(int argc, char** argv) {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
       {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
       {"report", command_report},   {"merge", command_merge},       {"serve", command_serve},
+      {"trigger", command_trigger},
   };
   if (argc < 2) {
     std::cerr << k_usage << "\n";
     return k_exit_bad_input;
   }
-  const std::string name = argv[1];
-  if (name == "--help" || name == "-h" || name == "help") {
+  std::string name = argv[1];
+  std::vector<std::string> args(argv + 2, argv + argc);
+  if (name == "--help" || name == "-h" || (name == "help" && args.empty())) {
     std::cout << k_usage << "\n";
     return k_exit_ok;
+  }
+  if (name == "help") {  // callhook help CMD = callhook CMD --help
+    name = args.front();
+    args = {"--help"};
   }
   if (name == "--version") {
     std::cout << "callhook 0.1.0\n";
@@ -61,11 +74,11 @@ int main_entry(int argc, char** argv) {
     const std::string guess = util::did_you_mean(name, names);
     std::cerr << "callhook: error: unknown command \"" << name << "\""
               << (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") << "\n"
-              << k_usage << "\n";
+              << "(callhook --help lists the commands)\n";
     return k_exit_bad_input;
   }
   try {
-    return it->second(std::vector<std::string>(argv + 2, argv + argc));
+    return it->second(args);
   } catch (const UsageError& e) {
     std::cerr << "callhook: error: " << e.what() << "\n";
     return k_exit_bad_input;

@@ -16,11 +16,12 @@
 namespace callhook::cli {
 namespace {
 
-constexpr const char* k_usage =
-    "callhook report JOURNAL [--html FILE] [--json FILE] [--junit FILE] [--quiet]\n\n"
-    "Builds the reports of a recorded run from its journal (written by run --journal): prints the\n"
-    "summary, and writes the JSON, JUnit and self-contained HTML reports asked for. A journal cut\n"
-    "short by an interrupt still gives reports, marked interrupted.";
+const Help k_help{"report", "callhook report JOURNAL [--html FILE] [--json FILE] [--junit FILE] [--quiet]",
+                  "Builds the reports of a recorded run from its journal (written by run --journal): prints the\n"
+                  "summary, and writes the JSON, JUnit and self-contained HTML reports asked for. A journal cut\n"
+                  "short by an interrupt still gives reports, marked interrupted.",
+                  "  callhook report run.jsonl --html report.html\n"
+                  "  callhook report run.jsonl --json report.json --junit junit.xml --quiet"};
 
 void write_file(const std::string& path, const char* flag, const std::function<void(std::ostream&)>& write) {
   std::ofstream out(path);
@@ -35,15 +36,15 @@ int command_report(const std::vector<std::string>& args) {
   po::options_description options("options");
   std::string journal_path, html_path, json_path, junit_path;
   bool quiet = false;
-  options.add_options()("journal", po::value(&journal_path)->required(), "journal file (JSONL)")(
-      "html", po::value(&html_path), "write the self-contained HTML report")(
-      "json", po::value(&json_path), "write the JSON report")(
-      "junit", po::value(&junit_path), "write a JUnit XML report (one test case per call)")(
+  options.add_options()("journal", po::value(&journal_path)->value_name("JOURNAL")->required(), "journal file (JSONL)")(
+      "html", po::value(&html_path)->value_name("FILE"), "write the self-contained HTML report")(
+      "json", po::value(&json_path)->value_name("FILE"), "write the JSON report")(
+      "junit", po::value(&junit_path)->value_name("FILE"), "write a JUnit XML report (one test case per call)")(
       "quiet,q", po::bool_switch(&quiet), "print no summary");
   po::positional_options_description positional;
   positional.add("journal", 1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, k_usage)) return k_exit_ok;
+  if (parse_args(args, options, positional, vm, k_help)) return k_exit_ok;
 
   report::RunStats::Options stats_options;
   stats_options.keep_call_ids = !junit_path.empty();

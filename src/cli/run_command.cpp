@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <optional>
 
 #include "cli/cli.hpp"
@@ -11,6 +12,8 @@
 #include "cli/listen.hpp"
 #include "cli/options.hpp"
 #include "cli/overrides.hpp"
+#include "cli/run_shape.hpp"
+#include "cli/scenario_input.hpp"
 #include "cli/shard.hpp"
 #include "report/progress.hpp"
 #include "report/summary.hpp"
@@ -20,16 +23,30 @@
 namespace callhook::cli {
 namespace {
 
-constexpr const char* k_usage =
-    "callhook run SCENARIO [--target URL] [--seed N] [--speed X|max] [--journal FILE] [--report FILE]\n"
-    "                      [--junit FILE] [--html FILE] [--set [EVENT:]POINTER=VALUE]... [--progress auto|always|never]\n"
-    "                      [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]\n"
-    "                      [--grace SECONDS] [--recordings-listen HOST:PORT] [--recordings-url URL]\n\n"
-    "Runs a scenario: every stream's calls become the vendor's webhooks, sent to the stream's target\n"
-    "(--target overrides all). With no target anywhere, callhook starts its built-in sink and sends\n"
-    "there. Prints a summary; exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
-    "Ctrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
-    "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).";
+const Help& run_help() {
+  static const Help help{
+      "run",
+      "callhook run SCENARIO|- [--target URL] [--seed N] [--speed X|max] [--count N] [--rate R]\n"
+      "                        [--duration S] [--concurrency N] [--connections N] [--journal FILE|-]\n"
+      "                        [--report FILE|-] [--junit FILE|-] [--html FILE] [--set [EVENT:]POINTER=VALUE]...\n"
+      "                        [--add [EVENT:]POINTER=VALUE]... [--progress auto|always|never] [--insecure]\n"
+      "                        [--quiet] [--grace S] [--recordings-listen HOST:PORT] [--recordings-url URL]\n"
+      "                        [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]",
+      "Runs a scenario (- reads it from standard input): every stream's calls become the vendor's\n"
+      "webhooks, sent to the stream's target (--target overrides all). With no target anywhere, callhook\n"
+      "starts its built-in sink and sends there. Prints a summary (on standard error when an output file\n"
+      "is -, standard output); exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
+      "--count, --rate and --duration reshape a one-stream scenario's calls, load-tool style.\n"
+      "--set changes a field the payloads have (EVENT: limits it to one event); --add adds one.\n" +
+          std::string(k_value_typing) +
+          "\nCtrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
+          "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).\n"
+          "--shard I/N plays the calls whose index % N == I (docs/distributed.md).",
+      "  callhook run scenarios/demo.json\n"
+      "  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --report report.json\n"
+      "  callhook run scenarios/load-max.json --target http://127.0.0.1:3000/hooks --rate 500 --duration 30"};
+  return help;
+}
 
 struct RunFlags {
   std::string scenario_path;
@@ -38,6 +55,7 @@ struct RunFlags {
   std::optional<double> speed;
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
+  CallsFlags calls;
   std::string journal_path, report_path, junit_path, html_path;
   std::vector<SetFlag> sets;
   std::string progress = "auto";
@@ -52,69 +70,73 @@ struct RunFlags {
 
 RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   po::options_description options("options");
-  std::string speed, progress = "auto";
-  std::vector<std::string> sets;
-  std::int64_t seed = -1, concurrency = 0;
-  std::string shard, start_at;
-  std::uint64_t shards = 0;
-  double grace_s = 2;
-  std::string recordings_listen;
+  std::string speed, progress = "auto", seed, concurrency, connections = "8", count, rate, duration;
+  std::string shard, shards, start_at, grace = "2", recordings_listen;
+  std::vector<std::string> sets, adds;
   RunFlags f;
-  options.add_options()("scenario", po::value(&f.scenario_path)->required(), "scenario file")(
-      "target", po::value(&f.target), "send every stream to this URL")(
-      "seed", po::value(&seed), "override the scenario's seed")(
-      "speed", po::value(&speed), "virtual ms per wall ms, or \"max\" (as fast as order allows)")(
-      "concurrency", po::value(&concurrency), "requests in flight at once (default: the scenario's, 64)")(
-      "connections", po::value(&f.connections)->default_value(8), "keep-alive connections per receiver")(
-      "journal", po::value(&f.journal_path), "write every attempt and outcome as JSONL")(
-      "report", po::value(&f.report_path), "write the JSON report")(
-      "junit", po::value(&f.junit_path), "write a JUnit XML report (one test case per call)")(
-      "html", po::value(&f.html_path), "write a self-contained HTML report (charts, per-call timeline)")(
-      "set", po::value(&sets), "[EVENT:]POINTER=VALUE: set a payload field (repeatable)")(
-      "progress", po::value(&progress)->default_value("auto"), "live progress: auto, always or never")(
+  options.add_options()("scenario", po::value(&f.scenario_path)->value_name("SCENARIO")->required(),
+                        "scenario file, - for standard input")(
+      "target", po::value(&f.target)->value_name("URL"), "send every stream to this URL")(
+      "seed", po::value(&seed)->value_name("N"), "override the scenario's seed (0 to 2^64-1)")(
+      "speed", po::value(&speed)->value_name("X|max"), "virtual ms per wall ms, or max (as fast as order allows)")(
+      "count", po::value(&count)->value_name("N"), "calls in all (one-stream scenarios)")(
+      "rate", po::value(&rate)->value_name("R"), "calls started per second, constant (one-stream scenarios)")(
+      "duration", po::value(&duration)->value_name("S"), "stop starting calls after S seconds (one-stream scenarios)")(
+      "concurrency", po::value(&concurrency)->value_name("N"), "requests in flight at once (default: the scenario's, 64)")(
+      "connections", po::value(&connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
+      "journal", po::value(&f.journal_path)->value_name("FILE|-"), "write every attempt and outcome as JSONL")(
+      "report", po::value(&f.report_path)->value_name("FILE|-"), "write the JSON report")(
+      "junit", po::value(&f.junit_path)->value_name("FILE|-"), "write a JUnit XML report (one test case per call)")(
+      "html", po::value(&f.html_path)->value_name("FILE"), "write a self-contained HTML report (charts, per-call timeline)")(
+      "set", po::value(&sets)->value_name("[EVENT:]POINTER=VALUE"), "change a payload field (repeatable)")(
+      "add", po::value(&adds)->value_name("[EVENT:]POINTER=VALUE"), "add a payload field (repeatable)")(
+      "progress", po::value(&progress)->value_name("auto|always|never"), "live progress line (default auto)")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
       "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations")(
-      "shard", po::value(&shard), "I/N: play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
-      "shards", po::value(&shards), "N: the shard count, with the index from JOB_COMPLETION_INDEX")(
-      "start-at", po::value(&start_at), "ISO8601|+SECONDS: wait until then, so shards begin together")(
-      "grace", po::value(&grace_s)->default_value(2), "seconds requests in flight get after Ctrl-C or SIGTERM")(
-      "recordings-listen", po::value(&recordings_listen), "HOST:PORT for the recording server (default: any port)")(
-      "recordings-url", po::value(&f.recordings_url), "base URL of recordings written into payloads");
+      "grace", po::value(&grace)->value_name("S"), "seconds requests in flight get after Ctrl-C or SIGTERM (default 2)")(
+      "recordings-listen", po::value(&recordings_listen)->value_name("HOST:PORT"),
+      "address of the recording server (default: any loopback port)")(
+      "recordings-url", po::value(&f.recordings_url)->value_name("URL"), "base URL of recordings written into payloads")(
+      "shard", po::value(&shard)->value_name("I/N"), "play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
+      "shards", po::value(&shards)->value_name("N"), "the shard count, with the index from JOB_COMPLETION_INDEX")(
+      "start-at", po::value(&start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together");
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
-  help = parse_args(args, options, positional, vm, k_usage);
+  help = parse_args(args, options, positional, vm, run_help());
   if (help) return f;
-  if (vm.count("seed")) {
-    if (seed < 0) throw UsageError("--seed: expected a non-negative integer");
-    f.seed = static_cast<std::uint64_t>(seed);
-  }
+  if (vm.count("seed")) f.seed = parse_seed("--seed", seed);
   if (vm.count("speed")) f.speed = parse_speed(speed);
-  if (vm.count("concurrency")) {
-    if (concurrency < 1) throw UsageError("--concurrency: expected a positive integer");
-    f.concurrency = concurrency;
-  }
-  if (f.connections < 1 || f.connections > 1024) throw UsageError("--connections: expected 1 to 1024");
+  if (vm.count("concurrency")) f.concurrency = parse_integer("--concurrency", concurrency, 1, 1000000);
+  f.connections = static_cast<std::size_t>(parse_integer("--connections", connections, 1, 1024));
+  if (vm.count("count")) f.calls.count = parse_integer("--count", count, 1, std::int64_t{1} << 40);
+  if (vm.count("rate")) f.calls.rate = parse_positive("--rate", rate);
+  if (vm.count("duration")) f.calls.duration_s = parse_positive("--duration", duration);
   if (!f.target.empty() && !util::parse_url(f.target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + f.target + "\"");
   if (progress != "auto" && progress != "always" && progress != "never")
     throw UsageError("--progress: expected auto, always or never, got \"" + progress + "\"");
   f.progress = progress;
+  int to_stdout = 0;
+  for (const auto* path : {&f.journal_path, &f.report_path, &f.junit_path}) to_stdout += *path == "-";
+  if (to_stdout > 1) throw UsageError("only one of --journal, --report and --junit can be - (standard output)");
+  if (f.html_path == "-") throw UsageError("--html: expected a file name (the page is written whole)");
   if (!f.html_path.empty() && f.journal_path == "-")
     throw UsageError("--html: reads the journal back, so --journal must name a file, not \"-\"");
-  for (const auto& s : sets) f.sets.push_back(parse_set_flag(s));
-  if (vm.count("shards") && shards == 0) throw UsageError("--shards: expected a positive integer");
-  f.shard = resolve_shard(shard, vm.count("shards") ? std::optional<std::uint64_t>(shards) : std::nullopt,
-                          [](const char* name) -> std::optional<std::string> {
-                            const char* value = std::getenv(name);
-                            return value ? std::optional<std::string>(value) : std::nullopt;
-                          });
+  f.sets = parse_set_flags(sets, adds);
+  const std::optional<std::uint64_t> shard_count =
+      vm.count("shards") ? std::optional<std::uint64_t>(parse_integer("--shards", shards, 1, 1000000)) : std::nullopt;
+  f.shard = resolve_shard(shard, shard_count, [](const char* name) -> std::optional<std::string> {
+    const char* value = std::getenv(name);
+    return value ? std::optional<std::string>(value) : std::nullopt;
+  });
   if (!start_at.empty()) {
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::system_clock::now().time_since_epoch());
     f.start_at_ms = parse_start_at(start_at, now.count());
   }
-  if (!(grace_s >= 0 && grace_s <= 3600)) throw UsageError("--grace: expected 0 to 3600 seconds");
+  const double grace_s = grace == "0" ? 0 : parse_positive("--grace", grace);
+  if (grace_s > 3600) throw UsageError("--grace: expected 0 to 3600 seconds, got \"" + grace + "\"");
   f.grace_ms = static_cast<std::int64_t>(grace_s * 1000);
   if (vm.count("recordings-listen")) f.recordings_listen = parse_listen(recordings_listen, "--recordings-listen");
   if (vm.count("recordings-url")) {
@@ -134,6 +156,10 @@ int command_run(const std::vector<std::string>& args) {
 
   run::RunOptions options;
   options.scenario_path = flags.scenario_path;
+  if (flags.scenario_path == "-") {
+    options.scenario_text = std::string(std::istreambuf_iterator<char>(std::cin), {});
+    options.scenario_path = "<stdin>";
+  }
   options.target = flags.target;
   options.seed = flags.seed;
   options.speed = flags.speed;
@@ -143,7 +169,6 @@ int command_run(const std::vector<std::string>& args) {
   options.report_path = flags.report_path;
   options.junit_path = flags.junit_path;
   options.html_path = flags.html_path;
-  options.sets = flags.sets;
   options.insecure = flags.insecure;
   options.start_us = process_start_us();
   options.shard = flags.shard;
@@ -154,6 +179,14 @@ int command_run(const std::vector<std::string>& args) {
     options.recordings_port = flags.recordings_listen->port;
   }
   options.recordings_url = flags.recordings_url;
+  options.dry_run = dry_run();
+  // --count/--rate/--duration reshape the calls; --set and --add are checked
+  // against each stream's vendor once the plan exists.
+  options.adjust_scenario = [&flags](scenario::Scenario& scenario) {
+    apply_calls_flags(scenario, flags.calls);
+    if (const std::string warning = long_run_warning(scenario); !warning.empty()) std::cerr << warning << "\n";
+  };
+  options.adjust_plan = [&flags](engine::RunPlan& plan) { apply_set_flags(plan, flags.sets); };
   // From here a signal stops the run instead of killing the process; the
   // threads the session starts never take the signal (see Interrupts).
   Interrupts interrupts;
@@ -169,8 +202,7 @@ int command_run(const std::vector<std::string>& args) {
   } catch (const run::BadInput& e) {
     throw UsageError(e.what());
   }
-
-  for (const std::string& warning : session.warnings()) std::cerr << "callhook: warning: " << warning << "\n";
+  if (dry_run()) return k_exit_ok;
 
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);
@@ -179,9 +211,11 @@ int command_run(const std::vector<std::string>& args) {
   session.run([&](const run::Progress& p) { progress.update(p.live, p.elapsed_s, p.in_flight); });
   progress.finish();
 
-  // Report: text, JSON, JUnit, and the expectations as the exit code.
+  // Report: text, JSON, JUnit, HTML, and the exit code.
   const run::RunResult result = session.finish();
-  if (!flags.quiet) session.print_text(std::cout, tty);
+  // Standard output may carry a report or journal (-); the summary then goes to standard error.
+  const bool stdout_taken = flags.journal_path == "-" || flags.report_path == "-" || flags.junit_path == "-";
+  if (!flags.quiet) session.print_text(stdout_taken ? std::cerr : std::cout, tty);
   if (flags.quiet) {
     for (const std::string& problem : report::connection_problems(session.stats(), session.info()))
       std::cerr << "callhook: " << problem << "\n";

@@ -1,59 +1,56 @@
 // callhook sample: one realistic payload, exactly as it would be sent.
+#include <chrono>
 #include <iostream>
 
 #include "cli/cli.hpp"
+#include "cli/one_event.hpp"
 #include "cli/options.hpp"
-#include "cli/overrides.hpp"
-#include "run/run_session.hpp"
-#include "run/sample_delivery.hpp"
+#include "engine/attempt_request.hpp"
 
 namespace callhook::cli {
 
 int command_sample(const std::vector<std::string>& args) {
-  constexpr const char* usage =
-      "callhook sample VENDOR EVENT [--seed N] [--set POINTER=VALUE]... [--platform P] [--config JSON]\n\n"
+  const Help help{
+      "sample",
+      "callhook sample VENDOR EVENT [--headers] [--secret S] [--seed N] [--set POINTER=VALUE]...\n"
+      "                             [--add POINTER=VALUE]... [--platform P] [--direction inbound|outbound]\n"
+      "                             [--config JSON]",
       "Prints the body of one EVENT webhook of a synthetic call, exactly as callhook would send it\n"
-      "(for GET deliveries, the URL with its query). --config is the vendor_config object.";
-  std::string vendor_name, event, platform, config_text = "{}", direction = "inbound";
-  std::int64_t seed = 1;
-  std::vector<std::string> sets;
+      "(for GET deliveries, the URL with its query). --headers prints the request line and headers\n"
+      "first, with the vendor's signature when --secret is given. Nothing is sent (callhook trigger\n"
+      "sends). --set changes a field the payload has; --add adds one.\n" +
+          std::string(k_value_typing),
+      "  callhook sample voicebot session_start\n"
+      "  callhook sample voiceflow runtime.call.end --set /data/endReason=twiml\n"
+      "  callhook sample atoms analytics.completed --headers --secret whsec_test"};
+  EventFlags flags;
+  bool headers = false;
   po::options_description options("options");
-  options.add_options()("vendor", po::value(&vendor_name)->required(), "vendor")(
-      "event", po::value(&event)->required(), "event name")("seed", po::value(&seed), "seed (default 1)")(
-      "set", po::value(&sets), "POINTER=VALUE: set a payload field (repeatable)")(
-      "platform", po::value(&platform), "calls.platform value")(
-      "direction", po::value(&direction), "inbound or outbound")(
-      "config", po::value(&config_text), "vendor_config as JSON");
+  options.add_options()("vendor", po::value(&flags.vendor)->value_name("VENDOR")->required(), "vendor")(
+      "event", po::value(&flags.event)->value_name("EVENT")->required(), "event name")(
+      "headers", po::bool_switch(&headers), "also print the request line and headers");
+  flags.add_options(options);
   po::positional_options_description positional;
   positional.add("vendor", 1).add("event", 1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, usage)) return k_exit_ok;
+  if (parse_args(args, options, positional, vm, help)) return k_exit_ok;
 
-  run::SampleRequest request;
-  request.vendor = vendor_name;
-  request.event = event;
-  request.seed = seed;
-  request.platform = platform;
-  request.direction = direction;
-  const auto [config, config_failure] = util::parse_json(config_text, util::k_flag_json);
-  if (config_failure) throw UsageError("--config: " + flag_problem(*config_failure));
-  request.vendor_config = config;
-  for (const auto& s : sets) {
-    const SetFlag flag = parse_set_flag(s);
-    request.overrides[flag.pointer] = flag.value;
+  auto one = make_one_event(flags, "http://127.0.0.1:8080/webhooks", std::nullopt);
+  if (!one) return k_exit_bad_input;
+  const vendors::Delivery& d = one->delivery;
+  if (headers) {
+    std::cout << d.method << " " << d.url << "\n";
+    const auto& signing = one->settings().signing;
+    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+    for (const auto& [name, value] :
+         engine::attempt_headers(d, signing, engine::signature_time_s(signing, d.due_ms, now_ms, 0), false))
+      std::cout << name << ": " << value << "\n";
+    std::cout << "\n";
+    if (d.method != "GET") std::cout << d.body << "\n";
+    return k_exit_ok;
   }
-  util::Problems problems;
-  std::optional<run::Sample> sample;
-  try {
-    sample = run::sample_delivery(request, problems);
-  } catch (const run::BadInput& e) {
-    throw UsageError(e.what());
-  }
-  if (!sample) {
-    std::cerr << problems.format("sample");
-    return k_exit_bad_input;
-  }
-  const auto& d = sample->delivery;
   std::cout << (d.method == "GET" ? d.url : d.body) << "\n";
   return k_exit_ok;
 }

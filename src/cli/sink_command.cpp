@@ -8,6 +8,7 @@
 #include "cli/cli.hpp"
 #include "cli/listen.hpp"
 #include "cli/options.hpp"
+#include "cli/scenario_input.hpp"
 #include "sink/sink.hpp"
 #include "util/url.hpp"
 
@@ -17,16 +18,23 @@ namespace {
 constexpr const char* k_synopsis = R"(callhook sink [--listen HOST:PORT] [--verbose | --quiet] [--record FILE]
               [--respond RULE]... [--rules FILE] [--threads N])";
 
+constexpr const char* k_examples = R"(  callhook sink --listen 127.0.0.1:3000
+  callhook sink --listen 127.0.0.1:3000 --respond 'event=session_start body=@answer.json'
+  callhook sink --listen :3000 --record hooks.jsonl --respond 'event=runtime.call.end status=500,500,200')";
+
 constexpr const char* k_description = R"(A webhook receiver: accepts any method and path, prints one line per webhook
-(time, method, path, event, status, body size), answers 200 {"ok":true}
+(time, method, path, event, call id, delivery id, status, body size; "dup" marks a
+delivery id seen before), answers 200 {"ok":true}
 unless a rule says otherwise, and runs until SIGINT or SIGTERM. The first line
 it prints is "callhook sink listening on http://HOST:PORT"; with port 0 the
 port is the one the system chose. It also serves recordings: GET
 /recordings/<name>-<bytes>.<ogg|wav> answers audio of exactly <bytes> bytes.
 
-The event name is the JSON body's "type", "event" or "Event", else the form
-or query parameter "Event", else the JSON "trigger_reason" (Exotel VoiceBot
-names no event; its trigger reason stands for it).
+The event name is the one callhook vendors, sample and scenarios use: the JSON
+body's "type", "event" or "Event", else the form or query parameter "Event";
+Exotel VoiceBot names no event, so its trigger_reason is mapped to the event
+(start: session_start, turn_complete/turn_progress: transcript_events, timer:
+insights_events, end: session_end).
 
 RULE: KEY=VALUE items separated by spaces; several rules may be separated by
 ';'. Quote a value with ' or " to hold spaces. The first matching rule answers;
@@ -61,7 +69,7 @@ int command_sink(const std::vector<std::string>& args) {
   std::string record_path;
   std::vector<std::string> responds;
   std::string rules_path;
-  int threads = 64;
+  std::string threads_text = "64";
   bool verbose = false;
   bool quiet = false;
   po::options_description options("options");
@@ -72,21 +80,13 @@ int command_sink(const std::vector<std::string>& args) {
       ("record", po::value(&record_path)->value_name("FILE"), "write every webhook to FILE as JSON lines")
       ("respond", po::value(&responds)->value_name("RULE")->composing(), "answer matching requests as RULE says (repeatable)")
       ("rules", po::value(&rules_path)->value_name("FILE"), "rules from a JSON file")
-      ("threads", po::value(&threads)->value_name("N")->default_value(64),
-       "worker threads: keep-alive connections served at once");
-  // --help shows the rule syntax too; flag errors show only the synopsis.
-  for (const auto& arg : args) {
-    if (arg == "--help" || arg == "-h") {
-      std::cout << k_synopsis << "\n\n" << k_description << "\n\n" << options;
-      return k_exit_ok;
-    }
-  }
+      ("threads", po::value(&threads_text)->value_name("N"),
+       "worker threads: keep-alive connections served at once (default 64)");
   po::variables_map vm;
-  if (parse_args(args, options, {}, vm, k_synopsis)) return k_exit_ok;
+  if (parse_args(args, options, {}, vm, Help{"sink", k_synopsis, k_description, k_examples})) return k_exit_ok;
 
   if (verbose && quiet) throw UsageError("--verbose and --quiet cannot be used together");
-  if (threads < 1 || threads > k_max_threads)
-    throw UsageError("--threads: expected 1 to " + std::to_string(k_max_threads) + ", got " + std::to_string(threads));
+  const auto threads = parse_integer("--threads", threads_text, 1, k_max_threads);
   const ListenAddress address = parse_listen(listen);
 
   sink::SinkOptions sink_options;
@@ -113,6 +113,7 @@ int command_sink(const std::vector<std::string>& args) {
     }
   }
 
+  if (dry_run()) return k_exit_ok;
   // Signals are blocked before the server threads exist, so they inherit it.
   ShutdownSignals signals;
   sink::Sink sink(std::move(sink_options));

@@ -36,14 +36,6 @@ double last_start_s(const scenario::Calls& calls) {
   return span;
 }
 
-std::string days_or_hours(double seconds) {
-  char text[64];
-  if (seconds >= 86400)
-    std::snprintf(text, sizeof text, "%.1f days", seconds / 86400);
-  else
-    std::snprintf(text, sizeof text, "%.1f hours", seconds / 3600);
-  return text;
-}
 
 }  // namespace
 
@@ -74,15 +66,5 @@ PlanEstimate estimate_plan(const scenario::Scenario& scenario) {
   return estimate;
 }
 
-std::string long_run_warning(const PlanEstimate& estimate, double speed) {
-  if (speed <= 0) return "";
-  const double wall_s = estimate.virtual_span_s / speed;
-  if (wall_s <= 3600) return "";
-  char speed_text[32];
-  std::snprintf(speed_text, sizeof speed_text, "%g", speed);
-  return "this scenario plays about " + days_or_hours(estimate.virtual_span_s) + " of virtual time: at speed " +
-         speed_text + " that is about " + days_or_hours(wall_s) +
-         " of wall time (use --speed max, or a higher --speed, to finish sooner)";
-}
 
 }  // namespace callhook::report

@@ -15,9 +15,4 @@ struct PlanEstimate {
 
 PlanEstimate estimate_plan(const scenario::Scenario& scenario);
 
-// A warning when playing the scenario at its finite speed takes longer than
-// an hour of wall time ("this scenario plays about 11.6 days of virtual time:
-// at speed 1 that is 11.6 days of wall time; ..."), "" otherwise.
-std::string long_run_warning(const PlanEstimate& estimate, double speed);
-
 }  // namespace callhook::report

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 #include <stdexcept>
 #include <vector>
 
@@ -28,21 +29,25 @@ std::runtime_error write_error(const std::string& path, int error) {
 }  // namespace
 
 OutputFile::OutputFile(std::string path, std::string flag) : m_path(std::move(path)), m_flag(std::move(flag)) {
-  if (m_path.empty()) return;
+  if (m_path.empty() || m_path == "-") return;
   const std::string folder = folder_of(m_path);
   struct stat info {};
   if (::stat(m_path.c_str(), &info) == 0) {
-    if (S_ISDIR(info.st_mode)) throw BadInput(m_flag + ": \"" + m_path + "\" is a directory");
+    if (S_ISDIR(info.st_mode)) throw BadInput(m_flag + ": cannot write " + m_path + ": Is a directory");
     if (::access(m_path.c_str(), W_OK) != 0)
-      throw BadInput(m_flag + ": cannot write \"" + m_path + "\": " + std::strerror(errno));
+      throw BadInput(m_flag + ": cannot write " + m_path + ": " + std::strerror(errno));
   }
   // The temporary file and the rename need the folder to be writable.
   if (::access(folder.c_str(), W_OK | X_OK) != 0)
-    throw BadInput(m_flag + ": cannot write \"" + m_path + "\": " + std::strerror(errno));
+    throw BadInput(m_flag + ": cannot write " + m_path + ": " + std::strerror(errno));
 }
 
 void OutputFile::write(const std::string& content) const {
   if (m_path.empty()) return;
+  if (m_path == "-") {
+    std::cout << content << std::flush;
+    return;
+  }
   const std::string name = std::filesystem::path(m_path).filename().string();
   std::string pattern = folder_of(m_path) + "/." + name + ".XXXXXX";
   std::vector<char> temp(pattern.begin(), pattern.end());

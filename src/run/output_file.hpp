@@ -12,7 +12,8 @@ class OutputFile {
   // Checks, before the run, that `path` can be written (its folder exists
   // and is writable, and an existing file is writable), without creating or
   // truncating anything. Throws BadInput naming `flag` when it cannot.
-  // An empty path is "no output": write() then does nothing.
+  // An empty path is "no output": write() then does nothing; "-" is
+  // standard output.
   OutputFile(std::string path, std::string flag);
 
   explicit operator bool() const { return !m_path.empty(); }

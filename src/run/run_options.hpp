@@ -11,6 +11,10 @@
 #include "scenario/scenario.hpp"
 #include "util/json_cursor.hpp"
 
+namespace callhook::engine {
+struct RunPlan;
+}
+
 namespace callhook::run {
 
 // One payload field override: [EVENT:]POINTER=VALUE.
@@ -55,6 +59,13 @@ struct RunOptions {
   std::optional<std::string> recordings_host;
   int recordings_port = 0;
   std::string recordings_url;
+  // Load and plan only (checks the inputs), then stop: no sink, no files.
+  bool dry_run = false;
+  // Changes to the scenario before planning (run --count/--rate/--duration)
+  // and to the plan once made (run --set/--add, checked against the vendors);
+  // each may throw to refuse the run.
+  std::function<void(scenario::Scenario&)> adjust_scenario;
+  std::function<void(engine::RunPlan&)> adjust_plan;
   // The slice of the population this process plays (run --shard).
   scenario::Shard shard;
   // Unix ms to wait for before the first call (run --start-at).

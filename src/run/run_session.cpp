@@ -8,7 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -114,6 +116,7 @@ bool RunSession::prepare() {
   if (m_options.seed) scenario.seed = *m_options.seed;
   if (m_options.speed) scenario.speed = *m_options.speed;
   if (m_options.concurrency) scenario.concurrency = *m_options.concurrency;
+  if (m_options.adjust_scenario) m_options.adjust_scenario(scenario);
   // A shard plays its slice of every stream; the script (one exact order)
   // belongs to shard 0 alone, so the union of the shards is the whole run.
   scenario.shard = m_options.shard;
@@ -126,6 +129,13 @@ bool RunSession::prepare() {
     }
   }
   auto& s = *m_state;
+  if (m_options.dry_run) {
+    // Checks only: placeholder addresses, nothing started or written.
+    s.plan = engine::make_plan(std::move(scenario), m_options.target, "http://127.0.0.1:9/webhooks",
+                               "http://127.0.0.1:9/recordings", m_problems);
+    if (s.plan && m_options.adjust_plan) m_options.adjust_plan(*s.plan);
+    return s.plan.has_value();
+  }
   s.report_out.emplace(m_options.report_path, "--report");
   s.junit_out.emplace(m_options.junit_path, "--junit");
   s.html_out.emplace(m_options.html_path, "--html");
@@ -153,16 +163,15 @@ bool RunSession::prepare() {
 
   s.plan = engine::make_plan(std::move(scenario), m_options.target, default_target, recordings_url, m_problems);
   if (!s.plan) return false;
+  if (m_options.adjust_plan) m_options.adjust_plan(*s.plan);
   const report::PlanEstimate estimate = report::estimate_plan(s.plan->scenario);
   m_total_calls = estimate.total_calls;
-  if (std::string warning = report::long_run_warning(estimate, s.plan->scenario.speed); !warning.empty())
-    m_warnings.push_back(std::move(warning));
 
   if (!m_options.journal_path.empty()) {
     try {
       s.journal = std::make_unique<journal::JournalWriter>(m_options.journal_path);
-    } catch (const std::exception& e) {
-      throw BadInput(std::string("--journal: ") + e.what());
+    } catch (const std::exception&) {
+      throw BadInput("--journal: cannot write " + m_options.journal_path + ": " + std::strerror(errno));
     }
     const auto& sc = s.plan->scenario;
     if (!sc.shard.whole()) s.journal->set_shard(sc.shard.index, sc.shard.count);

@@ -61,10 +61,8 @@ class RunSession {
   const std::string& source() const { return m_source; }
   // The scenario's name, once prepared.
   const std::string& scenario_name() const;
-  // Once prepared: what the user should hear before the run (a run that
-  // would take hours), and the number of calls when the scenario fixes it
-  // (-1 otherwise), for a progress line's total.
-  const std::vector<std::string>& warnings() const { return m_warnings; }
+  // Once prepared: the number of calls when the scenario fixes it (-1
+  // otherwise), for a progress line's total.
   std::int64_t total_calls() const { return m_total_calls; }
 
   // Runs the engine to the end, or until stop_flag() is set. on_tick is
@@ -101,7 +99,6 @@ class RunSession {
   std::unique_ptr<State> m_state;
   report::RunInfo m_info;
   std::vector<report::ExpectationResult> m_expectations;
-  std::vector<std::string> m_warnings;
   std::int64_t m_total_calls = -1;
   nlohmann::ordered_json m_report;
 };

@@ -1,5 +1,9 @@
 #include "run/sample_delivery.hpp"
 
+#include <chrono>
+
+#include "engine/attempt_request.hpp"
+
 #include <algorithm>
 
 #include "delivery/signing.hpp"
@@ -46,13 +50,13 @@ std::optional<Sample> sample_delivery(const SampleRequest& request, util::Proble
       if (d.event != request.event) continue;
       faults::apply_overrides(d, request.overrides);
       Sample sample;
-      // The same headers as an engine attempt (engine.cpp request_headers).
-      if (!d.content_type.empty()) sample.headers.push_back({"Content-Type", d.content_type});
-      sample.headers.push_back({"User-Agent", "callhook/0.1"});
-      sample.headers.insert(sample.headers.end(), d.headers.begin(), d.headers.end());
-      const auto& settings = plan->streams[0].for_event(d.event);
-      if (settings.signing.scheme != "none")
-        delivery::sign(sample.headers, settings.signing, d.event_id, d.due_ms / 1000, d.body, false);
+      // The headers an engine attempt sends, signed as it would sign now.
+      const auto& signing = plan->streams[0].for_event(d.event).signing;
+      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+      sample.headers = engine::attempt_headers(d, signing, engine::signature_time_s(signing, d.due_ms, now_ms, 0),
+                                               false);
       sample.delivery = std::move(d);
       return sample;
     }

@@ -4,13 +4,27 @@
 #include <string>
 #include <string_view>
 
+#include "util/header.hpp"
+
 namespace callhook::sink {
 
 // The event name of a webhook, "" when none is found. Looked up in order:
 // JSON body key "type" (Voiceflow), "event" (VoiceKit, Atoms), "Event"; form
 // body or query parameter "Event" (Fone Dynamics); JSON "trigger_reason"
-// (Exotel VoiceBot has no event field, its trigger reason — start, end,
-// timer, turn_complete, ... — is the closest thing). Only string values count.
+// (Exotel VoiceBot has no event field): its reason is mapped to the webhook
+// type callhook names the event by (start: session_start, turn_progress and
+// turn_complete: transcript_events, timer: insights_events, end:
+// session_end). Only string values count.
 std::string event_name(std::string_view content_type, std::string_view body, std::string_view query);
+
+// The vendor's id of the call a webhook belongs to, "" when none is found:
+// VoiceBot external_id, Atoms call_id / callData.callId, VoiceKit data.call_id,
+// Voiceflow's metadata call id (or sessionID), Fone Dynamics Call.Sid.
+std::string call_id(std::string_view content_type, std::string_view body, std::string_view query);
+
+// The delivery's id: the webhook-id or svix-id header of a signed delivery,
+// else "body:" and a hash of the body (for a GET, pass the query), "" for
+// an empty body. Retries and duplicates share it.
+std::string delivery_id(const util::Headers& headers, std::string_view body);
 
 }  // namespace callhook::sink

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
@@ -78,7 +79,8 @@ std::string record_line(const Received& r) {
                                  {"method", r.method},   {"path", r.path},
                                  {"query", r.query},     {"headers", std::move(headers)},
                                  {"body", r.body},       {"event", r.event},
-                                 {"status", r.status}};
+                                 {"call_id", r.call_id}, {"delivery_id", r.delivery_id},
+                                 {"duplicate", r.duplicate}, {"status", r.status}};
   return dump(line);
 }
 
@@ -86,6 +88,15 @@ std::string print_line(const std::string& time, const std::string& method, const
                        const std::string& event, int status, std::size_t body_bytes) {
   return time + "  " + method + " " + path + "  " + (event.empty() ? "-" : event) + "  " + std::to_string(status) +
          "  " + std::to_string(body_bytes) + " B";
+}
+
+std::string print_line(const Received& r) {
+  std::string ids;
+  if (!r.call_id.empty()) ids += "call " + r.call_id + "  ";
+  if (!r.delivery_id.empty()) ids += "id " + r.delivery_id + "  ";
+  if (r.duplicate) ids += "dup  ";
+  return r.received_at.substr(11, 12) + "  " + r.method + " " + r.path + "  " + (r.event.empty() ? "-" : r.event) +
+         "  " + ids + std::to_string(r.status) + "  " + std::to_string(r.body.size()) + " B";
 }
 
 struct Sink::Impl {
@@ -111,6 +122,7 @@ struct Sink::Impl {
   std::mutex output;  // the printed lines, the record file and `kept`
   std::ofstream record;
   std::vector<Received> kept;
+  std::unordered_set<std::string> seen_ids;  // delivery ids, when printing or recording
 
   std::mutex waiting;
   std::condition_variable wake;
@@ -176,6 +188,12 @@ HttpResponse Sink::Impl::handle(const HttpRequest& request) {
   received.body = request.body;
   received.event = std::move(event);
   received.status = response.status;
+  if (options.print || options.verbose || !options.record_path.empty()) {
+    received.call_id = call_id(request.header("Content-Type"), request.body, request.query);
+    received.delivery_id = delivery_id(request.headers, request.body.empty() ? request.query : request.body);
+    std::lock_guard lock(output);
+    received.duplicate = !seen_ids.insert(received.delivery_id).second;
+  }
   report(received);
   // Counted before the answer leaves, so a client that has its answer sees it.
   answered.fetch_add(1);
@@ -191,7 +209,7 @@ void Sink::Impl::report(const Received& r) {
   if (!print && !record.is_open()) return;
   std::string text;
   if (print) {
-    text = print_line(r.received_at.substr(11, 12), r.method, r.path, r.event, r.status, r.body.size()) + "\n";
+    text = print_line(r) + "\n";
     if (options.verbose) text += verbose_block(r);
   }
   const std::string line = record.is_open() ? record_line(r) + "\n" : std::string();

@@ -44,6 +44,9 @@ struct Received {
   util::Headers headers;
   std::string body;
   std::string event;          // "" when none was found
+  std::string call_id;        // "" when none was found (see event_name.hpp)
+  std::string delivery_id;    // webhook-id / svix-id header, else a body hash
+  bool duplicate = false;     // the delivery id was seen before
   int status = 0;
 };
 
@@ -79,8 +82,11 @@ class Sink {
 
 // The JSONL line (without newline) recorded for one webhook.
 std::string record_line(const Received& received);
-// The line printed for one request: "12:00:01.234  POST /hooks  call.end  200  812 B".
+// The line printed for one request:
+// "12:00:01.234  POST /hooks  runtime.call.end  call CA12...  id msg_2Q...  dup  200  812 B"
+// (call and id only when known; "dup" when the delivery id was seen before).
 std::string print_line(const std::string& time, const std::string& method, const std::string& path,
                        const std::string& event, int status, std::size_t body_bytes);
+std::string print_line(const Received& received);
 
 }  // namespace callhook::sink

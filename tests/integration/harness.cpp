@@ -19,10 +19,17 @@ namespace callhook::testing {
 std::string source_path(const std::string& relative) { return std::string(CALLHOOK_SOURCE_DIR) + "/" + relative; }
 
 ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) {
-  return run_callhook(args, SignalPlan{}, timeout_s);
+  return run_callhook(args, ProcessOptions{}, timeout_s);
 }
 
 ProcessResult run_callhook(const std::vector<std::string>& args, const SignalPlan& plan, int timeout_s) {
+  ProcessOptions options;
+  options.signals = plan;
+  return run_callhook(args, options, timeout_s);
+}
+
+ProcessResult run_callhook(const std::vector<std::string>& args, const ProcessOptions& options, int timeout_s) {
+  const SignalPlan& plan = options.signals;
   // Everything the child needs is built before fork: other threads of this
   // process may hold the allocator's lock at the moment of the fork.
   std::string binary = CALLHOOK_BINARY;
@@ -31,6 +38,15 @@ ProcessResult run_callhook(const std::vector<std::string>& args, const SignalPla
   argv.push_back(binary.data());
   for (auto& a : copy) argv.push_back(a.data());
   argv.push_back(nullptr);
+  const std::string cwd = options.cwd.empty() ? std::string(CALLHOOK_SOURCE_DIR) : options.cwd;
+  std::vector<std::string> env_text;
+  for (char** e = environ; *e; ++e) env_text.emplace_back(*e);
+  for (const auto& [name, value] : options.env) env_text.push_back(name + "=" + value);
+  std::vector<char*> envp;
+  for (auto& e : env_text) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  const int stdin_fd = options.stdin_path.empty() ? -1 : open(options.stdin_path.c_str(), O_RDONLY);
+  if (!options.stdin_path.empty() && stdin_fd < 0) throw std::runtime_error("cannot open " + options.stdin_path);
   int out_pipe[2], err_pipe[2];
   if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
   const pid_t pid = fork();
@@ -42,10 +58,12 @@ ProcessResult run_callhook(const std::vector<std::string>& args, const SignalPla
     close(err_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);
-    if (chdir(CALLHOOK_SOURCE_DIR) != 0) _exit(127);
-    execv(binary.c_str(), argv.data());
+    if (stdin_fd >= 0) dup2(stdin_fd, 0);
+    if (chdir(cwd.c_str()) != 0) _exit(127);
+    execve(binary.c_str(), argv.data(), envp.data());
     _exit(127);
   }
+  if (stdin_fd >= 0) close(stdin_fd);
   close(out_pipe[1]);
   close(err_pipe[1]);
   ProcessResult result;

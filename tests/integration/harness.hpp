@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +39,13 @@ struct SignalPlan {
   int gap_ms = 50;
 };
 ProcessResult run_callhook(const std::vector<std::string>& args, const SignalPlan& plan, int timeout_s = 120);
+struct ProcessOptions {
+  std::string cwd;         // "" = the source tree
+  std::string stdin_path;  // "" = inherited
+  std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
+  SignalPlan signals;      // none by default
+};
+ProcessResult run_callhook(const std::vector<std::string>& args, const ProcessOptions& options, int timeout_s = 120);
 
 struct Received {
   std::string method;

@@ -33,13 +33,3 @@ TEST_CASE("plan estimate: total calls when every stream counts them, and the vir
   CHECK(open_ended.virtual_span_s == Approx(630));
 }
 
-TEST_CASE("plan estimate: a run of days at speed 1 is warned about, a short one is not") {
-  Scenario scenario;
-  scenario.streams = {stream_of(1000000, 1, 60)};  // 11.6 days of arrivals
-  const PlanEstimate estimate = estimate_plan(scenario);
-  CHECK_THAT(long_run_warning(estimate, 1), Catch::StartsWith("this scenario plays about 11.6 days of virtual time: "
-                                                              "at speed 1 that is about 11.6 days of wall time"));
-  CHECK(long_run_warning(estimate, 0).empty());       // max speed
-  CHECK(long_run_warning(estimate, 1000).empty());    // 16.7 minutes
-  CHECK_THAT(long_run_warning(estimate, 100), Catch::Contains("about 2.8 hours of wall time"));
-}

@@ -23,8 +23,14 @@ TEST_CASE("event_name follows the vendors' ways of naming events") {
       {"type before event", json, R"({"event":"b","type":"a"})", "", "a"},
       {"event before Event", json, R"({"Event":"b","event":"a"})", "", "a"},
       {"non-string type is skipped", json, R"({"type":3,"event":"call.end"})", "", "call.end"},
-      {"VoiceBot trigger_reason", json, R"({"session_id":"s","trigger_reason":"turn_complete","events":[]})", "",
-       "turn_complete"},
+      {"VoiceBot turn_complete is a transcript event", json,
+       R"({"session_id":"s","trigger_reason":"turn_complete","events":[]})", "", "transcript_events"},
+      {"VoiceBot turn_progress is a transcript event", json, R"({"trigger_reason":"turn_progress"})", "",
+       "transcript_events"},
+      {"VoiceBot start", json, R"({"trigger_reason":"start"})", "", "session_start"},
+      {"VoiceBot timer", json, R"({"trigger_reason":"timer"})", "", "insights_events"},
+      {"VoiceBot end", json, R"({"trigger_reason":"end"})", "", "session_end"},
+      {"VoiceBot pre_agent_transfer", json, R"({"trigger_reason":"pre_agent_transfer"})", "", "pre_agent_transfer"},
       {"event key beats trigger_reason", json, R"({"trigger_reason":"start","event":"x"})", "", "x"},
       {"query Event beats trigger_reason", json, R"({"trigger_reason":"start"})", "Event=Call.Initiate", "Call.Initiate"},
       {"Fone Dynamics form body", form, "Call.Id=1&Event=Call.Initiate&Call.From=%2B61400", "", "Call.Initiate"},
@@ -54,4 +60,24 @@ TEST_CASE("form_value decodes the first matching key") {
   CHECK_FALSE(form_value("a=1", "b").has_value());
   CHECK_FALSE(form_value("", "a").has_value());
   CHECK(form_decode("a+b%2Bc%zz%4") == "a b+c%zz%4");
+}
+
+TEST_CASE("call_id reads each vendor's call id") {
+  const std::string json = "application/json";
+  CHECK(call_id(json, R"({"external_id":"CA1","trigger_reason":"start"})", "") == "CA1");
+  CHECK(call_id(json, R"({"event":"call.end","call_id":"call_x"})", "") == "call_x");
+  CHECK(call_id(json, R"({"event":"post-conversation","callData":{"callId":"CALL-1"}})", "") == "CALL-1");
+  CHECK(call_id(json, R"({"event":"call_ended","data":{"call_id":1001}})", "") == "1001");
+  CHECK(call_id(json, R"({"type":"runtime.call.end","data":{"metadata":{"callSid":"CAff"}}})", "") == "CAff");
+  CHECK(call_id("application/x-www-form-urlencoded", "Event=Call.Complete&Call.Sid=FD1", "") == "FD1");
+  CHECK(call_id("", "", "Event=Call.Complete&Call.Sid=FD2") == "FD2");
+  CHECK(call_id(json, R"({"type":"x"})", "").empty());
+}
+
+TEST_CASE("delivery_id prefers the signature id header and hashes bodies otherwise") {
+  CHECK(delivery_id({{"svix-id", "msg_1"}}, "{}") == "msg_1");
+  CHECK(delivery_id({{"Webhook-Id", "evt_2"}}, "{}") == "evt_2");
+  CHECK(delivery_id({}, "{\"a\":1}") == delivery_id({}, "{\"a\":1}"));
+  CHECK(delivery_id({}, "{\"a\":1}") != delivery_id({}, "{\"a\":2}"));
+  CHECK(delivery_id({}, "x").rfind("body:", 0) == 0);
 }

@@ -131,7 +131,7 @@ TEST_CASE("the sink names each webhook's event and rules can match it") {
 
   const auto requests = sink.requests();
   REQUIRE(requests.size() == 6);
-  const std::vector<std::string> events = {"runtime.call.start", "call_finalized", "end", "Call.Initiate",
+  const std::vector<std::string> events = {"runtime.call.start", "call_finalized", "session_end", "Call.Initiate",
                                            "Call.Complete", ""};
   for (std::size_t i = 0; i < events.size(); ++i) {
     INFO(i);
@@ -166,8 +166,8 @@ TEST_CASE("the sink records each webhook as one JSON line") {
   std::vector<std::string> keys;
   for (auto it = first.begin(); it != first.end(); ++it) keys.push_back(it.key());
   std::sort(keys.begin(), keys.end());
-  CHECK(keys == std::vector<std::string>{"body", "event", "headers", "method", "path", "query", "received_at", "seq",
-                                         "status"});
+  CHECK(keys == std::vector<std::string>{"body", "call_id", "delivery_id", "duplicate", "event", "headers", "method",
+                                         "path", "query", "received_at", "seq", "status"});
   CHECK(first["seq"] == 1);
   CHECK(first["method"] == "POST");
   CHECK(first["path"] == "/hooks/a");
@@ -350,8 +350,9 @@ TEST_CASE("print writes one line per webhook, verbose adds headers and body") {
   for (std::string line; std::getline(lines, line);) got.push_back(line);
   REQUIRE(got.size() == 3);
   const std::string time = R"(\d\d:\d\d:\d\d\.\d\d\d)";
-  CHECK(std::regex_match(got[0], std::regex(time + "  POST /hooks  runtime\\.call\\.start  200  29 B")));
-  CHECK(std::regex_match(got[1], std::regex(time + "  POST /hooks  runtime\\.call\\.end  500  27 B")));
+  const std::string id = "id body:[0-9a-f]{12}";
+  CHECK(std::regex_match(got[0], std::regex(time + "  POST /hooks  runtime\\.call\\.start  " + id + "  200  29 B")));
+  CHECK(std::regex_match(got[1], std::regex(time + "  POST /hooks  runtime\\.call\\.end  " + id + "  500  27 B")));
   CHECK(std::regex_match(got[2], std::regex(time + "  GET /nothing  -  200  0 B")));
 
   std::ostringstream verbose_out;
@@ -363,9 +364,32 @@ TEST_CASE("print writes one line per webhook, verbose adds headers and body") {
     REQUIRE(client.Post("/hooks", httplib::Headers{{"X-Test", "yes"}}, R"({"type":"a","n":[1]})", "application/json"));
   }
   const std::string text = verbose_out.str();
-  CHECK(text.find("  POST /hooks  a  200  20 B\n") != std::string::npos);
+  CHECK(std::regex_search(text, std::regex("  POST /hooks  a  id body:[0-9a-f]{12}  200  20 B\n")));
   CHECK(text.find("    X-Test: yes\n") != std::string::npos);
   CHECK(text.find("    \"type\": \"a\",\n") != std::string::npos);
+}
+
+TEST_CASE("print lines show the call and delivery ids and mark duplicates") {
+  std::ostringstream out;
+  SinkOptions options;
+  options.print = true;
+  options.out = &out;
+  {
+    Sink sink(options);
+    auto client = client_for(sink.start());
+    const std::string body = R"({"type":"runtime.call.end","data":{"metadata":{"callSid":"CA1"}}})";
+    REQUIRE(client.Post("/hooks", body, "application/json"));
+    REQUIRE(client.Post("/hooks", body, "application/json"));
+    REQUIRE(client.Post("/hooks", httplib::Headers{{"svix-id", "msg_7"}}, R"({"type":"x"})", "application/json"));
+  }
+  std::istringstream lines(out.str());
+  std::vector<std::string> got;
+  for (std::string line; std::getline(lines, line);) got.push_back(line);
+  REQUIRE(got.size() == 3);
+  CHECK(got[0].find("runtime.call.end  call CA1  id body:") != std::string::npos);
+  CHECK(got[0].find("dup") == std::string::npos);
+  CHECK(got[1].find("  dup  200") != std::string::npos);
+  CHECK(got[2].find("  x  id msg_7  200") != std::string::npos);
 }
 
 TEST_CASE("print_line formats one request") {
