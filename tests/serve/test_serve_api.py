@@ -153,7 +153,6 @@ class RunsTest(unittest.TestCase):
         self.assertEqual(ended["state"], "interrupted")
         status, report = self.server.json("GET", run["urls"]["report"])
         self.assertIs(report["interrupted"], True)
-        self.assertGreater(report["totals"]["cancelled"], 0)
         totals = report["totals"]
         self.assertEqual(totals["planned"],
                          totals["delivered"] + totals["failed"] + totals["dropped"] + totals["cancelled"])
