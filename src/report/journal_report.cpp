@@ -307,9 +307,11 @@ void fill_timeline(journal::JournalReader& reader, FirstPass& pass, const std::v
   std::sort(records.begin(), records.end());
   std::vector<std::unordered_map<std::string, std::size_t>> by_key(timeline.calls.size());
   for (const auto& record : records) {
-    const std::size_t index = record.second;  // a plain variable: lambdas may capture it
+    // Plain variables, not a structured binding: lambdas below capture them.
+    const std::uint64_t offset = record.first;
+    const std::size_t index = record.second;
     TimelineCall& call = timeline.calls[index];
-    const journal::Entry entry = reader.read_at(record.first);
+    const journal::Entry entry = reader.read_at(offset);
     const auto delivery_of = [&](const std::string& key) -> TimelineDelivery& {
       auto [it, added] = by_key[index].try_emplace(key, call.deliveries.size());
       if (added) {
