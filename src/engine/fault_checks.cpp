@@ -84,7 +84,8 @@ void check_faults(scenario::Stream& stream, std::size_t index, const StreamPlan&
   };
   const vendors::Vendor* profile = plan.vendor.get();
   check_plan(stream.faults, nullptr, base, stream_scheme, stream.vendor, profile, events, "", problems);
-  for (const auto& [event, event_plan] : stream.event_faults) {
+  for (const auto& [event_name, event_plan] : stream.event_faults) {
+    const std::string& event = event_name;  // a plain reference: the lambda below captures it
     const auto event_scheme = [&](std::string_view) -> const std::string& { return plan.for_event(event).signing.scheme; };
     check_plan(event_plan, &stream.faults, base + "/events/" + event, event_scheme, stream.vendor, profile, events,
                event, problems);
