@@ -69,7 +69,7 @@ int command_trigger(const std::vector<std::string>& args) {
   request.headers = engine::attempt_headers(d, settings.signing,
                                             engine::signature_time_s(settings.signing, d.due_ms, now_ms, 0), false);
   request.body = d.body;
-  request.timeout_ms = settings.timeout_ms + std::min<std::int64_t>(settings.timeout_ms / 2, 5000);
+  request.timeout_ms = engine::answer_timeout_ms(settings);
   request.connect_timeout_ms = settings.connect_timeout_ms;
 
   std::cout << "> " << d.method << " " << d.url << "\n";
