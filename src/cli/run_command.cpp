@@ -31,7 +31,7 @@ const Help& run_help() {
       "                        [--report FILE|-] [--junit FILE|-] [--html FILE] [--set [EVENT:]POINTER=VALUE]...\n"
       "                        [--add [EVENT:]POINTER=VALUE]... [--progress auto|always|never] [--insecure]\n"
       "                        [--quiet] [--grace S] [--recordings-listen HOST:PORT] [--recordings-url URL]\n"
-      "                        [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]",
+      "                        [--threads N] [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]",
       "Runs a scenario (- reads it from standard input): every stream's calls become the vendor's\n"
       "webhooks, sent to the stream's target (--target overrides all). With no target anywhere, callhook\n"
       "starts its built-in sink and sends there. Prints a summary (on standard error when an output file\n"
@@ -41,6 +41,8 @@ const Help& run_help() {
           std::string(k_value_typing) +
           "\nCtrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
           "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).\n"
+          "--threads N runs N event loops, each with its own calls (split by index, as shards are) and its\n"
+          "share of --concurrency and --connections; the default is one per core.\n"
           "--shard I/N plays the calls whose index % N == I (docs/distributed.md).",
       "  callhook run scenarios/demo.json\n"
       "  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --report report.json\n"
@@ -55,6 +57,7 @@ struct RunFlags {
   std::optional<double> speed;
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
+  std::size_t threads = 0;  // 0 = one per core
   CallsFlags calls;
   std::string journal_path, report_path, junit_path, html_path;
   std::vector<SetFlag> sets;
@@ -70,7 +73,7 @@ struct RunFlags {
 
 RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   po::options_description options("options");
-  std::string speed, progress = "auto", seed, concurrency, connections = "8", count, rate, duration;
+  std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration;
   std::string shard, shards, start_at, grace = "2", recordings_listen;
   std::vector<std::string> sets, adds;
   RunFlags f;
@@ -84,6 +87,7 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
       "duration", po::value(&duration)->value_name("S"), "stop starting calls after S seconds (one-stream scenarios)")(
       "concurrency", po::value(&concurrency)->value_name("N"), "requests in flight at once (default: the scenario's, 64)")(
       "connections", po::value(&connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
+      "threads", po::value(&threads)->value_name("N"), "event loops, each with its own calls and connections (default: cores)")(
       "journal", po::value(&f.journal_path)->value_name("FILE|-"), "write every attempt and outcome as JSONL")(
       "report", po::value(&f.report_path)->value_name("FILE|-"), "write the JSON report")(
       "junit", po::value(&f.junit_path)->value_name("FILE|-"), "write a JUnit XML report (one test case per call)")(
@@ -109,6 +113,7 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (vm.count("speed")) f.speed = parse_speed(speed);
   if (vm.count("concurrency")) f.concurrency = parse_integer("--concurrency", concurrency, 1, 1000000);
   f.connections = static_cast<std::size_t>(parse_integer("--connections", connections, 1, 1024));
+  if (vm.count("threads")) f.threads = static_cast<std::size_t>(parse_integer("--threads", threads, 1, 1024));
   if (vm.count("count")) f.calls.count = parse_integer("--count", count, 1, std::int64_t{1} << 40);
   if (vm.count("rate")) f.calls.rate = parse_positive("--rate", rate);
   if (vm.count("duration")) f.calls.duration_s = parse_positive("--duration", duration);
@@ -165,6 +170,7 @@ int command_run(const std::vector<std::string>& args) {
   options.speed = flags.speed;
   options.concurrency = flags.concurrency;
   options.connections = flags.connections;
+  options.threads = flags.threads;
   options.journal_path = flags.journal_path;
   options.report_path = flags.report_path;
   options.junit_path = flags.junit_path;

@@ -455,7 +455,7 @@ struct Engine::State {
   // --- the loop ---------------------------------------------------------------
 
   RunOutcome run() {
-    wall_start = clock.now_us();
+    wall_start = options.start_us >= 0 ? options.start_us : clock.now_us();
     util::MonoUs next_tick = wall_start + k_tick_us;
     open_script();
     const auto concurrency = static_cast<std::size_t>(std::max<std::int64_t>(1, options.concurrency));

@@ -31,6 +31,10 @@ struct EngineOptions {
   // Read between events, so a signal handler may set it.
   const std::atomic<int>* stop = nullptr;
   std::int64_t grace_ms = 2000;
+  // The Clock time the run counts wall offsets from; the engines of one run
+  // (run --threads) share it so their per-second series line up. Now when
+  // negative.
+  std::int64_t start_us = -1;
 };
 
 struct RunOutcome {

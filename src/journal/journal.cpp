@@ -109,6 +109,7 @@ void JournalWriter::run_header(std::string_view scenario, std::uint64_t seed, do
 
 void JournalWriter::run_header(std::string_view scenario, std::uint64_t seed, double speed, std::int64_t epoch_ms,
                                std::string_view wall_started_at) {
+  const std::lock_guard lock(m_mutex);
   std::string& out = m_buffer;
   out += "{\"kind\":\"run\",\"scenario\":";
   put_str(out, scenario);
@@ -132,6 +133,7 @@ void JournalWriter::set_shard(std::uint64_t index, std::uint64_t count) {
 }
 
 void JournalWriter::attempt(const AttemptRecord& r) {
+  const std::lock_guard lock(m_mutex);
   std::string& out = m_buffer;
   out += "{\"kind\":\"attempt\",\"delivery\":";
   put_str(out, r.delivery);
@@ -182,6 +184,7 @@ void JournalWriter::attempt(const AttemptRecord& r) {
 }
 
 void JournalWriter::final_record(const FinalRecord& r) {
+  const std::lock_guard lock(m_mutex);
   std::string& out = m_buffer;
   out += "{\"kind\":\"final\",\"delivery\":";
   put_str(out, r.delivery);
@@ -207,6 +210,7 @@ void JournalWriter::final_record(const FinalRecord& r) {
 }
 
 void JournalWriter::finding(std::string_view call, std::string_view event, std::string_view message) {
+  const std::lock_guard lock(m_mutex);
   std::string& out = m_buffer;
   out += "{\"kind\":\"finding\",\"call\":";
   put_str(out, call);
@@ -219,6 +223,7 @@ void JournalWriter::finding(std::string_view call, std::string_view event, std::
 
 void JournalWriter::end(std::int64_t planned, std::int64_t delivered, std::int64_t failed, std::int64_t dropped,
                         std::int64_t cancelled, bool interrupted) {
+  const std::lock_guard lock(m_mutex);
   std::string& out = m_buffer;
   out += "{\"kind\":\"end\",\"planned\":";
   put_int(out, planned);
@@ -236,6 +241,7 @@ void JournalWriter::end(std::int64_t planned, std::int64_t delivered, std::int64
 }
 
 void JournalWriter::flush() {
+  const std::lock_guard lock(m_mutex);
   write_buffer();
   if (std::fflush(m_file) != 0) throw io_error(m_path, "cannot write", errno);
 }

@@ -26,6 +26,7 @@
 // the character U+00XX (vendor bodies are valid UTF-8; answers may not be).
 #include <cstdint>
 #include <cstdio>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,7 +83,8 @@ struct FinalRecord {
   std::string_view reason;  // why it failed or was dropped, "" when delivered
 };
 
-// Writes a journal file. Not thread-safe: one writer, one thread.
+// Writes a journal file. The engines of one run (run --threads) share it:
+// each record is written whole under a lock, so lines never interleave.
 class JournalWriter {
  public:
   // Opens (truncates) `path`; "-" writes to standard output. Throws
@@ -122,6 +124,7 @@ class JournalWriter {
   bool m_owns_file = true;
   std::string m_buffer;
   std::string m_shard;   // "I/N" of a sharded run, "" for a whole one
+  std::mutex m_mutex;
 };
 
 }  // namespace callhook::journal

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <limits>
 
 namespace callhook::report {
 namespace {
@@ -56,12 +57,17 @@ std::uint16_t coarse_bucket_of(std::uint64_t value) {
   return static_cast<std::uint16_t>((1U << k_coarse_bits) + static_cast<unsigned>(octave - k_coarse_bits) * 8U + sub);
 }
 
-double coarse_middle_of(std::uint16_t bucket) {
-  if (bucket < (1U << k_coarse_bits)) return bucket;
+// The integers coarse bucket `bucket` holds: [low, low + width).
+std::pair<std::uint64_t, std::uint64_t> coarse_bounds_of(std::uint16_t bucket) {
+  if (bucket < (1U << k_coarse_bits)) return {bucket, 1};
   const unsigned above = bucket - (1U << k_coarse_bits);
   const int shift = static_cast<int>(above / 8U);
-  const std::uint64_t low = static_cast<std::uint64_t>(above % 8U + 8U) << shift;
-  return static_cast<double>(low) + static_cast<double>((1ULL << shift) - 1) / 2.0;
+  return {static_cast<std::uint64_t>(above % 8U + 8U) << shift, 1ULL << shift};
+}
+
+double coarse_middle_of(std::uint16_t bucket) {
+  const auto [low, width] = coarse_bounds_of(bucket);
+  return static_cast<double>(low) + static_cast<double>(width - 1) / 2.0;
 }
 
 }  // namespace
@@ -125,6 +131,40 @@ std::vector<Histogram::Range> Histogram::ranges() const {
   return out;
 }
 
+Histogram::Exact Histogram::exact() const {
+  Exact out;
+  out.min = min();
+  out.max = max();
+  out.sum = m_sum;
+  for (std::size_t i = 0; i < k_bucket_count; ++i)
+    if (m_buckets[i] > 0)
+      out.buckets.emplace_back(static_cast<std::int64_t>(bounds_of(i).first), static_cast<std::int64_t>(m_buckets[i]));
+  return out;
+}
+
+std::optional<Histogram> Histogram::from_exact(const Exact& exact) {
+  Histogram out;
+  std::size_t previous = 0;
+  for (const auto& [low, count] : exact.buckets) {
+    if (low < 0 || count <= 0) return std::nullopt;
+    const std::size_t bucket = bucket_of(static_cast<std::uint64_t>(low));
+    if (bounds_of(bucket).first != static_cast<std::uint64_t>(low)) return std::nullopt;
+    if (out.m_count > 0 && bucket <= previous) return std::nullopt;
+    previous = bucket;
+    out.m_buckets[bucket] = static_cast<std::uint64_t>(count);
+    out.m_count += count;
+  }
+  if (out.m_count == 0) return out;
+  const auto first = static_cast<std::size_t>(bucket_of(static_cast<std::uint64_t>(exact.buckets.front().first)));
+  if (exact.min < 0 || exact.max < exact.min || bucket_of(static_cast<std::uint64_t>(exact.min)) != first ||
+      bucket_of(static_cast<std::uint64_t>(exact.max)) != previous || !std::isfinite(exact.sum) || exact.sum < 0)
+    return std::nullopt;
+  out.m_min = exact.min;
+  out.m_max = exact.max;
+  out.m_sum = exact.sum;
+  return out;
+}
+
 void SparseHistogram::record(std::int64_t value_us) {
   const std::uint16_t bucket = coarse_bucket_of(static_cast<std::uint64_t>(std::max<std::int64_t>(value_us, 0)));
   auto it = std::lower_bound(m_buckets.begin(), m_buckets.end(), bucket,
@@ -134,6 +174,48 @@ void SparseHistogram::record(std::int64_t value_us) {
   else
     m_buckets.insert(it, {bucket, 1U});
   ++m_count;
+}
+
+void SparseHistogram::merge(const SparseHistogram& other) {
+  std::vector<std::pair<std::uint16_t, std::uint32_t>> merged;
+  merged.reserve(m_buckets.size() + other.m_buckets.size());
+  auto a = m_buckets.begin();
+  auto b = other.m_buckets.begin();
+  while (a != m_buckets.end() || b != other.m_buckets.end()) {
+    if (b == other.m_buckets.end() || (a != m_buckets.end() && a->first < b->first)) {
+      merged.push_back(*a++);
+    } else if (a == m_buckets.end() || b->first < a->first) {
+      merged.push_back(*b++);
+    } else {
+      merged.emplace_back(a->first, a->second + b->second);
+      ++a;
+      ++b;
+    }
+  }
+  m_buckets = std::move(merged);
+  m_count += other.m_count;
+}
+
+std::vector<std::pair<std::int64_t, std::int64_t>> SparseHistogram::buckets() const {
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  out.reserve(m_buckets.size());
+  for (const auto& [bucket, count] : m_buckets)
+    out.emplace_back(static_cast<std::int64_t>(coarse_bounds_of(bucket).first), static_cast<std::int64_t>(count));
+  return out;
+}
+
+std::optional<SparseHistogram> SparseHistogram::from_buckets(
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& buckets) {
+  SparseHistogram out;
+  for (const auto& [low, count] : buckets) {
+    if (low < 0 || count <= 0 || count > std::numeric_limits<std::uint32_t>::max()) return std::nullopt;
+    const std::uint16_t bucket = coarse_bucket_of(static_cast<std::uint64_t>(low));
+    if (coarse_bounds_of(bucket).first != static_cast<std::uint64_t>(low)) return std::nullopt;
+    if (!out.m_buckets.empty() && bucket <= out.m_buckets.back().first) return std::nullopt;
+    out.m_buckets.emplace_back(bucket, static_cast<std::uint32_t>(count));
+    out.m_count += count;
+  }
+  return out;
 }
 
 double SparseHistogram::percentile(double p) const {

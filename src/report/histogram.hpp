@@ -9,6 +9,7 @@
 // bucket, and min/max stay exact. 1984 counters: about 16 KB, fixed.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,21 @@ class Histogram {
   // wide below), in ascending order.
   std::vector<Range> ranges() const;
 
+  // Everything the histogram holds, for a report that must merge exactly
+  // with another run's (callhook merge): each non-empty bucket as its lowest
+  // value and count, with the exact min, max and sum.
+  struct Exact {
+    std::int64_t min = 0;
+    std::int64_t max = 0;
+    double sum = 0;
+    std::vector<std::pair<std::int64_t, std::int64_t>> buckets;  // (lowest value in us, count), ascending
+  };
+  Exact exact() const;
+  // The histogram an Exact describes; nullopt when a bucket's low is not the
+  // lowest value of a bucket, a count is not positive, or min/max disagree
+  // with the buckets.
+  static std::optional<Histogram> from_exact(const Exact& exact);
+
  private:
   std::vector<std::uint64_t> m_buckets;
   std::int64_t m_count = 0;
@@ -61,6 +77,14 @@ class SparseHistogram {
   std::int64_t count() const { return m_count; }
   // Nearest-rank percentile; 0 when empty.
   double percentile(double p) const;
+  // Adds every value counted by `other`.
+  void merge(const SparseHistogram& other);
+
+  // Each non-empty bucket as its lowest value (us) and count, ascending; and
+  // back (nullopt when a low is not a bucket's lowest value or a count is
+  // not positive).
+  std::vector<std::pair<std::int64_t, std::int64_t>> buckets() const;
+  static std::optional<SparseHistogram> from_buckets(const std::vector<std::pair<std::int64_t, std::int64_t>>& buckets);
 
  private:
   std::vector<std::pair<std::uint16_t, std::uint32_t>> m_buckets;  // sorted by bucket

@@ -20,6 +20,12 @@ OrderedJson number(double value) {
 // Microseconds as milliseconds rounded to the microsecond.
 OrderedJson ms(double us) { return number(std::round(us) / 1000.0); }
 
+OrderedJson buckets_json(const std::vector<std::pair<std::int64_t, std::int64_t>>& buckets) {
+  OrderedJson out = OrderedJson::array();
+  for (const auto& [low_us, count] : buckets) out.push_back(OrderedJson::array({low_us, count}));
+  return out;
+}
+
 OrderedJson latency_json(const Histogram& histogram, bool with_mean) {
   const bool empty = histogram.count() == 0;
   const auto stat = [&](double us) { return empty ? OrderedJson(nullptr) : ms(us); };
@@ -29,6 +35,13 @@ OrderedJson latency_json(const Histogram& histogram, bool with_mean) {
                   {"p99", stat(histogram.percentile(99))},
                   {"max", stat(static_cast<double>(histogram.max()))}};
   if (with_mean) out["mean"] = stat(histogram.mean());
+  // Every bucket as counted, so that reports of the parts of one run merge
+  // exactly (callhook merge).
+  const Histogram::Exact exact = histogram.exact();
+  out["exact"] = OrderedJson{{"min_us", exact.min},
+                             {"max_us", exact.max},
+                             {"sum_us", number(exact.sum)},
+                             {"buckets", buckets_json(exact.buckets)}};
   return out;
 }
 
@@ -67,7 +80,8 @@ OrderedJson second_json(const RunStats& stats, std::size_t index, const Second& 
                      {"faults", std::move(faults)},
                      {"latency_ms", timed ? OrderedJson{{"p50", ms(second.latency.percentile(50))},
                                                         {"p90", ms(second.latency.percentile(90))},
-                                                        {"p99", ms(second.latency.percentile(99))}}
+                                                        {"p99", ms(second.latency.percentile(99))},
+                                                        {"buckets", buckets_json(second.latency.buckets())}}
                                           : OrderedJson(nullptr)}};
 }
 
@@ -128,6 +142,7 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
       {"peak_sent_per_s", any ? OrderedJson(stats.peak_sent_per_s()) : OrderedJson(nullptr)},
       {"mean_delivered_per_s", any ? number(stats.mean_delivered_per_s()) : OrderedJson(nullptr)},
       {"peak_delivered_per_s", any ? OrderedJson(stats.peak_delivered_per_s()) : OrderedJson(nullptr)},
+      {"span_s", any ? OrderedJson(stats.span_seconds()) : OrderedJson(nullptr)},
       {"per_second", std::move(per_second)}};
 
   OrderedJson errors = OrderedJson::object();

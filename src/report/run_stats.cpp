@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 namespace callhook::report {
 namespace {
@@ -10,6 +11,15 @@ namespace {
 std::string fault_name(const std::string& entry) {
   const auto end = entry.find_first_of(":=( ");
   return entry.substr(0, end);
+}
+
+// Adds `count` to the entry of `index` in a per-second fault list.
+void add_count(std::vector<std::pair<std::uint16_t, std::int32_t>>& list, std::uint16_t index, std::int32_t count) {
+  auto entry = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == index; });
+  if (entry == list.end())
+    list.emplace_back(index, count);
+  else
+    entry->second += count;
 }
 
 bool is_2xx(int status) { return status >= 200 && status < 300; }
@@ -31,6 +41,18 @@ AttemptError error_kind_of(const AttemptEvent& attempt) {
 
 }  // namespace
 
+void Counts::add(const Counts& other) {
+  planned += other.planned;
+  sent += other.sent;
+  delivered += other.delivered;
+  failed += other.failed;
+  dropped += other.dropped;
+  cancelled += other.cancelled;
+  retried += other.retried;
+  too_slow += other.too_slow;
+  out_of_order += other.out_of_order;
+}
+
 const char* attempt_error_name(AttemptError kind) {
   static constexpr const char* k_names[k_attempt_error_kinds] = {
       "connect", "timeout", "closed", "tls", "protocol", "http_4xx", "http_5xx", "too_slow", "http_other"};
@@ -50,6 +72,13 @@ EventStats& RunStats::event_stats(const std::string& name) {
   }
   m_last_event = it->second;
   return m_events[m_last_event];
+}
+
+std::uint16_t RunStats::fault_index(const std::string& name) {
+  const auto found = std::find(m_fault_names.begin(), m_fault_names.end(), name);
+  const auto index = static_cast<std::uint16_t>(found - m_fault_names.begin());
+  if (found == m_fault_names.end()) m_fault_names.push_back(name);
+  return index;
 }
 
 Second& RunStats::second_at(std::int64_t at_us) {
@@ -144,15 +173,7 @@ void RunStats::on_final(const FinalEvent& final_event) {
     const std::string name = fault_name(fault);
     ++m_faults[name];
     // Timed at the latest attempt seen: when the delivery ended, near enough.
-    const auto found = std::find(m_fault_names.begin(), m_fault_names.end(), name);
-    const auto index = static_cast<std::uint16_t>(found - m_fault_names.begin());
-    if (found == m_fault_names.end()) m_fault_names.push_back(name);
-    auto& list = second_at(m_last_attempt_us).faults;
-    auto entry = std::find_if(list.begin(), list.end(), [&](const auto& e) { return e.first == index; });
-    if (entry == list.end())
-      list.emplace_back(index, 1);
-    else
-      ++entry->second;
+    add_count(second_at(m_last_attempt_us).faults, fault_index(name), 1);
   }
 
   if (final_event.result == Final::Failed) {
@@ -184,6 +205,68 @@ void RunStats::on_probe(const ProbeResult& probe) {
   }
   ++m_probe_failures;
   add_failure(probe.call_id, "probe " + probe.url + ": " + probe.message);
+}
+
+void RunStats::merge(const RunStats& other, std::int64_t shift_us) {
+  m_totals.add(other.m_totals);
+  for (const EventStats& event : other.m_events) {
+    EventStats& mine = event_stats(event.name);
+    mine.counts.add(event.counts);
+    mine.latency.merge(event.latency);
+    mine.lateness.merge(event.lateness);
+  }
+  m_latency.merge(other.m_latency);
+  m_lateness.merge(other.m_lateness);
+
+  const auto shift_s = static_cast<std::int64_t>(std::llround(static_cast<double>(shift_us) / 1e6));
+  for (std::size_t i = 0; i < other.m_seconds.size(); ++i) {
+    const Second& from = other.m_seconds[i];
+    Second& to = second_at((static_cast<std::int64_t>(i) + shift_s) * 1000000);
+    to.planned += from.planned;
+    to.sent += from.sent;
+    to.delivered += from.delivered;
+    to.retries += from.retries;
+    for (std::size_t kind = 0; kind < k_attempt_error_kinds; ++kind) to.errors[kind] += from.errors[kind];
+    to.latency.merge(from.latency);
+    for (const auto& [index, count] : from.faults) add_count(to.faults, fault_index(other.m_fault_names[index]), count);
+  }
+  if (other.m_totals.sent > 0 || !other.m_seconds.empty()) {
+    m_last_answer_us = std::max(m_last_answer_us, other.m_last_answer_us + shift_s * 1000000);
+    m_last_attempt_us = std::max(m_last_attempt_us, other.m_last_attempt_us + shift_s * 1000000);
+  }
+
+  for (const auto& [kind, reason] : other.m_first_reasons) m_first_reasons.try_emplace(kind, reason);
+  for (std::size_t kind = 0; kind < m_transport_errors.size(); ++kind)
+    m_transport_errors[kind] += other.m_transport_errors[kind];
+  for (const auto& [status, count] : other.m_statuses) m_statuses[status] += count;
+  for (const auto& [name, count] : other.m_faults) m_faults[name] += count;
+
+  for (const vendors::Finding& finding : other.m_findings)
+    if (m_findings.size() < m_options.max_findings) m_findings.push_back(finding);
+  m_findings_total += other.m_findings_total;
+  for (const ProbeResult& probe : other.m_probes)
+    if (m_probes.size() < m_options.max_probes) m_probes.push_back(probe);
+  m_probes_total += other.m_probes_total;
+  m_probe_failures += other.m_probe_failures;
+  m_calls_started += other.m_calls_started;
+  m_calls_ended += other.m_calls_ended;
+
+  // Calls belong to one part each, so their records are appended; a call
+  // seen in both (not expected) keeps one record.
+  m_failing_calls += other.m_failing_calls;
+  m_failures_not_kept += other.m_failures_not_kept;
+  for (const CallOutcome& call : other.m_calls) {
+    const bool failing = call.failure_count > 0;
+    CallOutcome* mine = call_record(call.call_id, failing);
+    if (mine == nullptr) {
+      m_failures_not_kept += call.failure_count;
+      continue;
+    }
+    if (mine->failure_count > 0 && failing) --m_failing_calls;  // counted by both parts
+    for (const std::string& failure : call.failures)
+      if (mine->failures.size() < k_max_call_failures) mine->failures.push_back(failure);
+    mine->failure_count += call.failure_count;
+  }
 }
 
 void RunStats::on_call_started() { ++m_calls_started; }

@@ -67,6 +67,8 @@ struct Counts {
   std::int64_t out_of_order = 0;
   // Every planned delivery ended exactly once.
   bool accounted() const { return planned == delivered + failed + dropped + cancelled; }
+  // Adds another part's counts.
+  void add(const Counts& other);
 };
 
 struct EventStats {
@@ -138,6 +140,13 @@ class RunStats {
   void on_call_started();
   void on_call_ended();
 
+  // Adds another part of the same run (another thread's calls, another
+  // shard's report): counts add, histograms merge bucket by bucket, and the
+  // per-second series line up with `other` starting shift_us after this one
+  // (rounded to whole seconds). Lists (findings, probes, calls) are appended
+  // within their limits.
+  void merge(const RunStats& other, std::int64_t shift_us = 0);
+
   // Live numbers for the progress line. in_flight_hint: deliveries planned
   // and not yet ended. Cheap: p99 is recomputed only after 1% more samples.
   struct Live {
@@ -159,6 +168,8 @@ class RunStats {
   // seconds from the start to the last answer: the seconds the peak is taken
   // from, so the peak is never below the mean.
   double mean_sent_per_s() const;
+  // Those whole seconds: from the start to the last answer, at least 1.
+  std::int64_t span_seconds() const { return static_cast<std::int64_t>(whole_seconds()); }
   double mean_delivered_per_s() const;
   std::int64_t peak_sent_per_s() const;
   std::int64_t peak_delivered_per_s() const;
@@ -192,7 +203,10 @@ class RunStats {
   std::int64_t failures_not_kept() const { return m_failures_not_kept; }
 
  private:
+  friend class ReportReader;  // rebuilds a RunStats from a JSON report (report/report_reader.hpp)
+
   EventStats& event_stats(const std::string& name);
+  std::uint16_t fault_index(const std::string& name);
   // Whole wall seconds from the start to the last answer (at least 1).
   double whole_seconds() const;
   // The second (since the run started) holding `at_us`, added on demand.

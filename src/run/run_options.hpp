@@ -33,7 +33,10 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::optional<double> speed;  // 0 = "max"
   std::optional<std::int64_t> concurrency;
-  std::size_t connections = 8;  // keep-alive connections per receiver
+  std::size_t connections = 8;  // keep-alive connections per receiver, shared by the lanes
+  // Engine threads (run/lanes.hpp); 0 = one per core. Never more than the
+  // requests in flight, the connections or the calls.
+  std::size_t threads = 0;
   // Output files ("" = none). The report and JUnit files are opened before
   // the run so a bad path fails fast.
   std::string journal_path, report_path, junit_path, html_path;

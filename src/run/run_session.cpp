@@ -2,15 +2,20 @@
 // took them.
 #include "run/run_session.hpp"
 
+#include <pthread.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -24,6 +29,7 @@
 #include "report/junit.hpp"
 #include "report/plan_estimate.hpp"
 #include "report/summary.hpp"
+#include "run/lanes.hpp"
 #include "run/output_file.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
@@ -87,13 +93,73 @@ struct RunSession::State {
   std::int64_t started_at_ms = 0;  // unix
   std::unique_ptr<sink::Sink> builtin_sink;
   sink::RecordingServer recordings;
-  std::optional<engine::RunPlan> plan;
+  std::optional<engine::RunPlan> plan;  // the process's whole share of the run
+  // With more than one lane (run --threads), each lane's own plan; empty
+  // when the one lane plays `plan`.
+  std::vector<engine::RunPlan> lane_plans;
   std::unique_ptr<journal::JournalWriter> journal;
   util::SystemClock clock;
-  std::unique_ptr<delivery::Transport> transport;
-  std::unique_ptr<report::RunStats> stats;
+  std::unique_ptr<report::RunStats> stats;  // every lane's, merged at the end
   engine::RunOutcome outcome;
+
+  std::size_t lane_count() const { return std::max<std::size_t>(1, lane_plans.size()); }
+  const engine::RunPlan& lane_plan(std::size_t lane) const { return lane_plans.empty() ? *plan : lane_plans[lane]; }
 };
+
+namespace {
+
+// What each lane last told the progress line.
+struct LaneProgress {
+  report::RunStats::Live live{};
+  report::Counts totals;
+  std::int64_t in_flight = 0;
+};
+
+// The lanes' progress as one run's.
+Progress sum_progress(const std::vector<LaneProgress>& lanes, double elapsed_s) {
+  Progress sum;
+  sum.elapsed_s = elapsed_s;
+  for (const LaneProgress& lane : lanes) {
+    sum.live.active_calls += lane.live.active_calls;
+    sum.live.sent += lane.live.sent;
+    sum.live.delivered += lane.live.delivered;
+    sum.live.failed += lane.live.failed;
+    sum.live.dropped += lane.live.dropped;
+    sum.live.in_flight_hint += lane.live.in_flight_hint;
+    sum.live.calls_ended += lane.live.calls_ended;
+    sum.live.p99_latency_ms = std::max(sum.live.p99_latency_ms, lane.live.p99_latency_ms);  // the worst lane's
+    sum.totals.add(lane.totals);
+    sum.in_flight += lane.in_flight;
+  }
+  return sum;
+}
+
+// Lanes other than the first leave SIGINT and SIGTERM to the thread that
+// runs the first (the handler only sets the stop flag every lane reads).
+void leave_signals_to_the_first_lane() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+// The lanes' outcomes as one run's.
+engine::RunOutcome merge_outcomes(const std::vector<engine::RunOutcome>& lanes) {
+  engine::RunOutcome out = lanes.front();
+  for (std::size_t i = 1; i < lanes.size(); ++i) {
+    const engine::RunOutcome& lane = lanes[i];
+    out.calls += lane.calls;
+    out.virtual_span_ms = std::max(out.virtual_span_ms, lane.virtual_span_ms);
+    out.wall_s = std::max(out.wall_s, lane.wall_s);
+    if (lane.first_send_us >= 0 && (out.first_send_us < 0 || lane.first_send_us < out.first_send_us))
+      out.first_send_us = lane.first_send_us;
+    out.interrupted = out.interrupted || lane.interrupted;
+  }
+  return out;
+}
+
+}  // namespace
 
 RunSession::RunSession(RunOptions options) : m_options(std::move(options)), m_state(std::make_unique<State>()) {
   if (!m_options.junit_path.empty()) m_options.keep_call_ids = true;
@@ -161,11 +227,27 @@ bool RunSession::prepare() {
   const std::string recordings_url =
       m_options.recordings_url.empty() ? s.recordings.base_url() : m_options.recordings_url;
 
+  const scenario::Scenario whole = scenario;
   s.plan = engine::make_plan(std::move(scenario), m_options.target, default_target, recordings_url, m_problems);
   if (!s.plan) return false;
   if (m_options.adjust_plan) m_options.adjust_plan(*s.plan);
   const report::PlanEstimate estimate = report::estimate_plan(s.plan->scenario);
   m_total_calls = estimate.total_calls;
+
+  // More than one lane: each plays its slice of the calls with its share of
+  // the requests in flight.
+  const std::size_t lanes = lane_count(m_options.threads, std::thread::hardware_concurrency(),
+                                       s.plan->scenario.concurrency, m_options.connections, m_total_calls);
+  for (std::size_t lane = 0; lanes > 1 && lane < lanes; ++lane) {
+    scenario::Scenario part = whole;
+    part.shard = lane_shard(whole.shard, lane, lanes);
+    if (part.shard.index != 0) part.script.clear();
+    part.concurrency = lane_share(whole.concurrency, lane, lanes);
+    auto plan = engine::make_plan(std::move(part), m_options.target, default_target, recordings_url, m_problems);
+    if (!plan) return false;
+    if (m_options.adjust_plan) m_options.adjust_plan(*plan);
+    s.lane_plans.push_back(std::move(*plan));
+  }
 
   if (!m_options.journal_path.empty()) {
     try {
@@ -189,35 +271,98 @@ void RunSession::run(const TickHook& on_tick) {
     if (*m_options.start_at_ms > now.count())
       std::this_thread::sleep_for(std::chrono::milliseconds(*m_options.start_at_ms - now.count()));
   }
-  // Vendors turn calls into deliveries; faults bend them; the engine sends.
-  delivery::TransportOptions transport_options;
-  transport_options.connections_per_origin = m_options.connections;
-  transport_options.insecure = m_options.insecure;
-  s.transport = delivery::make_transport(transport_options, s.clock);
+  const std::size_t lanes = s.lane_count();
   // One record per call is kept only for JUnit, so load runs stay flat in memory.
   report::RunStats::Options stats_options;
   stats_options.keep_call_ids = m_options.keep_call_ids;
-  s.stats = std::make_unique<report::RunStats>(stats_options);
+  std::vector<std::unique_ptr<report::RunStats>> stats;
+  std::vector<engine::RunOutcome> outcomes(lanes);
+  for (std::size_t lane = 0; lane < lanes; ++lane) stats.push_back(std::make_unique<report::RunStats>(stats_options));
   s.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::system_clock::now().time_since_epoch())
                         .count();
-  engine::EngineOptions options;
-  options.speed = s.plan->scenario.speed;
-  options.concurrency = s.plan->scenario.concurrency;
-  options.stop = m_options.stop ? m_options.stop : &m_stop;
-  options.grace_ms = m_options.grace_ms;
-  options.on_tick = [&](double elapsed_s, std::size_t in_flight) {
+  const std::int64_t start_us = s.clock.now_us();
+
+  // Each lane tells its progress; the first lane's thread (then this one,
+  // once it is done) shows the sum.
+  std::mutex progress_mutex;
+  std::vector<LaneProgress> lane_progress(lanes);
+  const auto show_progress = [&](double elapsed_s) {
     Progress progress;
-    progress.live = s.stats->live();
-    progress.totals = s.stats->totals();
-    progress.elapsed_s = elapsed_s;
-    progress.in_flight = static_cast<std::int64_t>(in_flight);
+    {
+      const std::lock_guard lock(progress_mutex);
+      progress = sum_progress(lane_progress, elapsed_s);
+    }
     publish(progress);
     if (s.journal && m_options.flush_journal_live) s.journal->flush();
     if (on_tick) on_tick(progress);
   };
-  engine::Engine engine(*s.plan, *s.transport, s.clock, *s.stats, s.journal.get(), options);
-  s.outcome = engine.run();
+
+  // Vendors turn calls into deliveries; faults bend them; the engine sends.
+  const auto run_lane = [&](std::size_t lane) {
+    delivery::TransportOptions transport_options;
+    transport_options.connections_per_origin =
+        static_cast<std::size_t>(lane_share(static_cast<std::int64_t>(m_options.connections), lane, lanes));
+    transport_options.insecure = m_options.insecure;
+    const auto transport = delivery::make_transport(transport_options, s.clock);
+    engine::EngineOptions options;
+    const engine::RunPlan& plan = s.lane_plan(lane);
+    options.speed = plan.scenario.speed;
+    options.concurrency = plan.scenario.concurrency;
+    options.stop = m_options.stop ? m_options.stop : &m_stop;
+    options.grace_ms = m_options.grace_ms;
+    options.start_us = start_us;
+    report::RunStats& lane_stats = *stats[lane];
+    options.on_tick = [&, lane](double elapsed_s, std::size_t in_flight) {
+      {
+        const std::lock_guard lock(progress_mutex);
+        lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), static_cast<std::int64_t>(in_flight)};
+      }
+      if (lane == 0) show_progress(elapsed_s);
+    };
+    engine::Engine engine(plan, *transport, s.clock, lane_stats, s.journal.get(), options);
+    outcomes[lane] = engine.run();
+    const std::lock_guard lock(progress_mutex);
+    lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), 0};
+  };
+
+  std::vector<std::thread> threads;
+  std::vector<std::exception_ptr> failures(lanes);
+  std::size_t running = lanes - 1;  // lanes after the first, under progress_mutex
+  std::condition_variable lane_ended;
+  for (std::size_t lane = 1; lane < lanes; ++lane) {
+    threads.emplace_back([&, lane] {
+      leave_signals_to_the_first_lane();
+      try {
+        run_lane(lane);
+      } catch (...) {
+        failures[lane] = std::current_exception();
+      }
+      const std::lock_guard lock(progress_mutex);
+      --running;
+      lane_ended.notify_one();
+    });
+  }
+  try {
+    run_lane(0);
+  } catch (...) {
+    failures[0] = std::current_exception();
+  }
+  // The first lane is done; keep the progress line going for the others.
+  for (std::unique_lock lock(progress_mutex); running > 0;) {
+    if (lane_ended.wait_for(lock, std::chrono::milliseconds(200)) == std::cv_status::timeout) {
+      lock.unlock();
+      show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6);
+      lock.lock();
+    }
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const std::exception_ptr& failure : failures)
+    if (failure) std::rethrow_exception(failure);
+
+  s.stats = std::move(stats.front());
+  for (std::size_t lane = 1; lane < lanes; ++lane) s.stats->merge(*stats[lane]);
+  s.outcome = merge_outcomes(outcomes);
 }
 
 RunResult RunSession::finish() {

@@ -39,6 +39,8 @@ inline constexpr JsonLimits k_flag_json{"a flag value", 64 * k_kib, false};
 inline constexpr JsonLimits k_journal_line_json{"a journal line", 64 * k_mib, false};
 // Handshake and probe answers: the transport keeps at most 64 KiB of a body.
 inline constexpr JsonLimits k_answer_json{"an answer", 64 * k_kib, false};
+// A JSON report read back by `callhook merge` (a week of per-second entries fits).
+inline constexpr JsonLimits k_report_json{"a report file", 256 * k_mib, false};
 // Bodies the sink receives, parsed to name their event and to print them.
 inline constexpr JsonLimits k_received_json{"a received body", 64 * k_mib, false};
 

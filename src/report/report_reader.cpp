@@ -1,0 +1,259 @@
+#include "report/report_reader.hpp"
+
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "util/json_cursor.hpp"
+#include "util/time_format.hpp"
+
+namespace callhook::report {
+namespace {
+
+using util::Cursor;
+using Buckets = std::vector<std::pair<std::int64_t, std::int64_t>>;
+
+// [[low_us, count], ...]
+Buckets read_buckets(const Cursor& list) {
+  Buckets out;
+  if (!list.is_array()) return out;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Cursor pair = list.at(i);
+    if (!pair.is_array() || pair.size() != 2) {
+      pair.fail_expected("a [low_us, count] pair");
+      continue;
+    }
+    const auto low = pair.at(0).integer(0);
+    const auto count = pair.at(1).integer(1);
+    if (low && count) out.emplace_back(*low, *count);
+  }
+  return out;
+}
+
+// A latency object's "exact" part, checked against its "count".
+Histogram read_histogram(const Cursor& latency) {
+  const Cursor exact = latency["exact"];
+  exact.require();
+  if (!exact.is_object()) return {};
+  Histogram::Exact e;
+  e.min = exact["min_us"].integer_or(0, 0);
+  e.max = exact["max_us"].integer_or(0, 0);
+  e.sum = exact["sum_us"].number_or(0, 0);
+  exact["buckets"].require();
+  e.buckets = read_buckets(exact["buckets"]);
+  std::optional<Histogram> histogram = Histogram::from_exact(e);
+  if (!histogram) {
+    exact.fail("min_us, max_us and the buckets do not describe a histogram");
+    return {};
+  }
+  if (const auto count = latency["count"].integer(0); count && *count != histogram->count())
+    exact.fail("the buckets hold " + std::to_string(histogram->count()) + " values, \"count\" says " +
+               std::to_string(*count));
+  return *histogram;
+}
+
+Counts read_counts(const Cursor& c) {
+  Counts out;
+  const auto field = [&](const char* name) {
+    c[name].require();
+    return c[name].integer_or(0, 0);
+  };
+  out.planned = field("planned");
+  out.sent = field("sent");
+  out.delivered = field("delivered");
+  out.failed = field("failed");
+  out.dropped = field("dropped");
+  out.cancelled = field("cancelled");
+  out.retried = field("retried");
+  out.too_slow = field("too_slow");
+  out.out_of_order = field("out_of_order");
+  return out;
+}
+
+// Each member of an object of counts, in key order.
+std::vector<std::pair<std::string, std::int64_t>> read_named_counts(const Cursor& object) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  if (!object.is_object()) return out;
+  for (const auto& [name, value] : object.node()->items())
+    if (const auto count = object[name].integer(0)) out.emplace_back(name, *count);
+  return out;
+}
+
+std::optional<AttemptError> attempt_error_from_name(const std::string& name) {
+  for (std::size_t kind = 0; kind < k_attempt_error_kinds; ++kind)
+    if (name == attempt_error_name(static_cast<AttemptError>(kind))) return static_cast<AttemptError>(kind);
+  return std::nullopt;
+}
+
+std::optional<delivery::ErrorKind> transport_error_from_name(const std::string& name) {
+  for (const auto kind : {delivery::ErrorKind::Connect, delivery::ErrorKind::Timeout, delivery::ErrorKind::Closed,
+                          delivery::ErrorKind::Tls, delivery::ErrorKind::Protocol})
+    if (name == delivery::error_name(kind)) return kind;
+  return std::nullopt;
+}
+
+// Every problem found, one per line, naming the file and the JSON pointer.
+[[noreturn]] void fail(const util::Problems& problems, const std::string& source) {
+  std::string text = problems.format(source);
+  if (!text.empty() && text.back() == '\n') text.pop_back();
+  throw ReportError(text);
+}
+
+}  // namespace
+
+ReadReport ReportReader::read_text(const std::string& text, const std::string& source) {
+  const auto parsed = util::parse_json(text, util::k_report_json);
+  if (!parsed.ok()) {
+    const std::string at = parsed.failure->pointer.empty() ? "" : parsed.failure->pointer + ": ";
+    throw ReportError(source + ": " + at + parsed.failure->message());
+  }
+  util::Problems problems;
+  const Cursor root(&parsed.value, "", problems);
+  ReadReport out{RunStats(RunStats::Options{false, 1000, 1000}), {}, {}, 0};
+  if (!root.is_object()) fail(problems, source);
+  root["version"].require();
+  if (const auto version = root["version"].string(); version && *version != k_version)
+    root["version"].fail("a report of callhook " + *version + "; this is " + k_version);
+
+  // The run.
+  RunInfo& info = out.info;
+  const Cursor run = root["run"];
+  run.require();
+  info.scenario_name = run["scenario"].string_or("");
+  info.scenario_path = run["path"].string_or("");
+  run["seed"].require();
+  info.seed = run["seed"].unsigned_integer().value_or(0);
+  if (run["speed"].node() && run["speed"].node()->is_string()) {
+    if (run["speed"].string_or("") != "max") run["speed"].fail_expected("\"max\" or a number");
+  } else {
+    info.speed = run["speed"].number_or(0, 0);
+  }
+  const Cursor targets = run["targets"];
+  for (std::size_t i = 0; targets.is_array() && i < targets.size(); ++i)
+    info.targets.push_back(targets.at(i).string_or(""));
+  info.ordering = run["ordering"].string_or("");
+  run["started_at"].require();
+  info.started_at = run["started_at"].string_or("");
+  if (const auto started = util::parse_iso8601(info.started_at))
+    out.started_at_ms = *started;
+  else if (!info.started_at.empty())
+    run["started_at"].fail_expected("an ISO 8601 time");
+  info.calls = run["calls"].integer_or(0, 0);
+  info.virtual_span_ms = run["virtual_span_ms"].integer_or(0, 0);
+  info.first_delivery_ms = run["first_delivery_ms"].number_or(-1);
+  info.peak_rss_mb = run["peak_rss_mb"].number_or(0, 0);
+  if (run["shard"].present()) {
+    info.shard_index = static_cast<std::uint64_t>(run["shard"]["index"].integer_or(0, 0));
+    info.shard_count = static_cast<std::uint64_t>(run["shard"]["count"].integer_or(1, 1));
+    if (info.shard_index >= info.shard_count) run["shard"]["index"].fail("is not below the shard count");
+  }
+  info.exit_code = static_cast<int>(root["exit_code"].integer_or(-1, 0, 255));
+  info.interrupted = root["interrupted"].boolean_or(false);
+  info.duration_s = root["duration_s"].number_or(0, 0);
+
+  // The measurements.
+  RunStats& stats = out.stats;
+  const Cursor totals = root["totals"];
+  totals.require();
+  stats.m_totals = read_counts(totals);
+  stats.m_findings_total = totals["findings"].integer_or(0, 0);
+  stats.m_probes_total = totals["probes"].integer_or(0, 0);
+  stats.m_probe_failures = totals["probe_failures"].integer_or(0, 0);
+  stats.m_failing_calls = totals["failing_calls"].integer_or(0, 0);
+  const Cursor events = root["events"];
+  if (events.is_object()) {
+    for (const auto& [name, value] : events.node()->items()) {
+      EventStats& event = stats.event_stats(name);
+      event.counts = read_counts(events[name]);
+      event.latency = read_histogram(events[name]["latency_ms"]);
+      event.lateness = read_histogram(events[name]["lateness_ms"]);
+    }
+  }
+  stats.m_latency = read_histogram(root["latency_ms"]);
+  stats.m_lateness = read_histogram(root["lateness_ms"]);
+
+  const Cursor throughput = root["throughput"];
+  const Cursor per_second = throughput["per_second"];
+  for (std::size_t i = 0; per_second.is_array() && i < per_second.size(); ++i) {
+    const Cursor entry = per_second.at(i);
+    if (entry["second"].integer_or(-1) != static_cast<std::int64_t>(i)) {
+      entry["second"].fail("expected " + std::to_string(i) + " (one entry per second, in order)");
+      break;
+    }
+    Second& second = stats.second_at(static_cast<std::int64_t>(i) * 1000000);
+    second.planned = entry["planned"].integer_or(0, 0);
+    second.sent = entry["sent"].integer_or(0, 0);
+    second.delivered = entry["delivered"].integer_or(0, 0);
+    second.retries = entry["retries"].integer_or(0, 0);
+    for (const auto& [name, count] : read_named_counts(entry["errors"])) {
+      if (const auto kind = attempt_error_from_name(name))
+        second.errors[static_cast<std::size_t>(*kind)] = static_cast<std::int32_t>(count);
+      else
+        entry["errors"][name].fail("not an error kind");
+    }
+    for (const auto& [name, count] : read_named_counts(entry["faults"]))
+      second.faults.emplace_back(stats.fault_index(name), static_cast<std::int32_t>(count));
+    if (entry["latency_ms"].present()) {
+      const Cursor buckets = entry["latency_ms"]["buckets"];
+      buckets.require();
+      if (auto latency = SparseHistogram::from_buckets(read_buckets(buckets)))
+        second.latency = std::move(*latency);
+      else
+        buckets.fail("not the buckets of a per-second histogram");
+    }
+  }
+  const std::int64_t span_s = throughput["span_s"].integer_or(0, 0);
+  stats.m_last_answer_us = span_s * 1000000;
+  stats.m_last_attempt_us = stats.m_last_answer_us;
+
+  for (const auto& [name, count] : read_named_counts(root["errors"])) {
+    if (const auto kind = transport_error_from_name(name)) {
+      stats.m_transport_errors[static_cast<std::size_t>(*kind)] = count;
+    } else if (name.rfind("http_", 0) == 0 && name.size() == 8 && std::isdigit(static_cast<unsigned char>(name[5]))) {
+      stats.m_statuses[std::stoi(name.substr(5))] = count;
+    } else {
+      root["errors"][name].fail("not an error kind");
+    }
+  }
+  for (const auto& [name, count] : read_named_counts(root["faults"])) stats.m_faults[name] = count;
+
+  const Cursor failing = root["failing_calls"];
+  for (std::size_t i = 0; failing.is_array() && i < failing.size(); ++i) {
+    const Cursor call = failing.at(i);
+    CallOutcome outcome{call["call_id"].string_or(""), {}, call["failures"].integer_or(1, 1)};
+    if (const std::string first = call["first"].string_or(""); !first.empty()) outcome.failures.push_back(first);
+    stats.m_calls.push_back(std::move(outcome));
+    stats.m_call_index.emplace(stats.m_calls.back().call_id, stats.m_calls.size() - 1);
+  }
+  const Cursor findings = root["findings"];
+  for (std::size_t i = 0; findings.is_array() && i < findings.size(); ++i)
+    stats.m_findings.push_back(vendors::Finding{findings.at(i)["call_id"].string_or(""),
+                                                findings.at(i)["event"].string_or(""),
+                                                findings.at(i)["message"].string_or("")});
+  const Cursor probes = root["probes"];
+  for (std::size_t i = 0; probes.is_array() && i < probes.size(); ++i)
+    stats.m_probes.push_back(ProbeResult{probes.at(i)["call_id"].string_or(""), probes.at(i)["url"].string_or(""),
+                                         probes.at(i)["passed"].boolean_or(false),
+                                         probes.at(i)["message"].string_or("")});
+  const Cursor expectations = root["expectations"];
+  for (std::size_t i = 0; expectations.is_array() && i < expectations.size(); ++i)
+    out.expect.emplace_back(expectations.at(i)["name"].string_or(""), expectations.at(i)["limit"].number_or(0));
+
+  if (!problems.empty()) fail(problems, source);
+  return out;
+}
+
+ReadReport ReportReader::read_file(const std::string& path) {
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) throw ReportError(path + ": no such file");
+  if (const auto size = std::filesystem::file_size(path, error); !error)
+    if (const auto failure = util::size_failure(size, util::k_report_json)) throw ReportError(path + ": " + failure->message());
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) throw ReportError(path + ": cannot read the file");
+  return read_text(text.str(), path);
+}
+
+}  // namespace callhook::report

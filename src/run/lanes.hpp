@@ -1,0 +1,29 @@
+#pragma once
+// One run on several threads (run --threads N): each thread is a lane with
+// its own engine, event loop and connections, playing the calls whose index
+// falls to it exactly as a shard would (scenario::Shard), so every call's
+// bytes and order stay what one thread sends. The lanes' measurements merge
+// into one report and they share one journal.
+#include <cstddef>
+#include <cstdint>
+
+#include "scenario/scenario.hpp"
+
+namespace callhook::run {
+
+// How many lanes a run gets: `requested` (0 = one per core, `cores`), at
+// most one per request in flight, per keep-alive connection and per call
+// (total_calls < 0 when the scenario does not fix it), at least one.
+std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t concurrency, std::size_t connections,
+                       std::int64_t total_calls);
+
+// Lane `lane` of `lanes` inside the process's shard I/N: the calls whose
+// index % (N * lanes) == I + N * lane, so the lanes of every shard together
+// play each call once. Shard 0 of the result alone plays the script.
+scenario::Shard lane_shard(const scenario::Shard& process, std::size_t lane, std::size_t lanes);
+
+// `total` split as evenly as whole numbers allow (the first lanes get the
+// remainder), at least 1 each.
+std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes);
+
+}  // namespace callhook::run
