@@ -78,6 +78,7 @@ int command_merge(const std::vector<std::string>& args) {
   if (inputs.empty()) throw UsageError("merge: name the shards' reports or journals");
   if (json_out == "-" && junit_out == "-") throw UsageError("only one of --json and --junit can be - (standard output)");
   if (html_out == "-") throw UsageError("--html: expected a file name (the page is written whole)");
+  if (dry_run()) return k_exit_ok;
 
   std::vector<std::string> journals, reports;
   for (const std::string& path : inputs) (is_journal(path) ? journals : reports).push_back(path);
@@ -94,7 +95,6 @@ int command_merge(const std::vector<std::string>& args) {
   } catch (const run::BadInput& e) {
     throw UsageError(e.what());
   }
-  if (dry_run()) return k_exit_ok;
 
   try {
     if (!journals.empty()) merge_journal_files(journals, journal_out);

@@ -80,6 +80,15 @@ std::vector<std::pair<std::string, std::int64_t>> read_named_counts(const Cursor
   return out;
 }
 
+// Fields a report writes as null when there is nothing to say.
+std::string string_or_null(const Cursor& c) { return c.present() ? c.string_or("") : ""; }
+double number_or_null(const Cursor& c, double fallback, double min = -1e300) {
+  return c.present() ? c.number_or(fallback, min) : fallback;
+}
+std::int64_t integer_or_null(const Cursor& c, std::int64_t fallback, std::int64_t min, std::int64_t max) {
+  return c.present() ? c.integer_or(fallback, min, max) : fallback;
+}
+
 std::optional<AttemptError> attempt_error_from_name(const std::string& name) {
   for (std::size_t kind = 0; kind < k_attempt_error_kinds; ++kind)
     if (name == attempt_error_name(static_cast<AttemptError>(kind))) return static_cast<AttemptError>(kind);
@@ -111,7 +120,16 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
   util::Problems problems;
   const Cursor root(&parsed.value, "", problems);
   ReadReport out{RunStats(RunStats::Options{false, 1000, 1000}), {}, {}, 0};
-  if (!root.is_object()) fail(problems, source);
+  // The document and its sections must be objects before anything is read from them.
+  if (!root.is_object()) root.fail_expected("a JSON report (an object)");
+  for (const char* section : {"run", "totals", "latency_ms", "lateness_ms", "throughput"}) {
+    const Cursor c = root[section];
+    if (!c.exists())
+      c.require();
+    else if (!c.is_object())
+      c.fail_expected("an object");
+  }
+  if (!problems.empty()) fail(problems, source);
   root["version"].require();
   if (const auto version = root["version"].string(); version && *version != k_version)
     root["version"].fail("a report of callhook " + *version + "; this is " + k_version);
@@ -119,7 +137,6 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
   // The run.
   RunInfo& info = out.info;
   const Cursor run = root["run"];
-  run.require();
   info.scenario_name = run["scenario"].string_or("");
   info.scenario_path = run["path"].string_or("");
   run["seed"].require();
@@ -132,30 +149,29 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
   const Cursor targets = run["targets"];
   for (std::size_t i = 0; targets.is_array() && i < targets.size(); ++i)
     info.targets.push_back(targets.at(i).string_or(""));
-  info.ordering = run["ordering"].string_or("");
+  info.ordering = string_or_null(run["ordering"]);
   run["started_at"].require();
-  info.started_at = run["started_at"].string_or("");
+  info.started_at = string_or_null(run["started_at"]);
   if (const auto started = util::parse_iso8601(info.started_at))
     out.started_at_ms = *started;
   else if (!info.started_at.empty())
     run["started_at"].fail_expected("an ISO 8601 time");
   info.calls = run["calls"].integer_or(0, 0);
   info.virtual_span_ms = run["virtual_span_ms"].integer_or(0, 0);
-  info.first_delivery_ms = run["first_delivery_ms"].number_or(-1);
-  info.peak_rss_mb = run["peak_rss_mb"].number_or(0, 0);
+  info.first_delivery_ms = number_or_null(run["first_delivery_ms"], -1);
+  info.peak_rss_mb = number_or_null(run["peak_rss_mb"], 0, 0);
   if (run["shard"].present()) {
     info.shard_index = static_cast<std::uint64_t>(run["shard"]["index"].integer_or(0, 0));
     info.shard_count = static_cast<std::uint64_t>(run["shard"]["count"].integer_or(1, 1));
     if (info.shard_index >= info.shard_count) run["shard"]["index"].fail("is not below the shard count");
   }
-  info.exit_code = static_cast<int>(root["exit_code"].integer_or(-1, 0, 255));
+  info.exit_code = static_cast<int>(integer_or_null(root["exit_code"], -1, 0, 255));
   info.interrupted = root["interrupted"].boolean_or(false);
-  info.duration_s = root["duration_s"].number_or(0, 0);
+  info.duration_s = number_or_null(root["duration_s"], 0, 0);
 
   // The measurements.
   RunStats& stats = out.stats;
   const Cursor totals = root["totals"];
-  totals.require();
   stats.m_totals = read_counts(totals);
   stats.m_findings_total = totals["findings"].integer_or(0, 0);
   stats.m_probes_total = totals["probes"].integer_or(0, 0);
@@ -203,7 +219,7 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
         buckets.fail("not the buckets of a per-second histogram");
     }
   }
-  const std::int64_t span_s = throughput["span_s"].integer_or(0, 0);
+  const std::int64_t span_s = integer_or_null(throughput["span_s"], 0, 0, RunStats::k_max_seconds);
   stats.m_last_answer_us = span_s * 1000000;
   stats.m_last_attempt_us = stats.m_last_answer_us;
 
@@ -238,7 +254,7 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
                                          probes.at(i)["message"].string_or("")});
   const Cursor expectations = root["expectations"];
   for (std::size_t i = 0; expectations.is_array() && i < expectations.size(); ++i)
-    out.expect.emplace_back(expectations.at(i)["name"].string_or(""), expectations.at(i)["limit"].number_or(0));
+    out.expect.emplace_back(expectations.at(i)["name"].string_or(""), number_or_null(expectations.at(i)["limit"], 0));
 
   if (!problems.empty()) fail(problems, source);
   return out;

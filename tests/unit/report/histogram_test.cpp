@@ -10,6 +10,7 @@
 #include "util/rng.hpp"
 
 using callhook::report::Histogram;
+using callhook::report::SparseHistogram;
 
 namespace {
 
@@ -182,4 +183,74 @@ TEST_CASE("sparse histogram: percentiles within 5%") {
   CHECK(histogram.percentile(50) == Approx(50000).epsilon(0.05));
   CHECK(histogram.percentile(99) == Approx(99000).epsilon(0.05));
   CHECK(histogram.percentile(100) == Approx(100000).epsilon(0.05));
+}
+
+TEST_CASE("a histogram's exact form gives back the same histogram") {
+  callhook::util::Rng rng(callhook::util::derive(7, 3));
+  Histogram h;
+  for (int i = 0; i < 5000; ++i) h.record(rng.range(0, 3000000));
+  const Histogram::Exact exact = h.exact();
+  REQUIRE(exact.buckets.size() > 100);
+  std::int64_t total = 0;
+  for (const auto& [low, count] : exact.buckets) total += count;
+  CHECK(total == h.count());
+
+  const auto back = Histogram::from_exact(exact);
+  REQUIRE(back);
+  CHECK(back->count() == h.count());
+  CHECK(back->min() == h.min());
+  CHECK(back->max() == h.max());
+  CHECK(back->mean() == h.mean());
+  for (double p : {0.0, 10.0, 50.0, 90.0, 99.0, 99.9, 100.0}) CHECK(back->percentile(p) == h.percentile(p));
+  CHECK(back->exact().buckets == exact.buckets);
+
+  const auto empty = Histogram::from_exact(Histogram().exact());
+  REQUIRE(empty);
+  CHECK(empty->count() == 0);
+}
+
+TEST_CASE("an exact form that does not describe a histogram is refused") {
+  Histogram h;
+  for (std::int64_t v : {5, 300, 301, 9000}) h.record(v);
+  const Histogram::Exact good = h.exact();
+  REQUIRE(Histogram::from_exact(good));
+
+  Histogram::Exact not_a_bucket_low = good;
+  not_a_bucket_low.buckets[1].first += 1;  // 300's bucket starts at 300 (4 wide); 301 is inside it
+  CHECK_FALSE(Histogram::from_exact(not_a_bucket_low));
+  Histogram::Exact unsorted = good;
+  std::swap(unsorted.buckets[0], unsorted.buckets[1]);
+  CHECK_FALSE(Histogram::from_exact(unsorted));
+  Histogram::Exact zero_count = good;
+  zero_count.buckets[0].second = 0;
+  CHECK_FALSE(Histogram::from_exact(zero_count));
+  Histogram::Exact min_elsewhere = good;
+  min_elsewhere.min = 6;
+  CHECK_FALSE(Histogram::from_exact(min_elsewhere));
+  Histogram::Exact max_elsewhere = good;
+  max_elsewhere.max = 20000;
+  CHECK_FALSE(Histogram::from_exact(max_elsewhere));
+}
+
+TEST_CASE("sparse histograms merge exactly and keep their buckets through their exact form") {
+  callhook::util::Rng rng(callhook::util::derive(7, 4));
+  SparseHistogram a, b, all;
+  for (int i = 0; i < 3000; ++i) {
+    const std::int64_t v = rng.range(0, 200000);
+    (i % 4 == 0 ? a : b).record(v);
+    all.record(v);
+  }
+  SparseHistogram merged = a;
+  merged.merge(b);
+  CHECK(merged.count() == all.count());
+  CHECK(merged.buckets() == all.buckets());
+  for (double p : {1.0, 50.0, 99.0}) CHECK(merged.percentile(p) == all.percentile(p));
+
+  const auto back = SparseHistogram::from_buckets(all.buckets());
+  REQUIRE(back);
+  CHECK(back->buckets() == all.buckets());
+  CHECK(back->count() == all.count());
+  CHECK_FALSE(SparseHistogram::from_buckets({{1024, 2}, {960, 1}}));  // out of order
+  CHECK_FALSE(SparseHistogram::from_buckets({{1000, 2}}));             // inside [960, 1024)
+  CHECK(SparseHistogram::from_buckets({{1024, 2}}));
 }

@@ -1,0 +1,52 @@
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <vector>
+
+#include "run/lanes.hpp"
+
+using callhook::run::lane_count;
+using callhook::run::lane_shard;
+using callhook::run::lane_share;
+using callhook::scenario::Shard;
+
+TEST_CASE("lane count: one per core by default, never more than requests, connections or calls") {
+  CHECK(lane_count(0, 8, 64, 8, -1) == 8);
+  CHECK(lane_count(0, 0, 64, 8, -1) == 1);      // cores unknown
+  CHECK(lane_count(4, 2, 64, 8, -1) == 4);      // asked for
+  CHECK(lane_count(0, 16, 3, 8, -1) == 3);      // 3 requests in flight
+  CHECK(lane_count(0, 16, 64, 2, -1) == 2);     // 2 connections
+  CHECK(lane_count(0, 16, 64, 8, 5) == 5);      // 5 calls
+  CHECK(lane_count(0, 16, 64, 8, 0) == 1);
+}
+
+TEST_CASE("the lanes of every shard play each call exactly once, and one lane the script") {
+  for (std::uint64_t shards : {1, 2, 3}) {
+    for (std::size_t lanes : {1, 2, 4}) {
+      INFO(shards << " shards, " << lanes << " lanes");
+      std::vector<int> plays(240, 0);
+      int script_lanes = 0;
+      for (std::uint64_t shard = 0; shard < shards; ++shard) {
+        for (std::size_t lane = 0; lane < lanes; ++lane) {
+          const Shard s = lane_shard(Shard{shard, shards}, lane, lanes);
+          REQUIRE(s.count == shards * lanes);
+          REQUIRE(s.index < s.count);
+          CHECK(s.index % shards == shard);  // inside its process's shard
+          for (std::size_t call = s.index; call < plays.size(); call += s.count) ++plays[call];
+          if (s.index == 0) ++script_lanes;
+        }
+      }
+      CHECK(std::count(plays.begin(), plays.end(), 1) == 240);
+      CHECK(script_lanes == 1);
+    }
+  }
+}
+
+TEST_CASE("lane shares add up to the whole, at least one each") {
+  std::int64_t sum = 0;
+  for (std::size_t lane = 0; lane < 3; ++lane) sum += lane_share(64, lane, 3);
+  CHECK(sum == 64);
+  CHECK(lane_share(64, 0, 3) == 22);
+  CHECK(lane_share(64, 2, 3) == 21);
+  CHECK(lane_share(1, 1, 2) == 1);
+}
