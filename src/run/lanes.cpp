@@ -5,11 +5,11 @@
 namespace callhook::run {
 
 std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t concurrency, std::size_t connections,
-                       std::int64_t total_calls) {
+                       std::int64_t calls_alive) {
   std::size_t lanes = requested > 0 ? requested : std::max<std::size_t>(1, cores);
   lanes = std::min(lanes, static_cast<std::size_t>(std::max<std::int64_t>(1, concurrency)));
   lanes = std::min(lanes, std::max<std::size_t>(1, connections));
-  if (total_calls >= 0) lanes = std::min(lanes, static_cast<std::size_t>(std::max<std::int64_t>(1, total_calls)));
+  if (calls_alive >= 0) lanes = std::min(lanes, static_cast<std::size_t>(std::max<std::int64_t>(1, calls_alive)));
   return lanes;
 }
 

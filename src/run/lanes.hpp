@@ -13,9 +13,10 @@ namespace callhook::run {
 
 // How many lanes a run gets: `requested` (0 = one per core, `cores`), at
 // most one per request in flight, per keep-alive connection and per call
-// (total_calls < 0 when the scenario does not fix it), at least one.
+// alive at once (calls_alive: the calls in all or the smallest stream cap;
+// < 0 when unbounded), at least one.
 std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t concurrency, std::size_t connections,
-                       std::int64_t total_calls);
+                       std::int64_t calls_alive);
 
 // Lane `lane` of `lanes` inside the process's shard I/N: the calls whose
 // index % (N * lanes) == I + N * lane, so the lanes of every shard together

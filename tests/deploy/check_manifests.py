@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Checks deploy/kubernetes: the manifests parse, the Job is Indexed with
 parallelism = completions = --shards, the volumes the args name are mounted,
-the ConfigMap's scenario validates, and the pods' exact command lines, run
-here with the job index set, add up to the whole run.
+the ConfigMap's scenario validates, the pods' exact command lines, run
+here with the job index set, add up to the whole run, and the merge pod's
+command line joins them into the whole run's report.
 
 usage: check_manifests.py CALLHOOK_BINARY SOURCE_DIR"""
 import http.server
@@ -31,6 +32,7 @@ def check(condition, message):
 
 
 config_map, job, pvc = load("configmap.yaml"), load("job.yaml"), load("results-pvc.yaml")
+merge_pod = load("merge-pod.yaml")
 check(config_map["kind"] == "ConfigMap" and job["kind"] == "Job" and pvc["kind"] == "PersistentVolumeClaim",
       "kinds are ConfigMap, Job, PersistentVolumeClaim")
 spec = job["spec"]
@@ -103,5 +105,26 @@ with tempfile.TemporaryDirectory() as tmp:
         planned += report["totals"]["planned"]
     server.shutdown()
     check(planned == len(received) and planned > 0, "the shards delivered every planned webhook once")
+
+    # The merge pod reads every shard's report and journal from the same volume.
+    merge_spec = merge_pod["spec"]
+    merge_container = merge_spec["containers"][0]
+    merge_mounts = {m["name"]: m["mountPath"] for m in merge_container["volumeMounts"]}
+    merge_volumes = {v["name"]: v for v in merge_spec["volumes"]}
+    check(merge_volumes["results"]["persistentVolumeClaim"]["claimName"] == pvc["metadata"]["name"],
+          "the merge pod mounts the results PVC")
+    check(merge_mounts["results"] == mounts["results"], "the merge pod mounts the results where the Job wrote them")
+    merge_args = merge_container["args"]
+    check(merge_args[0] == "merge", "the merge pod runs callhook merge")
+    inputs = [a for a in merge_args if a.startswith(mounts["results"] + "/") and "-" in os.path.basename(a)]
+    check(len([a for a in inputs if a.endswith(".json")]) == shards, "the merge pod lists one report per shard")
+    check(len([a for a in inputs if a.endswith(".jsonl")]) == shards, "the merge pod lists one journal per shard")
+    merged = subprocess.run([binary] + [remount(a) for a in merge_args], capture_output=True, text=True, timeout=120)
+    check(merged.returncode == 0, "the merge pod's command ran: " + merged.stdout + merged.stderr)
+    with open(os.path.join(results_dir, "report.json")) as f:
+        whole = json.load(f)
+    check(whole["totals"]["planned"] == planned and "shard" not in whole["run"],
+          "the merged report is the whole run's")
+    check(os.path.getsize(os.path.join(results_dir, "report.html")) > 0, "the merged HTML report is written")
 
 print("manifests ok: %d shards, %d webhooks" % (shards, planned))
