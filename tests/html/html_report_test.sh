@@ -145,4 +145,30 @@ browse --dump-dom "file://$work/cut.html" > "$work/cut-dom.html" 2>/dev/null
 grep -q 'the run was stopped before its end' "$work/cut-dom.html" || fail "the cut journal's page does not say interrupted"
 cp "$work/cut.html" "$artifacts/interrupted.html"
 
+# 4. Two shards of the same run, merged: the merged report draws, with the
+# merged journal's timeline (every call of both shards) and without one.
+"$callhook" sink --listen 127.0.0.1:0 --quiet > "$work/sink2.out" 2>&1 &
+sink_pid=$!
+for _ in $(seq 100); do grep -q listening "$work/sink2.out" && break; sleep 0.05; done
+sink_url=$(grep -o 'http://[^ ]*' "$work/sink2.out" | head -n 1)
+for i in 0 1; do
+  "$callhook" run tests/data/html/timeline-faults.json --target "$sink_url/webhooks" --shard "$i/2" \
+    --journal "$work/shard-$i.jsonl" --report "$work/shard-$i.json" --progress never --quiet
+done
+kill "$sink_pid"
+sink_pid=""
+"$callhook" merge "$work/shard-0.json" "$work/shard-1.json" --html "$work/merged.html" \
+  --journal "$work/merged.jsonl" "$work/shard-0.jsonl" "$work/shard-1.jsonl" --quiet
+"$callhook" merge "$work/shard-0.json" "$work/shard-1.json" --html "$work/merged-no-journal.html" --quiet
+cp "$work/merged.html" "$artifacts/merged-shards.html"
+browse --dump-dom "file://$work/merged.html" > "$work/merged-dom.html" 2> "$work/merged-console.log"
+[[ "$(attribute "$work/merged-dom.html" '<body[^>]*>' data-ready)" == 1 ]] || fail "the merged report did not draw"
+[[ "$(attribute "$work/merged-dom.html" '<p id="page-errors"[^>]*>' data-errors)" == 0 ]] || fail "the merged report has page errors"
+merged_calls=$(attribute "$work/merged-dom.html" '<body[^>]*>' data-calls)
+[[ "$merged_calls" == "$calls" ]] || fail "merged timeline rows: $merged_calls, expected the whole run's $calls calls"
+browse --dump-dom "file://$work/merged-no-journal.html" > "$work/merged-nj-dom.html" 2>/dev/null
+[[ "$(attribute "$work/merged-nj-dom.html" '<body[^>]*>' data-ready)" == 1 ]] || fail "the merged report without a journal did not draw"
+[[ "$(attribute "$work/merged-nj-dom.html" '<p id="page-errors"[^>]*>' data-errors)" == 0 ]] || fail "the merged report without a journal has page errors"
+echo "merged shards: $merged_calls calls on the timeline"
+
 echo "html report test passed; screenshots in $artifacts"
