@@ -1,6 +1,15 @@
 #include "run/lanes.hpp"
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 namespace callhook::run {
 
@@ -22,6 +31,47 @@ std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes)
   const auto n = static_cast<std::int64_t>(lanes);
   const std::int64_t share = total / n + (static_cast<std::int64_t>(lane) < total % n ? 1 : 0);
   return std::max<std::int64_t>(1, share);
+}
+
+void run_lanes(std::size_t lanes, const std::function<void(std::size_t lane)>& lane,
+               const std::function<void()>& waiting) {
+  std::vector<std::exception_ptr> failures(lanes);
+  std::mutex mutex;
+  std::condition_variable lane_ended;
+  std::size_t running = lanes - 1;  // lanes after the first, under mutex
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < lanes; ++i) {
+    threads.emplace_back([&, i] {
+      sigset_t signals;
+      sigemptyset(&signals);
+      sigaddset(&signals, SIGINT);
+      sigaddset(&signals, SIGTERM);
+      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+      try {
+        lane(i);
+      } catch (...) {
+        failures[i] = std::current_exception();
+      }
+      const std::lock_guard lock(mutex);
+      --running;
+      lane_ended.notify_one();
+    });
+  }
+  try {
+    lane(0);
+  } catch (...) {
+    failures[0] = std::current_exception();
+  }
+  for (std::unique_lock lock(mutex); running > 0;) {
+    if (lane_ended.wait_for(lock, std::chrono::milliseconds(200)) == std::cv_status::timeout) {
+      lock.unlock();
+      waiting();
+      lock.lock();
+    }
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const std::exception_ptr& failure : failures)
+    if (failure) std::rethrow_exception(failure);
 }
 
 }  // namespace callhook::run

@@ -6,6 +6,7 @@
 // into one report and they share one journal.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 #include "scenario/scenario.hpp"
 
@@ -26,5 +27,13 @@ scenario::Shard lane_shard(const scenario::Shard& process, std::size_t lane, std
 // `total` split as evenly as whole numbers allow (the first lanes get the
 // remainder), at least 1 each.
 std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes);
+
+// Runs lane(0) on this thread and every other lane on a thread of its own,
+// which leaves SIGINT and SIGTERM to this one (their handler only sets the
+// stop flag every lane reads). Once lane 0 is done and others still run,
+// calls waiting() every 200 ms (for the progress line). Returns when every
+// lane has ended; rethrows the first exception a lane threw.
+void run_lanes(std::size_t lanes, const std::function<void(std::size_t lane)>& lane,
+               const std::function<void()>& waiting);
 
 }  // namespace callhook::run

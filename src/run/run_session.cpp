@@ -2,19 +2,15 @@
 // took them.
 #include "run/run_session.hpp"
 
-#include <pthread.h>
-#include <signal.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
 #include <cstdio>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <exception>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -132,16 +128,6 @@ Progress sum_progress(const std::vector<LaneProgress>& lanes, double elapsed_s) 
     sum.in_flight += lane.in_flight;
   }
   return sum;
-}
-
-// Lanes other than the first leave SIGINT and SIGTERM to the thread that
-// runs the first (the handler only sets the stop flag every lane reads).
-void leave_signals_to_the_first_lane() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
 // The lanes' outcomes as one run's.
@@ -332,39 +318,7 @@ void RunSession::run(const TickHook& on_tick) {
     lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), 0};
   };
 
-  std::vector<std::thread> threads;
-  std::vector<std::exception_ptr> failures(lanes);
-  std::size_t running = lanes - 1;  // lanes after the first, under progress_mutex
-  std::condition_variable lane_ended;
-  for (std::size_t lane = 1; lane < lanes; ++lane) {
-    threads.emplace_back([&, lane] {
-      leave_signals_to_the_first_lane();
-      try {
-        run_lane(lane);
-      } catch (...) {
-        failures[lane] = std::current_exception();
-      }
-      const std::lock_guard lock(progress_mutex);
-      --running;
-      lane_ended.notify_one();
-    });
-  }
-  try {
-    run_lane(0);
-  } catch (...) {
-    failures[0] = std::current_exception();
-  }
-  // The first lane is done; keep the progress line going for the others.
-  for (std::unique_lock lock(progress_mutex); running > 0;) {
-    if (lane_ended.wait_for(lock, std::chrono::milliseconds(200)) == std::cv_status::timeout) {
-      lock.unlock();
-      show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6);
-      lock.lock();
-    }
-  }
-  for (std::thread& thread : threads) thread.join();
-  for (const std::exception_ptr& failure : failures)
-    if (failure) std::rethrow_exception(failure);
+  run_lanes(lanes, run_lane, [&] { show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6); });
 
   s.stats = std::move(stats.front());
   for (std::size_t lane = 1; lane < lanes; ++lane) s.stats->merge(*stats[lane]);

@@ -1,6 +1,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <atomic>
+#include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "run/lanes.hpp"
@@ -49,4 +52,27 @@ TEST_CASE("lane shares add up to the whole, at least one each") {
   CHECK(lane_share(64, 0, 3) == 22);
   CHECK(lane_share(64, 2, 3) == 21);
   CHECK(lane_share(1, 1, 2) == 1);
+}
+
+TEST_CASE("run_lanes runs every lane once, keeps waiting() going for the last ones and rethrows a lane's error") {
+  std::vector<std::atomic<int>> runs(3);
+  std::atomic<int> waits{0};
+  callhook::run::run_lanes(
+      3,
+      [&](std::size_t lane) {
+        ++runs[lane];
+        // The other lanes end only once the first is done and waiting() was called.
+        while (lane != 0 && waits.load() == 0) std::this_thread::yield();
+      },
+      [&] { ++waits; });
+  for (const auto& count : runs) CHECK(count.load() == 1);
+  CHECK(waits.load() >= 1);
+
+  CHECK_THROWS_WITH(callhook::run::run_lanes(
+                        2,
+                        [](std::size_t lane) {
+                          if (lane == 1) throw std::runtime_error("lane 1 failed");
+                        },
+                        [] {}),
+                    "lane 1 failed");
 }
