@@ -125,12 +125,15 @@ MergeSummary merge_journals(const std::vector<std::string>& paths, const std::st
       totals.delivered += end->delivered;
       totals.failed += end->failed;
       totals.dropped += end->dropped;
+      totals.cancelled += end->cancelled;
+      totals.interrupted = totals.interrupted || end->interrupted;
     }
     ++summary.records;
     next->advance();
   }
   for (const Source& s : sources) summary.ended = summary.ended && s.reader->ended();
-  if (summary.ended) out.end(totals.planned, totals.delivered, totals.failed, totals.dropped);
+  if (summary.ended)
+    out.end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled, totals.interrupted);
   out.flush();
   return summary;
 }

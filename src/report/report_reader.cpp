@@ -12,6 +12,13 @@ namespace callhook::report {
 namespace {
 
 using util::Cursor;
+// Counts far beyond any run (10^15), yet small enough that adding the
+// counts of many reports cannot overflow.
+constexpr std::int64_t k_max_count = 1000000000000000;
+// Errors and faults of one second are kept as 32-bit counts.
+constexpr std::int64_t k_max_per_second = 100000000;
+// As run --shards allows.
+constexpr std::int64_t k_max_shards = 1000000;
 using Buckets = std::vector<std::pair<std::int64_t, std::int64_t>>;
 
 // [[low_us, count], ...]
@@ -24,8 +31,8 @@ Buckets read_buckets(const Cursor& list) {
       pair.fail_expected("a [low_us, count] pair");
       continue;
     }
-    const auto low = pair.at(0).integer(0);
-    const auto count = pair.at(1).integer(1);
+    const auto low = pair.at(0).integer(0, k_max_count);
+    const auto count = pair.at(1).integer(1, k_max_count);
     if (low && count) out.emplace_back(*low, *count);
   }
   return out;
@@ -37,8 +44,8 @@ Histogram read_histogram(const Cursor& latency) {
   exact.require();
   if (!exact.is_object()) return {};
   Histogram::Exact e;
-  e.min = exact["min_us"].integer_or(0, 0);
-  e.max = exact["max_us"].integer_or(0, 0);
+  e.min = exact["min_us"].integer_or(0, 0, k_max_count);
+  e.max = exact["max_us"].integer_or(0, 0, k_max_count);
   e.sum = exact["sum_us"].number_or(0, 0);
   exact["buckets"].require();
   e.buckets = read_buckets(exact["buckets"]);
@@ -57,7 +64,7 @@ Counts read_counts(const Cursor& c) {
   Counts out;
   const auto field = [&](const char* name) {
     c[name].require();
-    return c[name].integer_or(0, 0);
+    return c[name].integer_or(0, 0, k_max_count);
   };
   out.planned = field("planned");
   out.sent = field("sent");
@@ -72,11 +79,12 @@ Counts read_counts(const Cursor& c) {
 }
 
 // Each member of an object of counts, in key order.
-std::vector<std::pair<std::string, std::int64_t>> read_named_counts(const Cursor& object) {
+std::vector<std::pair<std::string, std::int64_t>> read_named_counts(const Cursor& object,
+                                                                   std::int64_t max = k_max_count) {
   std::vector<std::pair<std::string, std::int64_t>> out;
   if (!object.is_object()) return out;
   for (const auto& [name, value] : object.node()->items())
-    if (const auto count = object[name].integer(0)) out.emplace_back(name, *count);
+    if (const auto count = object[name].integer(0, max)) out.emplace_back(name, *count);
   return out;
 }
 
@@ -156,13 +164,13 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
     out.started_at_ms = *started;
   else if (!info.started_at.empty())
     run["started_at"].fail_expected("an ISO 8601 time");
-  info.calls = run["calls"].integer_or(0, 0);
-  info.virtual_span_ms = run["virtual_span_ms"].integer_or(0, 0);
+  info.calls = run["calls"].integer_or(0, 0, k_max_count);
+  info.virtual_span_ms = run["virtual_span_ms"].integer_or(0, 0, k_max_count);
   info.first_delivery_ms = number_or_null(run["first_delivery_ms"], -1);
   info.peak_rss_mb = number_or_null(run["peak_rss_mb"], 0, 0);
   if (run["shard"].present()) {
-    info.shard_index = static_cast<std::uint64_t>(run["shard"]["index"].integer_or(0, 0));
-    info.shard_count = static_cast<std::uint64_t>(run["shard"]["count"].integer_or(1, 1));
+    info.shard_index = static_cast<std::uint64_t>(run["shard"]["index"].integer_or(0, 0, k_max_shards));
+    info.shard_count = static_cast<std::uint64_t>(run["shard"]["count"].integer_or(1, 1, k_max_shards));
     if (info.shard_index >= info.shard_count) run["shard"]["index"].fail("is not below the shard count");
   }
   info.exit_code = static_cast<int>(integer_or_null(root["exit_code"], -1, 0, 255));
@@ -173,10 +181,10 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
   RunStats& stats = out.stats;
   const Cursor totals = root["totals"];
   stats.m_totals = read_counts(totals);
-  stats.m_findings_total = totals["findings"].integer_or(0, 0);
-  stats.m_probes_total = totals["probes"].integer_or(0, 0);
-  stats.m_probe_failures = totals["probe_failures"].integer_or(0, 0);
-  stats.m_failing_calls = totals["failing_calls"].integer_or(0, 0);
+  stats.m_findings_total = totals["findings"].integer_or(0, 0, k_max_count);
+  stats.m_probes_total = totals["probes"].integer_or(0, 0, k_max_count);
+  stats.m_probe_failures = totals["probe_failures"].integer_or(0, 0, k_max_count);
+  stats.m_failing_calls = totals["failing_calls"].integer_or(0, 0, k_max_count);
   const Cursor events = root["events"];
   if (events.is_object()) {
     for (const auto& [name, value] : events.node()->items()) {
@@ -198,17 +206,17 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
       break;
     }
     Second& second = stats.second_at(static_cast<std::int64_t>(i) * 1000000);
-    second.planned = entry["planned"].integer_or(0, 0);
-    second.sent = entry["sent"].integer_or(0, 0);
-    second.delivered = entry["delivered"].integer_or(0, 0);
-    second.retries = entry["retries"].integer_or(0, 0);
-    for (const auto& [name, count] : read_named_counts(entry["errors"])) {
+    second.planned = entry["planned"].integer_or(0, 0, k_max_count);
+    second.sent = entry["sent"].integer_or(0, 0, k_max_count);
+    second.delivered = entry["delivered"].integer_or(0, 0, k_max_count);
+    second.retries = entry["retries"].integer_or(0, 0, k_max_count);
+    for (const auto& [name, count] : read_named_counts(entry["errors"], k_max_per_second)) {
       if (const auto kind = attempt_error_from_name(name))
         second.errors[static_cast<std::size_t>(*kind)] = static_cast<std::int32_t>(count);
       else
         entry["errors"][name].fail("not an error kind");
     }
-    for (const auto& [name, count] : read_named_counts(entry["faults"]))
+    for (const auto& [name, count] : read_named_counts(entry["faults"], k_max_per_second))
       second.faults.emplace_back(stats.fault_index(name), static_cast<std::int32_t>(count));
     if (entry["latency_ms"].present()) {
       const Cursor buckets = entry["latency_ms"]["buckets"];
@@ -237,7 +245,7 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
   const Cursor failing = root["failing_calls"];
   for (std::size_t i = 0; failing.is_array() && i < failing.size(); ++i) {
     const Cursor call = failing.at(i);
-    CallOutcome outcome{call["call_id"].string_or(""), {}, call["failures"].integer_or(1, 1)};
+    CallOutcome outcome{call["call_id"].string_or(""), {}, call["failures"].integer_or(1, 1, k_max_count)};
     if (const std::string first = call["first"].string_or(""); !first.empty()) outcome.failures.push_back(first);
     stats.m_calls.push_back(std::move(outcome));
     stats.m_call_index.emplace(stats.m_calls.back().call_id, stats.m_calls.size() - 1);
