@@ -21,8 +21,8 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Pr
   const auto doc = parse_json_body(body, problems);
   if (!doc) return std::nullopt;
   const util::Cursor root(&*doc, "", problems);
-  root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "set", "insecure", "ordering",
-             "grace_ms"});
+  root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "threads", "set", "insecure",
+             "ordering", "grace_ms"});
   run::RunOptions options;
   options.scenario_path = "scenario";  // names it in messages
 
@@ -60,6 +60,7 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Pr
   }
   if (const auto c = root["concurrency"].integer(1)) options.concurrency = *c;
   options.connections = static_cast<std::size_t>(root["connections"].integer_or(8, 1, 1024));
+  if (const auto threads = root["threads"].integer(1, 1024)) options.threads = static_cast<std::size_t>(*threads);
   options.insecure = root["insecure"].boolean().value_or(false);
   options.grace_ms = root["grace_ms"].integer_or(options.grace_ms, 0, 3'600'000);
   // "set": {"[EVENT:]POINTER": value}, as --set [EVENT:]POINTER=VALUE.

@@ -16,7 +16,8 @@ TEST_CASE("a run request maps onto the run options", "[serve]") {
   util::Problems problems;
   const auto options = serve::parse_run_request(
       R"({"scenario": {"streams": []}, "target": "http://127.0.0.1:9/x", "seed": 5, "speed": "max",
-          "concurrency": 3, "connections": 2, "set": {"call_ended:/data/a": 1, "b": "x"}, "insecure": true})",
+          "concurrency": 3, "connections": 2, "threads": 2, "set": {"call_ended:/data/a": 1, "b": "x"},
+          "insecure": true})",
       problems);
   INFO(problems.format("request"));
   REQUIRE(options);
@@ -26,6 +27,7 @@ TEST_CASE("a run request maps onto the run options", "[serve]") {
   CHECK(options->speed == 0.0);
   CHECK(options->concurrency == 3);
   CHECK(options->connections == 2u);
+  CHECK(options->threads == 2u);
   CHECK(options->insecure);
   REQUIRE(options->sets.size() == 2);
   CHECK(options->sets[0].event == "");
