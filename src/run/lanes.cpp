@@ -27,6 +27,24 @@ scenario::Shard lane_shard(const scenario::Shard& process, std::size_t lane, std
   return scenario::Shard{process.index + count * lane, count * lanes};
 }
 
+std::int64_t calls_alive(const scenario::Scenario& whole, std::int64_t total_calls) {
+  std::int64_t alive = total_calls;
+  for (const auto& stream : whole.streams)
+    if (stream.calls.max_concurrent && (alive < 0 || *stream.calls.max_concurrent < alive))
+      alive = *stream.calls.max_concurrent;
+  return alive;
+}
+
+scenario::Scenario lane_scenario(const scenario::Scenario& whole, std::size_t lane, std::size_t lanes) {
+  scenario::Scenario part = whole;
+  part.shard = lane_shard(whole.shard, lane, lanes);
+  if (part.shard.index != 0) part.script.clear();
+  part.concurrency = lane_share(whole.concurrency, lane, lanes);
+  for (auto& stream : part.streams)
+    if (stream.calls.max_concurrent) stream.calls.max_concurrent = lane_share(*stream.calls.max_concurrent, lane, lanes);
+  return part;
+}
+
 std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes) {
   const auto n = static_cast<std::int64_t>(lanes);
   const std::int64_t share = total / n + (static_cast<std::int64_t>(lane) < total % n ? 1 : 0);

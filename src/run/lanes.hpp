@@ -24,6 +24,15 @@ std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t co
 // play each call once. Shard 0 of the result alone plays the script.
 scenario::Shard lane_shard(const scenario::Shard& process, std::size_t lane, std::size_t lanes);
 
+// The most calls alive at once: the calls in all (total_calls; < 0 when
+// the scenario does not fix it) or the smallest stream's max_concurrent.
+std::int64_t calls_alive(const scenario::Scenario& whole, std::int64_t total_calls);
+
+// The scenario lane `lane` plays: its shard (the script only in shard 0),
+// and its share of the requests in flight and of each stream's cap on
+// calls alive.
+scenario::Scenario lane_scenario(const scenario::Scenario& whole, std::size_t lane, std::size_t lanes);
+
 // `total` split as evenly as whole numbers allow (the first lanes get the
 // remainder), at least 1 each.
 std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes);

@@ -220,22 +220,13 @@ bool RunSession::prepare() {
   const report::PlanEstimate estimate = report::estimate_plan(s.plan->scenario);
   m_total_calls = estimate.total_calls;
 
-  // More than one lane: each plays its slice of the calls with its share of
-  // the requests in flight and of each stream's cap on calls alive.
-  std::int64_t calls_alive = m_total_calls;  // at most, at once; < 0 = no bound
-  for (const auto& stream : whole.streams)
-    if (stream.calls.max_concurrent && (calls_alive < 0 || *stream.calls.max_concurrent < calls_alive))
-      calls_alive = *stream.calls.max_concurrent;
+  // More than one lane: each has a plan for its slice of the calls.
   const std::size_t lanes = lane_count(m_options.threads, std::thread::hardware_concurrency(),
-                                       s.plan->scenario.concurrency, m_options.connections, calls_alive);
+                                       s.plan->scenario.concurrency, m_options.connections,
+                                       calls_alive(whole, m_total_calls));
   for (std::size_t lane = 0; lanes > 1 && lane < lanes; ++lane) {
-    scenario::Scenario part = whole;
-    part.shard = lane_shard(whole.shard, lane, lanes);
-    if (part.shard.index != 0) part.script.clear();
-    part.concurrency = lane_share(whole.concurrency, lane, lanes);
-    for (auto& stream : part.streams)
-      if (stream.calls.max_concurrent) stream.calls.max_concurrent = lane_share(*stream.calls.max_concurrent, lane, lanes);
-    auto plan = engine::make_plan(std::move(part), m_options.target, default_target, recordings_url, m_problems);
+    auto plan = engine::make_plan(lane_scenario(whole, lane, lanes), m_options.target, default_target,
+                                  recordings_url, m_problems);
     if (!plan) return false;
     if (m_options.adjust_plan) m_options.adjust_plan(*plan);
     s.lane_plans.push_back(std::move(*plan));

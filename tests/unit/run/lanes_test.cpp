@@ -76,3 +76,31 @@ TEST_CASE("run_lanes runs every lane once, keeps waiting() going for the last on
                         [] {}),
                     "lane 1 failed");
 }
+
+TEST_CASE("a lane's scenario: its shard, the script in lane 0 only, its shares of the caps") {
+  callhook::scenario::Scenario whole;
+  whole.concurrency = 9;
+  whole.shard = Shard{1, 2};
+  whole.streams.resize(2);
+  whole.streams[0].calls.max_concurrent = 5;
+  whole.script.resize(1);
+  CHECK(callhook::run::calls_alive(whole, 100) == 5);
+  CHECK(callhook::run::calls_alive(whole, 3) == 3);
+  whole.streams[0].calls.max_concurrent.reset();
+  CHECK(callhook::run::calls_alive(whole, -1) == -1);
+  whole.streams[1].calls.max_concurrent = 4;
+
+  const auto first = callhook::run::lane_scenario(whole, 0, 2);
+  const auto second = callhook::run::lane_scenario(whole, 1, 2);
+  CHECK(first.shard.index == 1);
+  CHECK(second.shard.index == 3);
+  CHECK(first.shard.count == 4);
+  CHECK(first.script.empty());  // the script belongs to shard 0 of 2 alone
+  CHECK(second.script.empty());
+  whole.shard = Shard{0, 1};
+  CHECK(callhook::run::lane_scenario(whole, 0, 2).script.size() == 1);
+  CHECK(callhook::run::lane_scenario(whole, 1, 2).script.empty());
+  CHECK(first.concurrency + second.concurrency == 9);
+  CHECK(*first.streams[1].calls.max_concurrent + *second.streams[1].calls.max_concurrent == 4);
+  CHECK_FALSE(first.streams[0].calls.max_concurrent);
+}
