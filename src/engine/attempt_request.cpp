@@ -15,6 +15,7 @@ std::int64_t signature_time_s(const scenario::Signing& signing, std::int64_t due
 util::Headers attempt_headers(const vendors::Delivery& d, const scenario::Signing& signing,
                               std::int64_t signature_time_s, bool probe) {
   util::Headers h;
+  h.reserve(2 + d.headers.size() + 3);  // room for a signature's headers: one allocation
   if (!d.content_type.empty()) h.push_back({"Content-Type", d.content_type});
   h.push_back({"User-Agent", "callhook/0.1"});
   h.insert(h.end(), d.headers.begin(), d.headers.end());

@@ -25,6 +25,8 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 #include <queue>
 #include <unordered_map>
 
@@ -63,6 +65,19 @@ struct Wake {
   bool operator>(const Wake& o) const { return at > o.at; }
 };
 
+// "<stream>.<call index>.<n>", formatted in place: most keys fit in a
+// std::string's inline buffer, so making one allocates nothing.
+std::string delivery_key(std::size_t stream, std::uint64_t call_index, std::uint32_t n) {
+  char text[3 * 21];
+  char* end = text + sizeof text;
+  char* at = std::to_chars(text, end, stream).ptr;
+  *at++ = '.';
+  at = std::to_chars(at, end, call_index).ptr;
+  *at++ = '.';
+  at = std::to_chars(at, end, n).ptr;
+  return std::string(text, at);
+}
+
 template <class T>
 using MinHeap = std::priority_queue<T, std::vector<T>, std::greater<>>;
 
@@ -85,6 +100,10 @@ struct Engine::State {
   std::uint64_t next_park_stamp = 0;
   std::unordered_map<std::string, util::Url> url_cache;
   std::vector<delivery::HttpResult> done;
+  // Filled anew for every attempt and final: their strings keep their
+  // capacity, so telling the report costs no allocation per delivery.
+  report::AttemptEvent attempt_event;
+  report::FinalEvent final_event;
 
   util::MonoUs wall_start = 0;
   std::int64_t frontier_ms = 0;  // virtual time reached (max speed: latest due taken from the queue)
@@ -154,9 +173,7 @@ struct Engine::State {
                   session.call_index, session.numbered, session.fault_rng, session.vendor.get());
     for (auto& d : batch) {
       if (d.blocking) sessions[s].awaiting = true;
-      std::string key = std::to_string(sessions[s].stream) + "." + std::to_string(sessions[s].call_index) + "." +
-                        std::to_string(sessions[s].numbered++);
-      plan_item(s, std::move(d), std::move(key));
+      plan_item(s, std::move(d), delivery_key(sessions[s].stream, sessions[s].call_index, sessions[s].numbered++));
     }
   }
 
@@ -313,6 +330,7 @@ struct Engine::State {
       bad.error = delivery::ErrorKind::Protocol;
       bad.error_text = "invalid URL \"" + item.d.url + "\"";
       bad.started_us = now;
+      bad.request_body = std::move(item.d.body);
       complete(bad, now);
       return;
     }
@@ -326,17 +344,34 @@ struct Engine::State {
         item.d, settings.signing, signature_time_s(settings.signing, item.due_ms, clock.unix_ms(), stale_by_ms),
         item.probe);
     request.record_headers = journal != nullptr;  // the journal keeps the headers as written
-    request.body = item.d.body;
+    request.body = std::move(item.d.body);  // handed back in the result (HttpResult::request_body)
     request.timeout_ms = answer_timeout_ms(settings);
     request.connect_timeout_ms = settings.connect_timeout_ms;
     if (first_send_us < 0) first_send_us = clock.now_us() - wall_start;
     transport.submit(std::move(request));
   }
 
+  // The reused AttemptEvent, reset and filled with what every attempt of `item` shares.
+  report::AttemptEvent& attempt_event_of(const Item& item) {
+    report::AttemptEvent& a = attempt_event;
+    a.event = item.d.event;  // assigning keeps the strings' capacity
+    a.call_id = item.d.call_id;
+    a.attempt = item.attempts;
+    a.status = 0;
+    a.error = delivery::ErrorKind::None;
+    a.too_slow = false;
+    a.will_retry = false;
+    a.latency_us = 0;
+    a.lateness_us = 0;
+    a.sent_at_us = 0;
+    return a;
+  }
+
   // One attempt ended.
-  void complete(const delivery::HttpResult& result, util::MonoUs now) {
+  void complete(delivery::HttpResult& result, util::MonoUs now) {
     const std::uint32_t i = static_cast<std::uint32_t>(result.id);
     Item& item = items[i];
+    item.d.body = std::move(result.request_body);  // lent to the transport by send()
     if (item.probe) {
       stats.on_probe(judge_probe(*plan.scenario.streams[item.stream].probe, item.d, result));
       items.release(i);
@@ -359,10 +394,7 @@ struct Engine::State {
     // again: each reached the wire, so each is an attempt on record, but
     // none spends the delivery's retry budget (same attempt number).
     for (const delivery::LostTry& lost : result.lost) {
-      report::AttemptEvent a;
-      a.event = item.d.event;
-      a.call_id = item.d.call_id;
-      a.attempt = item.attempts;
+      report::AttemptEvent& a = attempt_event_of(item);
       a.error = lost.error;
       a.will_retry = true;
       a.latency_us = lost.latency_us;
@@ -378,10 +410,7 @@ struct Engine::State {
       journal->attempt(attempt_record(item, try_result, delivery::Verdict::Failed, true, wall_start, true));
     }
 
-    report::AttemptEvent a;
-    a.event = item.d.event;
-    a.call_id = item.d.call_id;
-    a.attempt = item.attempts;
+    report::AttemptEvent& a = attempt_event_of(item);
     a.status = result.status;
     a.error = result.error;
     a.too_slow = verdict == delivery::Verdict::TooSlow;
@@ -412,7 +441,7 @@ struct Engine::State {
   void finish(std::uint32_t i, report::Final result, const std::string& reason, const delivery::HttpResult* last,
               bool out_of_order = false) {
     Item& item = items[i];
-    report::FinalEvent f;
+    report::FinalEvent& f = final_event;
     f.event = item.d.event;
     f.call_id = item.d.call_id;
     f.delivery = i;
@@ -426,8 +455,9 @@ struct Engine::State {
 
     const std::uint32_t s = item.session;
     const bool is_blocking = item.d.blocking;
-    vendors::Delivery blocking;
-    if (is_blocking) blocking = std::move(item.d);
+    // Only a blocking delivery outlives its item (a default Delivery allocates).
+    std::optional<vendors::Delivery> blocking;
+    if (is_blocking) blocking.emplace(std::move(item.d));
     items.release(i);
     CallSlot& session = sessions[s];
     --session.open;
@@ -437,7 +467,7 @@ struct Engine::State {
       session.awaiting = false;  // interrupted: the session is not resumed
     } else if (is_blocking) {
       session.awaiting = false;
-      auto next = resume_session(*session.vendor, blocking, answer_of(result == report::Final::Delivered, last),
+      auto next = resume_session(*session.vendor, *blocking, answer_of(result == report::Final::Delivered, last),
                                  stats, journal);
       enqueue_batch(s, std::move(next));
     }
@@ -510,7 +540,7 @@ struct Engine::State {
       done.clear();
       transport.poll(done, std::max<std::int64_t>(0, wake - now));
       const util::MonoUs after = clock.now_us();
-      for (const auto& result : done) complete(result, after);
+      for (auto& result : done) complete(result, after);
 
       if (after >= next_tick) {
         if (options.on_tick) options.on_tick(static_cast<double>(after - wall_start) / 1e6, transport.in_flight());

@@ -56,11 +56,11 @@ struct CallSlot {
 template <class T>
 class Slab {
  public:
+  // A free slot already holds T{} (release reset it), so it is not reset again.
   std::uint32_t add() {
     if (!m_free.empty()) {
       const std::uint32_t i = m_free.back();
       m_free.pop_back();
-      m_values[i] = T{};
       return i;
     }
     m_values.emplace_back();

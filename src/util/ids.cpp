@@ -1,11 +1,22 @@
 #include "util/ids.hpp"
 
+#include <string_view>
+
 namespace callhook::util {
 namespace {
 
+constexpr std::string_view k_hex = "0123456789abcdef";
+constexpr std::string_view k_base62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+void append_drawn(std::string& out, Rng& rng, std::size_t n, std::string_view alphabet) {
+  const std::size_t from = out.size();
+  out.resize(from + n);
+  for (std::size_t i = from; i < out.size(); ++i) out[i] = alphabet[rng.next() % alphabet.size()];
+}
+
 std::string draw(Rng& rng, std::size_t n, std::string_view alphabet) {
-  std::string out(n, '0');
-  for (auto& c : out) c = alphabet[rng.next() % alphabet.size()];
+  std::string out;
+  append_drawn(out, rng, n, alphabet);
   return out;
 }
 
@@ -13,13 +24,15 @@ std::string digits(Rng& rng, std::size_t n) { return draw(rng, n, "0123456789");
 
 }  // namespace
 
-std::string hex_id(Rng& rng, std::size_t n) { return draw(rng, n, "0123456789abcdef"); }
+std::string hex_id(Rng& rng, std::size_t n) { return draw(rng, n, k_hex); }
+
+void append_hex_id(std::string& out, Rng& rng, std::size_t n) { append_drawn(out, rng, n, k_hex); }
 
 std::string lower_alnum_id(Rng& rng, std::size_t n) { return draw(rng, n, "abcdefghijklmnopqrstuvwxyz0123456789"); }
 
-std::string base62_id(Rng& rng, std::size_t n) {
-  return draw(rng, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
-}
+std::string base62_id(Rng& rng, std::size_t n) { return draw(rng, n, k_base62); }
+
+void append_base62_id(std::string& out, Rng& rng, std::size_t n) { append_drawn(out, rng, n, k_base62); }
 
 std::string uuid4(Rng& rng) {
   std::string h = hex_id(rng, 32);
