@@ -27,7 +27,6 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
-#include <queue>
 #include <unordered_map>
 
 #include "delivery/retry.hpp"
@@ -36,6 +35,7 @@
 #include "engine/batch.hpp"
 #include "engine/handshake.hpp"
 #include "engine/journal_records.hpp"
+#include "engine/min_heap.hpp"
 #include "engine/probes.hpp"
 #include "engine/retry_schedule.hpp"
 #include "engine/script.hpp"
@@ -78,8 +78,6 @@ std::string delivery_key(std::size_t stream, std::uint64_t call_index, std::uint
   return std::string(text, at);
 }
 
-template <class T>
-using MinHeap = std::priority_queue<T, std::vector<T>, std::greater<>>;
 
 }  // namespace
 
@@ -99,6 +97,7 @@ struct Engine::State {
   std::uint64_t next_plan_order = 0;
   std::uint64_t next_park_stamp = 0;
   std::unordered_map<std::string, util::Url> url_cache;
+  const std::pair<const std::string, util::Url>* last_url = nullptr;  // the entry url_of found last
   std::vector<delivery::HttpResult> done;
   // Filled anew for every attempt and final: their strings keep their
   // capacity, so telling the report costs no allocation per delivery.
@@ -138,8 +137,10 @@ struct Engine::State {
            static_cast<util::MonoUs>(static_cast<double>(due_ms - plan.scenario.epoch_ms) * 1000.0 / options.speed);
   }
 
-  const EventSettings& settings_of(const Item& item) const {
-    return plan.streams[item.stream].for_event(item.d.event);
+  // Looked up once per item (a map lookup by event name), then kept.
+  const EventSettings& settings_of(Item& item) const {
+    if (!item.settings) item.settings = &plan.streams[item.stream].for_event(item.d.event);
+    return *item.settings;
   }
 
   // --- planning: calls and their batches -----------------------------------
@@ -283,13 +284,20 @@ struct Engine::State {
   // --- sending ----------------------------------------------------------------
 
   const util::Url* url_of(const std::string& text) {
+    // Most runs send every delivery of a stream to one URL: comparing with
+    // the last one is cheaper than hashing it.
+    if (last_url && text == last_url->first) return &last_url->second;
     auto it = url_cache.find(text);
     if (it == url_cache.end()) {
-      if (url_cache.size() > 4096) url_cache.clear();
+      if (url_cache.size() > 4096) {
+        url_cache.clear();
+        last_url = nullptr;
+      }
       auto parsed = util::parse_url(text);
       if (!parsed) return nullptr;
       it = url_cache.emplace(text, *parsed).first;
     }
+    last_url = &*it;
     return &it->second;
   }
 
