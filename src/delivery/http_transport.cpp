@@ -711,6 +711,7 @@ HttpResult& HttpTransport::emit(Job& job) {
   result.lost = std::move(job.lost);
   result.sent_headers = std::move(job.sent_headers);
   result.request_body = std::move(job.request.body);
+  result.request_headers = std::move(job.request.headers);
   return result;
 }
 

@@ -50,6 +50,7 @@ struct HttpResult {
   // retry) moves it into the request and back, rather than copying it for
   // every attempt.
   std::string request_body;
+  util::Headers request_headers;  // the request's headers, handed back the same way, for their storage
 };
 
 class Transport {

@@ -48,6 +48,7 @@ namespace callhook::engine {
 namespace {
 
 constexpr std::int64_t k_tick_us = 200000;  // progress callback period
+constexpr std::size_t k_spare_headers = 1024;  // header vectors kept for reuse, at most
 
 // An attempt waiting for its due time, keyed by (due time, planned order).
 struct QueueEntry {
@@ -98,6 +99,9 @@ struct Engine::State {
   std::uint64_t next_park_stamp = 0;
   std::unordered_map<std::string, util::Url> url_cache;
   const std::pair<const std::string, util::Url>* last_url = nullptr;  // the entry url_of found last
+  // Header vectors handed back by the transport (HttpResult::request_headers),
+  // written over for the next attempts: their storage is reused.
+  std::vector<util::Headers> spare_headers;
   std::vector<delivery::HttpResult> done;
   // Filled anew for every attempt and final: their strings keep their
   // capacity, so telling the report costs no allocation per delivery.
@@ -348,9 +352,12 @@ struct Engine::State {
     request.id = i;
     request.method = item.d.method;
     request.url = *url;
-    request.headers = attempt_headers(
-        item.d, settings.signing, signature_time_s(settings.signing, item.due_ms, clock.unix_ms(), stale_by_ms),
-        item.probe);
+    if (!spare_headers.empty()) {
+      request.headers = std::move(spare_headers.back());
+      spare_headers.pop_back();
+    }
+    attempt_headers(request.headers, item.d, settings.signing,
+                    signature_time_s(settings.signing, item.due_ms, clock.unix_ms(), stale_by_ms), item.probe);
     request.record_headers = journal != nullptr;  // the journal keeps the headers as written
     request.body = std::move(item.d.body);  // handed back in the result (HttpResult::request_body)
     request.timeout_ms = answer_timeout_ms(settings);
@@ -380,6 +387,8 @@ struct Engine::State {
     const std::uint32_t i = static_cast<std::uint32_t>(result.id);
     Item& item = items[i];
     item.d.body = std::move(result.request_body);  // lent to the transport by send()
+    if (!result.request_headers.empty() && spare_headers.size() < k_spare_headers)
+      spare_headers.push_back(std::move(result.request_headers));
     if (item.probe) {
       stats.on_probe(judge_probe(*plan.scenario.streams[item.stream].probe, item.d, result));
       items.release(i);
