@@ -1,20 +1,26 @@
 #include "util/ids.hpp"
 
-#include <string_view>
+#include <cstddef>
 
 namespace callhook::util {
 namespace {
 
-constexpr std::string_view k_hex = "0123456789abcdef";
-constexpr std::string_view k_base62 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+constexpr char k_hex[] = "0123456789abcdef";
+constexpr char k_base62[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-void append_drawn(std::string& out, Rng& rng, std::size_t n, std::string_view alphabet) {
+// The alphabet's size is a constant (N - 1: the literal's NUL aside), so the
+// modulo per character compiles to a multiplication, not a division; ids
+// are drawn for every call and delivery.
+template <std::size_t N>
+void append_drawn(std::string& out, Rng& rng, std::size_t n, const char (&alphabet)[N]) {
+  constexpr std::size_t size = N - 1;
   const std::size_t from = out.size();
   out.resize(from + n);
-  for (std::size_t i = from; i < out.size(); ++i) out[i] = alphabet[rng.next() % alphabet.size()];
+  for (std::size_t i = from; i < out.size(); ++i) out[i] = alphabet[rng.next() % size];
 }
 
-std::string draw(Rng& rng, std::size_t n, std::string_view alphabet) {
+template <std::size_t N>
+std::string draw(Rng& rng, std::size_t n, const char (&alphabet)[N]) {
   std::string out;
   append_drawn(out, rng, n, alphabet);
   return out;
