@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "engine/timeline.hpp"
@@ -72,9 +73,17 @@ class Slab {
     if (m_size % k_chunk == 0) m_chunks.push_back(std::make_unique<T[]>(k_chunk));
     return m_size++;
   }
-  // The slot's value is reset to T{} (freeing what it holds) and reused later.
+  // The slot's value is reset to T{} and reused later. A copyable value is
+  // assigned from one empty value made once: making T{} anew would allocate
+  // (a Delivery's default content type is longer than a short string), and
+  // the slot's strings keep their storage until its next value arrives.
   void release(std::uint32_t i) {
-    (*this)[i] = T{};
+    if constexpr (std::is_copy_assignable_v<T>) {
+      static const T empty{};
+      (*this)[i] = empty;
+    } else {
+      (*this)[i] = T{};
+    }
     m_free.push_back(i);
   }
   T& operator[](std::uint32_t i) { return m_chunks[i / k_chunk][i % k_chunk]; }
