@@ -20,6 +20,8 @@ void FakeTransport::submit(HttpRequest request) {
     result.lost.push_back({now, 0, ErrorKind::Closed, "connection closed before any response byte"});
   }
   if (request.record_headers) result.sent_headers = request.headers;
+  result.request_body = request.body;  // copies: the request is kept for the test to read
+  result.request_headers = request.headers;
   const std::int64_t timeout_us = request.timeout_ms * 1000;
   if (reply.latency_us > timeout_us) {
     // The real transport gives up at the timeout, whatever the server would have said.

@@ -348,6 +348,7 @@ void HttpTransport::build_head(Connection& conn, const Origin& origin) {
   head += origin.fixed_headers;
   if (record) {
     record->clear();
+    record->reserve(request.headers.size() + 3);  // Host, Connection, Content-Length: one allocation
     record->push_back({"Host", origin.host_header});
     record->push_back({"Connection", "keep-alive"});
   }
@@ -709,6 +710,8 @@ HttpResult& HttpTransport::emit(Job& job) {
   result.latency_us = m_now - result.started_us;
   result.lost = std::move(job.lost);
   result.sent_headers = std::move(job.sent_headers);
+  result.request_body = std::move(job.request.body);
+  result.request_headers = std::move(job.request.headers);
   return result;
 }
 

@@ -7,7 +7,6 @@
 // response parser, one pool and one set of deadlines.
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -19,6 +18,7 @@
 #include "delivery/tls_layer.hpp"
 #include "delivery/transport.hpp"
 #include "util/clock.hpp"
+#include "util/ring_queue.hpp"
 
 namespace callhook::delivery {
 
@@ -61,7 +61,7 @@ class HttpTransport final : public Transport {
     std::size_t preferred = 0;  // the address that last connected
     std::vector<std::uint32_t> idle;
     std::size_t open = 0;  // connections open or opening
-    std::deque<Job> queue;
+    util::RingQueue<Job> queue;  // reused slots: queueing a request allocates nothing
     std::unique_ptr<TlsSessionSlot> session;  // https: the session to resume (stable address for OpenSSL)
   };
 

@@ -46,6 +46,11 @@ struct HttpResult {
   std::int64_t latency_us = 0;  // from started_us to the end of the answer
   std::vector<LostTry> lost;    // earlier tries of this request lost on stale connections, in order
   util::Headers sent_headers;   // every header as written, in order (only when record_headers)
+  // The request's body, handed back: a caller that may send it again (a
+  // retry) moves it into the request and back, rather than copying it for
+  // every attempt.
+  std::string request_body;
+  util::Headers request_headers;  // the request's headers, handed back the same way, for their storage
 };
 
 class Transport {

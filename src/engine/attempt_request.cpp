@@ -1,6 +1,7 @@
 #include "engine/attempt_request.hpp"
 
 #include <algorithm>
+#include <string_view>
 
 #include "delivery/signing.hpp"
 
@@ -15,12 +16,26 @@ std::int64_t signature_time_s(const scenario::Signing& signing, std::int64_t due
 util::Headers attempt_headers(const vendors::Delivery& d, const scenario::Signing& signing,
                               std::int64_t signature_time_s, bool probe) {
   util::Headers h;
-  if (!d.content_type.empty()) h.push_back({"Content-Type", d.content_type});
-  h.push_back({"User-Agent", "callhook/0.1"});
-  h.insert(h.end(), d.headers.begin(), d.headers.end());
+  h.reserve(2 + d.headers.size() + 3);  // room for a signature's headers: one allocation
+  attempt_headers(h, d, signing, signature_time_s, probe);
+  return h;
+}
+
+void attempt_headers(util::Headers& h, const vendors::Delivery& d, const scenario::Signing& signing,
+                     std::int64_t signature_time_s, bool probe) {
+  std::size_t n = 0;
+  const auto put = [&](std::string_view name, std::string_view value) {
+    if (n == h.size()) h.emplace_back();
+    h[n].name.assign(name);  // assign, not construct: the string keeps its storage
+    h[n].value.assign(value);
+    ++n;
+  };
+  if (!d.content_type.empty()) put("Content-Type", d.content_type);
+  put("User-Agent", "callhook/0.1");
+  for (const auto& header : d.headers) put(header.name, header.value);
+  h.resize(n);
   if (!probe && signing.scheme != "none")
     delivery::sign(h, signing, d.event_id, signature_time_s, d.body, d.bad_signature);
-  return h;
 }
 
 std::int64_t answer_timeout_ms(const EventSettings& settings) {

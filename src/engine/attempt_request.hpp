@@ -21,6 +21,11 @@ std::int64_t signature_time_s(const scenario::Signing& signing, std::int64_t due
 // headers, then the signature (none for probes or scheme "none").
 util::Headers attempt_headers(const vendors::Delivery& d, const scenario::Signing& signing,
                               std::int64_t signature_time_s, bool probe);
+// The same, written over `into`: its elements and their strings keep their
+// storage, so a caller that reuses one vector allocates nothing per attempt
+// (signatures aside).
+void attempt_headers(util::Headers& into, const vendors::Delivery& d, const scenario::Signing& signing,
+                     std::int64_t signature_time_s, bool probe);
 
 // How long to wait for an answer: a little past the vendor's limit, so a
 // slow 2xx is seen (and reported as too slow) rather than cut off.

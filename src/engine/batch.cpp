@@ -15,7 +15,9 @@ void prepare_batch(std::vector<vendors::Delivery>& batch, const scenario::Stream
   for (auto& d : batch) {
     if (!d.event_id.empty()) continue;
     util::Rng id_rng(util::derive(util::derive(seed, stream_index, call_index, "event-id"), d.seq));
-    d.event_id = "msg_" + util::base62_id(id_rng, 27);
+    d.event_id.reserve(4 + 27);
+    d.event_id = "msg_";
+    util::append_base62_id(d.event_id, id_rng, 27);
   }
   faults::apply(batch, stream, fault_rng, session);
 }

@@ -25,7 +25,8 @@
 #include "engine/engine.hpp"
 
 #include <algorithm>
-#include <queue>
+#include <charconv>
+#include <optional>
 #include <unordered_map>
 
 #include "delivery/retry.hpp"
@@ -34,6 +35,7 @@
 #include "engine/batch.hpp"
 #include "engine/handshake.hpp"
 #include "engine/journal_records.hpp"
+#include "engine/min_heap.hpp"
 #include "engine/probes.hpp"
 #include "engine/retry_schedule.hpp"
 #include "engine/script.hpp"
@@ -46,6 +48,7 @@ namespace callhook::engine {
 namespace {
 
 constexpr std::int64_t k_tick_us = 200000;  // progress callback period
+constexpr std::size_t k_spare_headers = 1024;  // header vectors kept for reuse, at most
 
 // An attempt waiting for its due time, keyed by (due time, planned order).
 struct QueueEntry {
@@ -63,8 +66,19 @@ struct Wake {
   bool operator>(const Wake& o) const { return at > o.at; }
 };
 
-template <class T>
-using MinHeap = std::priority_queue<T, std::vector<T>, std::greater<>>;
+// "<stream>.<call index>.<n>", formatted in place: most keys fit in a
+// std::string's inline buffer, so making one allocates nothing.
+std::string delivery_key(std::size_t stream, std::uint64_t call_index, std::uint32_t n) {
+  char text[3 * 21];
+  char* end = text + sizeof text;
+  char* at = std::to_chars(text, end, stream).ptr;
+  *at++ = '.';
+  at = std::to_chars(at, end, call_index).ptr;
+  *at++ = '.';
+  at = std::to_chars(at, end, n).ptr;
+  return std::string(text, at);
+}
+
 
 }  // namespace
 
@@ -84,7 +98,15 @@ struct Engine::State {
   std::uint64_t next_plan_order = 0;
   std::uint64_t next_park_stamp = 0;
   std::unordered_map<std::string, util::Url> url_cache;
+  const std::pair<const std::string, util::Url>* last_url = nullptr;  // the entry url_of found last
+  // Header vectors handed back by the transport (HttpResult::request_headers),
+  // written over for the next attempts: their storage is reused.
+  std::vector<util::Headers> spare_headers;
   std::vector<delivery::HttpResult> done;
+  // Filled anew for every attempt and final: their strings keep their
+  // capacity, so telling the report costs no allocation per delivery.
+  report::AttemptEvent attempt_event;
+  report::FinalEvent final_event;
 
   util::MonoUs wall_start = 0;
   std::int64_t frontier_ms = 0;  // virtual time reached (max speed: latest due taken from the queue)
@@ -119,8 +141,10 @@ struct Engine::State {
            static_cast<util::MonoUs>(static_cast<double>(due_ms - plan.scenario.epoch_ms) * 1000.0 / options.speed);
   }
 
-  const EventSettings& settings_of(const Item& item) const {
-    return plan.streams[item.stream].for_event(item.d.event);
+  // Looked up once per item (a map lookup by event name), then kept.
+  const EventSettings& settings_of(Item& item) const {
+    if (!item.settings) item.settings = &plan.streams[item.stream].for_event(item.d.event);
+    return *item.settings;
   }
 
   // --- planning: calls and their batches -----------------------------------
@@ -154,9 +178,7 @@ struct Engine::State {
                   session.call_index, session.numbered, session.fault_rng, session.vendor.get());
     for (auto& d : batch) {
       if (d.blocking) sessions[s].awaiting = true;
-      std::string key = std::to_string(sessions[s].stream) + "." + std::to_string(sessions[s].call_index) + "." +
-                        std::to_string(sessions[s].numbered++);
-      plan_item(s, std::move(d), std::move(key));
+      plan_item(s, std::move(d), delivery_key(sessions[s].stream, sessions[s].call_index, sessions[s].numbered++));
     }
   }
 
@@ -266,13 +288,20 @@ struct Engine::State {
   // --- sending ----------------------------------------------------------------
 
   const util::Url* url_of(const std::string& text) {
+    // Most runs send every delivery of a stream to one URL: comparing with
+    // the last one is cheaper than hashing it.
+    if (last_url && text == last_url->first) return &last_url->second;
     auto it = url_cache.find(text);
     if (it == url_cache.end()) {
-      if (url_cache.size() > 4096) url_cache.clear();
+      if (url_cache.size() > 4096) {
+        url_cache.clear();
+        last_url = nullptr;
+      }
       auto parsed = util::parse_url(text);
       if (!parsed) return nullptr;
       it = url_cache.emplace(text, *parsed).first;
     }
+    last_url = &*it;
     return &it->second;
   }
 
@@ -313,6 +342,7 @@ struct Engine::State {
       bad.error = delivery::ErrorKind::Protocol;
       bad.error_text = "invalid URL \"" + item.d.url + "\"";
       bad.started_us = now;
+      bad.request_body = std::move(item.d.body);
       complete(bad, now);
       return;
     }
@@ -322,21 +352,43 @@ struct Engine::State {
     request.id = i;
     request.method = item.d.method;
     request.url = *url;
-    request.headers = attempt_headers(
-        item.d, settings.signing, signature_time_s(settings.signing, item.due_ms, clock.unix_ms(), stale_by_ms),
-        item.probe);
+    if (!spare_headers.empty()) {
+      request.headers = std::move(spare_headers.back());
+      spare_headers.pop_back();
+    }
+    attempt_headers(request.headers, item.d, settings.signing,
+                    signature_time_s(settings.signing, item.due_ms, clock.unix_ms(), stale_by_ms), item.probe);
     request.record_headers = journal != nullptr;  // the journal keeps the headers as written
-    request.body = item.d.body;
+    request.body = std::move(item.d.body);  // handed back in the result (HttpResult::request_body)
     request.timeout_ms = answer_timeout_ms(settings);
     request.connect_timeout_ms = settings.connect_timeout_ms;
     if (first_send_us < 0) first_send_us = clock.now_us() - wall_start;
     transport.submit(std::move(request));
   }
 
+  // The reused AttemptEvent, reset and filled with what every attempt of `item` shares.
+  report::AttemptEvent& attempt_event_of(const Item& item) {
+    report::AttemptEvent& a = attempt_event;
+    a.event = item.d.event;  // assigning keeps the strings' capacity
+    a.call_id = item.d.call_id;
+    a.attempt = item.attempts;
+    a.status = 0;
+    a.error = delivery::ErrorKind::None;
+    a.too_slow = false;
+    a.will_retry = false;
+    a.latency_us = 0;
+    a.lateness_us = 0;
+    a.sent_at_us = 0;
+    return a;
+  }
+
   // One attempt ended.
-  void complete(const delivery::HttpResult& result, util::MonoUs now) {
+  void complete(delivery::HttpResult& result, util::MonoUs now) {
     const std::uint32_t i = static_cast<std::uint32_t>(result.id);
     Item& item = items[i];
+    item.d.body = std::move(result.request_body);  // lent to the transport by send()
+    if (!result.request_headers.empty() && spare_headers.size() < k_spare_headers)
+      spare_headers.push_back(std::move(result.request_headers));
     if (item.probe) {
       stats.on_probe(judge_probe(*plan.scenario.streams[item.stream].probe, item.d, result));
       items.release(i);
@@ -359,10 +411,7 @@ struct Engine::State {
     // again: each reached the wire, so each is an attempt on record, but
     // none spends the delivery's retry budget (same attempt number).
     for (const delivery::LostTry& lost : result.lost) {
-      report::AttemptEvent a;
-      a.event = item.d.event;
-      a.call_id = item.d.call_id;
-      a.attempt = item.attempts;
+      report::AttemptEvent& a = attempt_event_of(item);
       a.error = lost.error;
       a.will_retry = true;
       a.latency_us = lost.latency_us;
@@ -378,10 +427,7 @@ struct Engine::State {
       journal->attempt(attempt_record(item, try_result, delivery::Verdict::Failed, true, wall_start, true));
     }
 
-    report::AttemptEvent a;
-    a.event = item.d.event;
-    a.call_id = item.d.call_id;
-    a.attempt = item.attempts;
+    report::AttemptEvent& a = attempt_event_of(item);
     a.status = result.status;
     a.error = result.error;
     a.too_slow = verdict == delivery::Verdict::TooSlow;
@@ -412,7 +458,7 @@ struct Engine::State {
   void finish(std::uint32_t i, report::Final result, const std::string& reason, const delivery::HttpResult* last,
               bool out_of_order = false) {
     Item& item = items[i];
-    report::FinalEvent f;
+    report::FinalEvent& f = final_event;
     f.event = item.d.event;
     f.call_id = item.d.call_id;
     f.delivery = i;
@@ -426,8 +472,9 @@ struct Engine::State {
 
     const std::uint32_t s = item.session;
     const bool is_blocking = item.d.blocking;
-    vendors::Delivery blocking;
-    if (is_blocking) blocking = std::move(item.d);
+    // Only a blocking delivery outlives its item (a default Delivery allocates).
+    std::optional<vendors::Delivery> blocking;
+    if (is_blocking) blocking.emplace(std::move(item.d));
     items.release(i);
     CallSlot& session = sessions[s];
     --session.open;
@@ -437,7 +484,7 @@ struct Engine::State {
       session.awaiting = false;  // interrupted: the session is not resumed
     } else if (is_blocking) {
       session.awaiting = false;
-      auto next = resume_session(*session.vendor, blocking, answer_of(result == report::Final::Delivered, last),
+      auto next = resume_session(*session.vendor, *blocking, answer_of(result == report::Final::Delivered, last),
                                  stats, journal);
       enqueue_batch(s, std::move(next));
     }
@@ -510,7 +557,7 @@ struct Engine::State {
       done.clear();
       transport.poll(done, std::max<std::int64_t>(0, wake - now));
       const util::MonoUs after = clock.now_us();
-      for (const auto& result : done) complete(result, after);
+      for (auto& result : done) complete(result, after);
 
       if (after >= next_tick) {
         if (options.on_tick) options.on_tick(static_cast<double>(after - wall_start) / 1e6, transport.in_flight());

@@ -1,8 +1,10 @@
 #include "engine/journal_records.hpp"
 
+#include <utility>
+
 namespace callhook::engine {
 
-journal::AttemptRecord attempt_record(const Item& item, const delivery::HttpResult& answer,
+journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& answer,
                                       delivery::Verdict verdict, bool will_retry, util::MonoUs wall_start,
                                       bool resent) {
   journal::AttemptRecord rec;
@@ -14,7 +16,7 @@ journal::AttemptRecord attempt_record(const Item& item, const delivery::HttpResu
   rec.copy = item.d.copy;
   rec.method = item.d.method;
   rec.url = item.d.url;
-  rec.headers = answer.sent_headers;
+  rec.headers = std::move(answer.sent_headers);
   rec.body = item.d.body;
   rec.planned_ms = item.d.planned_ms;
   rec.due_ms = item.due_ms;

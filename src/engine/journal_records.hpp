@@ -12,8 +12,9 @@ namespace callhook::engine {
 
 // The attempt that just ended, with the headers exactly as the transport
 // wrote them. `resent`: a try lost on a stale keep-alive connection, which
-// the transport sent again (it spends no retry).
-journal::AttemptRecord attempt_record(const Item& item, const delivery::HttpResult& answer,
+// the transport sent again (it spends no retry). The answer's sent_headers
+// are moved into the record, not copied (they are written once, here).
+journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& answer,
                                       delivery::Verdict verdict, bool will_retry, util::MonoUs wall_start,
                                       bool resent = false);
 

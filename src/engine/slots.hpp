@@ -5,6 +5,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "engine/timeline.hpp"
@@ -32,6 +33,7 @@ struct Item {
   util::MonoUs sent_us = 0;      // wall time of the current attempt
   std::int64_t retry_after_clamped_ms = -1;  // the last answer's, for the journal
   bool probe = false;
+  const EventSettings* settings = nullptr;  // the plan's settings for d.event, once looked up
 };
 
 // One call: its vendor session and its place in the order of its attempts.
@@ -53,31 +55,45 @@ struct CallSlot {
 };
 
 // Values addressed by a stable 32-bit index; released slots are reused.
+// Values live in fixed chunks, never moved: a growing run adds a chunk
+// instead of copying every live value into a bigger array (and the old
+// array's pages going back to the system).
 template <class T>
 class Slab {
  public:
+  static constexpr std::uint32_t k_chunk = 1024;
+
+  // A free slot already holds T{} (release reset it), so it is not reset again.
   std::uint32_t add() {
     if (!m_free.empty()) {
       const std::uint32_t i = m_free.back();
       m_free.pop_back();
-      m_values[i] = T{};
       return i;
     }
-    m_values.emplace_back();
-    return static_cast<std::uint32_t>(m_values.size() - 1);
+    if (m_size % k_chunk == 0) m_chunks.push_back(std::make_unique<T[]>(k_chunk));
+    return m_size++;
   }
-  // The slot's value is reset to T{} (freeing what it holds) and reused later.
+  // The slot's value is reset to T{} and reused later. A copyable value is
+  // assigned from one empty value made once: making T{} anew would allocate
+  // (a Delivery's default content type is longer than a short string), and
+  // the slot's strings keep their storage until its next value arrives.
   void release(std::uint32_t i) {
-    m_values[i] = T{};
+    if constexpr (std::is_copy_assignable_v<T>) {
+      static const T empty{};
+      (*this)[i] = empty;
+    } else {
+      (*this)[i] = T{};
+    }
     m_free.push_back(i);
   }
-  T& operator[](std::uint32_t i) { return m_values[i]; }
-  const T& operator[](std::uint32_t i) const { return m_values[i]; }
+  T& operator[](std::uint32_t i) { return m_chunks[i / k_chunk][i % k_chunk]; }
+  const T& operator[](std::uint32_t i) const { return m_chunks[i / k_chunk][i % k_chunk]; }
   // Slots in use and free ones alike (a free slot holds T{}).
-  std::uint32_t size() const { return static_cast<std::uint32_t>(m_values.size()); }
+  std::uint32_t size() const { return m_size; }
 
  private:
-  std::vector<T> m_values;
+  std::vector<std::unique_ptr<T[]>> m_chunks;
+  std::uint32_t m_size = 0;
   std::vector<std::uint32_t> m_free;
 };
 

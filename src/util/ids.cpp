@@ -1,11 +1,28 @@
 #include "util/ids.hpp"
 
+#include <cstddef>
+
 namespace callhook::util {
 namespace {
 
-std::string draw(Rng& rng, std::size_t n, std::string_view alphabet) {
-  std::string out(n, '0');
-  for (auto& c : out) c = alphabet[rng.next() % alphabet.size()];
+constexpr char k_hex[] = "0123456789abcdef";
+constexpr char k_base62[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+// The alphabet's size is a constant (N - 1: the literal's NUL aside), so the
+// modulo per character compiles to a multiplication, not a division; ids
+// are drawn for every call and delivery.
+template <std::size_t N>
+void append_drawn(std::string& out, Rng& rng, std::size_t n, const char (&alphabet)[N]) {
+  constexpr std::size_t size = N - 1;
+  const std::size_t from = out.size();
+  out.resize(from + n);
+  for (std::size_t i = from; i < out.size(); ++i) out[i] = alphabet[rng.next() % size];
+}
+
+template <std::size_t N>
+std::string draw(Rng& rng, std::size_t n, const char (&alphabet)[N]) {
+  std::string out;
+  append_drawn(out, rng, n, alphabet);
   return out;
 }
 
@@ -13,13 +30,15 @@ std::string digits(Rng& rng, std::size_t n) { return draw(rng, n, "0123456789");
 
 }  // namespace
 
-std::string hex_id(Rng& rng, std::size_t n) { return draw(rng, n, "0123456789abcdef"); }
+std::string hex_id(Rng& rng, std::size_t n) { return draw(rng, n, k_hex); }
+
+void append_hex_id(std::string& out, Rng& rng, std::size_t n) { append_drawn(out, rng, n, k_hex); }
 
 std::string lower_alnum_id(Rng& rng, std::size_t n) { return draw(rng, n, "abcdefghijklmnopqrstuvwxyz0123456789"); }
 
-std::string base62_id(Rng& rng, std::size_t n) {
-  return draw(rng, n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789");
-}
+std::string base62_id(Rng& rng, std::size_t n) { return draw(rng, n, k_base62); }
+
+void append_base62_id(std::string& out, Rng& rng, std::size_t n) { append_drawn(out, rng, n, k_base62); }
 
 std::string uuid4(Rng& rng) {
   std::string h = hex_id(rng, 32);

@@ -27,8 +27,20 @@ Delivery make_delivery(std::string event, std::string url, std::string method, s
 }
 
 void sort_by_due(std::vector<Delivery>& batch) {
-  std::stable_sort(batch.begin(), batch.end(),
-                   [](const Delivery& a, const Delivery& b) { return a.due_ms < b.due_ms; });
+  const auto earlier = [](const Delivery& a, const Delivery& b) { return a.due_ms < b.due_ms; };
+  // Most batches are a handful of deliveries: an insertion sort (stable too)
+  // needs no temporary buffer, which std::stable_sort allocates every time.
+  if (batch.size() > 16) {
+    std::stable_sort(batch.begin(), batch.end(), earlier);
+    return;
+  }
+  for (std::size_t i = 1; i < batch.size(); ++i) {
+    if (!earlier(batch[i], batch[i - 1])) continue;
+    Delivery moving = std::move(batch[i]);
+    std::size_t j = i;
+    for (; j > 0 && earlier(moving, batch[j - 1]); --j) batch[j] = std::move(batch[j - 1]);
+    batch[j] = std::move(moving);
+  }
 }
 
 bool is_http_url(std::string_view text) { return util::parse_url(text).has_value(); }

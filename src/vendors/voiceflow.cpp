@@ -10,6 +10,7 @@
 #include "util/ids.hpp"
 #include "util/json_writer.hpp"
 #include "util/rng.hpp"
+#include "vendors/common.hpp"
 
 namespace callhook::vendors {
 namespace {
@@ -25,6 +26,33 @@ struct VoiceflowConfig {
   std::int64_t idle_timeout_ms = 300000;
   bool extra_fields = false;
   bool prototype_outbound = false;  // outbound calls are "prototype-outbound" test calls
+  // Derived once from the fields above (configure), not per delivery.
+  std::string resource;                     // "project-<project_id>"
+  std::vector<double> end_reason_weights;   // end_reasons' weights, in order
+};
+
+// What a session reads of its call: the turns and the rest stay with the
+// population (copying them per call would cost allocations for nothing).
+struct CallFacts {
+  explicit CallFacts(const population::Call& call)
+      : seed(call.seed),
+        start_ms(call.start_ms),
+        end_ms(call.end_ms()),
+        return_after_ms(call.return_after_ms),
+        return_duration_ms(call.return_duration_ms),
+        outbound(call.direction == "outbound"),
+        platform(call.platform),
+        user_number(call.user_number),
+        agent_number(call.agent_number) {}
+  std::uint64_t seed;
+  std::int64_t start_ms;
+  std::int64_t end_ms;
+  std::int64_t return_after_ms;
+  std::int64_t return_duration_ms;
+  bool outbound;
+  std::string platform;
+  std::string user_number;
+  std::string agent_number;
 };
 
 // One call leg of a session: a call.start / call.end pair.
@@ -48,9 +76,9 @@ class VoiceflowSession final : public Session {
     m_user_id = m_phone ? m_call.user_number : util::lower_alnum_id(rng, 24);
 
     std::vector<Leg> legs;
-    legs.push_back({call_id(rng), m_call.start_ms, m_call.end_ms(), end_reason(rng)});
+    legs.push_back({call_id(rng), m_call.start_ms, m_call.end_ms, end_reason(rng)});
     if (m_call.return_after_ms >= 0) {
-      const std::int64_t again = m_call.end_ms() + m_call.return_after_ms;
+      const std::int64_t again = m_call.end_ms + m_call.return_after_ms;
       legs.push_back({call_id(rng), again, again + std::max<std::int64_t>(1000, m_call.return_duration_ms),
                       end_reason(rng)});
     }
@@ -58,6 +86,7 @@ class VoiceflowSession final : public Session {
     m_call_id = m_phone ? first_id : m_session_id;
 
     std::vector<Delivery> out;
+    out.reserve(2 * legs.size() + 2);
     const std::int64_t session_start = m_call.start_ms + rng.range(5, 30);
     std::int64_t last_end = 0;
     for (const Leg& leg : legs) {
@@ -72,7 +101,7 @@ class VoiceflowSession final : public Session {
         idle ? last_end + m_config.idle_timeout_ms
              : last_end + rng.range(m_config.session_end_min_ms, m_config.session_end_max_ms);
     out.push_back(session_event("runtime.session.end", session_start, session_end, session_end + rng.range(40, 100)));
-    std::stable_sort(out.begin(), out.end(), [](const Delivery& a, const Delivery& b) { return a.due_ms < b.due_ms; });
+    sort_by_due(out);
     return out;
   }
 
@@ -87,10 +116,8 @@ class VoiceflowSession final : public Session {
   }
 
   std::string end_reason(util::Rng& rng) const {
-    if (m_call.direction == "outbound" && rng.chance(0.05)) return "answering machine";
-    std::vector<double> weights;
-    for (const auto& [name, w] : m_config.end_reasons) weights.push_back(w);
-    return m_config.end_reasons[rng.weighted(weights)].first;
+    if (m_call.outbound && rng.chance(0.05)) return "answering machine";
+    return m_config.end_reasons[rng.weighted(m_config.end_reason_weights)].first;
   }
 
   Delivery make(std::string event, std::int64_t time, std::string body) const {
@@ -124,13 +151,13 @@ class VoiceflowSession final : public Session {
     w.field("platform", m_platform).key("metadata").begin_object();
     if (m_phone) {
       w.field(m_platform == "twilio" ? "callSid" : m_platform == "telnyx" ? "callControlID" : "callUUID", leg.id);
-      const bool outbound = m_call.direction == "outbound";
+      const bool outbound = m_call.outbound;
       w.field("callType", outbound ? (m_config.prototype_outbound ? "prototype-outbound" : "outbound") : "inbound");
       w.field("userNumber", m_call.user_number).field("agentNumber", m_call.agent_number);
     }
     w.end_object();
     extra_fields(w);
-    w.end_object().field("time", time).field("resource", "project-" + m_config.project_id).end_object();
+    w.end_object().field("time", time).field("resource", m_config.resource).end_object();
     Delivery d = make(type, time, std::move(body));
     if (m_phone) d.call_id = leg.id;
     return d;
@@ -146,12 +173,12 @@ class VoiceflowSession final : public Session {
     w.field("environmentID", m_config.environment_id).field("projectID", m_config.project_id);
     w.field("sessionID", m_session_id).field("startTime", start).field("userID", m_user_id);
     extra_fields(w);
-    w.end_object().field("resource", "project-" + m_config.project_id).field("time", time).end_object();
+    w.end_object().field("resource", m_config.resource).field("time", time).end_object();
     return make(type, time, std::move(body));
   }
 
   const VoiceflowConfig& m_config;
-  population::Call m_call;
+  CallFacts m_call;
   bool m_phone = true;
   std::string m_platform;
   std::string m_session_id;
@@ -213,6 +240,8 @@ std::unique_ptr<Vendor> configure(const util::Cursor& c, const StreamContext& co
     config.prototype_outbound = c["prototype_outbound"].boolean_or(false);
   }
   if (problems.size() != before) return nullptr;
+  config.resource = "project-" + config.project_id;
+  for (const auto& [name, weight] : config.end_reasons) config.end_reason_weights.push_back(weight);
   return std::make_unique<Voiceflow>(std::move(config));
 }
 
