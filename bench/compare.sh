@@ -30,7 +30,11 @@ cat > "$work/max.json" <<JSON
     "calls": { "count": $calls, "arrival": { "rate_per_s": 500 }, "duration_s": { "uniform": [30, 300] } } }] }
 JSON
 rate() {
-  "$1" run "$work/max.json" --target "$url" --connections 8 --progress never --quiet --report "$work/r.json" || true
+  # One lane, for binaries that have lanes (run --threads); older ones have one.
+  local lanes=()
+  "$1" help run 2>/dev/null | grep -q -- --threads && lanes=(--threads 1)
+  "$1" run "$work/max.json" --target "$url" --connections 8 "${lanes[@]}" --progress never --quiet \
+    --report "$work/r.json" || true
   python3 -c "import json; r=json.load(open('$work/r.json')); print(round(r['totals']['delivered'] / r['duration_s']))"
 }
 : > "$work/before"; : > "$work/after"

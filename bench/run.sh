@@ -5,8 +5,9 @@
 # beside wrk over http and https (nginx with a self-signed certificate made
 # here), lateness at a planned 10,000 webhooks/s, time to first request,
 # and the peak memory of a million-call run.
-# Then scenarios/load-max.json (fewer calls) beside wrk -t1 -c8, and the
-# CPU time each spends per request.
+# Then scenarios/load-max.json (fewer calls) with one lane (--threads 1)
+# beside wrk -t1 -c8 and with two beside wrk -t2 -c8, the CPU time each
+# spends per request, and the scaling from one lane to two.
 # Usage: bench/run.sh [seconds per sender, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -58,11 +59,12 @@ run_rate() {  # scenario, extra flags...: prints delivered/s
   "$callhook" run "$scenario" --target "$url" --connections 8 --progress never --quiet --report "$work/r.json" "$@"
   report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']"
 }
-ch_rate=$(run_rate "$work/max.json")
-printf '%-44s %10.0f req/s  %sx wrk\n' "callhook, speed max, 8 connections" "$ch_rate" "$(ratio "$ch_rate" "$wrk_rate")"
+# Two lanes (--threads 2, each with 4 of the 8 connections) beside wrk's two threads.
+ch_rate=$(run_rate "$work/max.json" --threads 2)
+printf '%-44s %10.0f req/s  %sx wrk\n' "callhook --threads 2, speed max" "$ch_rate" "$(ratio "$ch_rate" "$wrk_rate")"
 first_ms=$(report_field "$work/r.json" "r['run']['first_delivery_ms']")
-ch_journal=$(run_rate "$work/max.json" --journal "$work/journal.jsonl")
-printf '%-44s %10.0f req/s  %sx wrk  (journal %s MB)\n' "callhook, speed max, journal on" "$ch_journal" \
+ch_journal=$(run_rate "$work/max.json" --threads 2 --journal "$work/journal.jsonl")
+printf '%-44s %10.0f req/s  %sx wrk  (journal %s MB)\n' "callhook --threads 2, journal on" "$ch_journal" \
   "$(ratio "$ch_journal" "$wrk_rate")" "$(( $(stat -c %s "$work/journal.jsonl") / 1000000 ))"
 rm -f "$work/journal.jsonl"
 
@@ -89,13 +91,25 @@ for journal in off on; do
   flags=()
   [[ $journal == on ]] && flags=(--journal "$work/journal.jsonl")
   /usr/bin/time -f "%U %S" -o "$work/ch.cpu" "$callhook" run "$work/load-max.json" --target "$url" --connections 8 \
-    --progress never --quiet --report "$work/r.json" "${flags[@]}"
+    --threads 1 --progress never --quiet --report "$work/r.json" "${flags[@]}"
   lm_rate=$(report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']")
   lm_us=$(cpu_us_per "$work/ch.cpu" "$(report_field "$work/r.json" "r['totals']['delivered']")")
-  printf '%-44s %10.0f req/s  %sx wrk -t1  %6s us CPU/delivery\n' "load-max, speed max, journal $journal" "$lm_rate" \
+  printf '%-44s %10.0f req/s  %sx wrk -t1  %6s us CPU/delivery\n' "load-max --threads 1, journal $journal" "$lm_rate" \
     "$(ratio "$lm_rate" "$wrk_one")" "$lm_us"
+  [[ $journal == off ]] && lane_rate=$lm_rate
   rm -f "$work/journal.jsonl"
 done
+# The same load-max with two lanes beside wrk -t2 -c8 (measured above), and
+# the scaling from one lane to two: the per-core figure docs/distributed.md
+# sizes shards with is the one-lane rate.
+/usr/bin/time -f "%U %S" -o "$work/ch.cpu" "$callhook" run "$work/load-max.json" --target "$url" --connections 8 \
+  --threads 2 --progress never --quiet --report "$work/r.json"
+lm2_rate=$(report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']")
+lm2_us=$(cpu_us_per "$work/ch.cpu" "$(report_field "$work/r.json" "r['totals']['delivered']")")
+printf '%-44s %10.0f req/s  %sx wrk -t2  %6s us CPU/delivery\n' "load-max --threads 2, journal off" "$lm2_rate" \
+  "$(ratio "$lm2_rate" "$wrk_rate")" "$lm2_us"
+printf '%-44s %10s x  (per core: %.0f webhooks/s)\n' "  scaling, --threads 2 / --threads 1" \
+  "$(ratio "$lm2_rate" "$lane_rate")" "$lane_rate"
 
 # The transport alone (bench/transport_bench: no payloads, no engine, 16
 # requests in flight on 8 connections) beside wrk with one thread, the same
@@ -115,7 +129,7 @@ done
 sink_pid=$!
 for _ in $(seq 50); do grep -q listening "$work/sink.out" 2>/dev/null && break; sleep 0.1; done
 sink_url="$(sed -n 's/.*listening on //p' "$work/sink.out")/webhooks"
-sink_rate=$("$callhook" run "$work/max.json" --target "$sink_url" --connections 8 --progress never --quiet \
+sink_rate=$("$callhook" run "$work/max.json" --target "$sink_url" --connections 8 --threads 1 --progress never --quiet \
             --report "$work/r.json" && report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']")
 kill "$sink_pid" 2>/dev/null; wait "$sink_pid" 2>/dev/null || true
 printf '%-44s %10.0f req/s  (receiver: callhook sink)\n' "callhook to callhook sink, 8 connections" "$sink_rate"
@@ -136,7 +150,7 @@ cat > "$work/paced.json" <<JSON
   "streams": [{ "vendor": "voiceflow",
     "calls": { "for_s": $seconds, "arrival": { "rate_per_s": 2500 }, "duration_s": { "uniform": [1, 3] } } }] }
 JSON
-"$callhook" run "$work/paced.json" --target "$url" --progress never --quiet --report "$work/r.json"
+"$callhook" run "$work/paced.json" --target "$url" --threads 1 --progress never --quiet --report "$work/r.json"
 printf '%-44s %10s\n' "planned 10,000 webhooks/s: sent in seconds 1-$((seconds - 1))" \
   "$(report_field "$work/r.json" "round(sum(s['sent'] for s in r['throughput']['per_second'][1:$seconds]) / ($seconds - 1))")/s"
 printf '%-44s %10s ms (p50 %s ms)\n' "  lateness p99" "$(report_field "$work/r.json" "r['lateness_ms']['p99']")" \
@@ -150,7 +164,7 @@ for n in 100000 1000000; do
   "streams": [{ "vendor": "voiceflow",
     "calls": { "count": $n, "arrival": { "rate_per_s": 100 }, "duration_s": { "uniform": [30, 300] } } }] }
 JSON
-  "$callhook" run "$work/mem.json" --target "$url" --progress never --quiet --report "$work/r.json"
+  "$callhook" run "$work/mem.json" --target "$url" --threads 1 --progress never --quiet --report "$work/r.json"
   printf '%-44s %10s MiB  (%s deliveries in %ss)\n' "peak memory, $n calls" \
     "$(report_field "$work/r.json" "r['run']['peak_rss_mb']")" "$(report_field "$work/r.json" "r['totals']['delivered']")" \
     "$(report_field "$work/r.json" "round(r['duration_s'], 1)")"
@@ -162,5 +176,5 @@ cat > "$work/conc.json" <<JSON
   "streams": [{ "vendor": "voiceflow",
     "calls": { "count": 120000, "arrival": { "rate_per_s": 10000 }, "duration_s": 20 } }] }
 JSON
-"$callhook" run "$work/conc.json" --target "$url" --progress never --quiet --report "$work/r.json"
+"$callhook" run "$work/conc.json" --target "$url" --threads 1 --progress never --quiet --report "$work/r.json"
 printf '%-44s %10s MiB\n' "peak memory, 100,000+ concurrent sessions" "$(report_field "$work/r.json" "r['run']['peak_rss_mb']")"
