@@ -1,9 +1,7 @@
 #pragma once
-// One event of one synthetic call, built the way a run builds it: the flags
-// become a one-stream scenario checked by the scenario loader, the vendor
-// profile plays the call, and the first delivery of the event is kept with
-// its session (so a handshake answer can be handed to resume()). Shared by
-// `callhook sample` and `callhook trigger`.
+// One event of one synthetic call from the flags of `callhook sample` and
+// `callhook trigger`: the flags checked, then run::sample_call (the same
+// builder `callhook serve` uses) and the --set / --add overrides.
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,8 +9,7 @@
 
 #include "cli/options.hpp"
 #include "cli/overrides.hpp"
-#include "engine/plan.hpp"
-#include "vendors/vendor.hpp"
+#include "run/sample_delivery.hpp"
 
 namespace callhook::cli {
 
@@ -24,12 +21,8 @@ struct EventFlags {
   void add_options(po::options_description& options);
 };
 
-struct OneEvent {
-  engine::RunPlan plan;
-  std::unique_ptr<vendors::Session> session;  // the call's session, right after `delivery`'s batch
-  vendors::Delivery delivery;                 // overrides applied
-  const engine::EventSettings& settings() const { return plan.streams[0].for_event(delivery.event); }
-};
+// The call, its session and the delivery, overrides applied.
+using OneEvent = run::SampleCall;
 
 // Throws UsageError for bad flags (unknown vendor or event with did-you-mean,
 // bad --config, --set naming no field); returns nullopt after printing the

@@ -5,7 +5,6 @@
 #include "cli/cli.hpp"
 #include "cli/one_event.hpp"
 #include "cli/options.hpp"
-#include "engine/attempt_request.hpp"
 
 namespace callhook::cli {
 
@@ -40,13 +39,10 @@ int command_sample(const std::vector<std::string>& args) {
   const vendors::Delivery& d = one->delivery;
   if (headers) {
     std::cout << d.method << " " << d.url << "\n";
-    const auto& signing = one->settings().signing;
     const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
                             .count();
-    for (const auto& [name, value] :
-         engine::attempt_headers(d, signing, engine::signature_time_s(signing, d.due_ms, now_ms, 0), false))
-      std::cout << name << ": " << value << "\n";
+    for (const auto& [name, value] : one->headers(now_ms)) std::cout << name << ": " << value << "\n";
     std::cout << "\n";
     if (d.method != "GET") std::cout << d.body << "\n";
     return k_exit_ok;

@@ -66,8 +66,7 @@ int command_trigger(const std::vector<std::string>& args) {
   delivery::HttpRequest request;
   request.url = *util::parse_url(d.url);
   request.method = d.method;
-  request.headers = engine::attempt_headers(d, settings.signing,
-                                            engine::signature_time_s(settings.signing, d.due_ms, now_ms, 0), false);
+  request.headers = one->headers(now_ms);
   request.body = d.body;
   request.timeout_ms = engine::answer_timeout_ms(settings);
   request.connect_timeout_ms = settings.connect_timeout_ms;

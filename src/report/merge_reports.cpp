@@ -45,7 +45,7 @@ MergedReport merge_reports(std::vector<ReadReport> parts, const std::vector<std:
   });
   const std::int64_t start_ms = earliest->started_at_ms;
 
-  MergedReport out{RunStats(RunStats::Options{false, 1000, 1000}), earliest->info, {}, 0};
+  MergedReport out{RunStats(RunStats::Options{.keep_call_ids = false}), earliest->info, {}, 0};
   RunInfo& info = out.info;
   info.shard_index = 0;
   info.shard_count = 1;

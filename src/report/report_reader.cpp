@@ -127,7 +127,7 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
   }
   util::Problems problems;
   const Cursor root(&parsed.value, "", problems);
-  ReadReport out{RunStats(RunStats::Options{false, 1000, 1000}), {}, {}, 0};
+  ReadReport out{RunStats(RunStats::Options{.keep_call_ids = false}), {}, {}, 0};
   // The document and its sections must be objects before anything is read from them.
   if (!root.is_object()) root.fail_expected("a JSON report (an object)");
   for (const char* section : {"run", "totals", "latency_ms", "lateness_ms", "throughput"}) {

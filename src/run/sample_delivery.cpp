@@ -1,38 +1,48 @@
 #include "run/sample_delivery.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 #include "engine/attempt_request.hpp"
-
-#include <algorithm>
-
-#include "delivery/signing.hpp"
-#include "engine/plan.hpp"
-#include "engine/script.hpp"
 #include "faults/faults.hpp"
 #include "population/population.hpp"
 #include "run/run_session.hpp"
 #include "scenario/load.hpp"
+#include "util/time_format.hpp"
 
 namespace callhook::run {
+namespace {
 
-std::optional<Sample> sample_delivery(const SampleRequest& request, util::Problems& problems) {
-  // A one-stream scenario, checked by the same loader as a file. Events that
-  // only some calls send (an agent transfer) get a caller who sends them.
-  const auto make_plan = [&](bool wants_agent) -> std::optional<engine::RunPlan> {
-    util::Json calls = {{"count", 1}, {"direction", request.direction}, {"turns", 4}, {"duration_s", 95},
-                        {"transfer_p", wants_agent ? 1 : 0}};
-    if (!request.platform.empty()) calls["platform"] = request.platform;
-    util::Json stream = {{"vendor", request.vendor}, {"target", request.target},
-                         {"vendor_config", request.vendor_config}, {"calls", calls}};
-    if (!request.delivery.is_null()) stream["delivery"] = request.delivery;
-    const util::Json doc = {{"seed", request.seed}, {"streams", util::Json::array({stream})}};
-    auto loaded = scenario::parse_scenario(doc.dump(), "sample", engine::vendor_catalog());
-    problems = std::move(loaded.problems);
-    if (!problems.empty()) return std::nullopt;
-    return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
-  };
-  auto plan = make_plan(false);
+// Handshakes on the way to the event are answered as accepted.
+const vendors::Answer k_accepted{true, 200, "{}", ""};
+
+// A one-stream scenario, checked by the same loader as a file. Events that
+// only some calls send (an agent transfer) get a caller who sends them.
+std::optional<engine::RunPlan> sample_plan(const SampleRequest& request, bool wants_agent, util::Problems& problems) {
+  util::Json calls = {{"count", 1}, {"direction", request.direction}, {"turns", 4}, {"duration_s", 95},
+                      {"transfer_p", wants_agent ? 1 : 0}};
+  if (!request.platform.empty()) calls["platform"] = request.platform;
+  util::Json stream = {{"vendor", request.vendor}, {"target", request.target},
+                       {"vendor_config", request.vendor_config}, {"calls", calls}};
+  if (!request.delivery.is_null()) stream["delivery"] = request.delivery;
+  util::Json doc = {{"seed", request.seed}, {"streams", util::Json::array({stream})}};
+  if (request.epoch_ms) doc["epoch"] = util::iso8601_s(*request.epoch_ms);
+  auto loaded = scenario::parse_scenario(doc.dump(), "sample", engine::vendor_catalog());
+  problems = std::move(loaded.problems);
+  if (!problems.empty()) return std::nullopt;
+  return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
+}
+
+}  // namespace
+
+util::Headers SampleCall::headers(std::int64_t now_ms) const {
+  const auto& signing = settings().signing;
+  return engine::attempt_headers(delivery, signing, engine::signature_time_s(signing, delivery.due_ms, now_ms, 0),
+                                 false);
+}
+
+std::optional<SampleCall> sample_call(const SampleRequest& request, util::Problems& problems) {
+  auto plan = sample_plan(request, false, problems);
   if (!plan) return std::nullopt;
   const auto& info = *plan->streams[0].info;
   if (std::find(info.events.begin(), info.events.end(), request.event) == info.events.end()) {
@@ -43,26 +53,36 @@ std::optional<Sample> sample_delivery(const SampleRequest& request, util::Proble
                    (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") + "; its events: " + list);
   }
   for (const bool wants_agent : {false, true}) {
-    if (wants_agent) plan = make_plan(true);
+    if (wants_agent) plan = sample_plan(request, true, problems);
     if (!plan) return std::nullopt;
     const auto call = population::make_call(plan->scenario, 0, 0, plan->scenario.epoch_ms);
-    for (auto& d : engine::whole_session(*plan->streams[0].vendor, call)) {
-      if (d.event != request.event) continue;
-      faults::apply_overrides(d, request.overrides);
-      Sample sample;
-      // The headers an engine attempt sends, signed as it would sign now.
-      const auto& signing = plan->streams[0].for_event(d.event).signing;
-      const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch())
-                              .count();
-      sample.headers = engine::attempt_headers(d, signing, engine::signature_time_s(signing, d.due_ms, now_ms, 0),
-                                               false);
-      sample.delivery = std::move(d);
-      return sample;
+    auto session = plan->streams[0].vendor->open(call);
+    auto batch = session->start();
+    for (int rounds = 0; rounds < 64 && !batch.empty(); ++rounds) {
+      for (auto& d : batch)
+        if (d.event == request.event) return SampleCall{std::move(*plan), std::move(session), std::move(d)};
+      if (!batch.back().blocking) break;
+      std::vector<vendors::Finding> ignored;
+      const vendors::Delivery last = batch.back();
+      batch = session->resume(last, k_accepted, ignored);
     }
   }
   throw BadInput("a default " + info.name + " call sends no \"" + request.event +
-                 "\" (it may need a vendor_config setting; see docs/vendors.md)");
+                 "\" (it may need a vendor_config setting: callhook vendors " + info.name +
+                 " and docs/vendors.md list them)");
+}
+
+std::optional<Sample> sample_delivery(const SampleRequest& request, util::Problems& problems) {
+  auto call = sample_call(request, problems);
+  if (!call) return std::nullopt;
+  faults::apply_overrides(call->delivery, request.overrides);
+  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  Sample sample;
+  sample.headers = call->headers(now_ms);
+  sample.delivery = std::move(call->delivery);
+  return sample;
 }
 
 }  // namespace callhook::run

@@ -4,19 +4,23 @@
 // /vendors/{vendor}/events/{event}/sample and sends for POST /trigger.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 
+#include "engine/plan.hpp"
 #include "util/header.hpp"
 #include "util/json_cursor.hpp"
 #include "vendors/delivery.hpp"
+#include "vendors/vendor.hpp"
 
 namespace callhook::run {
 
 struct SampleRequest {
   std::string vendor;
   std::string event;
-  std::int64_t seed = 1;  // a negative one is a problem at /seed
+  util::Json seed = 1;                 // checked by the scenario loader (a problem at /seed)
+  std::optional<std::int64_t> epoch_ms;  // the call's start, unix ms; the scenario default when unset
   std::string platform;                // calls.platform, "" = the vendor's default
   std::string direction = "inbound";
   util::Json vendor_config = util::Json::object();
@@ -25,6 +29,27 @@ struct SampleRequest {
   std::map<std::string, util::Json> overrides;  // JSON pointer -> value
 };
 
+// The call a sample comes from: its plan, its session right after the
+// batch of the sampled delivery (so a handshake answer can be handed to
+// resume()), and that delivery, overrides not yet applied.
+struct SampleCall {
+  engine::RunPlan plan;
+  std::unique_ptr<vendors::Session> session;
+  vendors::Delivery delivery;
+
+  const engine::EventSettings& settings() const { return plan.streams[0].for_event(delivery.event); }
+  // The headers an attempt of the delivery sends at now_ms (unix), signed as
+  // the engine signs.
+  util::Headers headers(std::int64_t now_ms) const;
+};
+
+// The first `event` delivery of a default call (or of one transferred to an
+// agent, for events only those send), with its call. Returns nullopt with
+// problems (JSON pointers into the one-stream scenario built from the
+// request) when the request is not valid; throws BadInput (run_session.hpp)
+// when the vendor has no such event or a default call never sends it.
+std::optional<SampleCall> sample_call(const SampleRequest& request, util::Problems& problems);
+
 struct Sample {
   vendors::Delivery delivery;
   // The headers an attempt sends: Content-Type, User-Agent, the vendor's,
@@ -32,11 +57,8 @@ struct Sample {
   util::Headers headers;
 };
 
-// The first `event` delivery of a default call (or of one transferred to an
-// agent, for events only those send). Returns nullopt with problems (JSON
-// pointers into the one-stream scenario built from the request) when the
-// request is not valid; throws BadInput (run_session.hpp) when the vendor has
-// no such event or a default call never sends it.
+// sample_call's delivery with the request's overrides applied, and the
+// headers it is sent with now.
 std::optional<Sample> sample_delivery(const SampleRequest& request, util::Problems& problems);
 
 }  // namespace callhook::run

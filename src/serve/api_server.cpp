@@ -283,9 +283,10 @@ struct ApiServer::Impl {
     if (req.has_param("seed")) {
       const std::string text = req.get_param_value("seed");
       char* end = nullptr;
-      request.seed = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || request.seed < 0)
+      const long long seed = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || seed < 0)
         return send_error(res, 400, "seed: expected a non-negative integer, got \"" + text + "\"");
+      request.seed = seed;
     }
     if (req.has_param("platform")) request.platform = req.get_param_value("platform");
     if (req.has_param("direction")) request.direction = req.get_param_value("direction");
