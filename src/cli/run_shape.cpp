@@ -1,43 +1,13 @@
 #include "cli/run_shape.hpp"
 
-#include <algorithm>
-#include <cmath>
-
 #include "cli/cli.hpp"
 #include "cli/human_text.hpp"
+#include "report/plan_estimate.hpp"
 
 namespace callhook::cli {
 namespace {
 
 constexpr double k_long_run_s = 3600;
-
-// A call's typical length in seconds: the middle of its distribution.
-double typical(const scenario::Distribution& d) {
-  using Kind = scenario::Distribution::Kind;
-  switch (d.kind) {
-    case Kind::Uniform: return (d.a + d.b) / 2;
-    case Kind::Lognormal: return std::exp(d.a);
-    default: return d.a;
-  }
-}
-
-// Seconds from the epoch to the last call start of a stream.
-double last_start_s(const scenario::Calls& calls) {
-  using Kind = scenario::Arrival::Kind;
-  const auto& arrival = calls.arrival;
-  double window = 0;
-  if (arrival.kind == Kind::List) {
-    window = arrival.at_ms.empty() ? 0 : static_cast<double>(arrival.at_ms.back()) / 1000;
-  } else if (arrival.kind == Kind::Ramp) {
-    for (const auto& stage : arrival.stages) window += stage.duration_s;
-  } else if (calls.count) {
-    window = static_cast<double>(*calls.count) / std::max(arrival.rate_per_s, 1e-9);
-  } else {
-    window = calls.for_s.value_or(0);
-  }
-  if (calls.for_s) window = std::min(window, *calls.for_s);
-  return window;
-}
 
 }  // namespace
 
@@ -72,12 +42,7 @@ void apply_calls_flags(scenario::Scenario& scenario, const CallsFlags& flags) {
 
 std::optional<double> planned_wall_s(const scenario::Scenario& scenario) {
   if (scenario.speed <= 0) return std::nullopt;
-  double virtual_s = 0;
-  for (const auto& stream : scenario.streams)
-    if (!stream.calls.count || *stream.calls.count > 0)
-      virtual_s = std::max(virtual_s, last_start_s(stream.calls) + typical(stream.calls.duration_s));
-  for (const auto& step : scenario.script) virtual_s = std::max(virtual_s, static_cast<double>(step.at_ms) / 1000);
-  return virtual_s / scenario.speed;
+  return report::estimate_plan(scenario).virtual_span_s / scenario.speed;
 }
 
 std::string long_run_warning(const scenario::Scenario& scenario) {
