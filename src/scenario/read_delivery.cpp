@@ -67,6 +67,8 @@ Signing read_signing(const util::Cursor& at, Signing signing, const VendorNames&
     if (!named) return signing;
     signing.scheme = *named;
     if (*named == "none" && gave_secret) at.fail("secrets are unused with scheme \"none\"");
+    // "none" signs nothing, also where secrets came from the stream's settings.
+    if (*named == "none") signing.secrets.clear();
   } else if (gave_secret && signing.scheme == "none") {
     if (!vendor.known || !vendor.signing) return signing;
     if (vendor.signing->empty() || *vendor.signing == "none") {

@@ -338,6 +338,14 @@ TEST_CASE("retry and signing shorthands", "[scenario][valid]") {
     CHECK(st.event_delivery.at("runtime.call.end").signing->scheme == "standard");
     CHECK(st.event_delivery.at("runtime.call.end").signing->secrets == std::vector<std::string>{"azE="});
   }
+  SECTION("a per-event scheme \"none\" leaves that event unsigned, whatever the stream's secrets") {
+    const Stream st = parse_ok(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1},
+        "delivery": {"signing": {"secrets": ["azE="]}, "events": {"runtime.call.end": {"signing": {"scheme": "none"}}}}}]})")
+                          .streams[0];
+    CHECK(st.delivery.signing->scheme == "svix");
+    CHECK(st.event_delivery.at("runtime.call.end").signing->scheme == "none");
+    CHECK(st.event_delivery.at("runtime.call.end").signing->secrets.empty());
+  }
 }
 
 TEST_CASE("stale_timestamp takes a probability or an object", "[scenario][valid]") {
