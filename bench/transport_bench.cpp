@@ -60,7 +60,8 @@ bool parse_options(int argc, char** argv, Options& options) {
     }
   }
   if (options.url.empty()) {
-    std::fprintf(stderr, "usage: transport_bench URL [--connections 8] [--seconds 5] [--body-bytes 700] [--insecure]\n");
+    std::fprintf(stderr,
+                 "usage: transport_bench URL [--connections 8] [--seconds 5] [--body-bytes 700] [--insecure]\n");
     return false;
   }
   return true;
@@ -163,8 +164,8 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(errors[static_cast<std::size_t>(ErrorKind::Tls)]),
               static_cast<unsigned long long>(errors[static_cast<std::size_t>(ErrorKind::Protocol)]),
               static_cast<unsigned long long>(non_2xx));
-  std::printf("latency p50: %lld us  p99: %lld us  max: %lld us\n",
-              static_cast<long long>(percentile(latencies, 0.50)), static_cast<long long>(percentile(latencies, 0.99)),
+  std::printf("latency p50: %lld us  p99: %lld us  max: %lld us\n", static_cast<long long>(percentile(latencies, 0.50)),
+              static_cast<long long>(percentile(latencies, 0.99)),
               static_cast<long long>(latencies.empty() ? 0 : latencies.back()));
   return error_total == 0 && non_2xx == 0 ? 0 : 1;
 }

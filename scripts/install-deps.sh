@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages callhook builds with, when any is missing.
-# Usage: scripts/install-deps.sh [--bench] [--fuzz] [--tsan]
+# Usage: scripts/install-deps.sh [--bench] [--fuzz] [--tsan] [--lint]
 #   --bench adds nginx, wrk and the openssl tool; --fuzz adds clang and
-#   libFuzzer (compiler-rt); --tsan adds GCC's ThreadSanitizer runtime.
+#   libFuzzer (compiler-rt); --tsan adds GCC's ThreadSanitizer runtime;
+#   --lint adds clang-format and clang-tidy.
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
@@ -13,6 +14,7 @@ for flag in "$@"; do
     --bench) packages+=(nginx-light wrk openssl) ;;
     --fuzz) packages+=(clang libclang-rt-14-dev) ;;
     --tsan) packages+=(libtsan2) ;;
+    --lint) packages+=(clang-format clang-tidy) ;;
     *) echo "install-deps: unknown flag $flag" >&2; exit 2 ;;
   esac
 done

@@ -11,10 +11,10 @@
 namespace callhook::cli {
 
 // Exit codes (see README).
-using run::k_exit_ok;
-using run::k_exit_expectations;
 using run::k_exit_bad_input;
 using run::k_exit_cannot_run;
+using run::k_exit_expectations;
+using run::k_exit_ok;
 
 // Bad flags or arguments: printed as "callhook: error: ..." with exit 2.
 struct UsageError : std::runtime_error {

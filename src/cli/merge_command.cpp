@@ -23,20 +23,20 @@
 namespace callhook::cli {
 namespace {
 
-const Help k_help{
-    "merge", "callhook merge REPORT.json... [--json FILE|-] [--junit FILE|-] [--html FILE] [--quiet]\n"
-             "       callhook merge --journal OUT JOURNAL... [REPORT.json...]",
-    "Joins the outputs of a sharded run (run --shard I/N) into those of the whole run. JSON reports\n"
-    "(run --report) become one report: totals add, latency histograms merge bucket by bucket,\n"
-    "per-second series line up on wall time, findings and failing calls are listed together; the\n"
-    "summary is printed and --json, --junit and --html write the reports. Journals (run --journal)\n"
-    "become one journal in wall-time order (--journal OUT), for replay; the HTML report then has the\n"
-    "per-call timeline too. Every shard of the same scenario, seed and shard count must be given\n"
-    "exactly once (exit 2 otherwise, naming the file). The exit code is the whole run's: 0, or 1\n"
-    "when an expectation is not met over the merged numbers.",
-    "  callhook merge shard-0.json shard-1.json shard-2.json --json whole.json\n"
-    "  callhook merge --journal whole.jsonl journal-0.jsonl journal-1.jsonl journal-2.jsonl\n"
-    "  callhook replay whole.jsonl --speed max"};
+const Help k_help{"merge",
+                  "callhook merge REPORT.json... [--json FILE|-] [--junit FILE|-] [--html FILE] [--quiet]\n"
+                  "       callhook merge --journal OUT JOURNAL... [REPORT.json...]",
+                  "Joins the outputs of a sharded run (run --shard I/N) into those of the whole run. JSON reports\n"
+                  "(run --report) become one report: totals add, latency histograms merge bucket by bucket,\n"
+                  "per-second series line up on wall time, findings and failing calls are listed together; the\n"
+                  "summary is printed and --json, --junit and --html write the reports. Journals (run --journal)\n"
+                  "become one journal in wall-time order (--journal OUT), for replay; the HTML report then has the\n"
+                  "per-call timeline too. Every shard of the same scenario, seed and shard count must be given\n"
+                  "exactly once (exit 2 otherwise, naming the file). The exit code is the whole run's: 0, or 1\n"
+                  "when an expectation is not met over the merged numbers.",
+                  "  callhook merge shard-0.json shard-1.json shard-2.json --json whole.json\n"
+                  "  callhook merge --journal whole.jsonl journal-0.jsonl journal-1.jsonl journal-2.jsonl\n"
+                  "  callhook replay whole.jsonl --speed max"};
 
 // A journal starts with its run record on the first line; a report is one
 // JSON document (written indented, so its first line is "{").
@@ -69,14 +69,15 @@ int command_merge(const std::vector<std::string>& args) {
       "json", po::value(&json_out)->value_name("FILE|-"), "write the merged JSON report")(
       "junit", po::value(&junit_out)->value_name("FILE|-"), "write a JUnit XML report of the merged run")(
       "html", po::value(&html_out)->value_name("FILE"), "write the merged HTML report")(
-      "quiet,q", po::bool_switch(&quiet), "print no summary")(
-      "inputs", po::value(&inputs)->value_name("FILE"), "the shards' reports and journals");
+      "quiet,q", po::bool_switch(&quiet), "print no summary")("inputs", po::value(&inputs)->value_name("FILE"),
+                                                              "the shards' reports and journals");
   po::positional_options_description positional;
   positional.add("inputs", -1);
   po::variables_map vm;
   if (parse_args(args, options, positional, vm, k_help)) return k_exit_ok;
   if (inputs.empty()) throw UsageError("merge: name the shards' reports or journals");
-  if (json_out == "-" && junit_out == "-") throw UsageError("only one of --json and --junit can be - (standard output)");
+  if (json_out == "-" && junit_out == "-")
+    throw UsageError("only one of --json and --junit can be - (standard output)");
   if (html_out == "-") throw UsageError("--html: expected a file name (the page is written whole)");
   if (dry_run()) return k_exit_ok;
 
@@ -107,9 +108,9 @@ int command_merge(const std::vector<std::string>& args) {
     // The whole run's exit code, decided as `run` decides its own.
     const bool met = report::all_met(merged.expectations);
     info.exit_code = !merged.stats.totals().accounted() ? k_exit_cannot_run
-                     : info.interrupted                  ? merged.interrupted_exit_code
-                     : met                               ? k_exit_ok
-                                                         : k_exit_expectations;
+                     : info.interrupted                 ? merged.interrupted_exit_code
+                     : met                              ? k_exit_ok
+                                                        : k_exit_expectations;
     for (const std::string* path : {&json_out, &junit_out, &html_out, &journal_out})
       if (!path->empty()) info.outputs.push_back(*path);
     const auto json = report::to_json(merged.stats, info, merged.expectations);
@@ -128,7 +129,8 @@ int command_merge(const std::vector<std::string>& args) {
       html_file->write(html.str());
     }
     const bool stdout_taken = json_out == "-" || junit_out == "-";
-    if (!quiet) report::print_text(merged.stats, info, merged.expectations, stdout_taken ? std::cerr : std::cout, false);
+    if (!quiet)
+      report::print_text(merged.stats, info, merged.expectations, stdout_taken ? std::cerr : std::cout, false);
     return info.exit_code;
   } catch (const journal::JournalError& e) {
     std::cerr << "callhook: error: " << e.what() << "\n";

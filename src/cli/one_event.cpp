@@ -14,8 +14,9 @@ void EventFlags::add_options(po::options_description& options) {
       "add", po::value(&adds)->value_name("POINTER=VALUE"), "add a payload field (repeatable)")(
       "platform", po::value(&platform)->value_name("P"), "calls.platform value (callhook vendors VENDOR lists them)")(
       "direction", po::value(&direction)->value_name("inbound|outbound"), "call direction (default inbound)")(
-      "config", po::value(&config_text)->value_name("JSON"), "vendor_config object (callhook vendors VENDOR lists keys)")(
-      "secret", po::value(&secret)->value_name("S"), "signing secret: sign as the vendor signs");
+      "config", po::value(&config_text)->value_name("JSON"),
+      "vendor_config object (callhook vendors VENDOR lists keys)")("secret", po::value(&secret)->value_name("S"),
+                                                                   "signing secret: sign as the vendor signs");
 }
 
 std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::string& target,
@@ -25,8 +26,8 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
   if (config_failure && config_failure->kind != util::JsonFailure::Kind::Syntax)
     throw UsageError("--config: " + flag_problem(*config_failure));
   if (config_failure || !config.is_object())
-    throw UsageError("--config: expected a JSON object such as '{\"bot_name\":\"demo\"}', got \"" +
-                     flags.config_text + "\"");
+    throw UsageError("--config: expected a JSON object such as '{\"bot_name\":\"demo\"}', got \"" + flags.config_text +
+                     "\"");
   const std::vector<SetFlag> set_flags = parse_set_flags(flags.sets, flags.adds);
 
   if (!vendors::find_vendor(flags.vendor)) {
@@ -35,8 +36,8 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
     const std::string guess = util::did_you_mean(flags.vendor, names);
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-    throw UsageError("no vendor \"" + flags.vendor + "\"" + (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") +
-                     "; vendors: " + list);
+    throw UsageError("no vendor \"" + flags.vendor + "\"" +
+                     (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") + "; vendors: " + list);
   }
   for (const auto& flag : set_flags)
     if (!flag.event.empty() && flag.event != flags.event)

@@ -50,8 +50,8 @@ std::string explain(const po::error& e, const po::options_description& options) 
   if (const auto* with_name = dynamic_cast<const po::error_with_option_name*>(&e)) {
     const std::string flag = with_dashes(with_name->get_option_name());
     if (dynamic_cast<const po::invalid_command_line_syntax*>(&e))
-      return flag + ": " + (std::string(e.what()).find("missing") != std::string::npos ? "expects a value"
-                                                                                          : std::string(e.what()));
+      return flag + ": " +
+             (std::string(e.what()).find("missing") != std::string::npos ? "expects a value" : std::string(e.what()));
     if (dynamic_cast<const po::multiple_occurrences*>(&e)) return flag + ": given more than once";
     if (dynamic_cast<const po::invalid_option_value*>(&e)) return flag + ": " + e.what();
   }

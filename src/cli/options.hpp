@@ -14,10 +14,10 @@ namespace po = boost::program_options;
 // What `callhook CMD --help` prints: the synopsis (every option), what the
 // command does, the options table, then examples.
 struct Help {
-  std::string command;      // "run"
-  std::string synopsis;     // "callhook run SCENARIO [--target URL] ..."
+  std::string command;   // "run"
+  std::string synopsis;  // "callhook run SCENARIO [--target URL] ..."
   std::string description;
-  std::string examples;     // one example per line, "" = none
+  std::string examples;  // one example per line, "" = none
 };
 
 // Parses args against the options (and positionals); turns Boost's errors

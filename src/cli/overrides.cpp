@@ -5,8 +5,8 @@
 #include "cli/cli.hpp"
 #include "engine/plan.hpp"
 #include "engine/script.hpp"
-#include "population/population.hpp"
 #include "faults/body_edit.hpp"
+#include "population/population.hpp"
 #include "util/url.hpp"
 
 namespace callhook::cli {
@@ -130,8 +130,8 @@ void check_set_flags(const std::vector<SetFlag>& flags, const std::vector<std::s
       if ((flag.event.empty() || sample.event == flag.event) && events_checked.find(sample.event) == std::string::npos)
         events_checked += (events_checked.empty() ? "" : ", ") + sample.event;
     throw UsageError(flag.flag + " \"" + flag.text + "\": no field " + flag.pointer + " in the payload of " +
-                     events_checked + (guess.empty() ? "" : " (did you mean " + guess + "?)") +
-                     "; --add " + flag.text + " adds a new field");
+                     events_checked + (guess.empty() ? "" : " (did you mean " + guess + "?)") + "; --add " + flag.text +
+                     " adds a new field");
   }
 }
 

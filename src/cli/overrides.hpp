@@ -23,8 +23,8 @@ struct SetFlag {
   std::string text;   // as given
   std::string event;  // "" = every event
   std::string pointer;
-  util::Json value;   // VALUE parsed as JSON when it is JSON, a string otherwise
-  bool add = false;   // --add: the field may be new
+  util::Json value;  // VALUE parsed as JSON when it is JSON, a string otherwise
+  bool add = false;  // --add: the field may be new
 };
 
 // A JSON flag value's problem for a message: "nested deeper than 128 levels

@@ -14,8 +14,8 @@
 #include "delivery/signing.hpp"
 #include "journal/reader.hpp"
 #include "util/clock.hpp"
-#include "util/time_format.hpp"
 #include "util/json_cursor.hpp"
+#include "util/time_format.hpp"
 
 namespace callhook::cli {
 namespace {
@@ -67,7 +67,8 @@ int command_replay(const std::vector<std::string>& args) {
       "target", po::value(&target_text)->value_name("URL"), "send to this origin instead")(
       "speed", po::value(&speed_text)->value_name("X|max"), "timing divisor, or max (default 1: as recorded)")(
       "only", po::value(&only)->value_name("CALL"), "replay only this call id")(
-      "resign", po::value(&resign_secrets)->value_name("SECRET"), "sign again at send time with this secret (repeatable)")(
+      "resign", po::value(&resign_secrets)->value_name("SECRET"),
+      "sign again at send time with this secret (repeatable)")(
       "connections", po::value(&connections_text)->value_name("N"), "keep-alive connections per receiver (default 8)")(
       "insecure", po::bool_switch(&insecure), "skip TLS certificate checks");
   po::positional_options_description positional;
@@ -143,8 +144,8 @@ int command_replay(const std::vector<std::string>& args) {
       std::int64_t wait_us = 100000;
       while (!window.empty() && transport->in_flight() < concurrency) {
         const auto& next = window.top();
-        const util::MonoUs due = speed <= 0 ? 0 : start + static_cast<util::MonoUs>(
-                                                             static_cast<double>(next.wall_offset_us) / speed);
+        const util::MonoUs due =
+            speed <= 0 ? 0 : start + static_cast<util::MonoUs>(static_cast<double>(next.wall_offset_us) / speed);
         const util::MonoUs now = clock.now_us();
         if (due > now) {
           wait_us = due - now;
@@ -178,8 +179,9 @@ int command_replay(const std::vector<std::string>& args) {
       collect(wait_us);
     }
     if (reader.cut())
-      std::cerr << "callhook: warning: " << path << ":" << reader.line()
-                << ": the last line is cut short (the run was killed while writing it); replayed the records before it\n";
+      std::cerr
+          << "callhook: warning: " << path << ":" << reader.line()
+          << ": the last line is cut short (the run was killed while writing it); replayed the records before it\n";
   } catch (const journal::JournalError& e) {
     throw UsageError(e.what());
   }
@@ -189,15 +191,15 @@ int command_replay(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < calls_seen.size() && i < 5; ++i) some += (i ? ", " : "") + calls_seen[i];
     throw UsageError("--only " + only + ": " + path + " has no request of that call" +
                      (guess.empty() ? "" : " (did you mean " + guess + "?)") +
-                     (calls_seen.empty() ? std::string("; it has no requests")
-                                         : "; its calls include " + some +
-                                               (calls_seen.size() > 5 ? " (" + std::to_string(calls_seen.size()) +
-                                                                            (calls_seen.size() >= 1000 ? "+" : "") +
-                                                                            " in all)"
-                                                                      : "")));
+                     (calls_seen.empty()
+                          ? std::string("; it has no requests")
+                          : "; its calls include " + some +
+                                (calls_seen.size() > 5 ? " (" + std::to_string(calls_seen.size()) +
+                                                             (calls_seen.size() >= 1000 ? "+" : "") + " in all)"
+                                                       : "")));
   }
-  std::cout << "replayed " << sent << (sent == 1 ? " request" : " requests") << ": " << ok << " answered 2xx, "
-            << other << " other statuses, " << errors << " transport errors\n";
+  std::cout << "replayed " << sent << (sent == 1 ? " request" : " requests") << ": " << ok << " answered 2xx, " << other
+            << " other statuses, " << errors << " transport errors\n";
   return k_exit_ok;
 }
 

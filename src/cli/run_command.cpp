@@ -78,29 +78,34 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   std::vector<std::string> sets, adds;
   RunFlags f;
   options.add_options()("scenario", po::value(&f.scenario_path)->value_name("SCENARIO")->required(),
-                        "scenario file, - for standard input")(
-      "target", po::value(&f.target)->value_name("URL"), "send every stream to this URL")(
+                        "scenario file, - for standard input")("target", po::value(&f.target)->value_name("URL"),
+                                                               "send every stream to this URL")(
       "seed", po::value(&seed)->value_name("N"), "override the scenario's seed (0 to 2^64-1)")(
       "speed", po::value(&speed)->value_name("X|max"), "virtual ms per wall ms, or max (as fast as order allows)")(
       "count", po::value(&count)->value_name("N"), "calls in all (one-stream scenarios)")(
       "rate", po::value(&rate)->value_name("R"), "calls started per second, constant (one-stream scenarios)")(
       "duration", po::value(&duration)->value_name("S"), "stop starting calls after S seconds (one-stream scenarios)")(
-      "concurrency", po::value(&concurrency)->value_name("N"), "requests in flight at once (default: the scenario's, 64)")(
+      "concurrency", po::value(&concurrency)->value_name("N"),
+      "requests in flight at once (default: the scenario's, 64)")(
       "connections", po::value(&connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
-      "threads", po::value(&threads)->value_name("N"), "event loops, each with its own calls and connections (default: cores)")(
+      "threads", po::value(&threads)->value_name("N"),
+      "event loops, each with its own calls and connections (default: cores)")(
       "journal", po::value(&f.journal_path)->value_name("FILE|-"), "write every attempt and outcome as JSONL")(
       "report", po::value(&f.report_path)->value_name("FILE|-"), "write the JSON report")(
       "junit", po::value(&f.junit_path)->value_name("FILE|-"), "write a JUnit XML report (one test case per call)")(
-      "html", po::value(&f.html_path)->value_name("FILE"), "write a self-contained HTML report (charts, per-call timeline)")(
+      "html", po::value(&f.html_path)->value_name("FILE"),
+      "write a self-contained HTML report (charts, per-call timeline)")(
       "set", po::value(&sets)->value_name("[EVENT:]POINTER=VALUE"), "change a payload field (repeatable)")(
       "add", po::value(&adds)->value_name("[EVENT:]POINTER=VALUE"), "add a payload field (repeatable)")(
       "progress", po::value(&progress)->value_name("auto|always|never"), "live progress line (default auto)")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
       "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations")(
-      "grace", po::value(&grace)->value_name("S"), "seconds requests in flight get after Ctrl-C or SIGTERM (default 2)")(
+      "grace", po::value(&grace)->value_name("S"),
+      "seconds requests in flight get after Ctrl-C or SIGTERM (default 2)")(
       "recordings-listen", po::value(&recordings_listen)->value_name("HOST:PORT"),
-      "address of the recording server (default: any loopback port)")(
-      "recordings-url", po::value(&f.recordings_url)->value_name("URL"), "base URL of recordings written into payloads")(
+      "address of the recording server (default: any loopback port)")("recordings-url",
+                                                                      po::value(&f.recordings_url)->value_name("URL"),
+                                                                      "base URL of recordings written into payloads")(
       "shard", po::value(&shard)->value_name("I/N"), "play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
       "shards", po::value(&shards)->value_name("N"), "the shard count, with the index from JOB_COMPLETION_INDEX")(
       "start-at", po::value(&start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together");
@@ -136,8 +141,8 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
     return value ? std::optional<std::string>(value) : std::nullopt;
   });
   if (!start_at.empty()) {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
     f.start_at_ms = parse_start_at(start_at, now.count());
   }
   const double grace_s = grace == "0" ? 0 : parse_positive("--grace", grace);

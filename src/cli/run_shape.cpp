@@ -34,8 +34,8 @@ void apply_calls_flags(scenario::Scenario& scenario, const CallsFlags& flags) {
     calls.arrival.rate_per_s = *flags.rate;
   }
   // A list or a ramp ends on its own; a constant rate needs a count or a duration.
-  const bool bounded_by_arrival = calls.arrival.kind == scenario::Arrival::Kind::List ||
-                                  calls.arrival.kind == scenario::Arrival::Kind::Ramp;
+  const bool bounded_by_arrival =
+      calls.arrival.kind == scenario::Arrival::Kind::List || calls.arrival.kind == scenario::Arrival::Kind::Ramp;
   if (!calls.count && !calls.for_s && !bounded_by_arrival)
     throw UsageError("--rate needs --count or --duration: the stream would never end");
 }

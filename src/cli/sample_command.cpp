@@ -39,9 +39,9 @@ int command_sample(const std::vector<std::string>& args) {
   const vendors::Delivery& d = one->delivery;
   if (headers) {
     std::cout << d.method << " " << d.url << "\n";
-    const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+    const auto now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     for (const auto& [name, value] : one->headers(now_ms)) std::cout << name << ": " << value << "\n";
     std::cout << "\n";
     if (d.method != "GET") std::cout << d.body << "\n";

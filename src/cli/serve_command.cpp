@@ -15,17 +15,16 @@
 namespace callhook::cli {
 namespace {
 
-const Help k_help{
-    "serve",
-    "callhook serve [--listen HOST:PORT] [--token T] [--keep N] [--max-runs N] [--max-body BYTES]\n"
-    "callhook serve --check [URL]",
-    "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
-    "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
-    "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
-    "\"Authorization: Bearer TOKEN\". --check asks a server's /healthz and exits 0 when it answers.",
-    "  callhook serve\n"
-    "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
-    "  callhook serve --check http://127.0.0.1:8700/healthz"};
+const Help k_help{"serve",
+                  "callhook serve [--listen HOST:PORT] [--token T] [--keep N] [--max-runs N] [--max-body BYTES]\n"
+                  "callhook serve --check [URL]",
+                  "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
+                  "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
+                  "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
+                  "\"Authorization: Bearer TOKEN\". --check asks a server's /healthz and exits 0 when it answers.",
+                  "  callhook serve\n"
+                  "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
+                  "  callhook serve --check http://127.0.0.1:8700/healthz"};
 
 // GET URL (default: the local server's /healthz); 0 when it answers 200.
 int check_health(const std::string& url_text) {
@@ -59,11 +58,13 @@ int command_serve(const std::vector<std::string>& args) {
   described.add_options()("listen", po::value(&listen)->value_name("HOST:PORT"),
                           "address to listen on (default 127.0.0.1:8700; port 0 = any)")(
       "token", po::value(&token)->value_name("T"), "bearer token clients must send (default: $CALLHOOK_TOKEN)")(
-      "keep", po::value(&options.keep)->value_name("N")->default_value(100), "finished runs kept, oldest removed first")(
-      "max-runs", po::value(&options.max_runs)->value_name("N")->default_value(8), "runs in flight at once (more: 429)")(
+      "keep", po::value(&options.keep)->value_name("N")->default_value(100),
+      "finished runs kept, oldest removed first")("max-runs",
+                                                  po::value(&options.max_runs)->value_name("N")->default_value(8),
+                                                  "runs in flight at once (more: 429)")(
       "max-body", po::value(&options.max_body)->value_name("BYTES")->default_value(1 << 20),
-      "largest request body in bytes (more: 413)")(
-      "check", po::value(&check)->value_name("URL")->implicit_value(""), "ask a server's /healthz and exit 0 when healthy");
+      "largest request body in bytes (more: 413)")("check", po::value(&check)->value_name("URL")->implicit_value(""),
+                                                   "ask a server's /healthz and exit 0 when healthy");
   po::positional_options_description positional;
   po::variables_map vm;
   if (parse_args(args, described, positional, vm, k_help)) return k_exit_ok;
@@ -78,8 +79,7 @@ int command_serve(const std::vector<std::string>& args) {
     if (const char* env = std::getenv("CALLHOOK_TOKEN")) token = env;
   options.token = token;
   if (options.token.empty() && !serve::is_loopback(options.host))
-    throw UsageError("--listen " + listen +
-                     " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN");
+    throw UsageError("--listen " + listen + " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN");
   if (options.keep < 1) throw UsageError("--keep: expected a positive integer");
   if (options.max_runs < 1) throw UsageError("--max-runs: expected a positive integer");
   if (options.max_body < 1024) throw UsageError("--max-body: expected at least 1024 bytes");

@@ -56,8 +56,9 @@ std::int64_t parse_start_at(const std::string& text, std::int64_t now_ms) {
   } else if (auto at = util::parse_iso8601(text)) {
     return *at;
   }
-  throw UsageError("--start-at: expected an ISO 8601 UTC time (2026-01-01T12:00:00Z) or +SECONDS (at most +86400), got \"" +
-                   text + "\"");
+  throw UsageError(
+      "--start-at: expected an ISO 8601 UTC time (2026-01-01T12:00:00Z) or +SECONDS (at most +86400), got \"" + text +
+      "\"");
 }
 
 }  // namespace callhook::cli

@@ -73,15 +73,16 @@ int command_sink(const std::vector<std::string>& args) {
   bool verbose = false;
   bool quiet = false;
   po::options_description options("options");
-  options.add_options()
-      ("listen", po::value(&listen)->value_name("HOST:PORT"), "address to listen on (default 127.0.0.1:8080; port 0 = any)")
-      ("verbose,v", po::bool_switch(&verbose), "also print each webhook's headers and body")
-      ("quiet,q", po::bool_switch(&quiet), "print only the listening line")
-      ("record", po::value(&record_path)->value_name("FILE"), "write every webhook to FILE as JSON lines")
-      ("respond", po::value(&responds)->value_name("RULE")->composing(), "answer matching requests as RULE says (repeatable)")
-      ("rules", po::value(&rules_path)->value_name("FILE"), "rules from a JSON file")
-      ("threads", po::value(&threads_text)->value_name("N"),
-       "worker threads: keep-alive connections served at once (default 64)");
+  options.add_options()("listen", po::value(&listen)->value_name("HOST:PORT"),
+                        "address to listen on (default 127.0.0.1:8080; port 0 = any)")(
+      "verbose,v", po::bool_switch(&verbose), "also print each webhook's headers and body")(
+      "quiet,q", po::bool_switch(&quiet), "print only the listening line")(
+      "record", po::value(&record_path)->value_name("FILE"), "write every webhook to FILE as JSON lines")(
+      "respond", po::value(&responds)->value_name("RULE")->composing(),
+      "answer matching requests as RULE says (repeatable)")("rules", po::value(&rules_path)->value_name("FILE"),
+                                                            "rules from a JSON file")(
+      "threads", po::value(&threads_text)->value_name("N"),
+      "worker threads: keep-alive connections served at once (default 64)");
   po::variables_map vm;
   if (parse_args(args, options, {}, vm, Help{"sink", k_synopsis, k_description, k_examples})) return k_exit_ok;
 

@@ -55,9 +55,9 @@ int command_trigger(const std::vector<std::string>& args) {
     target = builtin_sink->url() + "/webhooks";
   }
   const util::SystemClock clock;
-  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   auto one = make_one_event(flags, target.empty() ? "http://127.0.0.1:9/webhooks" : target, now_ms - now_ms % 1000);
   if (!one) return k_exit_bad_input;
   const vendors::Delivery& d = one->delivery;
@@ -105,13 +105,17 @@ int command_trigger(const std::vector<std::string>& args) {
     answer.delivered = accepted;
     answer.status = result.status;
     answer.body = result.body;
-    if (result.error != delivery::ErrorKind::None) answer.error = delivery::error_name(result.error);
-    else if (verdict == delivery::Verdict::TooSlow) answer.error = "timeout";
+    if (result.error != delivery::ErrorKind::None)
+      answer.error = delivery::error_name(result.error);
+    else if (verdict == delivery::Verdict::TooSlow)
+      answer.error = "timeout";
     std::vector<vendors::Finding> findings;
     (void)one->session->resume(d, answer, findings);
     for (const auto& f : findings) std::cout << "finding: " << f.message << "\n";
-    if (!findings.empty()) accepted = false;
-    else if (accepted) std::cout << "handshake answer accepted\n";
+    if (!findings.empty())
+      accepted = false;
+    else if (accepted)
+      std::cout << "handshake answer accepted\n";
   }
   std::cout << (accepted ? "accepted" : "not accepted") << "\n";
   return accepted ? k_exit_ok : k_exit_expectations;

@@ -44,7 +44,7 @@ namespace {
 
 constexpr std::uint32_t k_no_origin = UINT32_MAX;
 constexpr std::size_t k_read_buffer = 64 * 1024;
-constexpr std::size_t k_read_budget = 256 * 1024;  // per connection and readiness event
+constexpr std::size_t k_read_budget = 256 * 1024;    // per connection and readiness event
 constexpr std::size_t k_tls_merge_body = 16 * 1024;  // smaller bodies go out in one TLS record with the head
 constexpr int k_max_events = 256;
 
@@ -54,8 +54,8 @@ std::uint64_t epoll_key(std::uint32_t generation, std::uint32_t index) {
 
 // Headers the transport writes itself; a caller's copy would duplicate them.
 bool is_transport_header(const std::string& name) {
-  return util::iequals(name, "host") || util::iequals(name, "connection") ||
-         util::iequals(name, "content-length") || util::iequals(name, "transfer-encoding");
+  return util::iequals(name, "host") || util::iequals(name, "connection") || util::iequals(name, "content-length") ||
+         util::iequals(name, "transfer-encoding");
 }
 
 void append_number(std::string& out, std::uint64_t value) {
@@ -112,7 +112,9 @@ void HttpTransport::submit(HttpRequest request) {
 
 std::uint32_t HttpTransport::origin_for(const util::Url& url, std::string& error) {
   const bool tls = url.scheme == "https";
-  auto same = [&](const Origin& origin) { return origin.tls == tls && origin.port == url.port && origin.host == url.host; };
+  auto same = [&](const Origin& origin) {
+    return origin.tls == tls && origin.port == url.port && origin.host == url.host;
+  };
   for (std::size_t i = 0; i < m_origins.size(); ++i) {
     if (same(m_origins[i])) {
       if (!m_origins[i].addresses.empty()) return static_cast<std::uint32_t>(i);
@@ -540,9 +542,7 @@ void HttpTransport::on_readable(std::uint32_t index) {
       case IoStatus::WantWrite:
         if (wanted_write != conn.read_wants_write) update_interest(index);
         return;
-      case IoStatus::Eof:
-        on_eof(index);
-        return;
+      case IoStatus::Eof: on_eof(index); return;
       case IoStatus::Failed:
         if (conn.state != ConnState::Busy) {
           close_connection(index);
@@ -678,8 +678,8 @@ void HttpTransport::check_deadlines() {
     const std::uint32_t origin = conn.origin;
     const bool connecting = conn.state != ConnState::Busy;
     std::string why = conn.state == ConnState::Connecting ? "connect timed out after "
-                      : connecting                         ? "TLS handshake timed out after "
-                                                           : "no complete response within ";
+                      : connecting                        ? "TLS handshake timed out after "
+                                                          : "no complete response within ";
     why += std::to_string(connecting ? conn.job.request.connect_timeout_ms : conn.job.request.timeout_ms);
     why += " ms";
     Job job = std::move(conn.job);

@@ -40,7 +40,7 @@ class HttpTransport final : public Transport {
     HttpRequest request;
     std::int64_t started_us = 0;  // submitted
     std::int64_t sent_us = 0;     // this try first written to a connection (0: not yet)
-    bool retried = false;  // already moved once off a stale keep-alive connection
+    bool retried = false;         // already moved once off a stale keep-alive connection
     std::size_t addresses_tried = 0;
     std::vector<LostTry> lost;
     util::Headers sent_headers;  // when the request asks for them
@@ -60,8 +60,8 @@ class HttpTransport final : public Transport {
     std::vector<Address> addresses;
     std::size_t preferred = 0;  // the address that last connected
     std::vector<std::uint32_t> idle;
-    std::size_t open = 0;  // connections open or opening
-    util::RingQueue<Job> queue;  // reused slots: queueing a request allocates nothing
+    std::size_t open = 0;                     // connections open or opening
+    util::RingQueue<Job> queue;               // reused slots: queueing a request allocates nothing
     std::unique_ptr<TlsSessionSlot> session;  // https: the session to resume (stable address for OpenSSL)
   };
 
@@ -73,13 +73,13 @@ class HttpTransport final : public Transport {
     std::uint32_t generation = 0;  // tells stale epoll events from current ones
     std::uint32_t origin = 0;
     ConnState state = ConnState::Free;
-    bool reused = false;      // has already carried a complete response
-    bool want_write = false;  // EPOLLOUT is registered
-    bool write_blocked = false;           // the request waits for the socket to be writable
-    bool write_wants_read = false;        // TLS: the write waits for readable
-    bool read_wants_write = false;        // TLS: the read waits for writable
-    bool handshake_wants_write = false;   // TLS: the handshake waits for writable
-    bool write_failed = false;  // the peer stopped taking the request; an early answer may still come
+    bool reused = false;                 // has already carried a complete response
+    bool want_write = false;             // EPOLLOUT is registered
+    bool write_blocked = false;          // the request waits for the socket to be writable
+    bool write_wants_read = false;       // TLS: the write waits for readable
+    bool read_wants_write = false;       // TLS: the read waits for writable
+    bool handshake_wants_write = false;  // TLS: the handshake waits for writable
+    bool write_failed = false;           // the peer stopped taking the request; an early answer may still come
     std::string write_error;
     std::size_t address = 0;  // index into the origin's addresses while connecting
     std::int64_t deadline_us = 0;

@@ -164,8 +164,7 @@ void ResponseParser::on_line(const char* line, std::size_t size) {
     case State::Trailers:
       if (size == 0) m_state = State::Done;  // trailer fields are read and dropped
       break;
-    default:
-      break;
+    default: break;
   }
 }
 
@@ -235,30 +234,24 @@ void ResponseParser::apply_held() {
       m_remaining = length;
       break;
     }
-    case Held::TransferEncoding:
-      on_transfer_encoding(value.data(), value.size());
-      break;
+    case Held::TransferEncoding: on_transfer_encoding(value.data(), value.size()); break;
     case Held::Connection:
       for_each_token(value, [&](std::string_view token) {
         if (util::iequals(token, "close")) m_connection_close = true;
         if (util::iequals(token, "keep-alive")) m_connection_keep_alive = true;
       });
       break;
-    case Held::RetryAfter:
-      m_retry_after.assign(value);
-      break;
+    case Held::RetryAfter: m_retry_after.assign(value); break;
     case Held::None:
-    case Held::Other:
-      break;
+    case Held::Other: break;
   }
 }
 
 void ResponseParser::on_transfer_encoding(const char* value, std::size_t size) {
   // Several fields form one list; only its last coding decides the framing.
   m_transfer_encoding = true;
-  for_each_token(std::string_view(value, size), [&](std::string_view token) {
-    m_chunked = util::iequals(token, "chunked");
-  });
+  for_each_token(std::string_view(value, size),
+                 [&](std::string_view token) { m_chunked = util::iequals(token, "chunked"); });
 }
 
 void ResponseParser::on_headers_end() {

@@ -15,7 +15,7 @@ namespace callhook::delivery {
 
 class ResponseParser {
  public:
-  static constexpr std::size_t k_max_body = 64 * 1024;         // body bytes kept
+  static constexpr std::size_t k_max_body = 64 * 1024;          // body bytes kept
   static constexpr std::size_t k_max_header_bytes = 64 * 1024;  // status lines + headers, interim ones included
   static constexpr int k_max_interim = 32;                      // 1xx responses accepted before the final one
 
@@ -70,7 +70,7 @@ class ResponseParser {
   bool m_connection_close = false;
   bool m_connection_keep_alive = false;
   int m_status = 0;
-  std::uint64_t m_remaining = 0;  // body or chunk bytes still to come
+  std::uint64_t m_remaining = 0;   // body or chunk bytes still to come
   std::size_t m_header_bytes = 0;  // status lines and headers, interim responses included
   int m_interim = 0;
   Held m_held = Held::None;

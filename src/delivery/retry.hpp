@@ -14,9 +14,9 @@ namespace callhook::delivery {
 
 // How an attempt ended, from the vendor's point of view.
 enum class Verdict {
-  Delivered,   // 2xx within the vendor's timeout
-  TooSlow,     // answered, but after the vendor's timeout: a failure for the vendor
-  Failed,      // any other failure (status or transport error)
+  Delivered,  // 2xx within the vendor's timeout
+  TooSlow,    // answered, but after the vendor's timeout: a failure for the vendor
+  Failed,     // any other failure (status or transport error)
 };
 
 // The verdict of one result under a timeout (a 2xx slower than timeout_ms is TooSlow).
@@ -32,7 +32,7 @@ std::int64_t backoff_ms(const scenario::RetryPolicy& policy, int attempt, util::
 std::optional<std::int64_t> retry_after_ms(std::string_view text, std::int64_t wall_unix_ms);
 
 struct RetryWait {
-  std::int64_t wait_ms = 0;         // to add to the attempt's virtual time
+  std::int64_t wait_ms = 0;           // to add to the attempt's virtual time
   std::int64_t clamped_from_ms = -1;  // the Retry-After asked, when it was over the limit; -1 otherwise
 };
 // The wait before attempt + 1: an honoured Retry-After (at most

@@ -103,9 +103,7 @@ IoStatus status_of(SSL* ssl, int rc, const char* what, std::string& error) {
       }
       error = openssl_error(what);
       return IoStatus::TlsFailed;
-    default:
-      error = openssl_error(what);
-      return IoStatus::TlsFailed;
+    default: error = openssl_error(what); return IoStatus::TlsFailed;
   }
 }
 
@@ -169,8 +167,8 @@ SSL* TlsLayer::open(int fd, const std::string& host, TlsSessionSlot& slot, std::
   const bool ip = is_ip_literal(host);
   if (!ip) SSL_set_tlsext_host_name(ssl, host.c_str());  // SNI carries names only (RFC 6066)
   if (m_verify) {
-    const int ok = ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str())
-                      : SSL_set1_host(ssl, host.c_str());
+    const int ok =
+        ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), host.c_str()) : SSL_set1_host(ssl, host.c_str());
     if (ok != 1) {
       SSL_free(ssl);
       error = openssl_error("TLS host name " + host);
@@ -198,8 +196,7 @@ IoStatus TlsLayer::handshake(SSL* ssl, std::string& error) {
   const IoStatus status = status_of(ssl, rc, "TLS handshake", error);
   if (status == IoStatus::TlsFailed) {
     if (const long verified = SSL_get_verify_result(ssl); verified != X509_V_OK) {
-      error = std::string("TLS handshake: certificate verify failed: ") +
-              X509_verify_cert_error_string(verified);
+      error = std::string("TLS handshake: certificate verify failed: ") + X509_verify_cert_error_string(verified);
     }
   } else if (status == IoStatus::Eof) {
     error = "TLS handshake: connection closed";

@@ -40,8 +40,8 @@ struct HttpResult {
   ErrorKind error = ErrorKind::None;
   std::string error_text;
   int status = 0;
-  std::string retry_after;  // the Retry-After header, "" when absent
-  std::string body;         // at most 64 KiB
+  std::string retry_after;      // the Retry-After header, "" when absent
+  std::string body;             // at most 64 KiB
   std::int64_t started_us = 0;  // clock time this try was first sent (submitted, if never sent)
   std::int64_t latency_us = 0;  // from started_us to the end of the answer
   std::vector<LostTry> lost;    // earlier tries of this request lost on stale connections, in order

@@ -47,7 +47,7 @@
 namespace callhook::engine {
 namespace {
 
-constexpr std::int64_t k_tick_us = 200000;  // progress callback period
+constexpr std::int64_t k_tick_us = 200000;     // progress callback period
 constexpr std::size_t k_spare_headers = 1024;  // header vectors kept for reuse, at most
 
 // An attempt waiting for its due time, keyed by (due time, planned order).
@@ -78,7 +78,6 @@ std::string delivery_key(std::size_t stream, std::uint64_t call_index, std::uint
   at = std::to_chars(at, end, n).ptr;
   return std::string(text, at);
 }
-
 
 }  // namespace
 
@@ -121,8 +120,8 @@ struct Engine::State {
   // Also true as soon as *stop is raised (by a signal, mid-pass).
   bool stop_requested() const { return stopping || (options.stop && options.stop->load() != 0); }
 
-  State(const RunPlan& p, delivery::Transport& t, const util::Clock& c, report::RunStats& s,
-        journal::JournalWriter* j, EngineOptions o)
+  State(const RunPlan& p, delivery::Transport& t, const util::Clock& c, report::RunStats& s, journal::JournalWriter* j,
+        EngineOptions o)
       : plan(p), transport(t), clock(c), stats(s), journal(j), options(std::move(o)), admission(p.scenario) {
     frontier_ms = plan.scenario.epoch_ms;
   }
@@ -131,8 +130,8 @@ struct Engine::State {
 
   std::int64_t virtual_now(util::MonoUs now) const {
     if (max_speed()) return frontier_ms;
-    return plan.scenario.epoch_ms + static_cast<std::int64_t>(static_cast<double>(now - wall_start) / 1000.0 *
-                                                              options.speed);
+    return plan.scenario.epoch_ms +
+           static_cast<std::int64_t>(static_cast<double>(now - wall_start) / 1000.0 * options.speed);
   }
 
   util::MonoUs wall_of(std::int64_t due_ms) const {
@@ -174,8 +173,8 @@ struct Engine::State {
   // One batch of a session: made ready (engine/batch.hpp), then queued.
   void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch) {
     CallSlot& session = sessions[s];
-    prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream,
-                  session.call_index, session.numbered, session.fault_rng, session.vendor.get());
+    prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream, session.call_index,
+                  session.numbered, session.fault_rng, session.vendor.get());
     for (auto& d : batch) {
       if (d.blocking) sessions[s].awaiting = true;
       plan_item(s, std::move(d), delivery_key(sessions[s].stream, sessions[s].call_index, sessions[s].numbered++));
@@ -359,7 +358,7 @@ struct Engine::State {
     attempt_headers(request.headers, item.d, settings.signing,
                     signature_time_s(settings.signing, item.due_ms, clock.unix_ms(), stale_by_ms), item.probe);
     request.record_headers = journal != nullptr;  // the journal keeps the headers as written
-    request.body = std::move(item.d.body);  // handed back in the result (HttpResult::request_body)
+    request.body = std::move(item.d.body);        // handed back in the result (HttpResult::request_body)
     request.timeout_ms = answer_timeout_ms(settings);
     request.connect_timeout_ms = settings.connect_timeout_ms;
     if (first_send_us < 0) first_send_us = clock.now_us() - wall_start;
@@ -484,8 +483,8 @@ struct Engine::State {
       session.awaiting = false;  // interrupted: the session is not resumed
     } else if (is_blocking) {
       session.awaiting = false;
-      auto next = resume_session(*session.vendor, *blocking, answer_of(result == report::Final::Delivered, last),
-                                 stats, journal);
+      auto next = resume_session(*session.vendor, *blocking, answer_of(result == report::Final::Delivered, last), stats,
+                                 journal);
       enqueue_batch(s, std::move(next));
     }
     maybe_close(s);
@@ -522,8 +521,7 @@ struct Engine::State {
       wake_parked(now);
       // At max speed the horizon is the earliest pending delivery: calls
       // start in virtual-time order with the deliveries already planned.
-      const std::int64_t horizon =
-          max_speed() ? (queue.empty() ? k_never_ms : queue.top().due_ms) : virtual_now(now);
+      const std::int64_t horizon = max_speed() ? (queue.empty() ? k_never_ms : queue.top().due_ms) : virtual_now(now);
       if (!stopping)
         admission.admit(max_speed() && queue.empty() ? admission.next_start() : horizon, frontier_ms, open);
 

@@ -20,8 +20,8 @@ class JournalWriter;
 namespace callhook::engine {
 
 struct EngineOptions {
-  double speed = 0;              // virtual ms per wall ms; 0 = as fast as order allows
-  std::int64_t concurrency = 64; // requests in flight at once
+  double speed = 0;               // virtual ms per wall ms; 0 = as fast as order allows
+  std::int64_t concurrency = 64;  // requests in flight at once
   // Called a few times a second with the time since the start and the
   // requests in flight, for the progress line.
   std::function<void(double elapsed_s, std::size_t in_flight)> on_tick;
@@ -41,9 +41,9 @@ struct RunOutcome {
   std::int64_t calls = 0;
   std::int64_t virtual_span_ms = 0;  // from the epoch to the last due time
   double wall_s = 0;
-  std::int64_t started_us = 0;       // the Clock's time when run() began
-  std::int64_t first_send_us = -1;   // wall time of the first request, since run() began
-  bool interrupted = false;          // *stop was set before the run ended
+  std::int64_t started_us = 0;      // the Clock's time when run() began
+  std::int64_t first_send_us = -1;  // wall time of the first request, since run() began
+  bool interrupted = false;         // *stop was set before the run ended
 };
 
 class Engine {

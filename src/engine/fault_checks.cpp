@@ -41,8 +41,8 @@ std::string pattern_problem(const std::string& pattern, const std::string& vendo
     return "cannot act: \"" + pattern + "\" moves " + what + ", and \"" + event +
            "\" is not one (or is switched off in vendor_config)";
   }
-  const bool any =
-      std::any_of(events.begin(), events.end(), [&](const std::string& e) { return moves(pattern, vendor, profile, e); });
+  const bool any = std::any_of(events.begin(), events.end(),
+                               [&](const std::string& e) { return moves(pattern, vendor, profile, e); });
   return any ? "" : "cannot act: \"" + pattern + "\" moves " + what + ", and vendor \"" + vendor + "\" sends none";
 }
 
@@ -86,7 +86,9 @@ void check_faults(scenario::Stream& stream, std::size_t index, const StreamPlan&
   check_plan(stream.faults, nullptr, base, stream_scheme, stream.vendor, profile, events, "", problems);
   for (const auto& [event_name, event_plan] : stream.event_faults) {
     const std::string& event = event_name;  // a plain reference: the lambda below captures it
-    const auto event_scheme = [&](std::string_view) -> const std::string& { return plan.for_event(event).signing.scheme; };
+    const auto event_scheme = [&](std::string_view) -> const std::string& {
+      return plan.for_event(event).signing.scheme;
+    };
     check_plan(event_plan, &stream.faults, base + "/events/" + event, event_scheme, stream.vendor, profile, events,
                event, problems);
   }

@@ -4,9 +4,8 @@
 
 namespace callhook::engine {
 
-journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& answer,
-                                      delivery::Verdict verdict, bool will_retry, util::MonoUs wall_start,
-                                      bool resent) {
+journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& answer, delivery::Verdict verdict,
+                                      bool will_retry, util::MonoUs wall_start, bool resent) {
   journal::AttemptRecord rec;
   rec.delivery = item.key;
   rec.attempt = item.attempts;
@@ -66,7 +65,8 @@ std::string failure_reason(const delivery::HttpResult& answer, delivery::Verdict
     what = "answered " + std::to_string(answer.status) + " after " + std::to_string(answer.latency_us / 1000) +
            " ms, past the vendor's timeout";
   else if (answer.error != delivery::ErrorKind::None)
-    what = std::string(delivery::error_name(answer.error)) + (answer.error_text.empty() ? "" : " (" + answer.error_text + ")");
+    what = std::string(delivery::error_name(answer.error)) +
+           (answer.error_text.empty() ? "" : " (" + answer.error_text + ")");
   else
     what = "status " + std::to_string(answer.status);
   return what + " after " + std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");

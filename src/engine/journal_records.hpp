@@ -14,9 +14,8 @@ namespace callhook::engine {
 // wrote them. `resent`: a try lost on a stale keep-alive connection, which
 // the transport sent again (it spends no retry). The answer's sent_headers
 // are moved into the record, not copied (they are written once, here).
-journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& answer,
-                                      delivery::Verdict verdict, bool will_retry, util::MonoUs wall_start,
-                                      bool resent = false);
+journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& answer, delivery::Verdict verdict,
+                                      bool will_retry, util::MonoUs wall_start, bool resent = false);
 
 // The delivery's end.
 journal::FinalRecord final_record(const Item& item, report::Final result, const std::string& reason);

@@ -4,8 +4,8 @@
 
 #include "engine/plan.hpp"
 #include "faults/faults.hpp"
-#include "util/ids.hpp"
 #include "population/population.hpp"
+#include "util/ids.hpp"
 
 namespace callhook::engine {
 std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call) {
@@ -23,8 +23,8 @@ std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, cons
   return all;
 }
 
-std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario,
-                                            const std::vector<StreamPlan>& streams, util::Problems& problems) {
+std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
+                                            util::Problems& problems) {
   struct AliasPlan {
     std::vector<vendors::Delivery> deliveries;
     std::vector<bool> used;
@@ -52,9 +52,8 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario,
       }
     }
     if (found == alias.deliveries.size()) {
-      problems.add(pointer + "/event", "call \"" + step.call + "\" has no " +
-                                           (alias.used.empty() ? "" : "further ") + "\"" + step.event +
-                                           "\" event to send");
+      problems.add(pointer + "/event", "call \"" + step.call + "\" has no " + (alias.used.empty() ? "" : "further ") +
+                                           "\"" + step.event + "\" event to send");
       continue;
     }
     alias.used[found] = true;

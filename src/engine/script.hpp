@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "scenario/scenario.hpp"
 #include "population/call.hpp"
+#include "scenario/scenario.hpp"
 #include "util/json_cursor.hpp"
 #include "vendors/delivery.hpp"
 #include "vendors/vendor.hpp"
@@ -27,7 +27,7 @@ std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, cons
 // (handshakes answered as accepted); step k takes that call's next delivery
 // of the named event. A step naming an event the call doesn't have is a
 // problem at /script/<k>/event.
-std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario,
-                                            const std::vector<StreamPlan>& streams, util::Problems& problems);
+std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
+                                            util::Problems& problems);
 
 }  // namespace callhook::engine

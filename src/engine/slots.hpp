@@ -24,13 +24,13 @@ struct Item {
   vendors::Delivery d;
   std::uint32_t session = k_no_session;
   std::size_t stream = 0;
-  std::string key;              // "<stream>.<call index>.<n>": stable across reruns
-  int attempts = 0;             // attempts made so far
-  std::int64_t due_ms = 0;      // due time of the next (or the current) attempt, virtual
-  std::uint64_t plan_order = 0; // planned order: ties between equal due times
+  std::string key;               // "<stream>.<call index>.<n>": stable across reruns
+  int attempts = 0;              // attempts made so far
+  std::int64_t due_ms = 0;       // due time of the next (or the current) attempt, virtual
+  std::uint64_t plan_order = 0;  // planned order: ties between equal due times
   Stage stage = Stage::Queued;
-  std::uint64_t park_stamp = 0;  // run-unique: tells a stale wake-up from the current park
-  util::MonoUs sent_us = 0;      // wall time of the current attempt
+  std::uint64_t park_stamp = 0;              // run-unique: tells a stale wake-up from the current park
+  util::MonoUs sent_us = 0;                  // wall time of the current attempt
   std::int64_t retry_after_clamped_ms = -1;  // the last answer's, for the journal
   bool probe = false;
   const EventSettings* settings = nullptr;  // the plan's settings for d.event, once looked up
@@ -42,9 +42,9 @@ struct CallSlot {
   std::size_t stream = 0;
   std::uint64_t call_index = 0;
   std::string call_id;
-  std::uint32_t open = 0;        // items of this call not yet final
-  std::uint32_t numbered = 0;    // items numbered so far (for keys)
-  bool awaiting = false;         // a blocking delivery is not final yet
+  std::uint32_t open = 0;      // items of this call not yet final
+  std::uint32_t numbered = 0;  // items numbered so far (for keys)
+  bool awaiting = false;       // a blocking delivery is not final yet
   CallTimeline timeline;
   std::vector<std::uint32_t> parked;  // items held back by the timeline
   std::int64_t max_seq_delivered = -1;

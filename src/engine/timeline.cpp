@@ -35,8 +35,8 @@ void CallTimeline::sent(const TimelinePlace& place) {
 }
 
 void CallTimeline::answered(std::uint32_t item) {
-  const auto it = std::find_if(m_in_flight.begin(), m_in_flight.end(),
-                               [item](const TimelinePlace& p) { return p.item == item; });
+  const auto it =
+      std::find_if(m_in_flight.begin(), m_in_flight.end(), [item](const TimelinePlace& p) { return p.item == item; });
   if (it != m_in_flight.end()) m_in_flight.erase(it);
 }
 

@@ -38,11 +38,11 @@ constexpr util::MonoUs k_no_time = std::numeric_limits<util::MonoUs>::max();
 
 // One attempt's place on its call's timeline.
 struct TimelinePlace {
-  std::uint32_t item = 0;          // the engine's token for the delivery
-  std::int64_t due_ms = 0;         // virtual due time of this attempt
-  std::uint64_t plan_order = 0;    // planned order (ties at one due time)
-  std::uint32_t seq = 0;           // the delivery's planned position; copies share it
-  util::MonoUs sent_us = 0;        // wall time the attempt was sent (in flight only)
+  std::uint32_t item = 0;        // the engine's token for the delivery
+  std::int64_t due_ms = 0;       // virtual due time of this attempt
+  std::uint64_t plan_order = 0;  // planned order (ties at one due time)
+  std::uint32_t seq = 0;         // the delivery's planned position; copies share it
+  util::MonoUs sent_us = 0;      // wall time the attempt was sent (in flight only)
 };
 
 class CallTimeline {

@@ -44,9 +44,8 @@ void override_json(vendors::Delivery& delivery, const std::map<std::string, util
 void override_params(vendors::Delivery& delivery, const std::map<std::string, util::Json>& overrides) {
   std::string params = params_of(delivery);
   for (const auto& [pointer, value] : overrides) {
-    const std::string_view name = !pointer.empty() && pointer.front() == '/'
-                                      ? std::string_view(pointer).substr(1)
-                                      : std::string_view(pointer);
+    const std::string_view name =
+        !pointer.empty() && pointer.front() == '/' ? std::string_view(pointer).substr(1) : std::string_view(pointer);
     params = form_set(params, name, param_text(value));
   }
   set_params(delivery, params);

@@ -8,8 +8,8 @@
 
 #include "faults/faults.hpp"
 #include "faults/roles.hpp"
-#include "util/ids.hpp"
 #include "faults/work.hpp"
+#include "util/ids.hpp"
 
 namespace callhook::faults {
 

@@ -64,7 +64,7 @@ struct AttemptRecord {
   // (and then the key is not written).
   std::int64_t retry_after_clamped_ms = -1;
   std::vector<std::string> faults;
-  std::int64_t wall_offset_us = 0;   // send time since the run started
+  std::int64_t wall_offset_us = 0;  // send time since the run started
   std::int64_t wall_latency_us = 0;
   std::string response;  // the answer's body (longer ones are cut when written)
 };
@@ -123,7 +123,7 @@ class JournalWriter {
   std::FILE* m_file = nullptr;
   bool m_owns_file = true;
   std::string m_buffer;
-  std::string m_shard;   // "I/N" of a sharded run, "" for a whole one
+  std::string m_shard;  // "I/N" of a sharded run, "" for a whole one
   std::mutex m_mutex;
 };
 

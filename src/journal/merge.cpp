@@ -16,9 +16,9 @@ struct Source {
   std::string path;
   std::unique_ptr<JournalReader> reader;
   std::uint64_t index = 0;
-  std::int64_t started_us = 0;     // its run's wall start, unix us
-  std::optional<Entry> entry;      // the record to write next
-  std::int64_t key_us = 0;         // when that record happened (unix us)
+  std::int64_t started_us = 0;  // its run's wall start, unix us
+  std::optional<Entry> entry;   // the record to write next
+  std::int64_t key_us = 0;      // when that record happened (unix us)
 
   void advance() {
     entry = reader->next();
@@ -57,8 +57,7 @@ void check_shards(const std::vector<Source>& sources) {
   for (const Source& s : sources) {
     const RunEntry& run = s.reader->run();
     const auto name = parse_shard_name(run.shard);
-    if (!name)
-      throw JournalError(s.path + ": not a shard's journal (its run record has no \"shard\": \"I/N\")");
+    if (!name) throw JournalError(s.path + ": not a shard's journal (its run record has no \"shard\": \"I/N\")");
     if (run.scenario != first.scenario || run.seed != first.seed || run.speed != first.speed ||
         run.epoch_ms != first.epoch_ms)
       throw JournalError(s.path + ": scenario \"" + run.scenario + "\" seed " + std::to_string(run.seed) +
@@ -74,8 +73,7 @@ void check_shards(const std::vector<Source>& sources) {
     seen[name->index] = s.path;
   }
   for (std::uint64_t i = 0; i < count; ++i)
-    if (seen[i].empty())
-      throw JournalError("shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing");
+    if (seen[i].empty()) throw JournalError("shard " + std::to_string(i) + "/" + std::to_string(count) + " is missing");
 }
 
 }  // namespace
@@ -95,9 +93,8 @@ MergeSummary merge_journals(const std::vector<std::string>& paths, const std::st
   }
   check_shards(sources);
 
-  const auto earliest = std::min_element(sources.begin(), sources.end(), [](const Source& a, const Source& b) {
-    return a.started_us < b.started_us;
-  });
+  const auto earliest = std::min_element(sources.begin(), sources.end(),
+                                         [](const Source& a, const Source& b) { return a.started_us < b.started_us; });
   const std::int64_t start_us = earliest->started_us;
   const RunEntry run = earliest->reader->run();
   JournalWriter out(out_path);

@@ -46,7 +46,9 @@ class Scanner {
       if (m_at >= m_text.size()) return false;
       const char escaped = m_text[m_at++];
       switch (escaped) {
-        case '"': case '\\': case '/': *out += escaped; break;
+        case '"':
+        case '\\':
+        case '/': *out += escaped; break;
         case 'n': *out += '\n'; break;
         case 't': *out += '\t'; break;
         case 'r': *out += '\r'; break;
@@ -146,12 +148,34 @@ using Kind = RecordSummary::Kind;
 
 // The keys each kind needs, as bits: a record missing one is read strictly.
 enum Key : std::uint32_t {
-  k_delivery = 1U << 0, k_attempt = 1U << 1, k_stream = 1U << 2, k_call = 1U << 3, k_event = 1U << 4,
-  k_copy = 1U << 5, k_url = 1U << 6, k_planned_ms = 1U << 7, k_due_ms = 1U << 8, k_status = 1U << 9,
-  k_error = 1U << 10, k_verdict = 1U << 11, k_will_retry = 1U << 12, k_faults = 1U << 13,
-  k_wall_offset = 1U << 14, k_wall_latency = 1U << 15, k_result = 1U << 16, k_attempts = 1U << 17,
-  k_reason = 1U << 18, k_message = 1U << 19, k_planned = 1U << 20, k_delivered = 1U << 21, k_failed = 1U << 22,
-  k_dropped = 1U << 23, k_method = 1U << 24, k_headers = 1U << 25, k_body = 1U << 26, k_response = 1U << 27,
+  k_delivery = 1U << 0,
+  k_attempt = 1U << 1,
+  k_stream = 1U << 2,
+  k_call = 1U << 3,
+  k_event = 1U << 4,
+  k_copy = 1U << 5,
+  k_url = 1U << 6,
+  k_planned_ms = 1U << 7,
+  k_due_ms = 1U << 8,
+  k_status = 1U << 9,
+  k_error = 1U << 10,
+  k_verdict = 1U << 11,
+  k_will_retry = 1U << 12,
+  k_faults = 1U << 13,
+  k_wall_offset = 1U << 14,
+  k_wall_latency = 1U << 15,
+  k_result = 1U << 16,
+  k_attempts = 1U << 17,
+  k_reason = 1U << 18,
+  k_message = 1U << 19,
+  k_planned = 1U << 20,
+  k_delivered = 1U << 21,
+  k_failed = 1U << 22,
+  k_dropped = 1U << 23,
+  k_method = 1U << 24,
+  k_headers = 1U << 25,
+  k_body = 1U << 26,
+  k_response = 1U << 27,
 };
 
 constexpr std::uint32_t required(Kind kind) {
@@ -222,11 +246,16 @@ bool scan_summary(std::string_view line, RecordSummary& out) {
   std::string key, kind;
   // "kind" comes first in every record JournalWriter writes.
   if (!s.string(&key) || key != "kind" || !s.take(':') || !s.string(&kind)) return false;
-  if (kind == "attempt") out.kind = Kind::Attempt;
-  else if (kind == "final") out.kind = Kind::Final;
-  else if (kind == "finding") out.kind = Kind::Finding;
-  else if (kind == "end") out.kind = Kind::End;
-  else return false;
+  if (kind == "attempt")
+    out.kind = Kind::Attempt;
+  else if (kind == "final")
+    out.kind = Kind::Final;
+  else if (kind == "finding")
+    out.kind = Kind::Finding;
+  else if (kind == "end")
+    out.kind = Kind::End;
+  else
+    return false;
   out.faults.clear();
   std::uint32_t seen = 0;
   while (s.take(',')) {

@@ -69,8 +69,8 @@ std::optional<std::uint64_t> planned_calls(const scenario::Calls& calls) {
   std::optional<std::uint64_t> by_arrival;
   if (arrival.kind == Kind::List) {
     const double limit = calls.for_s ? *calls.for_s * 1000.0 : INFINITY;
-    by_arrival = static_cast<std::uint64_t>(std::count_if(arrival.at_ms.begin(), arrival.at_ms.end(),
-                                                          [&](std::int64_t ms) { return static_cast<double>(ms) < limit; }));
+    by_arrival = static_cast<std::uint64_t>(std::count_if(
+        arrival.at_ms.begin(), arrival.at_ms.end(), [&](std::int64_t ms) { return static_cast<double>(ms) < limit; }));
   } else if (arrival.kind == Kind::Constant && calls.for_s) {
     // Calls at i / rate for every i with i / rate < for_s; the estimate is
     // settled with the same comparison the population makes.

@@ -20,7 +20,7 @@ struct Call {
   std::uint64_t index = 0;  // position in its stream's population
   std::string alias;        // script alias, "" for generated calls
   std::uint64_t seed = 0;
-  std::int64_t start_ms = 0;     // virtual unix ms
+  std::int64_t start_ms = 0;  // virtual unix ms
   std::int64_t duration_ms = 0;
   std::string direction = "inbound";  // or "outbound"
   std::string platform;               // vendor-specific, "" = vendor default

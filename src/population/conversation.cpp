@@ -9,12 +9,12 @@ namespace callhook::population {
 namespace {
 
 struct Topic {
-  std::vector<std::string_view> greetings;  // the bot opens
-  std::vector<std::string_view> openers;    // the caller's first line
-  std::vector<std::string_view> replies;    // the bot, mid-call
-  std::vector<std::string_view> follow_ups; // the caller, mid-call
-  std::vector<std::string_view> closings;   // the bot's last line
-  std::vector<std::string_view> goodbyes;   // the caller's last line
+  std::vector<std::string_view> greetings;   // the bot opens
+  std::vector<std::string_view> openers;     // the caller's first line
+  std::vector<std::string_view> replies;     // the bot, mid-call
+  std::vector<std::string_view> follow_ups;  // the caller, mid-call
+  std::vector<std::string_view> closings;    // the bot's last line
+  std::vector<std::string_view> goodbyes;    // the caller's last line
 };
 
 const std::array<Topic, 3>& topics() {
@@ -30,22 +30,21 @@ const std::array<Topic, 3>& topics() {
         "I can see the issue on our side. I've reset it now.", "Could you read me the order number, please?"},
        {"Yes, it's the same email I always use.", "I restarted it twice already.", "Okay, I'll wait.",
         "The number is four two seven one nine.", "It says the password is wrong."},
-       {"Is there anything else I can help you with today?",
-        "Great, that should be fixed now. Thanks for calling.",
+       {"Is there anything else I can help you with today?", "Great, that should be fixed now. Thanks for calling.",
         "I've sent you a confirmation by email. Have a good day."},
        {"No, that's all, thanks.", "That works now, thank you. Bye.", "Perfect, thanks for your help."}},
       {// billing
        {"Hello, this is the billing line. How can I help?", "Hi, thanks for calling accounts. What can I do for you?"},
-       {"I was charged twice this month.", "I'd like to update my card details.",
-        "Why is my bill higher than usual?", "Can I get a copy of my last invoice?"},
+       {"I was charged twice this month.", "I'd like to update my card details.", "Why is my bill higher than usual?",
+        "Can I get a copy of my last invoice?"},
        {"Let me pull up your account. Can you confirm your date of birth?",
         "I can see two charges here. I'll refund the second one.",
         "Your plan changed on the first of the month, that's the difference.",
         "I've emailed the invoice to the address on file."},
        {"Sure, it's the twelfth of March.", "How long does the refund take?", "I didn't ask for a plan change.",
         "Can you send it to my work email instead?"},
-       {"The refund will show in three to five days. Anything else?",
-        "All done. Thanks for calling billing.", "You're all set. Have a great day."},
+       {"The refund will show in three to five days. Anything else?", "All done. Thanks for calling billing.",
+        "You're all set. Have a great day."},
        {"No, that's everything. Thanks.", "Great, thank you.", "Okay, bye."}},
       {// booking
        {"Hi, you've reached reservations. How can I help you?",
@@ -55,8 +54,8 @@ const std::array<Topic, 3>& topics() {
        {"Sure. What time would you like?", "We have seven or eight thirty available.",
         "I can move it to Tuesday at ten. Does that work?", "Can I have the name on the booking?"},
        {"Seven would be great.", "Tuesday at ten is fine.", "It's under Morgan.", "Is parking included?"},
-       {"You're booked in. You'll get a text confirmation shortly.",
-        "That's changed for you. See you then.", "All cancelled. Thanks for letting us know."},
+       {"You're booked in. You'll get a text confirmation shortly.", "That's changed for you. See you then.",
+        "All cancelled. Thanks for letting us know."},
        {"Thanks, see you then.", "Great, bye.", "Thank you, that's all."}},
   }};
   return all;
@@ -64,8 +63,8 @@ const std::array<Topic, 3>& topics() {
 
 constexpr std::array<std::string_view, 3> k_agent_requests = {
     "Can I speak to a real person, please?", "I'd like to talk to an agent.", "Please put me through to someone."};
-constexpr std::array<std::string_view, 2> k_agent_handoffs = {
-    "Of course, I'm transferring you to an agent now.", "Sure, please hold while I connect you to a colleague."};
+constexpr std::array<std::string_view, 2> k_agent_handoffs = {"Of course, I'm transferring you to an agent now.",
+                                                              "Sure, please hold while I connect you to a colleague."};
 
 template <class List>
 std::string pick(util::Rng& rng, const List& list) {

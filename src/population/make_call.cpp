@@ -11,7 +11,9 @@ namespace {
 
 // Each aspect of a call draws from its own generator, so adding a setting
 // later does not change the calls existing scenarios make.
-util::Rng aspect(std::uint64_t call_seed, std::string_view name) { return util::Rng(util::derive(call_seed, 0, 0, name)); }
+util::Rng aspect(std::uint64_t call_seed, std::string_view name) {
+  return util::Rng(util::derive(call_seed, 0, 0, name));
+}
 
 std::string pick(const scenario::Mix& mix, util::Rng rng) {
   if (mix.empty()) return "";

@@ -65,8 +65,7 @@ std::string precise(double value) {
 
 }  // namespace
 
-std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations,
-                                                  const RunStats& stats) {
+std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations, const RunStats& stats) {
   std::vector<ExpectationResult> results;
   results.reserve(expectations.size());
   for (const auto& [name, limit] : expectations) {

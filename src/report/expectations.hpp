@@ -19,8 +19,7 @@ struct ExpectationResult {
 // One result per expectation, in the scenario's order. Counts and latencies
 // are upper limits; "delivered", "planned" and "min_*" are lower limits;
 // unknown names are unmet.
-std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations,
-                                                  const RunStats& stats);
+std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations, const RunStats& stats);
 
 // True when every result is met (also when there are none).
 bool all_met(const std::vector<ExpectationResult>& results);

@@ -8,11 +8,11 @@
 namespace callhook::report {
 namespace {
 
-constexpr int k_linear_bits = 7;                          // values < 128 are exact
+constexpr int k_linear_bits = 7;  // values < 128 are exact
 constexpr std::uint64_t k_linear = 1ULL << k_linear_bits;
-constexpr int k_sub_bits = k_linear_bits - 1;             // 64 buckets per octave
+constexpr int k_sub_bits = k_linear_bits - 1;  // 64 buckets per octave
 constexpr std::uint64_t k_sub = 1ULL << k_sub_bits;
-constexpr int k_top_octave = 35;                          // [2^35, 2^36)
+constexpr int k_top_octave = 35;  // [2^35, 2^36)
 static_assert(Histogram::k_bucket_count == k_linear + (k_top_octave - k_linear_bits + 1) * k_sub);
 
 std::size_t bucket_of(std::uint64_t value) {
@@ -100,8 +100,8 @@ double Histogram::percentile(double p) const {
   if (p >= 100) return static_cast<double>(m_max);
   // The epsilon keeps 99.9% of 1000 at rank 999 despite 99.9 being inexact.
   const double wanted = std::ceil(p * static_cast<double>(m_count) / 100.0 - 1e-9);
-  const auto rank = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(wanted), 1,
-                                              static_cast<std::uint64_t>(m_count));
+  const auto rank =
+      std::clamp<std::uint64_t>(static_cast<std::uint64_t>(wanted), 1, static_cast<std::uint64_t>(m_count));
   std::uint64_t seen = 0;
   for (std::size_t i = 0; i < k_bucket_count; ++i) {
     seen += m_buckets[i];

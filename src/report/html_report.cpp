@@ -46,7 +46,8 @@ void put(OrderedJson& object, const char* key, OrderedJson value) {
 
 OrderedJson attempt_json(const TimelineAttempt& a) {
   OrderedJson headers = OrderedJson::array();
-  for (const auto& header : a.headers) headers.push_back(OrderedJson::array({valid_utf8(header.name), valid_utf8(header.value)}));
+  for (const auto& header : a.headers)
+    headers.push_back(OrderedJson::array({valid_utf8(header.name), valid_utf8(header.value)}));
   OrderedJson out{{"n", a.number}, {"s", ms(a.sent_us)}, {"l", ms(a.latency_us)}};
   put(out, "st", a.status);
   put(out, "er", a.error);
@@ -60,8 +61,8 @@ OrderedJson attempt_json(const TimelineAttempt& a) {
 OrderedJson delivery_json(const TimelineDelivery& d) {
   OrderedJson attempts = OrderedJson::array();
   for (const TimelineAttempt& a : d.attempts) attempts.push_back(attempt_json(a));
-  OrderedJson out{{"k", valid_utf8(d.key)}, {"e", valid_utf8(d.event)}, {"r", d.result}, {"pm", d.planned_ms},
-                  {"at", ms(d.at_us)}};
+  OrderedJson out{
+      {"k", valid_utf8(d.key)}, {"e", valid_utf8(d.event)}, {"r", d.result}, {"pm", d.planned_ms}, {"at", ms(d.at_us)}};
   put(out, "c", d.copy);
   put(out, "why", valid_utf8(d.reason));
   put(out, "f", strings(d.faults));
@@ -87,9 +88,9 @@ OrderedJson timeline_json(const Timeline& timeline) {
     entry["d"] = std::move(deliveries);
     calls.push_back(std::move(entry));
   }
-  return OrderedJson{{"total_calls", timeline.total_calls},     {"anomalous_calls", timeline.anomalous_calls},
+  return OrderedJson{{"total_calls", timeline.total_calls},         {"anomalous_calls", timeline.anomalous_calls},
                      {"anomalous_shown", timeline.anomalous_shown}, {"normal_shown", timeline.normal_shown},
-                     {"sample_seed", timeline.sample_seed},     {"calls", std::move(calls)}};
+                     {"sample_seed", timeline.sample_seed},         {"calls", std::move(calls)}};
 }
 
 void write_html(std::ostream& out, const OrderedJson& report, const Timeline& timeline) {

@@ -16,13 +16,21 @@ namespace {
 
 // Why a call is worth a look, as bits while reading and names in the page.
 enum Anomaly : std::uint16_t {
-  k_duplicate = 1, k_retry = 2, k_reorder = 4, k_drop = 8, k_failed = 16, k_finding = 32,
-  k_error = 64, k_fault = 128, k_cancelled = 256, k_too_slow = 512,
+  k_duplicate = 1,
+  k_retry = 2,
+  k_reorder = 4,
+  k_drop = 8,
+  k_failed = 16,
+  k_finding = 32,
+  k_error = 64,
+  k_fault = 128,
+  k_cancelled = 256,
+  k_too_slow = 512,
 };
 constexpr std::pair<Anomaly, const char*> k_anomaly_names[] = {
-    {k_failed, "failed"}, {k_drop, "drop"},     {k_duplicate, "duplicate"}, {k_retry, "retry"},
-    {k_reorder, "reorder"}, {k_finding, "finding"}, {k_error, "error"},   {k_too_slow, "too_slow"},
-    {k_fault, "fault"},   {k_cancelled, "cancelled"},
+    {k_failed, "failed"},   {k_drop, "drop"},           {k_duplicate, "duplicate"}, {k_retry, "retry"},
+    {k_reorder, "reorder"}, {k_finding, "finding"},     {k_error, "error"},         {k_too_slow, "too_slow"},
+    {k_fault, "fault"},     {k_cancelled, "cancelled"},
 };
 
 // Where a delivery stands in its call's plan: its number in the call
@@ -187,8 +195,8 @@ class FirstPass {
     a.latency_us = e.wall_latency_us;
     a.sent_at_us = e.wall_offset_us;
     if (speed > 0) {
-      const auto planned_us = static_cast<std::int64_t>(
-          static_cast<double>(e.due_ms - m_reader.run().epoch_ms) * 1000.0 / speed);
+      const auto planned_us =
+          static_cast<std::int64_t>(static_cast<double>(e.due_ms - m_reader.run().epoch_ms) * 1000.0 / speed);
       a.lateness_us = std::max<std::int64_t>(0, e.wall_offset_us - planned_us);
     }
     m_report.stats.on_attempt(a);
@@ -198,8 +206,10 @@ class FirstPass {
     if (e.attempt > 1) call.anomalies |= k_retry;
     if (e.copy > 0) call.anomalies |= k_duplicate;
     if (!e.faults.empty()) call.anomalies |= k_fault;
-    if (e.verdict == "too_slow") call.anomalies |= k_too_slow;
-    else if (e.verdict != "delivered") call.anomalies |= k_error;
+    if (e.verdict == "too_slow")
+      call.anomalies |= k_too_slow;
+    else if (e.verdict != "delivered")
+      call.anomalies |= k_error;
     if (m_vendors.find(e.stream) == m_vendors.end()) {
       const std::string vendor = vendor_of(e.event);
       if (!vendor.empty()) m_vendors[e.stream] = vendor;

@@ -19,9 +19,9 @@ struct TimelineOptions {
 
 struct JournalReport {
   RunStats stats;
-  RunInfo info;        // scenario, seed, speed, started_at, duration, targets, interrupted
+  RunInfo info;  // scenario, seed, speed, started_at, duration, targets, interrupted
   Timeline timeline;
-  bool cut = false;    // the journal ends in a partial line or without its end record
+  bool cut = false;  // the journal ends in a partial line or without its end record
 };
 
 // Reads the journal twice at most: once for the numbers, then only the

@@ -56,11 +56,9 @@ OrderedJson histogram_json(const Histogram& histogram) {
 }
 
 OrderedJson counts_json(const Counts& counts) {
-  return OrderedJson{{"planned", counts.planned},     {"sent", counts.sent},
-                     {"delivered", counts.delivered}, {"failed", counts.failed},
-                     {"dropped", counts.dropped},     {"cancelled", counts.cancelled},
-                     {"retried", counts.retried},     {"too_slow", counts.too_slow},
-                     {"out_of_order", counts.out_of_order}};
+  return OrderedJson{{"planned", counts.planned}, {"sent", counts.sent},         {"delivered", counts.delivered},
+                     {"failed", counts.failed},   {"dropped", counts.dropped},   {"cancelled", counts.cancelled},
+                     {"retried", counts.retried}, {"too_slow", counts.too_slow}, {"out_of_order", counts.out_of_order}};
 }
 
 OrderedJson second_json(const RunStats& stats, std::size_t index, const Second& second) {
@@ -85,7 +83,6 @@ OrderedJson second_json(const RunStats& stats, std::size_t index, const Second& 
                                           : OrderedJson(nullptr)}};
 }
 
-
 }  // namespace
 
 OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
@@ -93,18 +90,18 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
   report["version"] = k_version;
   OrderedJson targets = OrderedJson::array();
   for (const std::string& target : info.targets) targets.push_back(valid_utf8(target));
-  report["run"] = OrderedJson{{"scenario", valid_utf8(info.scenario_name)},
-                              {"path", valid_utf8(info.scenario_path)},
-                              {"seed", info.seed},
-                              {"speed", info.speed <= 0 ? OrderedJson("max") : number(info.speed)},
-                              {"targets", std::move(targets)},
-                              {"ordering", info.ordering.empty() ? OrderedJson(nullptr) : OrderedJson(info.ordering)},
-                              {"started_at", info.started_at.empty() ? OrderedJson(nullptr) : OrderedJson(info.started_at)},
-                              {"calls", info.calls},
-                              {"virtual_span_ms", info.virtual_span_ms},
-                              {"first_delivery_ms", info.first_delivery_ms < 0 ? OrderedJson(nullptr)
-                                                                                : number(info.first_delivery_ms)},
-                              {"peak_rss_mb", info.peak_rss_mb > 0 ? number(info.peak_rss_mb) : OrderedJson(nullptr)}};
+  report["run"] = OrderedJson{
+      {"scenario", valid_utf8(info.scenario_name)},
+      {"path", valid_utf8(info.scenario_path)},
+      {"seed", info.seed},
+      {"speed", info.speed <= 0 ? OrderedJson("max") : number(info.speed)},
+      {"targets", std::move(targets)},
+      {"ordering", info.ordering.empty() ? OrderedJson(nullptr) : OrderedJson(info.ordering)},
+      {"started_at", info.started_at.empty() ? OrderedJson(nullptr) : OrderedJson(info.started_at)},
+      {"calls", info.calls},
+      {"virtual_span_ms", info.virtual_span_ms},
+      {"first_delivery_ms", info.first_delivery_ms < 0 ? OrderedJson(nullptr) : number(info.first_delivery_ms)},
+      {"peak_rss_mb", info.peak_rss_mb > 0 ? number(info.peak_rss_mb) : OrderedJson(nullptr)}};
   if (info.shard_count > 1)
     report["run"]["shard"] = OrderedJson{{"index", info.shard_index}, {"count", info.shard_count}};
   report["exit_code"] = info.exit_code < 0 ? OrderedJson(nullptr) : OrderedJson(info.exit_code);
@@ -136,14 +133,14 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
   const std::vector<Second>& seconds = stats.throughput();
   for (std::size_t i = 0; i < seconds.size(); ++i) per_second.push_back(second_json(stats, i, seconds[i]));
   const bool any = !seconds.empty();
-  report["throughput"] = OrderedJson{
-      {"unit", "per wall second"},
-      {"mean_sent_per_s", any ? number(stats.mean_sent_per_s()) : OrderedJson(nullptr)},
-      {"peak_sent_per_s", any ? OrderedJson(stats.peak_sent_per_s()) : OrderedJson(nullptr)},
-      {"mean_delivered_per_s", any ? number(stats.mean_delivered_per_s()) : OrderedJson(nullptr)},
-      {"peak_delivered_per_s", any ? OrderedJson(stats.peak_delivered_per_s()) : OrderedJson(nullptr)},
-      {"span_s", any ? OrderedJson(stats.span_seconds()) : OrderedJson(nullptr)},
-      {"per_second", std::move(per_second)}};
+  report["throughput"] =
+      OrderedJson{{"unit", "per wall second"},
+                  {"mean_sent_per_s", any ? number(stats.mean_sent_per_s()) : OrderedJson(nullptr)},
+                  {"peak_sent_per_s", any ? OrderedJson(stats.peak_sent_per_s()) : OrderedJson(nullptr)},
+                  {"mean_delivered_per_s", any ? number(stats.mean_delivered_per_s()) : OrderedJson(nullptr)},
+                  {"peak_delivered_per_s", any ? OrderedJson(stats.peak_delivered_per_s()) : OrderedJson(nullptr)},
+                  {"span_s", any ? OrderedJson(stats.span_seconds()) : OrderedJson(nullptr)},
+                  {"per_second", std::move(per_second)}};
 
   OrderedJson errors = OrderedJson::object();
   for (const auto& [kind, count] : stats.errors()) errors[kind] = count;

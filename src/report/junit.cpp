@@ -44,8 +44,8 @@ void write_case(const Case& test, std::ostream& out) {
     out << "/>\n";
     return;
   }
-  out << ">\n      <failure message=\"" << xml_escape(test.message) << "\" type=\"" << xml_escape(test.type)
-      << "\">" << xml_escape(test.details) << "</failure>\n    </testcase>\n";
+  out << ">\n      <failure message=\"" << xml_escape(test.message) << "\" type=\"" << xml_escape(test.type) << "\">"
+      << xml_escape(test.details) << "</failure>\n    </testcase>\n";
 }
 
 }  // namespace
@@ -81,8 +81,8 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
   }
   cases.push_back(std::move(accounting));
   if (info.interrupted) {
-    const std::string why = "the run was interrupted: " + std::to_string(stats.totals().cancelled) +
-                            " planned deliveries cancelled";
+    const std::string why =
+        "the run was interrupted: " + std::to_string(stats.totals().cancelled) + " planned deliveries cancelled";
     cases.push_back(Case{"interrupted", suite + ".run", why, "interrupted", why + "\n"});
   }
   for (const ExpectationResult& result : expectations) {
@@ -98,13 +98,12 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
   const auto failures = std::count_if(cases.begin(), cases.end(), [](const Case& c) { return !c.message.empty(); });
   char time[32];
   std::snprintf(time, sizeof time, "%.3f", info.duration_s);
-  const std::string counts = "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" +
-                             std::to_string(failures) + "\" errors=\"0\"";
+  const std::string counts =
+      "tests=\"" + std::to_string(cases.size()) + "\" failures=\"" + std::to_string(failures) + "\" errors=\"0\"";
 
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << "<testsuites name=\"callhook\" " << counts << " time=\"" << time << "\">\n";
-  out << "  <testsuite name=\"" << xml_escape(suite) << "\" " << counts << " skipped=\"0\" time=\"" << time
-      << "\">\n";
+  out << "  <testsuite name=\"" << xml_escape(suite) << "\" " << counts << " skipped=\"0\" time=\"" << time << "\">\n";
   out << "    <properties>\n";
   const auto property = [&out](const std::string& name, const std::string& value) {
     out << "      <property name=\"" << name << "\" value=\"" << xml_escape(value) << "\"/>\n";

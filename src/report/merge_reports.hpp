@@ -13,7 +13,7 @@ struct MergedReport {
   RunStats stats;
   RunInfo info;
   std::vector<ExpectationResult> expectations;  // the scenario's, checked against the whole run
-  int interrupted_exit_code = 0;  // an interrupted shard's exit code (130, 143), 0 when none was
+  int interrupted_exit_code = 0;                // an interrupted shard's exit code (130, 143), 0 when none was
 };
 
 // Every report must be a different shard of one run: the same scenario, seed,

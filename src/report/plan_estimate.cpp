@@ -36,7 +36,6 @@ double last_start_s(const scenario::Calls& calls) {
   return span;
 }
 
-
 }  // namespace
 
 PlanEstimate estimate_plan(const scenario::Scenario& scenario) {
@@ -65,6 +64,5 @@ PlanEstimate estimate_plan(const scenario::Scenario& scenario) {
   if (known) estimate.total_calls = calls;
   return estimate;
 }
-
 
 }  // namespace callhook::report

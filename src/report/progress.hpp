@@ -33,15 +33,15 @@ class ProgressLine {
 
   // The text of one progress line (no control characters); total_calls < 0
   // when unknown.
-  static std::string format(const RunStats::Live& live, double elapsed_s, std::int64_t in_flight,
-                            double sent_per_s, std::int64_t total_calls = -1);
+  static std::string format(const RunStats::Live& live, double elapsed_s, std::int64_t in_flight, double sent_per_s,
+                            std::int64_t total_calls = -1);
 
  private:
   std::ostream& m_out;
-  bool m_redraw = false;      // a terminal: one line redrawn with \r
-  double m_interval_s = 0;    // 0: never draw
-  bool m_drawn = false;       // a line was drawn
-  bool m_open = false;        // a redrawn line awaits its newline
+  bool m_redraw = false;    // a terminal: one line redrawn with \r
+  double m_interval_s = 0;  // 0: never draw
+  bool m_drawn = false;     // a line was drawn
+  bool m_open = false;      // a redrawn line awaits its newline
   double m_last_s = 0;
   std::int64_t m_last_sent = 0;
   std::int64_t m_total_calls = -1;

@@ -80,7 +80,7 @@ Counts read_counts(const Cursor& c) {
 
 // Each member of an object of counts, in key order.
 std::vector<std::pair<std::string, std::int64_t>> read_named_counts(const Cursor& object,
-                                                                   std::int64_t max = k_max_count) {
+                                                                    std::int64_t max = k_max_count) {
   std::vector<std::pair<std::string, std::int64_t>> out;
   if (!object.is_object()) return out;
   for (const auto& [name, value] : object.node()->items())
@@ -272,7 +272,8 @@ ReadReport ReportReader::read_file(const std::string& path) {
   std::error_code error;
   if (!std::filesystem::is_regular_file(path, error)) throw ReportError(path + ": no such file");
   if (const auto size = std::filesystem::file_size(path, error); !error)
-    if (const auto failure = util::size_failure(size, util::k_report_json)) throw ReportError(path + ": " + failure->message());
+    if (const auto failure = util::size_failure(size, util::k_report_json))
+      throw ReportError(path + ": " + failure->message());
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   if (in) text << in.rdbuf();

@@ -21,8 +21,8 @@ class ReportError : public std::runtime_error {
 struct ReadReport {
   RunStats stats;
   RunInfo info;
-  scenario::Expectations expect;  // the expectations' names and limits
-  std::int64_t started_at_ms = 0; // run.started_at, unix ms
+  scenario::Expectations expect;   // the expectations' names and limits
+  std::int64_t started_at_ms = 0;  // run.started_at, unix ms
 };
 
 class ReportReader {

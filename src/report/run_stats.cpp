@@ -82,8 +82,8 @@ std::uint16_t RunStats::fault_index(const std::string& name) {
 }
 
 Second& RunStats::second_at(std::int64_t at_us) {
-  const auto second = static_cast<std::size_t>(std::clamp<std::int64_t>(
-      at_us / 1000000, 0, static_cast<std::int64_t>(k_max_seconds)));
+  const auto second =
+      static_cast<std::size_t>(std::clamp<std::int64_t>(at_us / 1000000, 0, static_cast<std::int64_t>(k_max_seconds)));
   if (second >= m_seconds.size()) m_seconds.resize(second + 1);
   return m_seconds[second];
 }
@@ -144,8 +144,10 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
   ++sent_in.sent;
   if (retry) ++sent_in.retries;
   if (answered || attempt.error == delivery::ErrorKind::Timeout) sent_in.latency.record(attempt.latency_us);
-  if (!retry && attempt.lateness_us > 0) ++second_at(attempt.sent_at_us - attempt.lateness_us).planned;
-  else if (!retry) ++sent_in.planned;
+  if (!retry && attempt.lateness_us > 0)
+    ++second_at(attempt.sent_at_us - attempt.lateness_us).planned;
+  else if (!retry)
+    ++sent_in.planned;
   m_last_attempt_us = std::max(m_last_attempt_us, attempt.sent_at_us);
 
   const std::int64_t answered_at = attempt.sent_at_us + std::max<std::int64_t>(attempt.latency_us, 0);
@@ -155,7 +157,6 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
     ++second_at(answered_at).delivered;
   else
     ++second_at(attempt.sent_at_us).errors[static_cast<std::size_t>(error_kind_of(attempt))];
-
 }
 
 void RunStats::on_final(const FinalEvent& final_event) {
@@ -178,7 +179,8 @@ void RunStats::on_final(const FinalEvent& final_event) {
 
   if (final_event.result == Final::Failed) {
     for (const auto kind : {delivery::ErrorKind::Connect, delivery::ErrorKind::Tls}) {
-      if (final_event.reason.rfind(delivery::error_name(kind), 0) == 0) m_first_reasons.try_emplace(kind, final_event.reason);
+      if (final_event.reason.rfind(delivery::error_name(kind), 0) == 0)
+        m_first_reasons.try_emplace(kind, final_event.reason);
     }
     const std::string why = final_event.reason.empty()
                                 ? "failed after " + std::to_string(final_event.attempts) + " attempts"
@@ -280,8 +282,8 @@ RunStats::Live RunStats::live() const {
     m_live_p99_count = count;
   }
   const std::int64_t ended = m_totals.delivered + m_totals.failed + m_totals.dropped + m_totals.cancelled;
-  return Live{m_calls_started - m_calls_ended, m_totals.sent,          m_totals.delivered, m_totals.failed,
-              m_totals.dropped,                m_totals.planned - ended, m_live_p99_ms, m_calls_ended};
+  return Live{m_calls_started - m_calls_ended, m_totals.sent, m_totals.delivered, m_totals.failed, m_totals.dropped,
+              m_totals.planned - ended,        m_live_p99_ms, m_calls_ended};
 }
 
 double RunStats::whole_seconds() const {

@@ -26,44 +26,59 @@ enum class Final { Delivered, Failed, Dropped, Cancelled };
 struct AttemptEvent {
   std::string event;
   std::string call_id;
-  int attempt = 1;              // 1-based
+  int attempt = 1;  // 1-based
   int status = 0;
   delivery::ErrorKind error = delivery::ErrorKind::None;
-  bool too_slow = false;        // a 2xx after the vendor's timeout
+  bool too_slow = false;  // a 2xx after the vendor's timeout
   bool will_retry = false;
   std::int64_t latency_us = 0;
-  std::int64_t lateness_us = 0; // actual send time minus planned send time (wall)
-  std::int64_t sent_at_us = 0;  // since the run started (wall)
+  std::int64_t lateness_us = 0;  // actual send time minus planned send time (wall)
+  std::int64_t sent_at_us = 0;   // since the run started (wall)
 };
 
 struct FinalEvent {
   std::string event;
   std::string call_id;
-  std::uint64_t delivery = 0;   // planned delivery number
+  std::uint64_t delivery = 0;  // planned delivery number
   Final result = Final::Delivered;
   int attempts = 0;
-  bool out_of_order = false;    // delivered after a later-planned delivery of its session
+  bool out_of_order = false;  // delivered after a later-planned delivery of its session
   std::vector<std::string> faults;
-  std::string reason;           // why it failed: "503 after 3 attempts", "timeout", ...
+  std::string reason;  // why it failed: "503 after 3 attempts", "timeout", ...
 };
 
+// One state probe of one call: the request, the last answer and the verdict.
 struct ProbeResult {
   std::string call_id;
   std::string url;
   bool passed = false;
-  std::string message;          // "/status: expected \"ended\", got \"active\""
+  std::string message;  // one line: "/active: expected false, got true", "status 500", "timeout"
+  std::string method = "GET";
+  int status = 0;      // of the last answer; 0 when none came
+  std::string error;   // "" or the transport error kind of the last request
+  std::string answer;  // the last answer's body, at most k_probe_answer_bytes
+  // The first mismatch ("" when the probe passed or failed before judging):
+  std::string pointer;               // where in the answer, a JSON pointer
+  std::string expected;              // what the probe expected there, as the probe says it
+  std::string got;                   // what the answer held there ("missing" when absent)
+  int polls = 1;                     // requests made (until_ms polls until a match or the deadline)
+  std::int64_t wall_offset_us = 0;   // the first request's send time since the run started
+  std::int64_t wall_latency_us = 0;  // from the first request to the last answer
 };
+
+// Probe answers are kept (journal, reports) up to this many bytes.
+constexpr std::size_t k_probe_answer_bytes = 64 * 1024;
 
 // Per event type (and for the whole run).
 struct Counts {
   std::int64_t planned = 0;
-  std::int64_t sent = 0;          // attempts
+  std::int64_t sent = 0;  // attempts
   std::int64_t delivered = 0;
   std::int64_t failed = 0;
   std::int64_t dropped = 0;
-  std::int64_t cancelled = 0;     // the run was interrupted first
-  std::int64_t retried = 0;       // attempts beyond the first
-  std::int64_t too_slow = 0;      // 2xx answers after the vendor's timeout
+  std::int64_t cancelled = 0;  // the run was interrupted first
+  std::int64_t retried = 0;    // attempts beyond the first
+  std::int64_t too_slow = 0;   // 2xx answers after the vendor's timeout
   std::int64_t out_of_order = 0;
   // Every planned delivery ended exactly once.
   bool accounted() const { return planned == delivered + failed + dropped + cancelled; }
@@ -79,7 +94,17 @@ struct EventStats {
 };
 
 // Why an attempt did not deliver, as counted per second.
-enum class AttemptError : std::uint8_t { Connect, Timeout, Closed, Tls, Protocol, Http4xx, Http5xx, TooSlow, OtherStatus };
+enum class AttemptError : std::uint8_t {
+  Connect,
+  Timeout,
+  Closed,
+  Tls,
+  Protocol,
+  Http4xx,
+  Http5xx,
+  TooSlow,
+  OtherStatus
+};
 constexpr std::size_t k_attempt_error_kinds = 9;
 // "connect", "timeout", "closed", "tls", "protocol", "http_4xx", "http_5xx", "too_slow", "http_other".
 const char* attempt_error_name(AttemptError kind);
@@ -87,12 +112,12 @@ const char* attempt_error_name(AttemptError kind);
 // One wall second of the run (attempts by their send time, deliveries by
 // their answer time).
 struct Second {
-  std::int64_t planned = 0;     // first attempts planned to be sent in this second (finite speeds)
+  std::int64_t planned = 0;  // first attempts planned to be sent in this second (finite speeds)
   std::int64_t sent = 0;
   std::int64_t delivered = 0;
-  std::int64_t retries = 0;     // attempts beyond the first
+  std::int64_t retries = 0;  // attempts beyond the first
   std::array<std::int32_t, k_attempt_error_kinds> errors{};
-  SparseHistogram latency;      // us, answered attempts and timeouts
+  SparseHistogram latency;  // us, answered attempts and timeouts
   // Fault name index (RunStats::fault_names()) -> deliveries it touched that
   // ended in this second (at their last attempt; drops when they were decided).
   std::vector<std::pair<std::uint16_t, std::int32_t>> faults;
@@ -224,7 +249,7 @@ class RunStats {
   Histogram m_lateness;
   std::vector<Second> m_seconds;
   std::int64_t m_last_answer_us = 0;
-  std::int64_t m_last_attempt_us = 0;   // the latest attempt's send time seen
+  std::int64_t m_last_attempt_us = 0;  // the latest attempt's send time seen
   std::vector<std::string> m_fault_names;
   std::map<delivery::ErrorKind, std::string> m_first_reasons;
   std::int64_t m_failing_calls = 0;

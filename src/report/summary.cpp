@@ -60,16 +60,14 @@ class Style {
   std::string mark(bool ok) const { return ok ? good("\u2713") : bad("\u2717"); }
 
  private:
-  std::string wrap(const char* code, const std::string& text) const {
-    return m_color ? code + text + "\x1b[0m" : text;
-  }
+  std::string wrap(const char* code, const std::string& text) const { return m_color ? code + text + "\x1b[0m" : text; }
   bool m_color;
 };
 
 void print_table(const RunStats& stats, std::ostream& out, const Style& style) {
-  static const std::vector<std::string> k_headers = {"planned", "sent",   "delivered", "failed", "dropped",
-                                                     "retried", "out-of-order", "p50 ms", "p90 ms",
-                                                     "p99 ms",  "max ms"};
+  static const std::vector<std::string> k_headers = {"planned", "sent",    "delivered",    "failed",
+                                                     "dropped", "retried", "out-of-order", "p50 ms",
+                                                     "p90 ms",  "p99 ms",  "max ms"};
   struct Row {
     std::string name;
     std::vector<std::string> cells;
@@ -147,7 +145,8 @@ std::vector<std::string> connection_problems(const RunStats& stats, const RunInf
   }
   if (connect > 0) {
     const std::string& reason = stats.first_reason(delivery::ErrorKind::Connect);
-    const bool refused = reason.find("refused") != std::string::npos || reason.find("Connection refused") != std::string::npos;
+    const bool refused =
+        reason.find("refused") != std::string::npos || reason.find("Connection refused") != std::string::npos;
     if (refused || reason.empty())
       out.push_back("connection refused at " + at + ": is your receiver running? (" + std::to_string(connect) +
                     (connect == 1 ? " attempt)" : " attempts)"));
@@ -174,9 +173,8 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
   std::string header = "scenario " + printable(info.scenario_name);
   if (!info.scenario_path.empty()) header += " (" + printable(info.scenario_path) + ")";
   header += "  seed " + std::to_string(info.seed) + "  speed " + speed_text(info.speed) +
-            (info.ordering.empty() ? "" : "  ordering " + info.ordering) + "  wall " +
-            fixed(info.duration_s, 2) + "s  virtual " + span_text(info.virtual_span_ms) + "  calls " +
-            std::to_string(info.calls);
+            (info.ordering.empty() ? "" : "  ordering " + info.ordering) + "  wall " + fixed(info.duration_s, 2) +
+            "s  virtual " + span_text(info.virtual_span_ms) + "  calls " + std::to_string(info.calls);
   out << style.bold(header) << '\n';
   if (!info.targets.empty())
     out << (info.targets.size() == 1 ? "target       " : "targets      ") << list_text(info.targets, ", ") << '\n';
@@ -195,8 +193,8 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
     out << "process      first request " << fixed(info.first_delivery_ms, 1) << " ms after start  peak memory "
         << fixed(info.peak_rss_mb, 1) << " MiB\n";
   out << "throughput   sent mean " << fixed(stats.mean_sent_per_s(), 1) << "/s peak " << stats.peak_sent_per_s()
-      << "/s; delivered mean " << fixed(stats.mean_delivered_per_s(), 1) << "/s peak "
-      << stats.peak_delivered_per_s() << "/s (per wall second)\n";
+      << "/s; delivered mean " << fixed(stats.mean_delivered_per_s(), 1) << "/s peak " << stats.peak_delivered_per_s()
+      << "/s (per wall second)\n";
   const auto errors = stats.errors();
   if (errors.empty())
     out << "errors       none\n";
@@ -241,7 +239,8 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
     for (const ProbeResult& probe : stats.probes()) {
       if (probe.passed) continue;
       if (shown == static_cast<std::int64_t>(k_text_findings)) break;
-      out << "  " << printable(probe.call_id) << ' ' << printable(probe.url) << ": " << printable(probe.message) << '\n';
+      out << "  " << printable(probe.call_id) << ' ' << printable(probe.url) << ": " << printable(probe.message)
+          << '\n';
       ++shown;
     }
     if (stats.probe_failures() > shown) out << "  and " << stats.probe_failures() - shown << " more\n";
@@ -255,8 +254,8 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
   }
 
   const std::int64_t unaccounted = stats.unaccounted();
-  out << "\naccounting: " << totals.planned << " planned " << (unaccounted == 0 ? "=" : "!=") << ' '
-      << totals.delivered << " delivered + " << totals.failed << " failed + " << totals.dropped << " dropped";
+  out << "\naccounting: " << totals.planned << " planned " << (unaccounted == 0 ? "=" : "!=") << ' ' << totals.delivered
+      << " delivered + " << totals.failed << " failed + " << totals.dropped << " dropped";
   if (totals.cancelled > 0 || info.interrupted) out << " + " << totals.cancelled << " cancelled";
   out << "  ";
   if (unaccounted == 0) {

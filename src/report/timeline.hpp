@@ -12,26 +12,26 @@ namespace callhook::report {
 
 struct TimelineAttempt {
   int number = 1;
-  std::int64_t sent_us = 0;     // wall, since the run started
+  std::int64_t sent_us = 0;  // wall, since the run started
   std::int64_t latency_us = 0;
   int status = 0;
-  std::string error;            // "" or the transport error kind
-  std::string verdict;          // "delivered", "too_slow", "failed"
+  std::string error;    // "" or the transport error kind
+  std::string verdict;  // "delivered", "too_slow", "failed"
   bool will_retry = false;
   util::Headers headers;
-  std::string response;         // an excerpt
+  std::string response;  // an excerpt
 };
 
 struct TimelineDelivery {
   std::string key;
   std::string event;
-  int copy = 0;                 // n > 0: the n-th duplicate
-  std::string result;           // "delivered", "failed", "dropped", "cancelled"
+  int copy = 0;        // n > 0: the n-th duplicate
+  std::string result;  // "delivered", "failed", "dropped", "cancelled"
   std::string reason;
   std::int64_t planned_ms = 0;  // virtual
   std::int64_t at_us = 0;       // wall: the first attempt, or when a drop was decided
   std::vector<std::string> faults;
-  bool out_of_order = false;    // arrived after a later-planned delivery of its call
+  bool out_of_order = false;      // arrived after a later-planned delivery of its call
   std::string method, url, body;  // body cut at k_body_bytes
   bool body_cut = false;
   std::vector<TimelineAttempt> attempts;
@@ -47,11 +47,11 @@ struct TimelineCall {
 
 struct Timeline {
   static constexpr std::size_t k_body_bytes = 1024;
-  std::vector<TimelineCall> calls;      // in order of first appearance
-  std::int64_t total_calls = 0;         // in the run
-  std::int64_t anomalous_calls = 0;     // in the run
+  std::vector<TimelineCall> calls;   // in order of first appearance
+  std::int64_t total_calls = 0;      // in the run
+  std::int64_t anomalous_calls = 0;  // in the run
   std::int64_t anomalous_shown = 0;
-  std::int64_t normal_shown = 0;        // the seeded sample of calls without anomalies
+  std::int64_t normal_shown = 0;  // the seeded sample of calls without anomalies
   std::uint64_t sample_seed = 0;
 };
 

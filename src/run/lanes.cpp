@@ -41,7 +41,8 @@ scenario::Scenario lane_scenario(const scenario::Scenario& whole, std::size_t la
   if (part.shard.index != 0) part.script.clear();
   part.concurrency = lane_share(whole.concurrency, lane, lanes);
   for (auto& stream : part.streams)
-    if (stream.calls.max_concurrent) stream.calls.max_concurrent = lane_share(*stream.calls.max_concurrent, lane, lanes);
+    if (stream.calls.max_concurrent)
+      stream.calls.max_concurrent = lane_share(*stream.calls.max_concurrent, lane, lanes);
   return part;
 }
 

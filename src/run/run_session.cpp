@@ -6,9 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <mutex>
@@ -155,10 +155,9 @@ RunSession::~RunSession() = default;
 
 bool RunSession::prepare() {
   // Parse and validate everything before touching the network.
-  auto loaded = m_options.scenario_text
-                    ? scenario::parse_scenario(*m_options.scenario_text, m_options.scenario_path,
-                                               engine::vendor_catalog())
-                    : scenario::load_scenario(m_options.scenario_path, engine::vendor_catalog());
+  auto loaded = m_options.scenario_text ? scenario::parse_scenario(*m_options.scenario_text, m_options.scenario_path,
+                                                                   engine::vendor_catalog())
+                                        : scenario::load_scenario(m_options.scenario_path, engine::vendor_catalog());
   m_source = loaded.source;
   if (!loaded.problems.empty()) {
     m_problems = std::move(loaded.problems);
@@ -221,12 +220,12 @@ bool RunSession::prepare() {
   m_total_calls = estimate.total_calls;
 
   // More than one lane: each has a plan for its slice of the calls.
-  const std::size_t lanes = lane_count(m_options.threads, std::thread::hardware_concurrency(),
-                                       s.plan->scenario.concurrency, m_options.connections,
-                                       calls_alive(whole, m_total_calls));
+  const std::size_t lanes =
+      lane_count(m_options.threads, std::thread::hardware_concurrency(), s.plan->scenario.concurrency,
+                 m_options.connections, calls_alive(whole, m_total_calls));
   for (std::size_t lane = 0; lanes > 1 && lane < lanes; ++lane) {
-    auto plan = engine::make_plan(lane_scenario(whole, lane, lanes), m_options.target, default_target,
-                                  recordings_url, m_problems);
+    auto plan = engine::make_plan(lane_scenario(whole, lane, lanes), m_options.target, default_target, recordings_url,
+                                  m_problems);
     if (!plan) return false;
     if (m_options.adjust_plan) m_options.adjust_plan(*plan);
     s.lane_plans.push_back(std::move(*plan));
@@ -249,8 +248,8 @@ bool RunSession::prepare() {
 void RunSession::run(const TickHook& on_tick) {
   auto& s = *m_state;
   if (m_options.start_at_ms) {
-    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
+    const auto now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
     if (*m_options.start_at_ms > now.count())
       std::this_thread::sleep_for(std::chrono::milliseconds(*m_options.start_at_ms - now.count()));
   }
@@ -261,9 +260,9 @@ void RunSession::run(const TickHook& on_tick) {
   std::vector<std::unique_ptr<report::RunStats>> stats;
   std::vector<engine::RunOutcome> outcomes(lanes);
   for (std::size_t lane = 0; lane < lanes; ++lane) stats.push_back(std::make_unique<report::RunStats>(stats_options));
-  s.started_at_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::system_clock::now().time_since_epoch())
-                        .count();
+  s.started_at_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   const std::int64_t start_us = s.clock.now_us();
 
   // Each lane tells its progress; the first lane's thread (then this one,
@@ -299,7 +298,8 @@ void RunSession::run(const TickHook& on_tick) {
     options.on_tick = [&, lane](double elapsed_s, std::size_t in_flight) {
       {
         const std::lock_guard lock(progress_mutex);
-        lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), static_cast<std::int64_t>(in_flight)};
+        lane_progress[lane] =
+            LaneProgress{lane_stats.live(), lane_stats.totals(), static_cast<std::int64_t>(in_flight)};
       }
       if (lane == 0) show_progress(elapsed_s);
     };
@@ -345,10 +345,10 @@ RunResult RunSession::finish() {
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
   const bool accounted = stats.totals().accounted();
   const bool met = report::all_met(m_expectations);
-  info.exit_code = !accounted                ? k_exit_cannot_run
-                   : outcome.interrupted     ? m_options.interrupted_exit_code()
-                   : met                     ? k_exit_ok
-                                             : k_exit_expectations;
+  info.exit_code = !accounted            ? k_exit_cannot_run
+                   : outcome.interrupted ? m_options.interrupted_exit_code()
+                   : met                 ? k_exit_ok
+                                         : k_exit_expectations;
   if (s.journal) {
     const auto& totals = stats.totals();
     s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled,

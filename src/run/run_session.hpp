@@ -16,15 +16,14 @@
 #include <nlohmann/json.hpp>
 
 #include "report/expectations.hpp"
-#include "run/bad_input.hpp"
 #include "report/run_info.hpp"
 #include "report/run_stats.hpp"
+#include "run/bad_input.hpp"
 #include "run/exit_codes.hpp"
 #include "run/run_options.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::run {
-
 
 // What the run's progress hook and snapshot() show while it runs.
 struct Progress {

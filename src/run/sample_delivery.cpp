@@ -19,11 +19,16 @@ const vendors::Answer k_accepted{true, 200, "{}", ""};
 // A one-stream scenario, checked by the same loader as a file. Events that
 // only some calls send (an agent transfer) get a caller who sends them.
 std::optional<engine::RunPlan> sample_plan(const SampleRequest& request, bool wants_agent, util::Problems& problems) {
-  util::Json calls = {{"count", 1}, {"direction", request.direction}, {"turns", 4}, {"duration_s", 95},
+  util::Json calls = {{"count", 1},
+                      {"direction", request.direction},
+                      {"turns", 4},
+                      {"duration_s", 95},
                       {"transfer_p", wants_agent ? 1 : 0}};
   if (!request.platform.empty()) calls["platform"] = request.platform;
-  util::Json stream = {{"vendor", request.vendor}, {"target", request.target},
-                       {"vendor_config", request.vendor_config}, {"calls", calls}};
+  util::Json stream = {{"vendor", request.vendor},
+                       {"target", request.target},
+                       {"vendor_config", request.vendor_config},
+                       {"calls", calls}};
   if (!request.delivery.is_null()) stream["delivery"] = request.delivery;
   util::Json doc = {{"seed", request.seed}, {"streams", util::Json::array({stream})}};
   if (request.epoch_ms) doc["epoch"] = util::iso8601_s(*request.epoch_ms);
@@ -76,9 +81,9 @@ std::optional<Sample> sample_delivery(const SampleRequest& request, util::Proble
   auto call = sample_call(request, problems);
   if (!call) return std::nullopt;
   faults::apply_overrides(call->delivery, request.overrides);
-  const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   Sample sample;
   sample.headers = call->headers(now_ms);
   sample.delivery = std::move(call->delivery);

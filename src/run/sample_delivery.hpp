@@ -19,12 +19,12 @@ namespace callhook::run {
 struct SampleRequest {
   std::string vendor;
   std::string event;
-  util::Json seed = 1;                 // checked by the scenario loader (a problem at /seed)
+  util::Json seed = 1;                   // checked by the scenario loader (a problem at /seed)
   std::optional<std::int64_t> epoch_ms;  // the call's start, unix ms; the scenario default when unset
-  std::string platform;                // calls.platform, "" = the vendor's default
+  std::string platform;                  // calls.platform, "" = the vendor's default
   std::string direction = "inbound";
   util::Json vendor_config = util::Json::object();
-  util::Json delivery = nullptr;       // the stream's "delivery" object (signing, ...), null = defaults
+  util::Json delivery = nullptr;  // the stream's "delivery" object (signing, ...), null = defaults
   std::string target = "http://127.0.0.1:8080/webhooks";
   std::map<std::string, util::Json> overrides;  // JSON pointer -> value
 };

@@ -16,13 +16,13 @@ namespace callhook::scenario {
 struct Catalog {
   std::map<std::string, std::vector<std::string>> events;     // vendor -> event names
   std::map<std::string, std::vector<std::string>> platforms;  // vendor -> platform names
-  std::map<std::string, std::string> signing;  // vendor -> scheme used when only a secret is given
+  std::map<std::string, std::string> signing;                 // vendor -> scheme used when only a secret is given
 };
 
 struct LoadResult {
   std::optional<Scenario> scenario;  // set only when there are no problems
   util::Problems problems;
-  std::string source;                // the path, for messages
+  std::string source;  // the path, for messages
 };
 
 // Reads and validates a file. A missing file, a directory, an empty file and

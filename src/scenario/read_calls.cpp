@@ -114,8 +114,7 @@ Calls read_calls(const util::Cursor& at, const VendorNames& vendor) {
   const bool bounded_by_arrival =
       calls.arrival.kind == Arrival::Kind::List || calls.arrival.kind == Arrival::Kind::Ramp;
   if (!calls.count && !calls.for_s && !bounded_by_arrival && !at["count"].exists() && !at["for_s"].exists())
-    at.fail(
-        "the stream never ends: give \"count\", \"for_s\", ramp \"stages\" or an \"at_ms\" list in \"arrival\"");
+    at.fail("the stream never ends: give \"count\", \"for_s\", ramp \"stages\" or an \"at_ms\" list in \"arrival\"");
   return calls;
 }
 

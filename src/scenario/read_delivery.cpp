@@ -11,8 +11,7 @@ RetryPolicy read_retry(const util::Cursor& at, RetryPolicy policy) {
   policy.max_attempts = static_cast<int>(at["max_attempts"].integer_or(policy.max_attempts, 1, 100));
   const util::Cursor backoff = at["backoff_ms"];
   const util::Cursor exponential = at["exponential"];
-  if (backoff.exists() && exponential.exists())
-    at.fail("give \"backoff_ms\" or \"exponential\", not both");
+  if (backoff.exists() && exponential.exists()) at.fail("give \"backoff_ms\" or \"exponential\", not both");
   if (non_empty_array(backoff)) {
     policy.backoff_ms.clear();
     for (std::size_t i = 0; i < backoff.size(); ++i)
@@ -97,7 +96,8 @@ DeliverySettings read_settings(const util::Cursor& at, DeliverySettings settings
   if (const auto ms = at["timeout_ms"].integer(1)) settings.timeout_ms = ms;
   if (const auto ms = at["connect_timeout_ms"].integer(1)) settings.connect_timeout_ms = ms;
   if (at["retry"].exists()) settings.retry = read_retry(at["retry"], settings.retry.value_or(RetryPolicy{}));
-  if (at["signing"].exists()) settings.signing = read_signing(at["signing"], settings.signing.value_or(Signing{}), vendor);
+  if (at["signing"].exists())
+    settings.signing = read_signing(at["signing"], settings.signing.value_or(Signing{}), vendor);
   return settings;
 }
 
@@ -106,8 +106,7 @@ DeliverySettings read_settings(const util::Cursor& at, DeliverySettings settings
 DeliverySettings read_delivery(const util::Cursor& at, const VendorNames& vendor,
                                std::map<std::string, DeliverySettings>& per_event) {
   DeliverySettings settings;
-  if (!at.exists() ||
-      !at.keys({"timeout_ms", "connect_timeout_ms", "retry", "signing", "ordering", "events"}))
+  if (!at.exists() || !at.keys({"timeout_ms", "connect_timeout_ms", "retry", "signing", "ordering", "events"}))
     return settings;
   settings = read_settings(at, settings, vendor);
   if (const auto ordering = at["ordering"].one_of({"timeline", "concurrent", "strict"})) settings.ordering = *ordering;

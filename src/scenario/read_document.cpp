@@ -110,8 +110,7 @@ Expectations read_expect(const util::Cursor& at) {
       value = limit.number(0, 1);
     else if (info.integral) {
       if (const auto count = limit.integer(0)) value = static_cast<double>(*count);
-    }
-    else
+    } else
       value = limit.number(0);
     if (value) expect.emplace_back(std::string(info.name), *value);
   }

@@ -25,7 +25,8 @@ std::map<std::string, util::Json> read_pointer_map(const util::Cursor& at) {
   if (!at.is_object()) return values;
   for (auto it = at.node()->begin(); it != at.node()->end(); ++it) {
     if (!valid_pointer(it.key())) {
-      at[it.key()].fail("expected a JSON pointer such as \"/data/status\" as the key, got " + util::Json(it.key()).dump());
+      at[it.key()].fail("expected a JSON pointer such as \"/data/status\" as the key, got " +
+                        util::Json(it.key()).dump());
       continue;
     }
     values[it.key()] = it.value();

@@ -44,15 +44,15 @@ struct Arrival {
 using Mix = std::vector<std::pair<std::string, double>>;  // value, weight
 
 struct Calls {
-  std::optional<std::int64_t> count;        // stop after this many calls; 0 for a
-                                            // stream without "calls" (script only)
-  std::optional<double> for_s;              // stop starting calls after this long
+  std::optional<std::int64_t> count;  // stop after this many calls; 0 for a
+                                      // stream without "calls" (script only)
+  std::optional<double> for_s;        // stop starting calls after this long
   std::optional<std::int64_t> max_concurrent;
   Arrival arrival;
   Distribution duration_s = Distribution::fixed(60);
   Distribution turns = Distribution::fixed(4);
   Mix direction = {{"inbound", 1}};
-  Mix platform;           // empty: the vendor's default
+  Mix platform;  // empty: the vendor's default
   std::string country = "1";
   double transfer_p = 0;  // caller asks for a human agent
   double return_p = 0;    // caller calls back while the session is live
@@ -64,7 +64,7 @@ struct Calls {
 // "max_ms": 60000, "jitter": 0.2}}, plus "on": ["5xx","429","timeout","connect"]
 // and "retry_after": true.
 struct RetryPolicy {
-  int max_attempts = 1;  // total tries, the first included; 1 = no retries
+  int max_attempts = 1;                  // total tries, the first included; 1 = no retries
   std::vector<std::int64_t> backoff_ms;  // explicit schedule (last entry repeats)
   std::int64_t initial_ms = 1000;
   double multiplier = 2;
@@ -124,8 +124,8 @@ struct FaultPlan {
   double stale_timestamp_p = 0;
   std::int64_t stale_by_ms = 600000;
   double bad_signature_p = 0;
-  double drift_field_p = 0;   // unknown extra field in the body
-  double drift_event_p = 0;   // an extra delivery with an unknown event type
+  double drift_field_p = 0;  // unknown extra field in the body
+  double drift_event_p = 0;  // an extra delivery with an unknown event type
   bool any() const {
     return delay || duplicate || reorder || drop_p > 0 || stale_timestamp_p > 0 || bad_signature_p > 0 ||
            drift_field_p > 0 || drift_event_p > 0;
@@ -133,7 +133,7 @@ struct FaultPlan {
 };
 
 struct StateProbe {
-  std::string url_template;  // "http://host/calls/{call_id}"
+  std::string url_template;                  // "http://host/calls/{call_id}"
   std::map<std::string, util::Json> expect;  // JSON pointer -> expected value
   std::int64_t after_ms = 0;
 };
@@ -141,8 +141,8 @@ struct StateProbe {
 struct Stream {
   std::string name;
   std::string vendor;
-  std::string target;             // "" = the built-in sink (or --target)
-  std::string target_pointer;     // where target came from, for messages
+  std::string target;          // "" = the built-in sink (or --target)
+  std::string target_pointer;  // where target came from, for messages
   util::Json vendor_config = util::Json::object();
   std::string vendor_config_pointer;
   Calls calls;
@@ -161,7 +161,7 @@ struct Stream {
 // One hand-written step of a "script": exact event, exact time, exact order.
 struct ScriptStep {
   std::int64_t at_ms = 0;
-  std::string call;   // alias; steps with the same alias share one call
+  std::string call;  // alias; steps with the same alias share one call
   std::string event;
   std::size_t stream = 0;
   std::map<std::string, util::Json> overrides;  // JSON pointer -> value

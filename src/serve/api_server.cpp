@@ -75,10 +75,7 @@ bool token_matches(const std::string& given, const std::string& expected) {
 
 OJson run_links(const std::string& id) {
   const std::string self = "/runs/" + id;
-  return {{"self", self},
-          {"report", self + "/report"},
-          {"journal", self + "/journal"},
-          {"events", self + "/events"}};
+  return {{"self", self}, {"report", self + "/report"}, {"journal", self + "/journal"}, {"events", self + "/events"}};
 }
 
 OJson describe_run(const Run& run) {
@@ -152,7 +149,8 @@ struct ApiServer::Impl {
 
   std::shared_ptr<Run> find_run(const httplib::Request& req, httplib::Response& res) const {
     auto run = registry->find(req.matches[1]);
-    if (!run) send_error(res, 404, "no run \"" + std::string(req.matches[1]) + "\" (finished runs are kept up to --keep)");
+    if (!run)
+      send_error(res, 404, "no run \"" + std::string(req.matches[1]) + "\" (finished runs are kept up to --keep)");
     return run;
   }
 
@@ -316,12 +314,11 @@ struct ApiServer::Impl {
         [this](const httplib::Request& req, httplib::Response& res) { return before_routing(req, res); });
     // Errors the library answers itself (no route, body over the limit) get
     // a JSON body too; answers that have one keep it.
-    server.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const httplib::Request&, httplib::Response& res) {
-          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-          send_error(res, res.status, status_text(res.status));
-          return httplib::Server::HandlerResponse::Handled;
-        }));
+    server.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      send_error(res, res.status, status_text(res.status));
+      return httplib::Server::HandlerResponse::Handled;
+    }));
     server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
       std::string message = "internal error";
       try {

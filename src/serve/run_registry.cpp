@@ -109,11 +109,16 @@ nlohmann::ordered_json Run::describe() const {
   out["cancel_requested"] = m_session->stop_flag().load() > 0;
   out["elapsed_s"] = progress.elapsed_s;
   const auto& t = progress.totals;
-  out["counters"] = {{"planned", t.planned},     {"sent", t.sent},
-                     {"delivered", t.delivered}, {"failed", t.failed},
-                     {"dropped", t.dropped},     {"cancelled", t.cancelled},
-                     {"retried", t.retried},     {"too_slow", t.too_slow},
-                     {"in_flight", progress.in_flight}, {"active_calls", progress.live.active_calls},
+  out["counters"] = {{"planned", t.planned},
+                     {"sent", t.sent},
+                     {"delivered", t.delivered},
+                     {"failed", t.failed},
+                     {"dropped", t.dropped},
+                     {"cancelled", t.cancelled},
+                     {"retried", t.retried},
+                     {"too_slow", t.too_slow},
+                     {"in_flight", progress.in_flight},
+                     {"active_calls", progress.live.active_calls},
                      {"p99_latency_ms", progress.live.p99_latency_ms}};
   out["exit_code"] = m_exit_code ? nlohmann::ordered_json(*m_exit_code) : nlohmann::ordered_json(nullptr);
   if (!m_error.empty()) out["error"] = m_error;

@@ -10,12 +10,12 @@ constexpr int k_default_port = 8700;
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
-  int port = k_default_port;  // 0 = any free port
-  std::string token;          // "" = no token asked (loopback only)
-  std::size_t keep = 100;     // finished runs kept, oldest removed first
-  std::size_t max_runs = 8;   // runs in flight at once
+  int port = k_default_port;       // 0 = any free port
+  std::string token;               // "" = no token asked (loopback only)
+  std::size_t keep = 100;          // finished runs kept, oldest removed first
+  std::size_t max_runs = 8;        // runs in flight at once
   std::size_t max_body = 1 << 20;  // request body bytes
-  std::string journal_dir;    // where runs write their journals; "" = a new temporary directory
+  std::string journal_dir;         // where runs write their journals; "" = a new temporary directory
 };
 
 // Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost).

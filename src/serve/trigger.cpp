@@ -71,12 +71,11 @@ std::optional<nlohmann::ordered_json> send_trigger(const util::Json& body, util:
   const auto& result = done.front();
   if (result.error != delivery::ErrorKind::None) {
     out["response"] = nullptr;
-    out["error"] = std::string(delivery::error_name(result.error)) +
-                   (result.error_text.empty() ? "" : ": " + result.error_text);
+    out["error"] =
+        std::string(delivery::error_name(result.error)) + (result.error_text.empty() ? "" : ": " + result.error_text);
   } else {
-    out["response"] = {{"status", result.status},
-                       {"body", result.body},
-                       {"latency_ms", static_cast<double>(result.latency_us) / 1e3}};
+    out["response"] = {
+        {"status", result.status}, {"body", result.body}, {"latency_ms", static_cast<double>(result.latency_us) / 1e3}};
     out["error"] = nullptr;
   }
   return out;

@@ -34,7 +34,7 @@ constexpr std::size_t k_ogg_page_header_bytes = 27;
 constexpr std::size_t k_opus_head_page_bytes = 47;  // 27 + 1 lacing byte + 19
 constexpr std::size_t k_opus_tags_page_bytes = 52;  // 27 + 1 lacing byte + 24
 constexpr std::size_t k_packets_per_page = 50;
-constexpr std::size_t k_max_packet_bytes = 254;  // one lacing byte per packet
+constexpr std::size_t k_max_packet_bytes = 254;      // one lacing byte per packet
 constexpr std::uint64_t k_samples_per_packet = 960;  // 20 ms at 48 kHz
 constexpr std::uint16_t k_pre_skip = 312;
 // SILK narrowband 20 ms (config 1), mono: the TOC byte without its code bits.

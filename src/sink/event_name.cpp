@@ -73,9 +73,9 @@ std::string call_id(std::string_view content_type, std::string_view body, std::s
   if (looks_like_json_object(body)) {
     const auto doc = nlohmann::json::parse(body, nullptr, false);
     if (doc.is_object()) {
-      for (const char* pointer : {"/external_id", "/call_id", "/callData/callId", "/data/call_id",
-                                  "/data/metadata/callSid", "/data/metadata/callControlID", "/data/metadata/callUUID",
-                                  "/data/sessionID"})
+      for (const char* pointer :
+           {"/external_id", "/call_id", "/callData/callId", "/data/call_id", "/data/metadata/callSid",
+            "/data/metadata/callControlID", "/data/metadata/callUUID", "/data/sessionID"})
         if (auto id = id_at(doc, pointer)) return *id;
     }
     return {};

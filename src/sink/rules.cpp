@@ -14,7 +14,8 @@
 namespace callhook::sink {
 namespace {
 
-const std::vector<std::string> k_compact_keys = {"path", "event", "status", "delay_ms", "body", "content_type", "header"};
+const std::vector<std::string> k_compact_keys = {"path", "event",        "status", "delay_ms",
+                                                 "body", "content_type", "header"};
 const std::vector<std::string> k_json_keys = {"path", "event", "status", "delay_ms", "body", "content_type", "headers"};
 constexpr std::string_view k_nothing_to_answer = "nothing to answer: give status, delay_ms, body or header";
 
@@ -32,7 +33,8 @@ bool is_digit(char c) { return c >= '0' && c <= '9'; }
 std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 bool is_token_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return std::isalnum(static_cast<unsigned char>(c)) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 bool has_control(std::string_view text) {
@@ -140,7 +142,8 @@ std::vector<Item> split_items(std::string_view rule) {
     if (i < rule.size() && (rule[i] == '\'' || rule[i] == '"')) {
       const char quote = rule[i++];
       const auto end = rule.find(quote, i);
-      if (end == std::string_view::npos) fail_rule(rule, item.key + ": unterminated " + std::string(1, quote) + " quote");
+      if (end == std::string_view::npos)
+        fail_rule(rule, item.key + ": unterminated " + std::string(1, quote) + " quote");
       item.value = std::string(rule.substr(i, end - i));
       i = end + 1;
       if (i < rule.size() && !is_space(rule[i]))
@@ -174,8 +177,8 @@ std::vector<int> parse_statuses(std::string_view rule, std::string_view text) {
 }
 
 std::int64_t parse_delay(std::string_view rule, std::string_view text) {
-  const std::string problem = "delay_ms: expected an integer from 0 to " + std::to_string(k_max_rule_delay_ms) +
-                              ", got " + in_quotes(text);
+  const std::string problem =
+      "delay_ms: expected an integer from 0 to " + std::to_string(k_max_rule_delay_ms) + ", got " + in_quotes(text);
   if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), is_digit)) fail_rule(rule, problem);
   const std::int64_t delay = std::stoll(std::string(text));
   if (delay > k_max_rule_delay_ms) fail_rule(rule, problem);

@@ -32,14 +32,14 @@
 namespace callhook::sink {
 
 struct Rule {
-  std::string path;            // "" = any path; a trailing '*' makes it a prefix
-  std::string event;           // "" = any event; a trailing '*' makes it a prefix
-  std::vector<int> statuses;   // empty = 200
+  std::string path;           // "" = any path; a trailing '*' makes it a prefix
+  std::string event;          // "" = any event; a trailing '*' makes it a prefix
+  std::vector<int> statuses;  // empty = 200
   std::int64_t delay_ms = 0;
   std::optional<std::string> body;  // nullopt = the default body
   std::string content_type = "application/json";
   util::Headers headers;
-  std::string source;          // where it came from, for messages
+  std::string source;  // where it came from, for messages
 };
 
 // Status codes a rule may answer: 200..599 (a 1xx cannot end an exchange).

@@ -14,8 +14,8 @@ namespace callhook::sink {
 
 struct HttpRequest {
   std::string method;
-  std::string path;   // percent-decoded, without the query
-  std::string query;  // raw, without the '?'
+  std::string path;       // percent-decoded, without the query
+  std::string query;      // raw, without the '?'
   util::Headers headers;  // as sent, ordered by name (cpp-httplib keeps no arrival order)
   std::string body;
   int remote_port = 0;  // tells keep-alive connections apart

@@ -75,12 +75,10 @@ std::string record_line(const Received& r) {
     else
       *it = it->get<std::string>() + ", " + h.value;  // repeated header, folded as HTTP allows
   }
-  nlohmann::ordered_json line = {{"seq", r.seq},         {"received_at", r.received_at},
-                                 {"method", r.method},   {"path", r.path},
-                                 {"query", r.query},     {"headers", std::move(headers)},
-                                 {"body", r.body},       {"event", r.event},
-                                 {"call_id", r.call_id}, {"delivery_id", r.delivery_id},
-                                 {"duplicate", r.duplicate}, {"status", r.status}};
+  nlohmann::ordered_json line = {
+      {"seq", r.seq},         {"received_at", r.received_at},  {"method", r.method},       {"path", r.path},
+      {"query", r.query},     {"headers", std::move(headers)}, {"body", r.body},           {"event", r.event},
+      {"call_id", r.call_id}, {"delivery_id", r.delivery_id},  {"duplicate", r.duplicate}, {"status", r.status}};
   return dump(line);
 }
 
@@ -111,7 +109,7 @@ struct Sink::Impl {
   SinkOptions options;
   HttpServer server;
   bool started = false;
-  int port = 0;  // the last bound port
+  int port = 0;                                           // the last bound port
   std::unique_ptr<std::atomic<std::uint64_t>[]> matched;  // per rule: requests matched so far
   std::atomic<std::uint64_t> next_seq{0};
   std::atomic<std::uint64_t> answered{0};
@@ -149,8 +147,7 @@ HttpResponse Sink::Impl::serve_recording(const HttpRequest& request) {
     const std::string time = util::iso8601_ms(wall_ms()).substr(11, 12);
     std::lock_guard lock(output);
     std::ostream& out = options.out ? *options.out : std::cout;
-    out << print_line(time, request.method, request.path, "recording", response.status, response.body.size())
-        << "\n"
+    out << print_line(time, request.method, request.path, "recording", response.status, response.body.size()) << "\n"
         << std::flush;
   }
   return response;

@@ -18,9 +18,9 @@ namespace callhook::sink {
 
 struct SinkOptions {
   std::string host = "127.0.0.1";
-  int port = 0;  // 0 = any free port
-  bool print = false;    // one line per webhook
-  bool verbose = false;  // also headers and body
+  int port = 0;             // 0 = any free port
+  bool print = false;       // one line per webhook
+  bool verbose = false;     // also headers and body
   std::string record_path;  // JSONL file of every webhook, "" = none
   std::vector<Rule> rules;
   // Worker threads. cpp-httplib keeps a thread for each open connection, so
@@ -30,23 +30,23 @@ struct SinkOptions {
   // Also answer GET /recordings/<name>-<bytes>.<ogg|wav> with audio (see
   // recordings.hpp), unless a rule matches first. Not counted as webhooks.
   bool serve_recordings = true;
-  bool keep_requests = false;  // keep every webhook for requests()
+  bool keep_requests = false;   // keep every webhook for requests()
   std::ostream* out = nullptr;  // where print and verbose write; nullptr = stdout
 };
 
 // One webhook as the sink saw it, and what it answered.
 struct Received {
-  std::uint64_t seq = 0;      // 1, 2, ... in order of arrival
-  std::string received_at;    // wall time, ISO 8601 UTC with milliseconds
+  std::uint64_t seq = 0;    // 1, 2, ... in order of arrival
+  std::string received_at;  // wall time, ISO 8601 UTC with milliseconds
   std::string method;
   std::string path;
-  std::string query;          // raw, without '?'
+  std::string query;  // raw, without '?'
   util::Headers headers;
   std::string body;
-  std::string event;          // "" when none was found
-  std::string call_id;        // "" when none was found (see event_name.hpp)
-  std::string delivery_id;    // webhook-id / svix-id header, else a body hash
-  bool duplicate = false;     // the delivery id was seen before
+  std::string event;        // "" when none was found
+  std::string call_id;      // "" when none was found (see event_name.hpp)
+  std::string delivery_id;  // webhook-id / svix-id header, else a body hash
+  bool duplicate = false;   // the delivery id was seen before
   int status = 0;
 };
 

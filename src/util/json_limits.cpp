@@ -108,7 +108,8 @@ bool split_parse_message(const std::string& what, JsonFailure& failure) {
   const char* end = what.data() + what.size();
   auto [after_line, e1] = std::from_chars(p, end, failure.line);
   constexpr std::string_view k_column = ", column ";
-  if (e1 != std::errc() || std::string_view(after_line, static_cast<std::size_t>(end - after_line)).rfind(k_column, 0) != 0)
+  if (e1 != std::errc() ||
+      std::string_view(after_line, static_cast<std::size_t>(end - after_line)).rfind(k_column, 0) != 0)
     return false;
   auto [after_column, e2] = std::from_chars(after_line + k_column.size(), end, failure.column);
   if (e2 != std::errc()) return false;
@@ -202,12 +203,9 @@ std::string JsonFailure::message(bool one_line) const {
   const std::string where = one_line ? "at column " + std::to_string(column)
                                      : "at line " + std::to_string(line) + ", column " + std::to_string(column);
   switch (kind) {
-    case Kind::Syntax:
-      return "invalid JSON " + where + ": " + detail;
-    case Kind::TooDeep:
-      return detail + " " + where;
-    case Kind::TooLarge:
-      break;
+    case Kind::Syntax: return "invalid JSON " + where + ": " + detail;
+    case Kind::TooDeep: return detail + " " + where;
+    case Kind::TooLarge: break;
   }
   return "too large: " + detail;
 }

@@ -10,11 +10,17 @@ std::size_t utf8_length(std::string_view s, std::size_t i) {
   unsigned min = 0;
   unsigned cp = 0;
   if (c >= 0xC2 && c <= 0xDF) {
-    n = 2; min = 0x80; cp = c & 0x1Fu;
+    n = 2;
+    min = 0x80;
+    cp = c & 0x1Fu;
   } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3; min = 0x800; cp = c & 0x0Fu;
+    n = 3;
+    min = 0x800;
+    cp = c & 0x0Fu;
   } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4; min = 0x10000; cp = c & 0x07u;
+    n = 4;
+    min = 0x10000;
+    cp = c & 0x07u;
   } else {
     return 0;
   }

@@ -16,10 +16,28 @@ void append_json_string(std::string& out, std::string_view text);
 class JsonWriter {
  public:
   explicit JsonWriter(std::string& out) : m_out(out) {}
-  JsonWriter& begin_object() { comma(); m_out += '{'; m_first = true; return *this; }
-  JsonWriter& end_object() { m_out += '}'; m_first = false; return *this; }
-  JsonWriter& begin_array() { comma(); m_out += '['; m_first = true; return *this; }
-  JsonWriter& end_array() { m_out += ']'; m_first = false; return *this; }
+  JsonWriter& begin_object() {
+    comma();
+    m_out += '{';
+    m_first = true;
+    return *this;
+  }
+  JsonWriter& end_object() {
+    m_out += '}';
+    m_first = false;
+    return *this;
+  }
+  JsonWriter& begin_array() {
+    comma();
+    m_out += '[';
+    m_first = true;
+    return *this;
+  }
+  JsonWriter& end_array() {
+    m_out += ']';
+    m_first = false;
+    return *this;
+  }
   JsonWriter& key(std::string_view k) {
     comma();
     append_json_string(m_out, k);
@@ -27,16 +45,43 @@ class JsonWriter {
     m_first = true;  // the value that follows takes no comma
     return *this;
   }
-  JsonWriter& value(std::string_view v) { comma(); append_json_string(m_out, v); return *this; }
+  JsonWriter& value(std::string_view v) {
+    comma();
+    append_json_string(m_out, v);
+    return *this;
+  }
   JsonWriter& value(const char* v) { return value(std::string_view(v)); }
-  JsonWriter& value(std::int64_t v) { comma(); m_out += std::to_string(v); return *this; }
+  JsonWriter& value(std::int64_t v) {
+    comma();
+    m_out += std::to_string(v);
+    return *this;
+  }
   JsonWriter& value(int v) { return value(static_cast<std::int64_t>(v)); }
-  JsonWriter& value(std::uint64_t v) { comma(); m_out += std::to_string(v); return *this; }
-  JsonWriter& value(bool v) { comma(); m_out += v ? "true" : "false"; return *this; }
-  JsonWriter& null() { comma(); m_out += "null"; return *this; }
-  JsonWriter& raw(std::string_view json) { comma(); m_out += json; return *this; }
+  JsonWriter& value(std::uint64_t v) {
+    comma();
+    m_out += std::to_string(v);
+    return *this;
+  }
+  JsonWriter& value(bool v) {
+    comma();
+    m_out += v ? "true" : "false";
+    return *this;
+  }
+  JsonWriter& null() {
+    comma();
+    m_out += "null";
+    return *this;
+  }
+  JsonWriter& raw(std::string_view json) {
+    comma();
+    m_out += json;
+    return *this;
+  }
   template <class T>
-  JsonWriter& field(std::string_view k, const T& v) { key(k); return value(v); }
+  JsonWriter& field(std::string_view k, const T& v) {
+    key(k);
+    return value(v);
+  }
 
  private:
   void comma() {

@@ -18,8 +18,7 @@ constexpr std::uint64_t mix64(std::uint64_t x) {
 }
 
 // Seed for a named sub-stream: derive(seed, stream, index, "faults") etc.
-constexpr std::uint64_t derive(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0,
-                               std::string_view salt = {}) {
+constexpr std::uint64_t derive(std::uint64_t seed, std::uint64_t a, std::uint64_t b = 0, std::string_view salt = {}) {
   std::uint64_t h = mix64(seed ^ 0x6a09e667f3bcc908ULL);
   h = mix64(h ^ a);
   h = mix64(h ^ b);

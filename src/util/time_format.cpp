@@ -18,8 +18,8 @@ Parts split(std::int64_t seconds) {
     rest += 86400;
     --days;
   }
-  return {std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(days))),
-          static_cast<int>(rest / 3600), static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60)};
+  return {std::chrono::year_month_day(std::chrono::sys_days(std::chrono::days(days))), static_cast<int>(rest / 3600),
+          static_cast<int>(rest / 60 % 60), static_cast<int>(rest % 60)};
 }
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
@@ -31,14 +31,11 @@ std::string format(std::int64_t seconds, const char* pattern_tail, long fraction
   const unsigned day = static_cast<unsigned>(p.date.day());
   char buf[64];
   if (sql) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", year, month, day, p.hour,
-                  p.minute, p.second);
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", year, month, day, p.hour, p.minute, p.second);
   } else if (with_fraction) {
-    std::snprintf(buf, sizeof buf, pattern_tail, year, month, day, p.hour, p.minute, p.second,
-                  fraction);
+    std::snprintf(buf, sizeof buf, pattern_tail, year, month, day, p.hour, p.minute, p.second, fraction);
   } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, month, day, p.hour,
-                  p.minute, p.second);
+    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, month, day, p.hour, p.minute, p.second);
   }
   return buf;
 }

@@ -65,17 +65,14 @@ std::vector<Metric> document_metrics() {
 
 OJson draw(const Metric& m, util::Rng& rng) {
   switch (m.kind) {
-    case Metric::Kind::Fixed:
-      return m.fixed;
+    case Metric::Kind::Fixed: return m.fixed;
     case Metric::Kind::Uniform:
       if (m.integral) return rng.range(static_cast<std::int64_t>(m.lo), static_cast<std::int64_t>(m.hi));
       return std::round(rng.uniform(m.lo, m.hi) * 100.0) / 100.0;
-    case Metric::Kind::Chance:
-      return rng.chance(m.p);
+    case Metric::Kind::Chance: return rng.chance(m.p);
     case Metric::Kind::Choice:
       return m.choices[static_cast<std::size_t>(rng.range(0, static_cast<std::int64_t>(m.choices.size()) - 1))];
-    case Metric::Kind::Weights:
-      return pick(rng, m.weights);
+    case Metric::Kind::Weights: return pick(rng, m.weights);
   }
   return nullptr;
 }
@@ -99,8 +96,7 @@ class AtomsSession final : public Session {
     for (const auto& m : m_config->metrics) m_metrics.emplace_back(m.name, draw(m, metrics_rng));
     for (const auto& [key, value] : m_call.custom_parameters) m_variables[key] = value;
     for (const auto& [key, value] : m_config->variables.items()) m_variables[key] = value;
-    m_analytics_ms =
-        m_call.end_ms() + static_cast<std::int64_t>(std::llround(m_config->analytics_delay_s * 1000.0));
+    m_analytics_ms = m_call.end_ms() + static_cast<std::int64_t>(std::llround(m_config->analytics_delay_s * 1000.0));
   }
 
   std::vector<Delivery> start() override {
@@ -252,8 +248,7 @@ class AtomsSession final : public Session {
   }
 
   Delivery deliver(const char* event, std::string body, std::int64_t due) const {
-    return make_delivery(event, m_config->url, "POST", "application/json", std::move(body), due, m_call_id,
-                         "/event");
+    return make_delivery(event, m_config->url, "POST", "application/json", std::move(body), due, m_call_id, "/event");
   }
 
   std::shared_ptr<const Config> m_config;
@@ -331,8 +326,7 @@ std::optional<Metric> read_metric(const std::string& name, const util::Cursor& c
   return fail();
 }
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context,
-                                  util::Problems& problems) {
+std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
   const std::size_t before = problems.size();
   auto c = std::make_shared<Config>();
   c->url = context.target;

@@ -95,8 +95,7 @@ std::int64_t speaking_ms(const std::string& text);
 
 // "<base>/<name>-<bytes>.<ext>": callhook's recording server serves exactly
 // <bytes> bytes of playable audio at this URL.
-std::string recording_url(const std::string& base, const std::string& name, std::int64_t bytes,
-                          const std::string& ext);
+std::string recording_url(const std::string& base, const std::string& name, std::int64_t bytes, const std::string& ext);
 // Bytes a second of audio takes as callhook's recording server encodes it
 // (8 kHz 16-bit mono PCM for "wav", Opus at about 16 kbit/s for "ogg"), so a
 // file sized from a call's duration also plays about that long.

@@ -9,8 +9,8 @@
 namespace callhook::vendors {
 
 struct Delivery {
-  std::string event;        // the vendor's event name ("runtime.call.start", "Call.Complete")
-  std::string url;          // full URL, query included for GET
+  std::string event;  // the vendor's event name ("runtime.call.start", "Call.Complete")
+  std::string url;    // full URL, query included for GET
   std::string method = "POST";
   std::string content_type = "application/json";
   std::string body;

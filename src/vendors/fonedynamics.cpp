@@ -50,8 +50,8 @@ struct Place {
 };
 
 struct Country {
-  const char* code;     // calling code
-  const char* iso;      // what Call.From.Country carries
+  const char* code;  // calling code
+  const char* iso;   // what Call.From.Country carries
   std::vector<Place> places;
 };
 
@@ -250,8 +250,7 @@ class FoneDynamicsSession final : public Session {
   std::string m_ga_client, m_gclid, m_dimension1;
 };
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context,
-                                  util::Problems& problems) {
+std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
   const std::size_t before = problems.size();
   auto c = std::make_shared<Config>();
   c->url = context.target;

@@ -22,7 +22,7 @@ struct Answer {
   bool delivered = false;  // a 2xx within the vendor's timeout, after retries
   int status = 0;          // last HTTP status, 0 when none
   std::string body;
-  std::string error;       // transport error or "timeout", "" otherwise
+  std::string error;  // transport error or "timeout", "" otherwise
 };
 
 // Something the receiver did that the real vendor would reject or treat
@@ -65,8 +65,8 @@ class Vendor {
 
 struct VendorDefaults {
   std::int64_t timeout_ms = 10000;
-  scenario::RetryPolicy retry;  // max_attempts 1 = no retries
-  std::string signing = "none"; // default scheme when a secret is given
+  scenario::RetryPolicy retry;   // max_attempts 1 = no retries
+  std::string signing = "none";  // default scheme when a secret is given
 };
 
 // What a profile needs to know about the run it is part of.
@@ -80,11 +80,11 @@ struct StreamContext {
 };
 
 struct VendorInfo {
-  std::string name;        // "voiceflow"
-  std::string title;       // "Voiceflow session lifecycle webhooks"
+  std::string name;   // "voiceflow"
+  std::string title;  // "Voiceflow session lifecycle webhooks"
   std::vector<std::string> events;
   std::vector<std::string> platforms;  // accepted calls.platform values, first = default
-  std::string transport;   // "POST JSON", "GET query or POST form"
+  std::string transport;               // "POST JSON", "GET query or POST form"
   VendorDefaults defaults;
   // Reads the stream's vendor_config (problems reported at its pointers).
   // Returns nullptr when there were problems.

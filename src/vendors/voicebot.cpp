@@ -15,8 +15,7 @@ namespace {
 const std::vector<std::string> k_webhook_types = {"session_start", "session_end", "pre_agent_transfer",
                                                   "insights_events", "transcript_events"};
 const std::vector<std::string> k_insight_types = {"sentiment", "summary", "intent", "entity", "outcome"};
-const std::vector<std::string> k_intents = {"general_inquiry", "billing_question", "order_status",
-                                            "technical_support"};
+const std::vector<std::string> k_intents = {"general_inquiry", "billing_question", "order_status", "technical_support"};
 constexpr std::size_t k_max_custom_parameters = 3;
 constexpr std::size_t k_max_custom_characters = 256;
 constexpr std::int64_t k_transfer_pause_ms = 300;  // bot pause before it speaks the transfer message
@@ -82,11 +81,9 @@ std::optional<util::Cursor> answer_data(const util::Cursor& root) {
   const auto error = response["error_data"];
   if (code && *code != 200) {
     if (error.exists() && error.node()->is_object()) {
-      std::string detail = "the receiver answered with the documented error shape (http_code " +
-                           std::to_string(*code);
+      std::string detail = "the receiver answered with the documented error shape (http_code " + std::to_string(*code);
       const auto& e = *error.node();
-      if (auto it = e.find("error_code"); it != e.end() && it->is_string())
-        detail += ", error_code " + it->dump();
+      if (auto it = e.find("error_code"); it != e.end() && it->is_string()) detail += ", error_code " + it->dump();
       if (auto it = e.find("message"); it != e.end() && it->is_string()) detail += ": " + it->get<std::string>();
       error.problems().add(error.pointer(), detail + ")");
     } else {
@@ -112,8 +109,8 @@ class VoiceBotSession final : public Session {
     m_intent = k_intents[static_cast<std::size_t>(rng.range(0, static_cast<std::int64_t>(k_intents.size()) - 1))];
     m_insight_rng = util::Rng{util::derive(m_call.seed, 0, 0, "voicebot/insights")};
     m_network_type = m_call.platform.empty() ? m_config->network_type : m_call.platform;
-    m_contact_uri = m_network_type == "sip" ? "sip:" + m_call.user_number + "@" + m_config->sip_domain
-                                            : m_call.user_number;
+    m_contact_uri =
+        m_network_type == "sip" ? "sip:" + m_call.user_number + "@" + m_config->sip_domain : m_call.user_number;
     m_landing_number = m_config->landing_number.value_or(m_call.agent_number);
     m_custom_parameters = merge_custom(m_config->custom_parameters, m_call.custom_parameters);
     for (const auto& [type, hook] : m_config->webhooks) m_urls[type] = hook.url;
@@ -136,8 +133,7 @@ class VoiceBotSession final : public Session {
       return run();
     }
     m_stage = Stage::Starting;
-    auto d = deliver("session_start", body("session_start", "start", std::nullopt, OJson::array()),
-                     m_call.start_ms);
+    auto d = deliver("session_start", body("session_start", "start", std::nullopt, OJson::array()), m_call.start_ms);
     d.blocking = true;
     return {d};
   }
@@ -203,9 +199,9 @@ class VoiceBotSession final : public Session {
   std::optional<std::string> transfer_message(const Answer& answer, std::vector<Finding>& findings) {
     const std::string fallback = "; transferring without a transfer message";
     if (!answer.delivered) {
-      findings.push_back({m_call_sid, "pre_agent_transfer",
-                          "pre_agent_transfer answer: not delivered (" + not_delivered_reason(answer) + ")" +
-                              fallback});
+      findings.push_back(
+          {m_call_sid, "pre_agent_transfer",
+           "pre_agent_transfer answer: not delivered (" + not_delivered_reason(answer) + ")" + fallback});
       return std::nullopt;
     }
     util::Problems problems;
@@ -324,11 +320,9 @@ class VoiceBotSession final : public Session {
     util::Rng rng{util::derive(m_call.seed, index, 0, "voicebot/segment")};
     const std::int64_t start_us = (m_call.start_ms + turn.start_ms) * 1000 + rng.range(0, 249999);
     const std::int64_t end_lag_us = rng.range(0, 249999);
-    const std::int64_t end_us =
-        progress ? std::max(start_us, due * 1000 - end_lag_us)
-                 : std::max(start_us, (m_call.start_ms + turn.end_ms) * 1000 + end_lag_us);
-    const std::int64_t sequence =
-        m_config->sequence_per_webhook ? ++m_sequence : static_cast<std::int64_t>(index) + 1;
+    const std::int64_t end_us = progress ? std::max(start_us, due * 1000 - end_lag_us)
+                                         : std::max(start_us, (m_call.start_ms + turn.end_ms) * 1000 + end_lag_us);
+    const std::int64_t sequence = m_config->sequence_per_webhook ? ++m_sequence : static_cast<std::int64_t>(index) + 1;
     OJson segment;
     segment["speaker"] = turn.speaker;
     segment["text"] = progress ? leading_words(turn.text, 0.5) : turn.text;
@@ -344,10 +338,10 @@ class VoiceBotSession final : public Session {
     event["event_type"] = "transcript";
     event["event_id"] = next_event_id();
     event["event_data"] = data;
-    return deliver("transcript_events",
-                   body("session_in_progress", progress ? "turn_progress" : "turn_complete", std::nullopt,
-                        OJson::array({event})),
-                   due);
+    return deliver(
+        "transcript_events",
+        body("session_in_progress", progress ? "turn_progress" : "turn_complete", std::nullopt, OJson::array({event})),
+        due);
   }
 
   Delivery insight_delivery(std::int64_t tick) {
@@ -476,16 +470,15 @@ class VoiceBotSession final : public Session {
   util::Rng m_insight_rng;
 };
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context,
-                                  util::Problems& problems) {
+std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
   const std::size_t before = problems.size();
   auto c = std::make_shared<Config>();
   util::Rng rng{util::derive(context.seed, 0, 0, "voicebot/bot_id")};
   c->bot_id = util::uuid4(rng);
   for (const auto& type : k_webhook_types) c->webhooks[type] = {context.target, true};
   if (config.exists()) {
-    config.keys({"bot_id", "bot_name", "account_id", "landing_number", "network_type", "call_sid_prefix",
-                 "sip_domain", "webhooks", "insights", "transcripts", "custom_parameters"});
+    config.keys({"bot_id", "bot_name", "account_id", "landing_number", "network_type", "call_sid_prefix", "sip_domain",
+                 "webhooks", "insights", "transcripts", "custom_parameters"});
   }
   c->bot_id = config["bot_id"].string(false).value_or(c->bot_id);
   c->bot_name = config["bot_name"].string_or(c->bot_name);

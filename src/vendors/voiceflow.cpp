@@ -27,8 +27,8 @@ struct VoiceflowConfig {
   bool extra_fields = false;
   bool prototype_outbound = false;  // outbound calls are "prototype-outbound" test calls
   // Derived once from the fields above (configure), not per delivery.
-  std::string resource;                     // "project-<project_id>"
-  std::vector<double> end_reason_weights;   // end_reasons' weights, in order
+  std::string resource;                    // "project-<project_id>"
+  std::vector<double> end_reason_weights;  // end_reasons' weights, in order
 };
 
 // What a session reads of its call: the turns and the rest stay with the
@@ -79,8 +79,8 @@ class VoiceflowSession final : public Session {
     legs.push_back({call_id(rng), m_call.start_ms, m_call.end_ms, end_reason(rng)});
     if (m_call.return_after_ms >= 0) {
       const std::int64_t again = m_call.end_ms + m_call.return_after_ms;
-      legs.push_back({call_id(rng), again, again + std::max<std::int64_t>(1000, m_call.return_duration_ms),
-                      end_reason(rng)});
+      legs.push_back(
+          {call_id(rng), again, again + std::max<std::int64_t>(1000, m_call.return_duration_ms), end_reason(rng)});
     }
     const std::string& first_id = legs.front().id;
     m_call_id = m_phone ? first_id : m_session_id;
@@ -198,9 +198,8 @@ class Voiceflow final : public Vendor {
 };
 
 bool is_hex24(const std::string& s) {
-  return s.size() == 24 && std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+  return s.size() == 24 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 std::unique_ptr<Vendor> configure(const util::Cursor& c, const StreamContext& context, util::Problems& problems) {
@@ -212,7 +211,8 @@ std::unique_ptr<Vendor> configure(const util::Cursor& c, const StreamContext& co
   config.environment_id = util::hex_id(rng, 24);
   if (c.exists() && c.keys({"project_id", "environment_id", "end_reasons", "session_end_delay_ms", "idle_timeout_p",
                             "idle_timeout_s", "extra_fields", "prototype_outbound"})) {
-    for (auto [key, field] : {std::pair{"project_id", &config.project_id}, {"environment_id", &config.environment_id}}) {
+    for (auto [key, field] :
+         {std::pair{"project_id", &config.project_id}, {"environment_id", &config.environment_id}}) {
       if (auto v = c[key].string()) {
         if (is_hex24(*v))
           *field = *v;

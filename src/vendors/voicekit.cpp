@@ -106,7 +106,8 @@ class VoiceKitSession final : public Session {
     util::Problems problems;
     const auto overrides = parse_call_started_hook_answer(answer.body, problems);
     if (!problems.empty()) {
-      findings.push_back({call_id, "callStartedHook", "callStartedHook answer: " + join_problems(problems) + unchanged});
+      findings.push_back(
+          {call_id, "callStartedHook", "callStartedHook answer: " + join_problems(problems) + unchanged});
       return;
     }
     if (overrides.has_runtime_data) {
@@ -199,15 +200,14 @@ class VoiceKitSession final : public Session {
   bool m_waiting = false;
 };
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context,
-                                  util::Problems& problems) {
+std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
   const std::size_t before = problems.size();
   auto c = std::make_shared<Config>();
   c->url = context.target;
   c->recordings_url = context.recordings_url;
   if (config.exists()) {
-    config.keys({"workflow_slug", "workflow_id", "organization_id", "call_id_base", "call_started_hook",
-                 "runtime_data", "finalize_delay_s", "recording"});
+    config.keys({"workflow_slug", "workflow_id", "organization_id", "call_id_base", "call_started_hook", "runtime_data",
+                 "finalize_delay_s", "recording"});
   }
   c->workflow_slug = config["workflow_slug"].string(false).value_or(c->workflow_slug);
   c->workflow_id = config["workflow_id"].integer_or(c->workflow_id, 1);

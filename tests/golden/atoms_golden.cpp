@@ -33,10 +33,9 @@ Examples atoms_examples() {
 std::vector<callhook::vendors::Delivery> generate(const callhook::population::Call& call) {
   callhook::util::Problems problems;
   const callhook::util::Json config = callhook::util::Json::object();
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings",
-                                                 7};
-  auto vendor = callhook::vendors::atoms_info().configure(callhook::util::Cursor(&config, "", problems), context,
-                                                          problems);
+  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
+  auto vendor =
+      callhook::vendors::atoms_info().configure(callhook::util::Cursor(&config, "", problems), context, problems);
   REQUIRE(vendor);
   return vendor->open(call)->start();
 }

@@ -25,9 +25,9 @@ struct Row {
 };
 
 struct Spec {
-  std::vector<Row> rows;                 // in table order, duplicates kept
-  std::vector<std::string> events;       // the events table
-  std::vector<std::string> dispositions; // the dispositions table
+  std::vector<Row> rows;                  // in table order, duplicates kept
+  std::vector<std::string> events;        // the events table
+  std::vector<std::string> dispositions;  // the dispositions table
   const Row* find(const std::string& name) const {
     for (const auto& r : rows)
       if (r.name == name) return &r;
@@ -110,10 +110,9 @@ Params params_of(const callhook::vendors::Delivery& d) {
 std::vector<callhook::vendors::Delivery> generate(std::uint64_t seed, const std::string& config_text) {
   callhook::util::Problems problems;
   const auto config = callhook::util::Json::parse(config_text);
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings",
-                                                 7};
-  auto vendor = callhook::vendors::fonedynamics_info().configure(callhook::util::Cursor(&config, "", problems),
-                                                                 context, problems);
+  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
+  auto vendor = callhook::vendors::fonedynamics_info().configure(callhook::util::Cursor(&config, "", problems), context,
+                                                                 problems);
   REQUIRE(vendor);
   auto call = golden::sample_call(seed);
   call.country = "61";
@@ -128,7 +127,8 @@ std::string date_pattern(const std::string& description) {
   std::string format = description.substr(at + 13);
   if (!format.empty() && format.back() == '.') format.pop_back();
   std::string out;
-  for (char c : format) out += (c == 'y' || c == 'M' || c == 'd' || c == 'H' || c == 'm' || c == 's') ? "[0-9]" : std::string(1, c);
+  for (char c : format)
+    out += (c == 'y' || c == 'M' || c == 'd' || c == 'H' || c == 'm' || c == 's') ? "[0-9]" : std::string(1, c);
   return out;
 }
 

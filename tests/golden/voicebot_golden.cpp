@@ -109,8 +109,8 @@ OJson example_after(const std::string& doc, const std::string& anchor) {
 std::string restore_time(const std::string& mangled) {
   std::smatch m;
   REQUIRE(std::regex_match(mangled, m, std::regex(R"((\d{4}) (\d\d) (\d\d)t(\d\d) (\d\d) (\d\d)(?: (\d+))?z)")));
-  std::string out = m[1].str() + "-" + m[2].str() + "-" + m[3].str() + "T" + m[4].str() + ":" + m[5].str() + ":" +
-                    m[6].str();
+  std::string out =
+      m[1].str() + "-" + m[2].str() + "-" + m[3].str() + "T" + m[4].str() + ":" + m[5].str() + ":" + m[6].str();
   if (m[7].matched) out += "." + m[7].str();
   return out + "Z";
 }
@@ -181,10 +181,9 @@ Run run(const callhook::population::Call& call, const std::string& config_text, 
         const std::string& transfer_answer) {
   callhook::util::Problems problems;
   const auto config = callhook::util::Json::parse(config_text);
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings",
-                                                 7};
-  auto vendor = callhook::vendors::voicebot_info().configure(callhook::util::Cursor(&config, "", problems), context,
-                                                             problems);
+  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
+  auto vendor =
+      callhook::vendors::voicebot_info().configure(callhook::util::Cursor(&config, "", problems), context, problems);
   REQUIRE(vendor);
   auto session = vendor->open(call);
   Run out;
@@ -225,8 +224,8 @@ TEST_CASE("voicebot bodies follow the common request format", "[golden][voicebot
   const std::set<std::string> transcript_status = choices(doc.transcript["transcripts"][0]["status"]);
   const std::string start_shape = golden::digit_shape(restore_time(common["start_time"]));
   const std::string insight_shape = golden::digit_shape(restore_time(doc.insight["timestamp"]));
-  const std::string segment_shape = golden::digit_shape(
-      restore_time(doc.transcript["transcripts"][0]["transcript_segments"][0]["start_timestamp"]));
+  const std::string segment_shape =
+      golden::digit_shape(restore_time(doc.transcript["transcripts"][0]["transcript_segments"][0]["start_timestamp"]));
   // The document's call sid: "ca" + 32 characters ("CA" lower-cased by the copy).
   const std::string doc_sid = common["external_id"];
   REQUIRE(doc_sid.size() == 34);

@@ -28,10 +28,9 @@ std::vector<callhook::vendors::Delivery> generate(const callhook::population::Ca
                                                   const std::string& config_text = "{}") {
   callhook::util::Problems problems;
   const auto config = callhook::util::Json::parse(config_text);
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings",
-                                                 7};
-  auto vendor = callhook::vendors::voiceflow_info().configure(callhook::util::Cursor(&config, "", problems), context,
-                                                              problems);
+  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
+  auto vendor =
+      callhook::vendors::voiceflow_info().configure(callhook::util::Cursor(&config, "", problems), context, problems);
   REQUIRE(vendor);
   return vendor->open(call)->start();
 }

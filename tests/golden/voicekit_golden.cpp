@@ -35,10 +35,9 @@ std::vector<callhook::vendors::Delivery> generate(const callhook::population::Ca
                                                   const std::string& config_text = "{}") {
   callhook::util::Problems problems;
   const auto config = callhook::util::Json::parse(config_text);
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings",
-                                                 7};
-  auto vendor = callhook::vendors::voicekit_info().configure(callhook::util::Cursor(&config, "", problems), context,
-                                                             problems);
+  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
+  auto vendor =
+      callhook::vendors::voicekit_info().configure(callhook::util::Cursor(&config, "", problems), context, problems);
   REQUIRE(vendor);
   return vendor->open(call)->start();
 }
@@ -57,8 +56,8 @@ TEST_CASE("voicekit payloads have the document's fields, order and types", "[gol
   const Examples examples = voicekit_examples();
   for (const char* file_type : {"ogg", "wav"}) {
     for (std::uint64_t seed : {1u, 2u, 77u}) {
-      const auto batch = generate(golden::sample_call(seed),
-                                  std::string(R"({"recording": {"file_type": ")") + file_type + "\"}}");
+      const auto batch =
+          generate(golden::sample_call(seed), std::string(R"({"recording": {"file_type": ")") + file_type + "\"}}");
       REQUIRE(batch.size() == 3);
       for (const auto& d : batch) {
         INFO(d.event << " " << d.body);
@@ -101,7 +100,8 @@ TEST_CASE("voicekit formats follow the document's example values", "[golden][voi
                         "VOICEKIT_workflow_" + data["call_slug"].get<std::string>() + "_[0-9]{4}"));
   CHECK(egress["status"] == doc_egress["status"]);
   for (const char* key : {"started_at", "ended_at"}) {
-    CHECK(golden::digit_shape(egress[key].get<std::string>()) == golden::digit_shape(doc_egress[key].get<std::string>()));
+    CHECK(golden::digit_shape(egress[key].get<std::string>()) ==
+          golden::digit_shape(doc_egress[key].get<std::string>()));
   }
   CHECK(golden::matches(egress["duration"].get<std::string>(), "[1-9][0-9]*"));
   CHECK(golden::matches(egress["file_size"].get<std::string>(), "[1-9][0-9]*"));

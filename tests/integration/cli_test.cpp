@@ -50,9 +50,9 @@ TEST_CASE("every help names its values and shows examples", "[cli]") {
 TEST_CASE("the run usage line names every run option", "[cli]") {
   const auto r = run_callhook({"run", "--help"});
   const auto usage = r.out.substr(0, r.out.find("\n\n"));
-  for (const char* flag : {"--target", "--seed", "--speed", "--count", "--rate", "--duration", "--concurrency",
-                           "--connections", "--journal", "--report", "--junit", "--set", "--add", "--progress",
-                           "--insecure", "--quiet"})
+  for (const char* flag :
+       {"--target", "--seed", "--speed", "--count", "--rate", "--duration", "--concurrency", "--connections",
+        "--journal", "--report", "--junit", "--set", "--add", "--progress", "--insecure", "--quiet"})
     CHECK(contains(usage, flag));
   CHECK(contains(r.out, "--set '/n=\"123\"'"));  // how values are typed
 }
@@ -144,8 +144,8 @@ TEST_CASE("--set is checked like a scenario's overrides; --add adds", "[cli]") {
 
 TEST_CASE("--count, --rate and --duration reshape a one-stream scenario", "[cli]") {
   TempDir dir;
-  auto r = run_callhook({"run", "scenarios/demo.json", "--speed", "max", "--count", "3", "--report",
-                         dir.path("r.json")});
+  auto r =
+      run_callhook({"run", "scenarios/demo.json", "--speed", "max", "--count", "3", "--report", dir.path("r.json")});
   REQUIRE(r.exit_code == 0);
   CHECK(read_json(dir.path("r.json")).at("run").at("calls") == 3);
   r = run_callhook({"run", "scenarios/demo.json", "--speed", "max", "--rate", "2", "--duration", "3", "--report",
@@ -257,8 +257,8 @@ TEST_CASE("vendors answers in human units, per vendor and as JSON", "[cli]") {
 
 TEST_CASE("replay --only names calls that exist; --target paths are warned about", "[cli]") {
   TempDir dir;
-  auto r = run_callhook({"run", "scenarios/demo.json", "--speed", "max", "--count", "2", "--journal",
-                         dir.path("run.jsonl")});
+  auto r = run_callhook(
+      {"run", "scenarios/demo.json", "--speed", "max", "--count", "2", "--journal", dir.path("run.jsonl")});
   REQUIRE(r.exit_code == 0);
   std::string a_call;
   for (const auto& line : read_jsonl(dir.path("run.jsonl")))
@@ -269,8 +269,8 @@ TEST_CASE("replay --only names calls that exist; --target paths are warned about
   CHECK(r.exit_code == 2);
   CHECK(contains(r.err, "its calls include"));
   CHECK(receiver.count() == 0);
-  r = run_callhook({"replay", dir.path("run.jsonl"), "--speed", "max", "--target", receiver.url() + "/other",
-                    "--only", a_call});
+  r = run_callhook(
+      {"replay", dir.path("run.jsonl"), "--speed", "max", "--target", receiver.url() + "/other", "--only", a_call});
   CHECK(r.exit_code == 0);
   CHECK(contains(r.err, "warning: --target"));
   CHECK(receiver.count() > 0);

@@ -122,8 +122,8 @@ struct ExampleDir {
     dir.write("answer.json", R"({"http_code":200,"response":{"data":{}}})");
     ProcessOptions options;
     options.cwd = dir.path("");
-    const auto r = run_callhook({"run", "scenarios/demo.json", "--speed", "max", "-q", "--journal", "run.jsonl"},
-                                options);
+    const auto r =
+        run_callhook({"run", "scenarios/demo.json", "--speed", "max", "-q", "--journal", "run.jsonl"}, options);
     REQUIRE(r.exit_code == 0);
   }
 };

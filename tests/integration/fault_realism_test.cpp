@@ -15,8 +15,7 @@ using callhook::testing::run_callhook;
 using callhook::testing::TempDir;
 using nlohmann::json;
 
-TEST_CASE("voicebot end_before_start: session_end reaches the receiver before session_start",
-          "[integration][faults]") {
+TEST_CASE("voicebot end_before_start: session_end reaches the receiver before session_start", "[integration][faults]") {
   // The handshake's answer is not JSON: it is still parsed after the early
   // end, and each session records a finding for it.
   Receiver receiver([](const httplib::Request& req, httplib::Response& res) {
@@ -55,7 +54,7 @@ TEST_CASE("voicebot end_before_start: session_end reaches the receiver before se
   }
   const json report = read_json(dir.path("report.json"));
   CHECK(report["faults"]["end_before_start"] == 8);  // each session_end and session_start it moved
-  CHECK(report["totals"]["findings"] == 4);         // the answers, parsed after the early end
+  CHECK(report["totals"]["findings"] == 4);          // the answers, parsed after the early end
   CHECK(report["events"]["session_start"]["out_of_order"] == 4);
   CHECK(report["accounting"]["ok"] == true);
 }

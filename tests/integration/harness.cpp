@@ -84,7 +84,8 @@ ProcessResult run_callhook(const std::vector<std::string>& args, const ProcessOp
         next_signal_at = now + std::chrono::milliseconds(plan.gap_ms);
       }
     }
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
       killed = true;

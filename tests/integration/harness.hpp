@@ -40,10 +40,10 @@ struct SignalPlan {
 };
 ProcessResult run_callhook(const std::vector<std::string>& args, const SignalPlan& plan, int timeout_s = 120);
 struct ProcessOptions {
-  std::string cwd;         // "" = the source tree
-  std::string stdin_path;  // "" = inherited
+  std::string cwd;                                       // "" = the source tree
+  std::string stdin_path;                                // "" = inherited
   std::vector<std::pair<std::string, std::string>> env;  // added to this process's environment
-  SignalPlan signals;      // none by default
+  SignalPlan signals;                                    // none by default
 };
 ProcessResult run_callhook(const std::vector<std::string>& args, const ProcessOptions& options, int timeout_s = 120);
 

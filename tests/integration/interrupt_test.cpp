@@ -41,14 +41,14 @@ Receiver::Handler slow(int ms) {
 
 ProcessResult interrupted_run(const Receiver& receiver, const TempDir& dir, std::vector<int> signals,
                               std::vector<std::string> extra = {}) {
-  std::vector<std::string> args = {"run",        "scenarios/voiceflow-basic.json",
-                                   "--target",   receiver.url() + "/hooks",
-                                   "--speed",    "max",
+  std::vector<std::string> args = {"run",           "scenarios/voiceflow-basic.json",
+                                   "--target",      receiver.url() + "/hooks",
+                                   "--speed",       "max",
                                    "--concurrency", "2",
-                                   "--report",   dir.path("report.json"),
-                                   "--junit",    dir.path("junit.xml"),
-                                   "--journal",  dir.path("journal.jsonl"),
-                                   "--progress", "never"};
+                                   "--report",      dir.path("report.json"),
+                                   "--junit",       dir.path("junit.xml"),
+                                   "--journal",     dir.path("journal.jsonl"),
+                                   "--progress",    "never"};
   args.insert(args.end(), extra.begin(), extra.end());
   SignalPlan plan;
   plan.ready = [&receiver] { return receiver.count() >= 6; };
@@ -92,7 +92,8 @@ void check_outputs(const TempDir& dir, const ProcessResult& result, std::size_t 
 
 }  // namespace
 
-TEST_CASE("SIGINT mid-run: exit 130, partial report, JUnit and a whole journal that replays", "[integration][interrupt]") {
+TEST_CASE("SIGINT mid-run: exit 130, partial report, JUnit and a whole journal that replays",
+          "[integration][interrupt]") {
   Receiver receiver(slow(150));
   TempDir dir;
   const auto result = interrupted_run(receiver, dir, {SIGINT});
@@ -129,11 +130,11 @@ TEST_CASE("a second SIGINT ends the grace period at once", "[integration][interr
   plan.ready = [&receiver] { return receiver.count() >= 2; };
   plan.signals = {SIGINT, SIGINT};
   plan.gap_ms = 300;
-  const auto result = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url() + "/hooks",
-                                    "--speed", "max", "--concurrency", "2", "--grace", "60", "--report",
-                                    dir.path("report.json"), "--journal", dir.path("journal.jsonl"), "--progress",
-                                    "never"},
-                                   plan, 30);
+  const auto result =
+      run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url() + "/hooks", "--speed", "max",
+                    "--concurrency", "2", "--grace", "60", "--report", dir.path("report.json"), "--journal",
+                    dir.path("journal.jsonl"), "--progress", "never"},
+                   plan, 30);
   INFO(result.out << result.err);
   REQUIRE(result.exit_code == 130);
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(20));
@@ -164,8 +165,8 @@ TEST_CASE("an older report survives a run that is killed or refused", "[integrat
   CHECK(slurp(old_report) == "{\"old\":true}\n");
 
   // A report path that cannot be written fails before the run starts.
-  const auto unwritable = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(),
-                                        "--report", dir.path("no-such-folder/report.json")});
+  const auto unwritable = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(), "--report",
+                                        dir.path("no-such-folder/report.json")});
   CHECK(unwritable.exit_code == 2);
   CHECK(unwritable.err.find("--report: cannot write") != std::string::npos);
 }
@@ -173,8 +174,8 @@ TEST_CASE("an older report survives a run that is killed or refused", "[integrat
 TEST_CASE("replay accepts a journal whose last line was cut, with a warning", "[integration][interrupt]") {
   Receiver receiver;
   TempDir dir;
-  const auto run = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(), "--speed",
-                                 "max", "--journal", dir.path("journal.jsonl"), "--progress", "never"});
+  const auto run = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(), "--speed", "max",
+                                 "--journal", dir.path("journal.jsonl"), "--progress", "never"});
   REQUIRE(run.exit_code == 0);
   // Keep the lines up to the third attempt, and half of the fourth.
   std::istringstream lines(slurp(dir.path("journal.jsonl")));

@@ -61,7 +61,8 @@ TEST_CASE("timeline: three runs at max speed and concurrency 64 give every call 
   // Without faults no delivery arrives after a later-planned one of its call.
   for (const auto& [user, bodies] : runs[0]) {
     for (std::size_t k = 1; k < bodies.size(); ++k)
-      CHECK(json::parse(bodies[k])["time"].get<std::int64_t>() >= json::parse(bodies[k - 1])["time"].get<std::int64_t>());
+      CHECK(json::parse(bodies[k])["time"].get<std::int64_t>() >=
+            json::parse(bodies[k - 1])["time"].get<std::int64_t>());
   }
 }
 
@@ -110,7 +111,8 @@ Receiver::Handler watching(OverlapWatch& watch, std::chrono::milliseconds answer
 std::string short_calls(const std::string& ordering) {
   return R"({"name": "order-)" + ordering + R"(", "seed": 3, "speed": "max",
     "streams": [{"vendor": "voiceflow", "calls": {"count": 4, "arrival": {"rate_per_s": 2}, "duration_s": 2},
-                 "delivery": {"ordering": ")" + ordering + R"(", "timeout_ms": 5000}}]})";
+                 "delivery": {"ordering": ")" +
+         ordering + R"(", "timeout_ms": 5000}}]})";
 }
 
 }  // namespace

@@ -28,8 +28,11 @@ int free_port() {
 
 std::vector<std::string> bodies_of(const std::vector<std::string>& extra) {
   Receiver receiver;
-  std::vector<std::string> args = {"run", "scenarios/voicekit-basic.json", "--target", receiver.url() + "/hooks",
-                                   "--speed", "max", "--progress", "never", "--quiet"};
+  std::vector<std::string> args = {"run",        "scenarios/voicekit-basic.json",
+                                   "--target",   receiver.url() + "/hooks",
+                                   "--speed",    "max",
+                                   "--progress", "never",
+                                   "--quiet"};
   args.insert(args.end(), extra.begin(), extra.end());
   const auto result = run_callhook(args);
   INFO(result.out << result.err);
@@ -41,7 +44,8 @@ std::vector<std::string> bodies_of(const std::vector<std::string>& extra) {
 }
 
 bool any_contains(const std::vector<std::string>& bodies, const std::string& text) {
-  return std::any_of(bodies.begin(), bodies.end(), [&](const std::string& b) { return b.find(text) != std::string::npos; });
+  return std::any_of(bodies.begin(), bodies.end(),
+                     [&](const std::string& b) { return b.find(text) != std::string::npos; });
 }
 
 }  // namespace

@@ -27,16 +27,16 @@ TEST_CASE("a receiver that is not running is named in the summary, also with --q
   const std::string port = std::to_string(closed_port());
   const std::string target = "http://127.0.0.1:" + port + "/hooks";
   const std::string hint = "connection refused at 127.0.0.1:" + port + ": is your receiver running?";
-  const auto run = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", target, "--speed", "max",
-                                 "--progress", "never"});
+  const auto run = run_callhook(
+      {"run", "scenarios/voiceflow-basic.json", "--target", target, "--speed", "max", "--progress", "never"});
   INFO(run.out << run.err);
   CHECK_THAT(run.out, Catch::Contains("target       " + target + "\n"));
   CHECK_THAT(run.out, Catch::Contains(hint));
   CHECK_THAT(run.out, Catch::Contains("failing calls ("));
   CHECK_THAT(run.out, Catch::Contains("connect"));
 
-  const auto quiet = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", target, "--speed", "max",
-                                   "--quiet"});
+  const auto quiet =
+      run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", target, "--speed", "max", "--quiet"});
   INFO(quiet.err);
   CHECK(quiet.out.empty());
   CHECK_THAT(quiet.err, Catch::Contains("callhook: " + hint));
@@ -45,9 +45,9 @@ TEST_CASE("a receiver that is not running is named in the summary, also with --q
 TEST_CASE("callhook report rebuilds the JSON report of a run from its journal", "[integration][report]") {
   Receiver receiver;
   TempDir dir;
-  const auto run = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url() + "/hooks",
-                                 "--speed", "max", "--journal", dir.path("run.jsonl"), "--report",
-                                 dir.path("run.json"), "--progress", "never"});
+  const auto run =
+      run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url() + "/hooks", "--speed", "max",
+                    "--journal", dir.path("run.jsonl"), "--report", dir.path("run.json"), "--progress", "never"});
   REQUIRE(run.exit_code == 0);
   const auto live = read_json(dir.path("run.json"));
   CHECK(live["version"] == "0.1.0");
@@ -56,8 +56,8 @@ TEST_CASE("callhook report rebuilds the JSON report of a run from its journal", 
   CHECK(live["run"]["ordering"] == "timeline");  // the default
   CHECK(live["run"]["started_at"].is_string());
 
-  const auto rebuilt_run = run_callhook({"report", dir.path("run.jsonl"), "--json", dir.path("rebuilt.json"),
-                                         "--html", dir.path("rebuilt.html")});
+  const auto rebuilt_run = run_callhook(
+      {"report", dir.path("run.jsonl"), "--json", dir.path("rebuilt.json"), "--html", dir.path("rebuilt.html")});
   INFO(rebuilt_run.out << rebuilt_run.err);
   REQUIRE(rebuilt_run.exit_code == 0);
   CHECK_THAT(rebuilt_run.out, Catch::Contains("accounting: "));

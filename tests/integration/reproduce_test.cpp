@@ -418,8 +418,8 @@ TEST_CASE("replay sends the recorded requests again, in order, byte for byte", "
                     "signing": { "scheme": "standard", "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" } } }]
   })");
   const std::string journal_path = dir.path("run.jsonl");
-  const auto recorded = run_callhook(
-      run_args(scenario, original.url() + "/in/hooks?tenant=acme&v=2", {"--journal", journal_path}));
+  const auto recorded =
+      run_callhook(run_args(scenario, original.url() + "/in/hooks?tenant=acme&v=2", {"--journal", journal_path}));
   INFO(recorded.out << recorded.err);
   REQUIRE(recorded.exit_code == 0);
   auto attempts = records_of(read_jsonl(journal_path), "attempt");
@@ -456,8 +456,8 @@ TEST_CASE("replay sends the recorded requests again, in order, byte for byte", "
 
   SECTION("--resign signs each request again at the current time") {
     Receiver target;
-    const auto replay = run_callhook({"replay", journal_path, "--target", target.url(), "--speed", "max",
-                                      "--resign", k_secret, "--resign", k_old_secret});
+    const auto replay = run_callhook({"replay", journal_path, "--target", target.url(), "--speed", "max", "--resign",
+                                      k_secret, "--resign", k_old_secret});
     INFO(replay.out << replay.err);
     REQUIRE(replay.exit_code == 0);
     const auto got = target.received();
@@ -572,7 +572,8 @@ std::vector<Received> run_signed(const TempDir& dir, const std::string& name, co
     "name": ")" + name + R"(", "seed": 4, "speed": "max", "concurrency": 1,
     "streams": [{ "vendor": "voiceflow",
       "calls": { "count": 3, "arrival": { "rate_per_s": 0.1 }, "duration_s": 40 },
-      "delivery": { "ordering": "strict", "signing": )" + signing + R"( },
+      "delivery": { "ordering": "strict", "signing": )" +
+                                                      signing + R"( },
       "faults": )" + faults + R"( }]
   })");
   const auto result = run_callhook(run_args(scenario, receiver.url() + "/hooks"));

@@ -56,9 +56,13 @@ TEST_CASE("whole, --threads 2 and four shards send the same bodies in the same p
     INFO(scenario);
     TempDir dir;
     const auto run_into = [&](Receiver& receiver, const std::string& name, std::vector<std::string> extra) {
-      std::vector<std::string> args = {"run", scenario, "--target", receiver.url() + "/hooks", "--speed", "max",
-                                       "--report", dir.path(name + ".json"), "--journal", dir.path(name + ".jsonl"),
-                                       "--progress", "never", "--quiet"};
+      std::vector<std::string> args = {"run",        scenario,
+                                       "--target",   receiver.url() + "/hooks",
+                                       "--speed",    "max",
+                                       "--report",   dir.path(name + ".json"),
+                                       "--journal",  dir.path(name + ".jsonl"),
+                                       "--progress", "never",
+                                       "--quiet"};
       args.insert(args.end(), extra.begin(), extra.end());
       const auto r = run_callhook(args);
       INFO(r.out << r.err);
@@ -115,7 +119,8 @@ TEST_CASE("whole, --threads 2 and four shards send the same bodies in the same p
     // At speed max nothing is late: the lateness histograms are equal bucket for bucket.
     CHECK(merged.at("lateness_ms").at("exact") == whole.at("lateness_ms").at("exact"));
     std::int64_t per_second_sent = 0;
-    for (const auto& second : merged.at("throughput").at("per_second")) per_second_sent += second.at("sent").get<std::int64_t>();
+    for (const auto& second : merged.at("throughput").at("per_second"))
+      per_second_sent += second.at("sent").get<std::int64_t>();
     CHECK(per_second_sent == whole.at("totals").at("sent").get<std::int64_t>());
   }
 }
@@ -142,10 +147,10 @@ TEST_CASE("merge of reports that are not the shards of one run is exit 2, naming
     std::vector<std::string> reports;
     std::string culprit;
   };
-  for (const Bad& bad : {Bad{{r0}, "shard 1/2 is missing"}, Bad{{r0, r1, r1}, "again (also"},
-                         Bad{{r0, other_seed}, other_seed + ": scenario \"voiceflow-basic\" seed 5 does not match"},
-                         Bad{{r0, not_json}, not_json + ": /run: expected"},
-                         Bad{{r0, dir.path("missing.json")}, "missing.json"}}) {
+  for (const Bad& bad :
+       {Bad{{r0}, "shard 1/2 is missing"}, Bad{{r0, r1, r1}, "again (also"},
+        Bad{{r0, other_seed}, other_seed + ": scenario \"voiceflow-basic\" seed 5 does not match"},
+        Bad{{r0, not_json}, not_json + ": /run: expected"}, Bad{{r0, dir.path("missing.json")}, "missing.json"}}) {
     std::vector<std::string> args = {"merge"};
     args.insert(args.end(), bad.reports.begin(), bad.reports.end());
     const auto r = run_callhook(args);
@@ -160,8 +165,8 @@ TEST_CASE("four shards send exactly the whole run's bodies, with the same totals
     INFO(scenario);
     TempDir dir;
     Receiver whole;
-    const auto one = run_callhook({"run", scenario, "--target", whole.url() + "/hooks", "--speed", "max",
-                                   "--report", dir.path("whole.json"), "--progress", "never", "--quiet"});
+    const auto one = run_callhook({"run", scenario, "--target", whole.url() + "/hooks", "--speed", "max", "--report",
+                                   dir.path("whole.json"), "--progress", "never", "--quiet"});
     INFO(one.out << one.err);
     REQUIRE(one.exit_code == 0);
 
@@ -170,9 +175,9 @@ TEST_CASE("four shards send exactly the whole run's bodies, with the same totals
     for (int i = 0; i < 4; ++i) {
       const std::string report = dir.path("shard" + std::to_string(i) + ".json");
       const std::string journal = dir.path("shard" + std::to_string(i) + ".jsonl");
-      const auto part = run_callhook({"run", scenario, "--target", parts.url() + "/hooks", "--speed", "max",
-                                      "--shard", std::to_string(i) + "/4", "--report", report, "--journal", journal,
-                                      "--progress", "never", "--quiet"});
+      const auto part = run_callhook({"run", scenario, "--target", parts.url() + "/hooks", "--speed", "max", "--shard",
+                                      std::to_string(i) + "/4", "--report", report, "--journal", journal, "--progress",
+                                      "never", "--quiet"});
       INFO(part.out << part.err);
       REQUIRE(part.exit_code == 0);
       const json r = read_json(report);
@@ -204,9 +209,9 @@ TEST_CASE("a Kubernetes job index with --shards picks the shard; bad shards are 
   Receiver receiver;
   TempDir dir;
   ::setenv("JOB_COMPLETION_INDEX", "1", 1);
-  const auto job = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(), "--speed",
-                                 "max", "--shards", "2", "--start-at", "+0.2", "--report", dir.path("r.json"),
-                                 "--progress", "never", "--quiet"});
+  const auto job =
+      run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(), "--speed", "max", "--shards",
+                    "2", "--start-at", "+0.2", "--report", dir.path("r.json"), "--progress", "never", "--quiet"});
   ::unsetenv("JOB_COMPLETION_INDEX");
   INFO(job.out << job.err);
   REQUIRE(job.exit_code == 0);
@@ -244,7 +249,8 @@ TEST_CASE("merge --journal joins the shards' journals; shards that do not belong
   for (const auto& line : lines) {
     if (line.at("kind") != "attempt") continue;
     ++attempts;
-    const std::int64_t end = line.at("wall_offset_us").get<std::int64_t>() + line.at("wall_latency_us").get<std::int64_t>();
+    const std::int64_t end =
+        line.at("wall_offset_us").get<std::int64_t>() + line.at("wall_latency_us").get<std::int64_t>();
     in_order = in_order && end >= previous_end;
     previous_end = end;
   }
@@ -257,8 +263,9 @@ TEST_CASE("merge --journal joins the shards' journals; shards that do not belong
     std::vector<std::string> journals;
     std::string culprit;
   };
-  for (const Bad& bad : {Bad{{j0, j1}, "shard 2/3 is missing"}, Bad{{j0, j1, j2, j1}, "again"},
-                         Bad{{j0, j1, other_seed}, "seed 5 does not match"}, Bad{{dir.path("whole.jsonl"), j0}, "not a shard"}}) {
+  for (const Bad& bad :
+       {Bad{{j0, j1}, "shard 2/3 is missing"}, Bad{{j0, j1, j2, j1}, "again"},
+        Bad{{j0, j1, other_seed}, "seed 5 does not match"}, Bad{{dir.path("whole.jsonl"), j0}, "not a shard"}}) {
     std::vector<std::string> args = {"merge", "--journal", dir.path("bad.jsonl")};
     args.insert(args.end(), bad.journals.begin(), bad.journals.end());
     const auto r = run_callhook(args);

@@ -1160,12 +1160,8 @@ TEST_CASE("voicebot session_start answers VoiceBot would reject are findings and
       redirect = override_answer(base, session, "10");
     }
     switch (kind) {
-      case Kind::good:
-        res.set_content(redirect, "application/json");
-        break;
-      case Kind::not_json:
-        res.set_content("thanks, got it", "text/plain");
-        break;
+      case Kind::good: res.set_content(redirect, "application/json"); break;
+      case Kind::not_json: res.set_content("thanks, got it", "text/plain"); break;
       case Kind::no_http_code: {
         std::string text = redirect;
         const std::string code = R"("http_code":200,)";
@@ -1228,15 +1224,9 @@ TEST_CASE("voicebot session_start answers VoiceBot would reject are findings and
     REQUIRE(kind_of_call.count(finding["call_id"]) == 1);
     REQUIRE(calls_with_findings.insert(finding["call_id"]).second);
     switch (kind_of_call[finding["call_id"]]) {
-      case Kind::good:
-        FAIL("a good answer gave a finding");
-        break;
-      case Kind::not_json:
-        REQUIRE(message.find("JSON") != std::string::npos);
-        break;
-      case Kind::no_http_code:
-        REQUIRE(message.find("/http_code") != std::string::npos);
-        break;
+      case Kind::good: FAIL("a good answer gave a finding"); break;
+      case Kind::not_json: REQUIRE(message.find("JSON") != std::string::npos); break;
+      case Kind::no_http_code: REQUIRE(message.find("/http_code") != std::string::npos); break;
       case Kind::string_interval:
         REQUIRE(message.find("/response/data/webhook_config/insights_events/trigger_interval_sec") !=
                 std::string::npos);
@@ -1247,9 +1237,7 @@ TEST_CASE("voicebot session_start answers VoiceBot would reject are findings and
         REQUIRE(message.find("http_code 500") != std::string::npos);
         REQUIRE(message.find("cl52894") != std::string::npos);
         break;
-      case Kind::too_slow:
-        REQUIRE(message.find("not delivered (timeout)") != std::string::npos);
-        break;
+      case Kind::too_slow: REQUIRE(message.find("not delivered (timeout)") != std::string::npos); break;
     }
   }
 

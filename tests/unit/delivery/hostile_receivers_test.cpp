@@ -270,8 +270,9 @@ TEST_CASE("chunked answers with trailers keep the connection", "[delivery][hosti
   INFO(scheme(tls));
   HostileServer server(tls, [](Peer& peer, int) {
     while (peer.read_request()) {
-      peer.send("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Digest\r\n\r\n"
-                "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Digest: abc\r\nX-Other: 1\r\n\r\n");
+      peer.send(
+          "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Digest\r\n\r\n"
+          "5\r\nhello\r\n6\r\n world\r\n0\r\nX-Digest: abc\r\nX-Other: 1\r\n\r\n");
     }
   });
   callhook::util::SystemClock clock;

@@ -244,8 +244,8 @@ TEST_CASE("requests go out well formed on one reused keep-alive connection", "[d
     CHECK(result.error == ErrorKind::None);
     CHECK(result.id == i);
     CHECK(result.status == 200);
-    CHECK(result.body == "body-" + std::to_string(i) + "|127.0.0.1:" + std::to_string(server.port()) +
-                             "|1|voicebot|application/json");
+    CHECK(result.body ==
+          "body-" + std::to_string(i) + "|127.0.0.1:" + std::to_string(server.port()) + "|1|voicebot|application/json");
     CHECK(result.latency_us > 0);
   }
   CHECK(log.requests() == 20);
@@ -399,8 +399,7 @@ TEST_CASE("idle keep-alive connections closed by the server are replaced silentl
   CHECK(log.connections() == 2);
 }
 
-TEST_CASE("a reused connection that closes before answering is re-sent once on a fresh one",
-          "[delivery][transport]") {
+TEST_CASE("a reused connection that closes before answering is re-sent once on a fresh one", "[delivery][transport]") {
   SECTION("the retry succeeds") {
     RawServer server([](int n) {
       if (n == 1) return RawServer::Reply{"", true};  // reads the request, closes without a byte
@@ -464,7 +463,10 @@ TEST_CASE("interim responses, close-delimited bodies and garbage", "[delivery][t
     const char* body;
   };
   const Row rows[] = {
-      {"100 Continue first", {"HTTP/1.1 100 Continue\r\n\r\n" + RawServer::ok("after"), false}, ErrorKind::None, 200,
+      {"100 Continue first",
+       {"HTTP/1.1 100 Continue\r\n\r\n" + RawServer::ok("after"), false},
+       ErrorKind::None,
+       200,
        "after"},
       {"body until close", {"HTTP/1.1 200 OK\r\n\r\nto the end", true}, ErrorKind::None, 200, "to the end"},
       {"not http", {"SSH-2.0-OpenSSH_9.2\r\n", false}, ErrorKind::Protocol, 0, ""},

@@ -58,12 +58,12 @@ TEST_CASE("the response parser reads every framing, whole or byte by byte", "[de
       {"chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n",
        false, 200, "hello, world", true, ""},
       {"chunked with trailers",
-       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n", false,
-       200, "0123456789", true, ""},
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\n\r\n", false, 200,
+       "0123456789", true, ""},
       {"read to close", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end", true, 200, "until the end",
        false, ""},
-      {"connection close", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", false, 200, "ok", false,
-       ""},
+      {"connection close", "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok", false, 200, "ok",
+       false, ""},
       {"http/1.0 closes by default", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok", false, 200, "ok", false, ""},
       {"http/1.0 keep-alive", "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nContent-Length: 2\r\n\r\nok", false, 200,
        "ok", true, ""},
@@ -71,10 +71,11 @@ TEST_CASE("the response parser reads every framing, whole or byte by byte", "[de
        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 201 Created\r\n"
        "Content-Length: 1\r\n\r\nx",
        false, 201, "x", true, ""},
-      {"retry-after kept", "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n", false, 429,
-       "", true, "120"},
-      {"retry-after date", "HTTP/1.1 503 Busy\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n",
-       false, 503, "", true, "Wed, 21 Oct 2015 07:28:00 GMT"},
+      {"retry-after kept", "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 120\r\nContent-Length: 0\r\n\r\n", false,
+       429, "", true, "120"},
+      {"retry-after date",
+       "HTTP/1.1 503 Busy\r\nRetry-After: Wed, 21 Oct 2015 07:28:00 GMT\r\nContent-Length: 0\r\n\r\n", false, 503, "",
+       true, "Wed, 21 Oct 2015 07:28:00 GMT"},
       {"bare LF line ends", "HTTP/1.1 200 OK\nContent-Length: 2\n\nok", false, 200, "ok", true, ""},
       {"status without reason", "HTTP/1.1 202\r\nContent-Length: 0\r\n\r\n", false, 202, "", true, ""},
   };
@@ -128,8 +129,8 @@ TEST_CASE("the response parser stops at the end of a response", "[delivery][pars
 
 TEST_CASE("the response parser keeps at most 64 KiB of body", "[delivery][parser]") {
   const std::size_t size = 100 * 1024;
-  const std::string bytes = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
-                            std::string(size, 'b');
+  const std::string bytes =
+      "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" + std::string(size, 'b');
   const Parsed parsed = parse(bytes, 4096, false);
   CHECK(parsed.complete);
   CHECK(parsed.used == bytes.size());
@@ -175,8 +176,8 @@ TEST_CASE("the response parser frames by the last transfer coding", "[delivery][
       {"with Content-Length: chunked wins, no reuse",
        "HTTP/1.1 200 OK\r\nContent-Length: 100\r\nTransfer-Encoding: chunked" + chunks, false, "abc", false},
       {"trailers, one of them folded",
-       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 1\r\n 2\r\nX-Other: 3\r\n\r\n", false,
-       "abc", true},
+       "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\nX-Sum: 1\r\n 2\r\nX-Other: 3\r\n\r\n",
+       false, "abc", true},
   };
   for (const auto& row : rows) {
     for (const std::size_t piece : {std::size_t{0}, std::size_t{1}, std::size_t{5}}) {
@@ -194,10 +195,11 @@ TEST_CASE("the response parser joins folded header lines with a space", "[delive
   const Parsed retry = parse("HTTP/1.1 503 Busy\r\nRetry-After:\r\n 120\r\nContent-Length: 0\r\n\r\n", 1, false);
   CHECK(retry.complete);
   CHECK(retry.retry_after == "120");
-  const Parsed date = parse("HTTP/1.1 503 Busy\r\nRetry-After: Wed, 21 Oct 2015\r\n\t07:28:00 GMT\r\nContent-Length: 0\r\n\r\n",
-                            0, false);
+  const Parsed date = parse(
+      "HTTP/1.1 503 Busy\r\nRetry-After: Wed, 21 Oct 2015\r\n\t07:28:00 GMT\r\nContent-Length: 0\r\n\r\n", 0, false);
   CHECK(date.retry_after == "Wed, 21 Oct 2015 07:28:00 GMT");
-  const Parsed close = parse("HTTP/1.1 200 OK\r\nConnection: keep-alive,\r\n close\r\nContent-Length: 0\r\n\r\n", 3, false);
+  const Parsed close =
+      parse("HTTP/1.1 200 OK\r\nConnection: keep-alive,\r\n close\r\nContent-Length: 0\r\n\r\n", 3, false);
   CHECK(close.complete);
   CHECK_FALSE(close.keep_alive);
   const Parsed other = parse("HTTP/1.1 200 OK\r\nX-Long: a\r\n  b\r\nContent-Length: 2\r\n\r\nok", 0, false);
@@ -224,7 +226,8 @@ TEST_CASE("the response parser rejects status codes below 100 and bounds interim
   CHECK(too_many.failed);
   // Interim responses count against the header limit too.
   std::string heavy;
-  while (heavy.size() < ResponseParser::k_max_header_bytes) heavy += "HTTP/1.1 103 Early Hints\r\nLink: " + std::string(4000, 'l') + "\r\n\r\n";
+  while (heavy.size() < ResponseParser::k_max_header_bytes)
+    heavy += "HTTP/1.1 103 Early Hints\r\nLink: " + std::string(4000, 'l') + "\r\n\r\n";
   CHECK(parse(heavy + final_answer, 0, false).failed);
 }
 

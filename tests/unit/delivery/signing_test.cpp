@@ -59,8 +59,8 @@ TEST_CASE("signing keys: base64 for standard and svix, the string's bytes for x-
   CHECK(signing_key("svix", "whsec_c2Vjbw==") == std::optional<std::string>("seco"));
   CHECK(signing_key("x-signature", "whsec_abc") == std::optional<std::string>("whsec_abc"));
   CHECK(signing_key("x-signature", "Jefe") == std::optional<std::string>("Jefe"));
-  for (const char* bad : {"whsec_old", "whsec_", "", "c2Vj b25k", "c2Vjb25k=", "c2Vj=b25", "====", "c2Vjb25-",
-                          "whsec_whsec_c2Vjb25k"}) {
+  for (const char* bad :
+       {"whsec_old", "whsec_", "", "c2Vj b25k", "c2Vjb25k=", "c2Vj=b25", "====", "c2Vjb25-", "whsec_whsec_c2Vjb25k"}) {
     INFO(bad);
     CHECK_FALSE(signing_key("standard", bad));
     CHECK_FALSE(signing_key("svix", bad));

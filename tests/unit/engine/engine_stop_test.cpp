@@ -76,8 +76,8 @@ TEST_CASE("stop 1: nothing new is sent, requests in flight finish within the gra
   const auto plan = plan_of(k_voiceflow);
   const Outcome out = run_until_stopped(plan, 1, 10, 1000, 5000);
   CHECK(out.run.interrupted);
-  CHECK(out.requests == 10);             // the tenth raised the stop: no eleventh
-  CHECK(out.totals.delivered == 10);     // all in flight answered within the grace period
+  CHECK(out.requests == 10);          // the tenth raised the stop: no eleventh
+  CHECK(out.totals.delivered == 10);  // all in flight answered within the grace period
   CHECK(out.totals.cancelled > 0);
   CHECK(out.totals.accounted());
 }

@@ -153,7 +153,8 @@ TEST_CASE("dropped deliveries are never sent and are accounted as dropped", "[en
 }
 
 TEST_CASE("strict ordering: one delivery of a session in flight at a time, in planned order", "[engine]") {
-  const auto plan = plan_of(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 4, "arrival": {"rate_per_s": 100}},
+  const auto plan =
+      plan_of(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 4, "arrival": {"rate_per_s": 100}},
       "delivery": {"ordering": "strict"}, "faults": {"delay": {"ms": {"uniform": [0, 100000]}}}}]})");
   // Slow answers would let a session's deliveries overlap if nothing held them.
   Run run(plan, [](const delivery::HttpRequest&) { return reply(200, 500000); });
@@ -265,7 +266,8 @@ std::map<std::string, std::vector<Send>> sends_per_call(const delivery::FakeTran
   std::map<std::string, std::vector<Send>> out;
   for (std::size_t i = 0; i < transport.requests().size(); ++i) {
     const json body = json::parse(transport.requests()[i].body);
-    out[body["data"]["userID"]].push_back({transport.submit_times()[i], body["time"], body["type"], transport.requests()[i].body});
+    out[body["data"]["userID"]].push_back(
+        {transport.submit_times()[i], body["time"], body["type"], transport.requests()[i].body});
   }
   return out;
 }
@@ -367,14 +369,18 @@ TEST_CASE("concurrent: a call's attempts overlap only once the earlier has been 
 TEST_CASE("signatures are made at send time: wall clock by default, virtual on request", "[engine][signing]") {
   const std::string secret = R"("secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")";
   const auto wall = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
-      "delivery": {"signing": {"scheme": "standard", )" + secret + R"(}}}]})");
+      "delivery": {"signing": {"scheme": "standard", )" +
+                            secret + R"(}}}]})");
   const auto virt = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
-      "delivery": {"signing": {"scheme": "standard", "timestamp": "virtual", )" + secret + R"(}}}]})");
+      "delivery": {"signing": {"scheme": "standard", "timestamp": "virtual", )" +
+                            secret + R"(}}}]})");
   const auto stale_wall = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
-      "delivery": {"signing": {"scheme": "svix", )" + secret + R"(}},
+      "delivery": {"signing": {"scheme": "svix", )" +
+                                  secret + R"(}},
       "faults": {"stale_timestamp": {"p": 1, "by_ms": 600000}}}]})");
   const auto stale_virtual = plan_of(R"({"speed": 100, "streams": [{"vendor": "voiceflow", "calls": {"count": 2},
-      "delivery": {"signing": {"scheme": "svix", "timestamp": "virtual", )" + secret + R"(}},
+      "delivery": {"signing": {"scheme": "svix", "timestamp": "virtual", )" +
+                                     secret + R"(}},
       "faults": {"stale_timestamp": {"p": 1, "by_ms": 600000}}}]})");
   struct Case {
     const engine::RunPlan* plan;
@@ -382,8 +388,9 @@ TEST_CASE("signatures are made at send time: wall clock by default, virtual on r
     bool wall_clock;
     std::int64_t stale_s;
   };
-  for (const Case& c : {Case{&wall, "webhook-timestamp", true, 0}, Case{&virt, "webhook-timestamp", false, 0},
-                        Case{&stale_wall, "svix-timestamp", true, 600}, Case{&stale_virtual, "svix-timestamp", false, 600}}) {
+  for (const Case& c :
+       {Case{&wall, "webhook-timestamp", true, 0}, Case{&virt, "webhook-timestamp", false, 0},
+        Case{&stale_wall, "svix-timestamp", true, 600}, Case{&stale_virtual, "svix-timestamp", false, 600}}) {
     INFO(c.header << (c.wall_clock ? " wall" : " virtual") << " stale " << c.stale_s);
     Run run(*c.plan, ok);
     REQUIRE(run.transport.requests().size() == 8);
@@ -404,18 +411,22 @@ TEST_CASE("an HTTP-date Retry-After counts on the wall clock; long asks are clam
     std::map<std::string, int> seen;
     std::map<std::string, std::int64_t> asked_ms;  // the date's distance from the answer's wall time
     util::ManualClock* clock = nullptr;
-    Run run(plan, [&](const delivery::HttpRequest& r) {
-      if (++seen[body_type(r)] > 1) return reply(200, 0);
-      delivery::FakeReply again = reply(503, 0);
-      // Whole seconds, as an HTTP date has them: between 1 and 2 s ahead.
-      const std::int64_t date_ms = (clock_now_unix_ms(clock) / 1000 + 2) * 1000;
-      asked_ms[body_type(r)] = date_ms - clock_now_unix_ms(clock);
-      again.retry_after = http_date(date_ms);
-      return again;
-    }, 64, &clock);
+    Run run(
+        plan,
+        [&](const delivery::HttpRequest& r) {
+          if (++seen[body_type(r)] > 1) return reply(200, 0);
+          delivery::FakeReply again = reply(503, 0);
+          // Whole seconds, as an HTTP date has them: between 1 and 2 s ahead.
+          const std::int64_t date_ms = (clock_now_unix_ms(clock) / 1000 + 2) * 1000;
+          asked_ms[body_type(r)] = date_ms - clock_now_unix_ms(clock);
+          again.retry_after = http_date(date_ms);
+          return again;
+        },
+        64, &clock);
     REQUIRE(run.transport.requests().size() == 8);
     std::map<std::string, std::vector<std::int64_t>> sends;
-    for (std::size_t i = 0; i < 8; ++i) sends[body_type(run.transport.requests()[i])].push_back(run.transport.submit_times()[i]);
+    for (std::size_t i = 0; i < 8; ++i)
+      sends[body_type(run.transport.requests()[i])].push_back(run.transport.submit_times()[i]);
     for (const auto& [event, times] : sends) {
       REQUIRE(times.size() == 2);
       CHECK(asked_ms[event] > 1000);
@@ -427,15 +438,19 @@ TEST_CASE("an HTTP-date Retry-After counts on the wall clock; long asks are clam
     std::map<std::string, int> seen;
     {
       journal::JournalWriter journal(path.string());
-      Run run(plan, [&](const delivery::HttpRequest& r) {
-        if (++seen[body_type(r)] > 1) return reply(200, 0);
-        delivery::FakeReply again = reply(503, 0);
-        again.retry_after = "86400";
-        return again;
-      }, 64, nullptr, &journal);
+      Run run(
+          plan,
+          [&](const delivery::HttpRequest& r) {
+            if (++seen[body_type(r)] > 1) return reply(200, 0);
+            delivery::FakeReply again = reply(503, 0);
+            again.retry_after = "86400";
+            return again;
+          },
+          64, nullptr, &journal);
       REQUIRE(run.transport.requests().size() == 8);
       std::map<std::string, std::vector<std::int64_t>> sends;
-      for (std::size_t i = 0; i < 8; ++i) sends[body_type(run.transport.requests()[i])].push_back(run.transport.submit_times()[i]);
+      for (std::size_t i = 0; i < 8; ++i)
+        sends[body_type(run.transport.requests()[i])].push_back(run.transport.submit_times()[i]);
       for (const auto& [event, times] : sends) {
         REQUIRE(times.size() == 2);
         CHECK(times[1] - times[0] == 5000000);

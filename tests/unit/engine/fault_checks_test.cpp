@@ -42,8 +42,8 @@ TEST_CASE("signature faults need a signature that can carry them", "[engine][fau
        "make stale; it needs scheme \"standard\" or \"svix\"\n"},
       // Nothing signed: neither fault changes a byte.
       {R"({"vendor": "voicebot", "calls": {"count": 1}, "faults": {"stale_timestamp": 1, "bad_signature": 0.1}})",
-       "t.json: /streams/0/faults/stale_timestamp: " + k_not_signed + "t.json: /streams/0/faults/bad_signature: " +
-           k_not_signed},
+       "t.json: /streams/0/faults/stale_timestamp: " + k_not_signed +
+           "t.json: /streams/0/faults/bad_signature: " + k_not_signed},
       // Per event: the event's own plan, against the event's own scheme.
       {R"({"vendor": "voiceflow", "calls": {"count": 1},
            "delivery": {"signing": {"secret": "whsec_c2Vjb25k"},
@@ -100,11 +100,12 @@ TEST_CASE("reorder patterns need the events they move, vendor by vendor", "[engi
   for (const auto& row : rows) {
     CAPTURE(row.vendor, row.pattern);
     const std::string stream = R"({"vendor": ")" + row.vendor + R"(", "calls": {"count": 1},
-        "faults": {"reorder": {"p": 1, "patterns": ["end_before_start", ")" + row.pattern + R"("]}}})";
-    const std::string expected = row.acts ? ""
-                                          : "t.json: /streams/0/faults/reorder/patterns/1: cannot act: \"" +
-                                                row.pattern + "\" " + row.why + ", and vendor \"" + row.vendor +
-                                                "\" sends none\n";
+        "faults": {"reorder": {"p": 1, "patterns": ["end_before_start", ")" +
+                               row.pattern + R"("]}}})";
+    const std::string expected = row.acts
+                                     ? ""
+                                     : "t.json: /streams/0/faults/reorder/patterns/1: cannot act: \"" + row.pattern +
+                                           "\" " + row.why + ", and vendor \"" + row.vendor + "\" sends none\n";
     CHECK(problems_of(stream) == expected);
   }
 }

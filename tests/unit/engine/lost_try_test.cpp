@@ -47,7 +47,7 @@ TEST_CASE("a lost and re-sent try is recorded and counted without spending the r
   CHECK(transport.requests().size() == 4);  // one per event, from the engine's side
   CHECK(stats.totals().delivered == 4);     // max_attempts 1 still delivers
   CHECK(stats.totals().failed == 0);
-  CHECK(stats.totals().sent == 8);          // but every try on the wire is an attempt
+  CHECK(stats.totals().sent == 8);  // but every try on the wire is an attempt
   CHECK(stats.totals().accounted());
 
   int resent = 0, delivered = 0;

@@ -38,7 +38,7 @@ TEST_CASE("timeline: an earlier attempt in flight holds later ones until answere
 TEST_CASE("timeline: copies of one delivery due at the same ms go together", "[timeline]") {
   CallTimeline t(Ordering::Timeline);
   t.sent(place(1, 1000, 1, 4, 50));
-  CHECK(t.release_at(place(2, 1000, 2, 4), 60) == 60);   // a copy (same seq, same due)
+  CHECK(t.release_at(place(2, 1000, 2, 4), 60) == 60);         // a copy (same seq, same due)
   CHECK(t.release_at(place(3, 1200, 3, 4), 60) == k_no_time);  // a spaced copy waits
   t.sent(place(2, 1000, 2, 4, 60));
   t.answered(1);

@@ -77,7 +77,8 @@ TEST_CASE("form overrides replace or add parameters, encoded") {
     std::string expected;
   };
   const std::vector<Row> rows = {
-      {"Call.From=%2B61400000000&Call.To=%2B61300000000", {{"/Call.From", "anonymous"}},
+      {"Call.From=%2B61400000000&Call.To=%2B61300000000",
+       {{"/Call.From", "anonymous"}},
        "Call.From=anonymous&Call.To=%2B61300000000"},
       {"Call.From=x", {{"Call.Duration", 42}}, "Call.From=x&Call.Duration=42"},
       {"Call.From=x", {{"/Flag", false}}, "Call.From=x&Flag=false"},

@@ -123,8 +123,8 @@ TEST_CASE("end_before_start pairs a returning caller's end with its own start") 
 
 TEST_CASE("end_before_start leaves the batch alone when it cannot or should not fire") {
   SECTION("probability 0") {
-    const auto batch = run({delivery("call.start", 1000), delivery("call.end", 5000)},
-                           pattern_stream("atoms", "end_before_start", 0));
+    const auto batch =
+        run({delivery("call.start", 1000), delivery("call.end", 5000)}, pattern_stream("atoms", "end_before_start", 0));
     CHECK(events(batch) == std::vector<std::string>{"call.start", "call.end"});
     CHECK(batch[0].faults.empty());
   }

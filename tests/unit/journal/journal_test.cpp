@@ -1,9 +1,9 @@
 // Journal round trips: what the writer writes, the reader gives back.
+#include <unistd.h>
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -203,9 +203,9 @@ TEST_CASE("records keep their keys in the documented order") {
   REQUIRE(lines.size() == 5);
   const std::vector<std::vector<std::string>> keys = {
       {"kind", "scenario", "seed", "speed", "epoch_ms", "wall_started_at"},
-      {"kind", "delivery", "attempt", "stream", "call", "event", "copy", "method", "url", "headers", "body",
-       "planned_ms", "due_ms", "status", "error", "verdict", "will_retry", "faults", "wall_offset_us",
-       "wall_latency_us", "response"},
+      {"kind",   "delivery", "attempt",    "stream", "call",           "event",           "copy",
+       "method", "url",      "headers",    "body",   "planned_ms",     "due_ms",          "status",
+       "error",  "verdict",  "will_retry", "faults", "wall_offset_us", "wall_latency_us", "response"},
       {"kind", "delivery", "stream", "call", "event", "copy", "result", "attempts", "planned_ms", "faults", "reason"},
       {"kind", "call", "event", "message"},
       {"kind", "planned", "delivered", "failed", "dropped", "cancelled", "interrupted"},
@@ -221,7 +221,8 @@ TEST_CASE("records keep their keys in the documented order") {
                     R"("wall_started_at":"2025-07-16T11:40:57.000Z"})");
   CHECK(lines[2] == R"({"kind":"final","delivery":"d","stream":0,"call":"","event":"","copy":0,"result":"dropped",)"
                     R"("attempts":0,"planned_ms":0,"faults":["drop"],"reason":"dropped by a fault"})");
-  CHECK(lines[4] == R"({"kind":"end","planned":1,"delivered":0,"failed":0,"dropped":1,"cancelled":0,"interrupted":false})");
+  CHECK(lines[4] ==
+        R"({"kind":"end","planned":1,"delivered":0,"failed":0,"dropped":1,"cancelled":0,"interrupted":false})");
 }
 
 TEST_CASE("control characters and invalid UTF-8 still make valid JSON") {
@@ -231,9 +232,12 @@ TEST_CASE("control characters and invalid UTF-8 still make valid JSON") {
   };
   const std::vector<Row> rows = {
       {"\x7f", "\x7f"},
-      {"a\xff" "b", "a\xc3\xbf" "b"},        // a lone byte reads back as U+00FF
-      {"\xc3", "\xc3\x83"},                 // a sequence cut short
-      {"\xc0\xaf", "\xc3\x80\xc2\xaf"},      // an overlong encoding
+      {"a\xff"
+       "b",
+       "a\xc3\xbf"
+       "b"},                                         // a lone byte reads back as U+00FF
+      {"\xc3", "\xc3\x83"},                          // a sequence cut short
+      {"\xc0\xaf", "\xc3\x80\xc2\xaf"},              // an overlong encoding
       {"\xed\xa0\x80", "\xc3\xad\xc2\xa0\xc2\x80"},  // a UTF-16 surrogate
       {std::string("\0", 1), std::string("\0", 1)},
   };
@@ -320,7 +324,9 @@ TEST_CASE("100k attempts are written in order, each on its own line") {
   }
   CHECK(count == k_count);
   CHECK(wrong == 0);
-  CHECK(line == R"({"kind":"end","planned":100000,"delivered":100000,"failed":0,"dropped":0,"cancelled":0,"interrupted":false})");
+  CHECK(
+      line ==
+      R"({"kind":"end","planned":100000,"delivered":100000,"failed":0,"dropped":0,"cancelled":0,"interrupted":false})");
   CHECK_FALSE(std::getline(in, line));
 }
 

@@ -1,7 +1,7 @@
 // Journals the reader must refuse, with the file and line in the message.
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
-#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -50,8 +50,9 @@ TEST_CASE("bad journals are refused with the file, line and field") {
       {k_finding + "\n", "run.jsonl:1: expected a run record first, got \"finding\""},
       {"[1,2]\n", "run.jsonl:1: expected a JSON object, got an array"},
       {R"({"kind":"run","scenario":"s"})", "run.jsonl:1: /seed: is required"},
-      {k_run + "\n{\"kind\":\n", "run.jsonl:2: /kind: invalid JSON at column 9: syntax error while parsing value - unexpected "
-                                 "end of input; expected '[', '{', or a literal"},
+      {k_run + "\n{\"kind\":\n",
+       "run.jsonl:2: /kind: invalid JSON at column 9: syntax error while parsing value - unexpected "
+       "end of input; expected '[', '{', or a literal"},
       {k_run + "\n" + k_finding + "\n{\"kind\":\"attempts\"}\n",
        "run.jsonl:3: /kind: expected one of \"run\", \"attempt\", \"final\", \"finding\", \"end\", got \"attempts\" "
        "(did you mean \"attempt\"?)"},
@@ -64,7 +65,8 @@ TEST_CASE("bad journals are refused with the file, line and field") {
        "run.jsonl:2: /planned: expected a non-negative integer, got -1"},
       {k_run + "\n" +
            R"({"kind":"final","delivery":"d","stream":0,"call":"c","event":"e","copy":0,"result":"failed",)"
-           R"("attempts":1,"planned_ms":0,"faults":["x",3],"reason":""})" + "\n",
+           R"("attempts":1,"planned_ms":0,"faults":["x",3],"reason":""})" +
+           "\n",
        "run.jsonl:2: /faults/1: expected a string, got 3"},
   };
   for (const auto& row : rows) {
@@ -88,7 +90,9 @@ TEST_CASE("attempt records are checked field by field") {
 
 TEST_CASE("a last line cut short by a kill ends the journal instead of failing it") {
   const fs::path path = fs::temp_directory_path() / ("callhook-cut-" + std::to_string(::getpid()) + ".jsonl");
-  std::ofstream(path, std::ios::binary) << k_run << "\n" << k_finding << "\n" << k_finding << "\n"
+  std::ofstream(path, std::ios::binary) << k_run << "\n"
+                                        << k_finding << "\n"
+                                        << k_finding << "\n"
                                         << k_finding.substr(0, 20);
   JournalReader reader(path.string());
   int records = 0;

@@ -114,7 +114,7 @@ TEST_CASE("summary scan: the same fields as the strict reader, for every kind of
 TEST_CASE("summary scan: anything but the written shape is left to the strict reader") {
   const auto lines = written_lines();
   RecordSummary r;
-  CHECK_FALSE(scan_summary(lines[1].substr(0, lines[1].size() - 10), r));         // cut short
+  CHECK_FALSE(scan_summary(lines[1].substr(0, lines[1].size() - 10), r));                 // cut short
   CHECK_FALSE(scan_summary("{\"kind\":\"finding\",\"call\":\"C\",\"event\":\"e\"}", r));  // a field missing
   CHECK_FALSE(scan_summary("{\"kind\":\"end\",\"planned\":\"4\",\"delivered\":3,\"failed\":1,\"dropped\":0}", r));
   CHECK_FALSE(scan_summary("{\"kind\":\"end\",\"planned\":4.5,\"delivered\":3,\"failed\":1,\"dropped\":0}", r));

@@ -119,7 +119,8 @@ TEST_CASE("ramp call i starts where the planned area reaches i + 1", "[populatio
 TEST_CASE("ramp edge shapes", "[population][arrival]") {
   SECTION("flat stages match the constant arrival one call later") {
     const auto r = ramp(4, {{5, 4}, {5, 4}});
-    for (std::uint64_t i = 0; i < 39; ++i) CHECK(*arrival_offset_ms(r, i) == Approx(*arrival_offset_ms(constant(4), i + 1)));
+    for (std::uint64_t i = 0; i < 39; ++i)
+      CHECK(*arrival_offset_ms(r, i) == Approx(*arrival_offset_ms(constant(4), i + 1)));
     CHECK(RampCurve(r).capacity() == 40);
   }
   SECTION("a pause stage holds arrivals back") {
@@ -143,8 +144,8 @@ TEST_CASE("ramp edge shapes", "[population][arrival]") {
 }
 
 TEST_CASE("the sequence agrees with the pure function where it exists", "[population][arrival]") {
-  const std::vector<callhook::scenario::Arrival> arrivals = {
-      constant(3), list({0, 5, 5, 90, 1000}), ramp(1, {{3, 50}, {2, 50}, {4, 2}})};
+  const std::vector<callhook::scenario::Arrival> arrivals = {constant(3), list({0, 5, 5, 90, 1000}),
+                                                             ramp(1, {{3, 50}, {2, 50}, {4, 2}})};
   for (const auto& a : arrivals) {
     CAPTURE(static_cast<int>(a.kind));
     ArrivalSequence seq(a, 3);

@@ -53,7 +53,7 @@ TEST_CASE("durations come from the distribution, at least one second", "[populat
     std::int64_t expected_ms;
   };
   const std::vector<Row> table = {
-      {{Kind::Fixed, 90, 0}, 90000}, {{Kind::Fixed, 0.2, 0}, 1000}, {{Kind::Fixed, 0, 0}, 1000},
+      {{Kind::Fixed, 90, 0}, 90000},    {{Kind::Fixed, 0.2, 0}, 1000},  {{Kind::Fixed, 0, 0}, 1000},
       {{Kind::Fixed, 1.2345, 0}, 1235}, {{Kind::Normal, -50, 0}, 1000},
   };
   for (const auto& row : table) {

@@ -109,8 +109,7 @@ TEST_CASE("the same scenario gives the same calls; another seed does not", "[pop
 }
 
 TEST_CASE("a billion-call population is lazy", "[population][lazy]") {
-  const std::vector<callhook::scenario::Arrival> arrivals = {constant(1000), poisson(1000),
-                                                            ramp(0, {{1000000, 2000}})};
+  const std::vector<callhook::scenario::Arrival> arrivals = {constant(1000), poisson(1000), ramp(0, {{1000000, 2000}})};
   for (const auto& arrival : arrivals) {
     CAPTURE(static_cast<int>(arrival.kind));
     const auto s = one_stream(calls_with(arrival, 1000000000));
@@ -133,7 +132,7 @@ TEST_CASE("a billion-call population is lazy", "[population][lazy]") {
 
 TEST_CASE("shards split a stream into disjoint slices that make up the whole", "[population][shard]") {
   const std::vector<callhook::scenario::Arrival> arrivals = {constant(7), poisson(7), ramp(0, {{20, 10}}),
-                                                            list({0, 3, 3, 50, 700, 701, 9000})};
+                                                             list({0, 3, 3, 50, 700, 701, 9000})};
   for (const auto& arrival : arrivals) {
     CAPTURE(static_cast<int>(arrival.kind));
     const auto s = one_stream(calls_with(arrival, 100));

@@ -16,10 +16,10 @@ TEST_CASE("valid_utf8 keeps valid text and replaces invalid bytes") {
       {"plain ascii", "plain ascii"},
       {"caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x93\x9E", "caf\xC3\xA9 \xE2\x9C\x93 \xF0\x9F\x93\x9E"},
       {"\xff", r},
-      {"a\xC3", "a" + r},                       // truncated sequence
-      {"\xC0\xAF", r + r},                      // overlong '/'
-      {"\xED\xA0\x80", r + r + r},              // UTF-16 surrogate
-      {"\xF4\x90\x80\x80", r + r + r + r},      // past U+10FFFF
+      {"a\xC3", "a" + r},                   // truncated sequence
+      {"\xC0\xAF", r + r},                  // overlong '/'
+      {"\xED\xA0\x80", r + r + r},          // UTF-16 surrogate
+      {"\xF4\x90\x80\x80", r + r + r + r},  // past U+10FFFF
       {"\xE2\x9C", r + r},
   };
   for (const Row& row : table) {

@@ -251,6 +251,6 @@ TEST_CASE("sparse histograms merge exactly and keep their buckets through their 
   CHECK(back->buckets() == all.buckets());
   CHECK(back->count() == all.count());
   CHECK_FALSE(SparseHistogram::from_buckets({{1024, 2}, {960, 1}}));  // out of order
-  CHECK_FALSE(SparseHistogram::from_buckets({{1000, 2}}));             // inside [960, 1024)
+  CHECK_FALSE(SparseHistogram::from_buckets({{1000, 2}}));            // inside [960, 1024)
   CHECK(SparseHistogram::from_buckets({{1024, 2}}));
 }

@@ -41,8 +41,8 @@ journal::AttemptRecord attempt(const std::string& key, std::string_view call, in
   return a;
 }
 
-journal::FinalRecord final_record(const std::string& key, std::string_view call, std::string_view result,
-                                  int attempts, std::int64_t planned_ms) {
+journal::FinalRecord final_record(const std::string& key, std::string_view call, std::string_view result, int attempts,
+                                  std::int64_t planned_ms) {
   journal::FinalRecord f;
   f.delivery = key;
   f.call = call;

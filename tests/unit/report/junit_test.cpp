@@ -128,19 +128,24 @@ TEST_CASE("JUnit: one test case per call, failures with reasons, escaped") {
   CHECK(xml_problem(xml).empty());
 
   // 3 calls + accounting + 2 expectations; failing: 2 calls, 1 expectation.
-  CHECK_THAT(xml, Catch::Contains("<testsuites name=\"callhook\" tests=\"6\" failures=\"3\" errors=\"0\" time=\"1.500\">"));
-  CHECK_THAT(xml, Catch::Contains("<testsuite name=\"junit &lt;&amp;&gt; &quot;test&quot;\" tests=\"6\" failures=\"3\""));
+  CHECK_THAT(xml,
+             Catch::Contains("<testsuites name=\"callhook\" tests=\"6\" failures=\"3\" errors=\"0\" time=\"1.500\">"));
+  CHECK_THAT(xml,
+             Catch::Contains("<testsuite name=\"junit &lt;&amp;&gt; &quot;test&quot;\" tests=\"6\" failures=\"3\""));
   CHECK(occurrences(xml, "<testcase ") == 6);
   CHECK(occurrences(xml, "<failure ") == 3);
-  CHECK_THAT(xml, Catch::Contains("<testcase name=\"ok-call\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;\" time=\"0\"/>"));
+  CHECK_THAT(xml, Catch::Contains(
+                      "<testcase name=\"ok-call\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;\" time=\"0\"/>"));
   CHECK_THAT(xml, Catch::Contains("<testcase name=\"bad&lt;&amp;&gt;&quot;&apos;call\""));
-  CHECK_THAT(xml, Catch::Contains("<failure message=\"delivery #1 start: status 503 after 3 attempts\" type=\"delivery\">"
-                                  "delivery #1 start: status 503 after 3 attempts&#10;"
-                                  "finding (start): bad JSON: \\x01\xEF\xBF\xBD&#10;</failure>"));
+  CHECK_THAT(xml,
+             Catch::Contains("<failure message=\"delivery #1 start: status 503 after 3 attempts\" type=\"delivery\">"
+                             "delivery #1 start: status 503 after 3 attempts&#10;"
+                             "finding (start): bad JSON: \\x01\xEF\xBF\xBD&#10;</failure>"));
   CHECK_THAT(xml, Catch::Contains("<failure message=\"probe http://x/calls/probed?a=1&amp;b=2: /status: expected "
                                   "&quot;ended&quot;\" type=\"probe\">"));
-  CHECK_THAT(xml, Catch::Contains("<testcase name=\"accounting\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;.run\" "
-                                  "time=\"0\"/>"));
+  CHECK_THAT(xml,
+             Catch::Contains("<testcase name=\"accounting\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;.run\" "
+                             "time=\"0\"/>"));
   CHECK_THAT(xml, Catch::Contains("<testcase name=\"expect failed\""));
   CHECK_THAT(xml, Catch::Contains("<failure message=\"failed 1 &gt; 0\" type=\"expectation\">"));
   CHECK_THAT(xml, Catch::Contains("<property name=\"seed\" value=\"9\"/>"));
@@ -152,7 +157,8 @@ TEST_CASE("JUnit: unaccounted deliveries fail the accounting case") {
   std::ostringstream out;
   write_junit(stats, info(), out);
   CHECK(xml_problem(out.str()).empty());
-  CHECK_THAT(out.str(), Catch::Contains("<failure message=\"1 planned deliveries unaccounted for\" type=\"accounting\">"));
+  CHECK_THAT(out.str(),
+             Catch::Contains("<failure message=\"1 planned deliveries unaccounted for\" type=\"accounting\">"));
 }
 
 TEST_CASE("JUnit without call ids: failing calls and one case for the rest") {

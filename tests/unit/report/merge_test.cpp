@@ -107,7 +107,8 @@ TEST_CASE("a JSON report read back writes the same report") {
   for (int i = 0; i < 25; ++i) feed_call(stats, "call-" + std::to_string(i), i * 130000, 90 + i * 411);
   feed_failing_call(stats, "slow-call", 1200000);
   RunInfo info = info_of(2, 4, "2026-11-30T12:00:01.250Z");
-  const std::vector<ExpectationResult> expectations = check_expectations({{"failed", 0}, {"p99_latency_ms", 500}}, stats);
+  const std::vector<ExpectationResult> expectations =
+      check_expectations({{"failed", 0}, {"p99_latency_ms", 500}}, stats);
   const ordered_json report = to_json(stats, info, expectations);
 
   const ReadReport back = ReportReader::read_text(report.dump(2), "shard-2.json");
@@ -143,7 +144,8 @@ TEST_CASE("a report that cannot be read back names the file and the pointer") {
   CHECK_THAT(error_of(no_buckets), Catch::Contains("r.json: /latency_ms/exact: is required"));
   ordered_json wrong_count = good;
   wrong_count["events"]["call.end"]["latency_ms"]["count"] = 5;
-  CHECK_THAT(error_of(wrong_count), Catch::Contains("r.json: /events/call.end/latency_ms/exact: the buckets hold 2 values"));
+  CHECK_THAT(error_of(wrong_count),
+             Catch::Contains("r.json: /events/call.end/latency_ms/exact: the buckets hold 2 values"));
   ordered_json bad_bucket = good;
   bad_bucket["latency_ms"]["exact"]["buckets"][0][0] = 1001;
   CHECK_THAT(error_of(bad_bucket), Catch::Contains("/latency_ms/exact: min_us, max_us and the buckets"));
@@ -205,7 +207,8 @@ TEST_CASE("reports that are not the shards of one run are refused, naming the cu
     return std::string("no error");
   };
   CHECK(error_of({{0, 2, 7, "a.json"}, {1, 2, 7, "b.json"}}) == "no error");
-  CHECK_THAT(error_of({{0, 2, 7, "a.json"}, {0, 2, 7, "b.json"}}), Catch::Contains("b.json: shard 0/2 again (also a.json)"));
+  CHECK_THAT(error_of({{0, 2, 7, "a.json"}, {0, 2, 7, "b.json"}}),
+             Catch::Contains("b.json: shard 0/2 again (also a.json)"));
   CHECK_THAT(error_of({{0, 3, 7, "a.json"}, {2, 3, 7, "c.json"}}), Catch::Contains("shard 1/3 is missing"));
   CHECK_THAT(error_of({{0, 2, 7, "a.json"}, {1, 2, 8, "b.json"}}),
              Catch::Contains("b.json: scenario \"merge-test\" seed 8 does not match a.json"));

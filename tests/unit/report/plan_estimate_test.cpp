@@ -32,4 +32,3 @@ TEST_CASE("plan estimate: total calls when every stream counts them, and the vir
   CHECK(open_ended.total_calls == -1);
   CHECK(open_ended.virtual_span_s == Approx(630));
 }
-

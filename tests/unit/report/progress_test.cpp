@@ -31,12 +31,10 @@ struct Case {
 TEST_CASE("progress: draws are rate limited by elapsed time") {
   const std::vector<Case> table = {
       // 0.25 s has passed at every third tick: 0, 0.3, ..., 9.9.
-      {ProgressLine::Mode::Auto, true, 34},
-      {ProgressLine::Mode::Always, true, 34},
+      {ProgressLine::Mode::Auto, true, 34},    {ProgressLine::Mode::Always, true, 34},
       {ProgressLine::Mode::Always, false, 11},  // every second
       {ProgressLine::Mode::Auto, false, 3},     // 0, 5, 10
-      {ProgressLine::Mode::Never, true, 0},
-      {ProgressLine::Mode::Never, false, 0},
+      {ProgressLine::Mode::Never, true, 0},    {ProgressLine::Mode::Never, false, 0},
   };
   for (const Case& c : table) {
     std::ostringstream out;

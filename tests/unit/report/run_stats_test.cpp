@@ -92,18 +92,18 @@ TEST_CASE("latency counts answers and timeouts, not refused connections") {
 TEST_CASE("errors by kind, status class and exact status") {
   RunStats stats;
   const std::vector<std::pair<int, ErrorKind>> attempts = {
-      {503, ErrorKind::None}, {503, ErrorKind::None}, {500, ErrorKind::None}, {404, ErrorKind::None},
+      {503, ErrorKind::None}, {503, ErrorKind::None},  {500, ErrorKind::None},  {404, ErrorKind::None},
       {429, ErrorKind::None}, {0, ErrorKind::Timeout}, {0, ErrorKind::Connect}, {0, ErrorKind::Connect},
-      {200, ErrorKind::None}, {204, ErrorKind::None}, {301, ErrorKind::None}, {0, ErrorKind::Tls}};
+      {200, ErrorKind::None}, {204, ErrorKind::None},  {301, ErrorKind::None},  {0, ErrorKind::Tls}};
   for (const auto& [status, error] : attempts) {
     AttemptEvent a = attempt("e", "c", status, 100);
     a.error = error;
     stats.on_attempt(a);
   }
   // Exact statuses only: a class total beside its statuses would read as more errors.
-  const std::vector<std::pair<std::string, std::int64_t>> expected = {
-      {"connect", 2}, {"timeout", 1}, {"tls", 1}, {"http_301", 1}, {"http_404", 1}, {"http_429", 1},
-      {"http_500", 1}, {"http_503", 2}};
+  const std::vector<std::pair<std::string, std::int64_t>> expected = {{"connect", 2},  {"timeout", 1},  {"tls", 1},
+                                                                      {"http_301", 1}, {"http_404", 1}, {"http_429", 1},
+                                                                      {"http_500", 1}, {"http_503", 2}};
   CHECK(stats.errors() == expected);
   CHECK(stats.error_total() == 10);
   // Per second, by kind.
@@ -120,7 +120,7 @@ TEST_CASE("faults fired are counted by name") {
   stats.on_final(final_event("e", "c", 1, Final::Delivered, "", {"duplicate", "reorder"}));
   stats.on_final(final_event("e", "c", 2, Final::Dropped, "", {"drop"}));
   stats.on_final(final_event("e", "c", 3, Final::Delivered, "", {"bad_signature", "stale_timestamp=600000ms"}));
-  const std::map<std::string, std::int64_t> expected = {{"bad_signature", 1}, {"delay", 1}, {"drop", 1},
+  const std::map<std::string, std::int64_t> expected = {{"bad_signature", 1}, {"delay", 1},   {"drop", 1},
                                                         {"duplicate", 2},     {"reorder", 1}, {"stale_timestamp", 1}};
   CHECK(stats.faults() == expected);
 }
@@ -220,8 +220,8 @@ TEST_CASE("without keep_call_ids only failing calls are kept") {
   RunStats stats(options);
   for (int i = 0; i < 100; ++i) {
     const std::string id = "call-" + std::to_string(i);
-    stats.on_final(final_event("e", id, static_cast<std::uint64_t>(i), i % 10 == 0 ? Final::Failed : Final::Delivered,
-                               "timeout"));
+    stats.on_final(
+        final_event("e", id, static_cast<std::uint64_t>(i), i % 10 == 0 ? Final::Failed : Final::Delivered, "timeout"));
   }
   REQUIRE(stats.calls().size() == 10);
   for (const CallOutcome& call : stats.calls()) CHECK(call.failure_count == 1);

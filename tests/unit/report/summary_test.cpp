@@ -55,18 +55,18 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
   fill(stats);
   const Json report = to_json(stats, info());
 
-  const std::vector<std::string> keys = {"version",     "run",        "exit_code", "interrupted",   "duration_s",
-                                         "totals",      "accounting", "events",    "latency_ms",    "lateness_ms",
-                                         "throughput",  "errors",     "faults",    "failing_calls", "findings",
-                                         "probes",      "expectations"};
+  const std::vector<std::string> keys = {"version",    "run",         "exit_code", "interrupted",   "duration_s",
+                                         "totals",     "accounting",  "events",    "latency_ms",    "lateness_ms",
+                                         "throughput", "errors",      "faults",    "failing_calls", "findings",
+                                         "probes",     "expectations"};
   std::vector<std::string> got;
   for (const auto& item : report.items()) got.push_back(item.key());
   CHECK(got == keys);
 
   const Json& totals = report["totals"];
   const std::vector<std::pair<std::string, std::int64_t>> expected_totals = {
-      {"planned", 5}, {"sent", 6},     {"delivered", 3},    {"failed", 1},  {"dropped", 1},  {"cancelled", 0},
-      {"retried", 2}, {"too_slow", 0}, {"out_of_order", 0}, {"findings", 0}};
+      {"planned", 5},   {"sent", 6},    {"delivered", 3}, {"failed", 1},       {"dropped", 1},
+      {"cancelled", 0}, {"retried", 2}, {"too_slow", 0},  {"out_of_order", 0}, {"findings", 0}};
   for (const auto& [key, value] : expected_totals) {
     INFO(key);
     REQUIRE(totals.contains(key));
@@ -156,8 +156,10 @@ TEST_CASE("JSON report: findings and probes, with invalid UTF-8 made valid") {
   const Json report = to_json(stats, info());
   REQUIRE(report["findings"].size() == 1);
   CHECK(report["findings"][0]["message"] == "answer was \"\xEF\xBF\xBD\xEF\xBF\xBD\"");
-  CHECK(report["probes"][0] ==
-        Json{{"call_id", "A"}, {"url", "http://x/calls/A"}, {"passed", false}, {"message", "/status: expected \"ended\""}});
+  CHECK(report["probes"][0] == Json{{"call_id", "A"},
+                                    {"url", "http://x/calls/A"},
+                                    {"passed", false},
+                                    {"message", "/status: expected \"ended\""}});
   CHECK(report["totals"]["probe_failures"] == 1);
   CHECK_NOTHROW(report.dump());
 }
@@ -198,7 +200,8 @@ TEST_CASE("text summary") {
   CHECK_THAT(text, Catch::Contains("\nruntime.call.start        3     5          2       1        0        2"));
   CHECK_THAT(text, Catch::Contains("\ntotal                     5     6          3       1        1        2"));
   CHECK_THAT(text, Catch::Contains("errors       3 of 6 attempts: timeout 1, HTTP 503 2\n"));
-  CHECK_THAT(text, Catch::Contains("throughput   sent mean 3.0/s peak 4/s; delivered mean 1.5/s peak 2/s (per wall second)\n"));
+  CHECK_THAT(text, Catch::Contains(
+                       "throughput   sent mean 3.0/s peak 4/s; delivered mean 1.5/s peak 2/s (per wall second)\n"));
   CHECK_THAT(text, Catch::Contains("failing calls (2):\n  B probe http://x/calls/B: /status: expected \"ended\"\n"
                                    "  C delivery #2 runtime.call.start: timeout after 3 attempts (and 25 more)\n"));
   CHECK_THAT(text, Catch::Contains("faults       delay 1, drop 1\n"));
@@ -277,8 +280,13 @@ TEST_CASE("text summary: an unreachable receiver is named, with a hint") {
         std::vector<std::string>{"connection refused at 127.0.0.1:9: is your receiver running? (1 attempt)"});
   std::ostringstream out;
   print_text(stats, run, out);
-  CHECK_THAT(out.str(), Catch::Contains("target       http://127.0.0.1:9/hooks\nconnection refused at 127.0.0.1:9: is your receiver running?"));
-  CHECK_THAT(out.str(), Catch::Contains("failing calls (1):\n  A delivery #0 e: connect (connect: Connection refused) after 1 attempt\n"));
+  CHECK_THAT(
+      out.str(),
+      Catch::Contains(
+          "target       http://127.0.0.1:9/hooks\nconnection refused at 127.0.0.1:9: is your receiver running?"));
+  CHECK_THAT(out.str(),
+             Catch::Contains(
+                 "failing calls (1):\n  A delivery #0 e: connect (connect: Connection refused) after 1 attempt\n"));
 
   RunStats tls;
   tls.on_attempt(transport_error("e", "A", ErrorKind::Tls, 0));

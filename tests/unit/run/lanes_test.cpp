@@ -15,11 +15,11 @@ using callhook::scenario::Shard;
 
 TEST_CASE("lane count: one per core by default, never more than requests, connections or calls") {
   CHECK(lane_count(0, 8, 64, 8, -1) == 8);
-  CHECK(lane_count(0, 0, 64, 8, -1) == 1);      // cores unknown
-  CHECK(lane_count(4, 2, 64, 8, -1) == 4);      // asked for
-  CHECK(lane_count(0, 16, 3, 8, -1) == 3);      // 3 requests in flight
-  CHECK(lane_count(0, 16, 64, 2, -1) == 2);     // 2 connections
-  CHECK(lane_count(0, 16, 64, 8, 5) == 5);      // 5 calls
+  CHECK(lane_count(0, 0, 64, 8, -1) == 1);   // cores unknown
+  CHECK(lane_count(4, 2, 64, 8, -1) == 4);   // asked for
+  CHECK(lane_count(0, 16, 3, 8, -1) == 3);   // 3 requests in flight
+  CHECK(lane_count(0, 16, 64, 2, -1) == 2);  // 2 connections
+  CHECK(lane_count(0, 16, 64, 8, 5) == 5);   // 5 calls
   CHECK(lane_count(0, 16, 64, 8, 0) == 1);
 }
 

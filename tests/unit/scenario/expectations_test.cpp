@@ -25,9 +25,9 @@ TEST_CASE("expectation_met compares in the bound's direction", "[scenario][expec
     bool met;
   };
   const std::vector<Row> table = {
-      {Bound::AtMost, 250, 249.9, true}, {Bound::AtMost, 250, 250, true},  {Bound::AtMost, 250, 250.1, false},
-      {Bound::AtMost, 0, 1, false},      {Bound::AtLeast, 0.99, 1, true},  {Bound::AtLeast, 0.99, 0.99, true},
-      {Bound::AtLeast, 0.99, 0.98, false}, {Bound::AtLeast, 40, 41, true}, {Bound::AtLeast, 40, 39, false},
+      {Bound::AtMost, 250, 249.9, true},   {Bound::AtMost, 250, 250, true}, {Bound::AtMost, 250, 250.1, false},
+      {Bound::AtMost, 0, 1, false},        {Bound::AtLeast, 0.99, 1, true}, {Bound::AtLeast, 0.99, 0.99, true},
+      {Bound::AtLeast, 0.99, 0.98, false}, {Bound::AtLeast, 40, 41, true},  {Bound::AtLeast, 40, 39, false},
   };
   for (const auto& row : table) {
     CAPTURE(bound_symbol(row.bound), row.limit, row.actual);

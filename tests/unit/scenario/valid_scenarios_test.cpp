@@ -276,10 +276,11 @@ TEST_CASE("arrival forms", "[scenario][valid]") {
 }
 
 TEST_CASE("direction and platform take a name or a weighted mix", "[scenario][valid]") {
-  const Calls c = parse_ok(with_calls(
-                               R"({"count": 1, "direction": "outbound", "platform": {"twilio": 3, "web-voice": 1, "vonage": 0}})"))
-                      .streams[0]
-                      .calls;
+  const Calls c =
+      parse_ok(with_calls(
+                   R"({"count": 1, "direction": "outbound", "platform": {"twilio": 3, "web-voice": 1, "vonage": 0}})"))
+          .streams[0]
+          .calls;
   CHECK(c.direction == Mix{{"outbound", 1}});
   // Object keys come back in sorted order, which keeps the mix deterministic.
   CHECK(c.platform == Mix{{"twilio", 3}, {"vonage", 0}, {"web-voice", 1}});
@@ -377,7 +378,8 @@ TEST_CASE("an unknown vendor is reported once, not once per event", "[scenario][
 }
 
 TEST_CASE("parse_scenario reports invalid JSON with line, column and pointer", "[scenario][valid]") {
-  const LoadResult result = parse_scenario("{\n  \"seed\": 7,\n  \"streams\": [}\n}", "x.json", testing::test_catalog());
+  const LoadResult result =
+      parse_scenario("{\n  \"seed\": 7,\n  \"streams\": [}\n}", "x.json", testing::test_catalog());
   REQUIRE(result.problems.size() == 1);
   CHECK(result.problems.list()[0].pointer == "/streams/0");
   CHECK(result.problems.format("x.json").rfind("x.json: /streams/0: invalid JSON at line 3, column 15: ", 0) == 0);

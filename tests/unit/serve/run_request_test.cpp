@@ -45,8 +45,7 @@ TEST_CASE("every problem of a run request, with its pointer", "[serve]") {
   std::vector<std::string> pointers;
   for (const auto& p : problems.list()) pointers.push_back(p.pointer);
   std::sort(pointers.begin(), pointers.end());
-  CHECK(pointers == std::vector<std::string>{"/concurrency", "/extra", "/scenario", "/seed", "/speed",
-                                             "/target"});
+  CHECK(pointers == std::vector<std::string>{"/concurrency", "/extra", "/scenario", "/seed", "/speed", "/target"});
 }
 
 TEST_CASE("ordering is set on every stream of the scenario", "[serve]") {

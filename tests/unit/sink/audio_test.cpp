@@ -181,8 +181,8 @@ TEST_CASE("WAV and Ogg sizes outside the limits are refused") {
 }
 
 TEST_CASE("make_ogg_opus gives a valid Ogg Opus stream of exactly the asked size") {
-  const auto bytes = GENERATE(as<std::size_t>{}, 128, 129, 130, 156, 157, 383, 384, 385, 2128, 2129, 4000, 65536,
-                              100001, 1u << 20);
+  const auto bytes =
+      GENERATE(as<std::size_t>{}, 128, 129, 130, 156, 157, 383, 384, 385, 2128, 2129, 4000, 65536, 100001, 1u << 20);
   INFO("bytes = " << bytes);
   REQUIRE(ogg_size_ok(bytes));
   const std::string ogg = make_ogg_opus("call-7", bytes);
@@ -226,8 +226,8 @@ TEST_CASE("make_ogg_opus gives a valid Ogg Opus stream of exactly the asked size
     REQUIRE(!pages[i].packets.empty());
     for (const auto& packet : pages[i].packets) {
       const auto toc = static_cast<unsigned char>(packet[0]);
-      CHECK((toc >> 3) == 1);        // SILK narrowband, 20 ms
-      CHECK((toc & 0x04) == 0);      // mono
+      CHECK((toc >> 3) == 1);    // SILK narrowband, 20 ms
+      CHECK((toc & 0x04) == 0);  // mono
       CHECK(opus_frame_length(packet) == 0);
       samples += 960;
     }
@@ -261,15 +261,15 @@ TEST_CASE("recording_for_path maps <name>-<bytes>.<ext> to a file") {
       {"/recordings/EG_abc123def456-48000.ogg", "audio/ogg", 48000},
       {"/recordings/a-b-c-128.ogg", "audio/ogg", 128},
       {"/recordings/x-46.wav", "audio/wav", 46},
-      {"/recordings/x-45.wav", "", 0},         // below the WAV minimum
-      {"/recordings/x-127.ogg", "", 0},        // below the Ogg minimum
-      {"/recordings/x-67108865.ogg", "", 0},   // above the cap
+      {"/recordings/x-45.wav", "", 0},        // below the WAV minimum
+      {"/recordings/x-127.ogg", "", 0},       // below the Ogg minimum
+      {"/recordings/x-67108865.ogg", "", 0},  // above the cap
       {"/recordings/x-9999999999.wav", "", 0},
       {"/recordings/x-5000.mp3", "", 0},
       {"/recordings/x-5000", "", 0},
-      {"/recordings/5000.wav", "", 0},         // no name
+      {"/recordings/5000.wav", "", 0},  // no name
       {"/recordings/-5000.wav", "", 0},
-      {"/recordings/x-05000.wav", "", 0},      // leading zero
+      {"/recordings/x-05000.wav", "", 0},  // leading zero
       {"/recordings/x-+5000.wav", "", 0},
       {"/recordings/x-50a0.wav", "", 0},
       {"/recordings/x-.wav", "", 0},

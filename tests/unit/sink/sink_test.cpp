@@ -94,8 +94,9 @@ TEST_CASE("a status sequence is walked per rule over real requests") {
 }
 
 TEST_CASE("a rule's body, content type and headers are answered") {
-  Sink sink(with_rules("path=/slow status=429 header=Retry-After:2 body=later content_type=text/plain; "
-                       "path=/fail status=500; path=/empty status=204"));
+  Sink sink(
+      with_rules("path=/slow status=429 header=Retry-After:2 body=later content_type=text/plain; "
+                 "path=/fail status=500; path=/empty status=204"));
   auto client = client_for(sink.start());
   auto slow = client.Post("/slow", "{}", "application/json");
   REQUIRE(slow);
@@ -131,8 +132,8 @@ TEST_CASE("the sink names each webhook's event and rules can match it") {
 
   const auto requests = sink.requests();
   REQUIRE(requests.size() == 6);
-  const std::vector<std::string> events = {"runtime.call.start", "call_finalized", "session_end", "Call.Initiate",
-                                           "Call.Complete", ""};
+  const std::vector<std::string> events = {"runtime.call.start", "call_finalized", "session_end",
+                                           "Call.Initiate",      "Call.Complete",  ""};
   for (std::size_t i = 0; i < events.size(); ++i) {
     INFO(i);
     CHECK(requests[i].event == events[i]);
@@ -318,8 +319,8 @@ TEST_CASE("a busy port makes start() throw") {
   SinkOptions options;
   options.port = port;
   Sink second(options);
-  CHECK_THROWS_WITH(second.start(), "cannot listen on 127.0.0.1:" + std::to_string(port) +
-                                        " (port in use or address not available)");
+  CHECK_THROWS_WITH(second.start(),
+                    "cannot listen on 127.0.0.1:" + std::to_string(port) + " (port in use or address not available)");
 }
 
 TEST_CASE("the sink can be stopped and started again") {

@@ -36,10 +36,28 @@ TEST_CASE("parse_url splits http(s) URLs the way the transport needs them", "[ut
 }
 
 TEST_CASE("parse_url refuses what is not an absolute http(s) URL", "[util][url]") {
-  for (const char* text : {"", "ftp://h/", "http://", "http:///x", "http://user@h/", "http://h:0/", "http://h:65536/",
-                           "http://h:8x/", "http://[::1/", "http://[::1]x/", "//h/x", "HTTP://h/", "h:80",
-                           "http://a:b:c/", "http://::1:80/", "http://x:y:/", "http://h o/", "http://[zz]/",
-                           "http://[]/", "http://[127.0.0.1]/", "http://h[1]/", "http://h:-1/"}) {
+  for (const char* text : {"",
+                           "ftp://h/",
+                           "http://",
+                           "http:///x",
+                           "http://user@h/",
+                           "http://h:0/",
+                           "http://h:65536/",
+                           "http://h:8x/",
+                           "http://[::1/",
+                           "http://[::1]x/",
+                           "//h/x",
+                           "HTTP://h/",
+                           "h:80",
+                           "http://a:b:c/",
+                           "http://::1:80/",
+                           "http://x:y:/",
+                           "http://h o/",
+                           "http://[zz]/",
+                           "http://[]/",
+                           "http://[127.0.0.1]/",
+                           "http://h[1]/",
+                           "http://h:-1/"}) {
     INFO(text);
     CHECK_FALSE(parse_url(text));
   }
@@ -101,7 +119,8 @@ TEST_CASE("form encoding escapes all but unreserved characters and decodes back"
   CHECK(form_encode("\xC3\xA9") == "%C3%A9");
   CHECK(form_decode("a+b%2Bc%2b") == "a b+c+");
   CHECK(form_decode("%zz%4%") == "%zz%4%");  // malformed escapes stay
-  for (const std::string& text : {std::string(), std::string("plain"), std::string("+ %&=\xC3\xA9\x01"), std::string("\0x", 2)}) {
+  for (const std::string& text :
+       {std::string(), std::string("plain"), std::string("+ %&=\xC3\xA9\x01"), std::string("\0x", 2)}) {
     INFO(text);
     CHECK(form_decode(form_encode(text)) == text);
   }

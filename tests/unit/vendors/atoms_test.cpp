@@ -41,8 +41,9 @@ TEST_CASE("atoms profile declares its events and delivery defaults", "[atoms]") 
 
 TEST_CASE("atoms configuration problems name their JSON pointers", "[atoms]") {
   const std::string p = k_pointer;
-  const std::string metric = "expected a metric: a value, [choices], {\"uniform\": [lo, hi]}, {\"p\": probability} "
-                             "or {\"weights\": {...}}";
+  const std::string metric =
+      "expected a metric: a value, [choices], {\"uniform\": [lo, hi]}, {\"p\": probability} "
+      "or {\"weights\": {...}}";
   const std::vector<std::pair<std::string, std::string>> table = {
       {R"({"format": "xml"})", p + "/format: expected one of \"document\", \"live\", got \"xml\""},
       {R"({"analytics_delay": 5})", p + "/analytics_delay: unknown key (did you mean \"analytics_delay_s\"?)"},
@@ -55,7 +56,8 @@ TEST_CASE("atoms configuration problems name their JSON pointers", "[atoms]") {
       {R"({"metrics": {"ok": {"p": 2}}})", p + "/metrics/ok/p: expected a probability from 0 to 1, got 2"},
       {R"({"metrics": {"tier": {"weights": {"a": 0}}}})",
        p + "/metrics/tier/weights: expected at least one positive weight"},
-      {R"({"metrics": {"tier": ["a", {}]}})", p + "/metrics/tier/1: expected a string, number or boolean, got an object"},
+      {R"({"metrics": {"tier": ["a", {}]}})",
+       p + "/metrics/tier/1: expected a string, number or boolean, got an object"},
       {R"({"variables": {"v": [1]}})", p + "/variables/v: expected a string, number, boolean or null, got an array"},
       {R"({"dispositions": {"successful": -1}})",
        p + "/dispositions/successful: expected a non-negative number, got -1"},
@@ -71,9 +73,8 @@ TEST_CASE("atoms configuration problems name their JSON pointers", "[atoms]") {
 
 TEST_CASE("atoms sends start, end and analytics in order, analytics after its delay", "[atoms]") {
   const auto call = make_call(3);
-  const std::vector<std::pair<std::string, std::int64_t>> delays = {{"{}", 5000},
-                                                                    {R"({"analytics_delay_s": 2.5})", 2500},
-                                                                    {R"({"analytics_delay_s": 0})", 0}};
+  const std::vector<std::pair<std::string, std::int64_t>> delays = {
+      {"{}", 5000}, {R"({"analytics_delay_s": 2.5})", 2500}, {R"({"analytics_delay_s": 0})", 0}};
   for (const auto& [config, delay] : delays) {
     INFO(config);
     const Run r = run(*vendor(config), call);
@@ -124,8 +125,8 @@ TEST_CASE("atoms metrics follow their configured syntax", "[atoms]") {
     const OJson m = metrics_of("{}", 1);
     std::vector<std::string> keys;
     for (const auto& item : m.items()) keys.push_back(item.key());
-    CHECK(keys == std::vector<std::string>{"satisfaction_score", "issue_resolved", "follow_up_needed",
-                                           "product_discussed"});
+    CHECK(keys ==
+          std::vector<std::string>{"satisfaction_score", "issue_resolved", "follow_up_needed", "product_discussed"});
   }
   SECTION("each form draws values of its kind") {
     const std::string config = R"({"metrics": {

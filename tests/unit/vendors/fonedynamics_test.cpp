@@ -68,8 +68,8 @@ TEST_CASE("fonedynamics configuration problems name their JSON pointers", "[fone
 
 TEST_CASE("fonedynamics sends Call.Initiate at the start and Call.Complete at the end", "[fonedynamics]") {
   const auto call = au_call(2);
-  for (const auto& [config, delay] : std::vector<std::pair<std::string, std::int64_t>>{
-           {"{}", 0}, {R"({"complete_delay_ms": 1500})", 1500}}) {
+  for (const auto& [config, delay] :
+       std::vector<std::pair<std::string, std::int64_t>>{{"{}", 0}, {R"({"complete_delay_ms": 1500})", 1500}}) {
     const Run r = run(*vendor(config), call);
     REQUIRE(r.all.size() == 2);
     CHECK(r.all[0].event == "Call.Initiate");
@@ -117,7 +117,8 @@ TEST_CASE("fonedynamics caller ids and locations", "[fonedynamics]") {
   const auto call = au_call(6);
   const Params anonymous = params_of(run(*vendor(R"({"anonymous_p": 1})"), call).all[0]);
   CHECK(param(anonymous, "Call.From") == "anonymous");
-  for (const char* geo : {"Call.From.Country", "Call.From.Region", "Call.From.City"}) CHECK(param(anonymous, geo).empty());
+  for (const char* geo : {"Call.From.Country", "Call.From.Region", "Call.From.City"})
+    CHECK(param(anonymous, geo).empty());
 
   const Params known = params_of(run(*vendor(R"({"anonymous_p": 0, "geo_unknown_p": 0})"), call).all[0]);
   CHECK(param(known, "Call.From") == call.user_number);
@@ -158,15 +159,15 @@ TEST_CASE("fonedynamics recording URLs name a file of a plausible size", "[foned
     const Run r = run(*vendor(config), call);
     const std::string uri = param(params_of(r.all[1]), "Call.Recording.Uri");
     std::smatch m;
-    REQUIRE(std::regex_match(uri, m,
-                             std::regex("http://127\\.0\\.0\\.1:4000/recordings/" + r.all[1].call_id + "-([0-9]+)\\." +
-                                        format)));
+    REQUIRE(std::regex_match(
+        uri, m, std::regex("http://127\\.0\\.0\\.1:4000/recordings/" + r.all[1].call_id + "-([0-9]+)\\." + format)));
     const double bytes = std::stod(m[1].str());
     const double expected = 95.3 * static_cast<double>(bytes_per_second);
     CHECK(bytes > expected * 0.95);
     CHECK(bytes < expected * 1.05 + 44);
   }
-  const Params none = params_of(run(*vendor(R"({"dispositions": {"ANSWERED": 1}, "recording": {"p": 0}})"), call).all[1]);
+  const Params none =
+      params_of(run(*vendor(R"({"dispositions": {"ANSWERED": 1}, "recording": {"p": 0}})"), call).all[1]);
   CHECK(param(none, "Call.Recording.Uri") == "<absent>");
   const Params blank = params_of(
       run(*vendor(R"({"dispositions": {"ANSWERED": 1}, "recording": {"p": 0}, "optional_fields": "blank"})"), call)
@@ -176,9 +177,8 @@ TEST_CASE("fonedynamics recording URLs name a file of a plausible size", "[foned
 
 TEST_CASE("fonedynamics web sessions bring session and attribution parameters", "[fonedynamics]") {
   const auto call = au_call(10);
-  const Params web = params_of(run(*vendor(R"({"dynamic_p": 1, "traffic": {"Campaign": 1}, "integration_p": 1})"),
-                                   call)
-                                   .all[1]);
+  const Params web =
+      params_of(run(*vendor(R"({"dynamic_p": 1, "traffic": {"Campaign": 1}, "integration_p": 1})"), call).all[1]);
   CHECK(param(web, "Call.To.Type") == "Dynamic");
   CHECK(param(web, "Session.Traffic.Type") == "Campaign");
   CHECK(param(web, "Attribution.Medium") == "cpc");

@@ -69,7 +69,9 @@ TEST_CASE("profiles stay well formed for odd calls", "[vendors]") {
   };
   const std::vector<Answerer> answerers = {
       [](const vendors::Delivery&) { return ok("{}"); },
-      [](const vendors::Delivery&) { return vendors::Answer{false, 0, "", "timeout"}; },
+      [](const vendors::Delivery&) {
+        return vendors::Answer{false, 0, "", "timeout"};
+      },
   };
   for (const auto& profile : profiles) {
     const auto configured = configure(*profile.info, profile.config);

@@ -71,7 +71,8 @@ TEST_CASE("voicebot configuration problems name their JSON pointers", "[voicebot
        p + "/network_type: expected one of \"pstn\", \"sip\", got \"isdn\" (did you mean \"pstn\"?)"},
       {R"({"insights": {"trigger_interval_sec": "30"}})",
        p + "/insights/trigger_interval_sec: expected a positive integer, got \"30\""},
-      {R"({"insights": {"trigger_type": "turn"}})", p + "/insights/trigger_type: expected one of \"timer\", got \"turn\""},
+      {R"({"insights": {"trigger_type": "turn"}})",
+       p + "/insights/trigger_type: expected one of \"timer\", got \"turn\""},
       {R"({"insights": {"types": ["sentiment", "sentiment"]}})", p + "/insights/types/1: listed twice"},
       {R"({"webhooks": {"session_end": {"url": "ftp://x"}}})",
        p + "/webhooks/session_end/url: expected an http(s) URL, got \"ftp://x\""},
@@ -150,9 +151,8 @@ TEST_CASE("voicebot applies a good session_start answer to that session only", "
 
   // Another session of the same stream answered with empty data keeps the
   // configured endpoints and the original opening line.
-  const Run b = run(*v, make_call(6), [](const vendors::Delivery&) {
-    return ok(R"({"http_code":200,"response":{"data":{}}})");
-  });
+  const Run b =
+      run(*v, make_call(6), [](const vendors::Delivery&) { return ok(R"({"http_code":200,"response":{"data":{}}})"); });
   CHECK(b.findings.empty());
   check_configured_endpoints(b);
   const OJson first_turn = body(of_event(b, "transcript_events")[1])["events"][0]["event_data"]["transcripts"][0];
@@ -300,13 +300,13 @@ TEST_CASE("voicebot sends transcript progress and completion per turn", "[voiceb
     CHECK(of_event(run(*vendor(R"({"transcripts": {"progress": false}})"), call), "transcript_events").size() ==
           call.turns.size());
     // Turns are 1.9 to 3.3 s long: a 2 s wait leaves progress for the three longer than that.
-    CHECK(of_event(run(*vendor(R"({"transcripts": {"progress_after_ms": 2000}})"), call), "transcript_events")
-              .size() == call.turns.size() + 3);
+    CHECK(of_event(run(*vendor(R"({"transcripts": {"progress_after_ms": 2000}})"), call), "transcript_events").size() ==
+          call.turns.size() + 3);
   }
   SECTION("switched off entirely") {
-    CHECK(of_event(run(*vendor(R"({"webhooks": {"transcript_events": {"enabled": false}}})"), call),
-                   "transcript_events")
-              .empty());
+    CHECK(
+        of_event(run(*vendor(R"({"webhooks": {"transcript_events": {"enabled": false}}})"), call), "transcript_events")
+            .empty());
   }
 }
 

@@ -33,8 +33,8 @@ bool matches(const std::string& text, const char* pattern) { return std::regex_m
 
 TEST_CASE("voiceflow profile declares its events and delivery defaults", "[voiceflow]") {
   CHECK(info().name == "voiceflow");
-  CHECK(info().events ==
-        std::vector<std::string>{"runtime.call.start", "runtime.call.end", "runtime.session.start", "runtime.session.end"});
+  CHECK(info().events == std::vector<std::string>{"runtime.call.start", "runtime.call.end", "runtime.session.start",
+                                                  "runtime.session.end"});
   CHECK(info().platforms == std::vector<std::string>{"twilio", "web-voice", "telnyx", "vonage"});
   CHECK(info().defaults.timeout_ms == 15000);
   CHECK(info().defaults.retry.max_attempts == 8);
@@ -66,8 +66,8 @@ TEST_CASE("voiceflow sends one batch: session and call start, call end, session 
   const Run r = run(*vendor(), call);
   REQUIRE(r.batches.size() == 1);
   // The session starts a few ms into the call; call.start is sent a little later.
-  CHECK(events(r) ==
-        std::vector<std::string>{"runtime.session.start", "runtime.call.start", "runtime.call.end", "runtime.session.end"});
+  CHECK(events(r) == std::vector<std::string>{"runtime.session.start", "runtime.call.start", "runtime.call.end",
+                                              "runtime.session.end"});
   std::int64_t previous = 0;
   std::set<std::string> sessions;
   for (const auto& d : r.all) {

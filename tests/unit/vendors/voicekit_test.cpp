@@ -33,8 +33,7 @@ std::string zeros(int n) {
 
 TEST_CASE("voicekit profile declares its events and delivery defaults", "[voicekit]") {
   CHECK(info().name == "voicekit");
-  CHECK(info().events ==
-        std::vector<std::string>{"call_started", "call_ended", "call_finalized", "callStartedHook"});
+  CHECK(info().events == std::vector<std::string>{"call_started", "call_ended", "call_finalized", "callStartedHook"});
   CHECK(info().defaults.timeout_ms == 10000);
   CHECK(info().defaults.retry.max_attempts == 1);
   CHECK(info().defaults.signing == "none");
@@ -44,9 +43,11 @@ TEST_CASE("voicekit configuration problems name their JSON pointers", "[voicekit
   const std::string p = k_pointer;
   const std::vector<std::pair<std::string, std::string>> table = {
       {R"({"call_started_hook": "nope"})", p + "/call_started_hook: expected an http(s) URL, got \"nope\""},
-      {R"({"runtime_data": {"a": {"b": 1}}})", p + "/runtime_data/a: expected a string, number or boolean, got an object"},
+      {R"({"runtime_data": {"a": {"b": 1}}})",
+       p + "/runtime_data/a: expected a string, number or boolean, got an object"},
       {R"({"runtime_data": [1]})", p + "/runtime_data: expected an object, got an array"},
-      {R"({"recording": {"file_type": "mp3"}})", p + "/recording/file_type: expected one of \"ogg\", \"wav\", got \"mp3\""},
+      {R"({"recording": {"file_type": "mp3"}})",
+       p + "/recording/file_type: expected one of \"ogg\", \"wav\", got \"mp3\""},
       {R"({"workflow_id": 0})", p + "/workflow_id: expected a positive integer, got 0"},
       {R"({"finalize_delay_s": "5"})", p + "/finalize_delay_s: expected a non-negative number, got \"5\""},
       {R"({"callStartedHook": "https://x.test"})",
@@ -62,8 +63,8 @@ TEST_CASE("voicekit configuration problems name their JSON pointers", "[voicekit
 
 TEST_CASE("voicekit sends started, ended and finalized without a hook", "[voicekit]") {
   const auto call = make_call(3);
-  for (const auto& [config, delay] : std::vector<std::pair<std::string, std::int64_t>>{
-           {"{}", 5000}, {R"({"finalize_delay_s": 30})", 30000}}) {
+  for (const auto& [config, delay] :
+       std::vector<std::pair<std::string, std::int64_t>>{{"{}", 5000}, {R"({"finalize_delay_s": 30})", 30000}}) {
     const Run r = run(*vendor(config), call);
     REQUIRE(r.batches.size() == 1);
     REQUIRE(r.all.size() == 3);
@@ -87,8 +88,8 @@ TEST_CASE("voicekit sends started, ended and finalized without a hook", "[voicek
 TEST_CASE("voicekit duration_minutes is the duration rounded up, at least 1", "[voicekit]") {
   const std::vector<std::tuple<std::int64_t, std::int64_t, std::int64_t>> table = {
       // duration ms, duration_seconds, duration_minutes
-      {0, 0, 1},          {400, 0, 1},         {59400, 59, 1},       {60000, 60, 1},
-      {60500, 61, 2},     {150000, 150, 3},    {3600000, 3600, 60},  {3601000, 3601, 61},
+      {0, 0, 1},      {400, 0, 1},      {59400, 59, 1},      {60000, 60, 1},
+      {60500, 61, 2}, {150000, 150, 3}, {3600000, 3600, 60}, {3601000, 3601, 61},
   };
   const auto v = vendor();
   for (const auto& [ms, seconds, minutes] : table) {
@@ -132,7 +133,8 @@ TEST_CASE("voicekit calls callStartedHook first and applies a good answer", "[vo
   auto call = make_call(6);
   call.custom_parameters = {{"lead", "42"}};
   const Run r = run(*vendor(k_hooked), call, [](const vendors::Delivery&) {
-    return ok(R"({"runtime_data": {"customer": "Jane", "tier": "platinum", "vip": true}, "phone_number": "+61400000000"})");
+    return ok(
+        R"({"runtime_data": {"customer": "Jane", "tier": "platinum", "vip": true}, "phone_number": "+61400000000"})");
   });
   REQUIRE(r.batches.size() == 2);
   REQUIRE(r.batches[0].size() == 1);
