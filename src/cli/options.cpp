@@ -135,4 +135,15 @@ std::string cannot_write(const std::string& flag, const std::string& path, int e
   return flag + ": cannot write " + path + ": " + std::strerror(error);
 }
 
+void JsonReportFlag::add_options(po::options_description& options, const char* value_name) {
+  options.add_options()("json", po::value(&json)->value_name(value_name), "write the JSON report")(
+      "report", po::value(&alias)->value_name(value_name), "alias of --json");
+}
+
+std::string JsonReportFlag::path() const {
+  if (!json.empty() && !alias.empty() && json != alias)
+    throw UsageError("--json and --report are the same flag: give one of them");
+  return json.empty() ? alias : json;
+}
+
 }  // namespace callhook::cli

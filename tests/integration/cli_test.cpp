@@ -52,9 +52,10 @@ TEST_CASE("the run usage line names every run option", "[cli]") {
   const auto usage = r.out.substr(0, r.out.find("\n\n"));
   for (const char* flag :
        {"--target", "--seed", "--speed", "--count", "--rate", "--duration", "--concurrency", "--connections",
-        "--journal", "--report", "--junit", "--set", "--add", "--progress", "--insecure", "--quiet"})
+        "--journal", "--json", "--junit", "--set", "--add", "--progress", "--insecure", "--quiet"})
     CHECK(contains(usage, flag));
   CHECK(contains(r.out, "--set '/n=\"123\"'"));  // how values are typed
+  CHECK(contains(r.out, "alias of --json"));     // --report, the JSON report's first name
 }
 
 TEST_CASE("unknown flags and commands get a did-you-mean, not the whole help", "[cli]") {
@@ -100,7 +101,7 @@ TEST_CASE("- reads a scenario from stdin and writes a report to stdout", "[cli]"
 }
 
 TEST_CASE("outputs that cannot be written fail with one wording", "[cli]") {
-  for (const char* flag : {"--report", "--journal", "--junit"}) {
+  for (const char* flag : {"--json", "--report", "--journal", "--junit"}) {
     INFO(flag);
     const auto r = run_callhook({"run", "scenarios/demo.json", "--speed", "max", flag, "/nonexistent-dir/out"});
     CHECK(r.exit_code == 2);
