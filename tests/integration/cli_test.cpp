@@ -197,6 +197,7 @@ TEST_CASE("trigger sends one event as a run would and judges the answer", "[cli]
   CHECK(sent.path == "/hooks");
   CHECK(json::parse(sent.body).at("type") == "runtime.call.start");
   CHECK_FALSE(sent.header("svix-signature").empty());
+  CHECK(sent.header("svix-id").rfind("msg_", 0) == 0);  // the official verifiers refuse an empty id
   CHECK(contains(r.out, "> POST " + receiver.url() + "/hooks"));
   CHECK(contains(r.out, "< 200 in "));
 
