@@ -74,14 +74,7 @@ int command_merge(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (parse_args(args, options, positional, vm, k_help)) return k_exit_ok;
   if (inputs.empty()) throw UsageError("merge: name the shards' reports or journals");
-  paths.json = json.path();
-  paths.json_flag = json.flag();
-  std::optional<run::ReportOutputs> outputs;
-  try {
-    outputs.emplace(paths);
-  } catch (const run::BadInput& e) {
-    throw UsageError(e.what());
-  }
+  const run::ReportOutputs outputs = json.outputs(paths);
   if (dry_run()) return k_exit_ok;
 
   std::vector<std::string> journals, reports;
@@ -89,7 +82,8 @@ int command_merge(const std::vector<std::string>& args) {
   if (!journals.empty() && journal_out.empty())
     throw UsageError("merge: " + journals.front() + " is a journal: name the merged journal with --journal OUT");
   if (journals.empty() && !journal_out.empty()) throw UsageError("merge: --journal needs the shards' journals");
-  if (reports.empty() && !(paths.json.empty() && paths.junit.empty() && paths.html.empty()))
+  const run::ReportPaths& asked = outputs.paths();
+  if (reports.empty() && !(asked.json.empty() && asked.junit.empty() && asked.html.empty()))
     throw UsageError("merge: --json, --junit and --html need the shards' JSON reports");
 
   try {
@@ -103,14 +97,14 @@ int command_merge(const std::vector<std::string>& args) {
     // The whole run's exit code, decided as `run` decides its own.
     info.exit_code = run::run_exit_code(merged.stats.totals().accounted(), info.interrupted,
                                         merged.interrupted_exit_code, report::all_met(merged.expectations));
-    outputs->list(info.outputs);
+    outputs.list(info.outputs);
     if (!journal_out.empty()) info.outputs.push_back(journal_out);
     const run::ReportSet set(merged.stats, info, merged.expectations);
     // The per-call timeline comes from the merged journal, when there is one.
-    outputs->write(set, [&] {
+    outputs.write(set, [&] {
       return journal_out.empty() ? report::Timeline{} : report::read_journal_report(journal_out).timeline;
     });
-    if (!quiet) set.print_text(outputs->takes_stdout() ? std::cerr : std::cout, false);
+    if (!quiet) set.print_text(outputs.takes_stdout() ? std::cerr : std::cout, false);
     return info.exit_code;
   } catch (const journal::JournalError& e) {
     std::cerr << "callhook: error: " << e.what() << "\n";

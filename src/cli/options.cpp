@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/cli.hpp"
+#include "run/bad_input.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::cli {
@@ -144,6 +145,16 @@ std::string JsonReportFlag::path() const {
   if (!json.empty() && !alias.empty() && json != alias)
     throw UsageError("--json and --report are the same flag: give one of them");
   return json.empty() ? alias : json;
+}
+
+run::ReportOutputs JsonReportFlag::outputs(run::ReportPaths paths) const {
+  paths.json = path();
+  paths.json_flag = flag();
+  try {
+    return run::ReportOutputs(std::move(paths));
+  } catch (const run::BadInput& e) {
+    throw UsageError(e.what());
+  }
 }
 
 }  // namespace callhook::cli

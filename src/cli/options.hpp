@@ -7,6 +7,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "run/report_outputs.hpp"
+
 namespace callhook::cli {
 
 namespace po = boost::program_options;
@@ -47,6 +49,9 @@ struct JsonReportFlag {
   std::string path() const;
   // The flag given, for messages: --report when only the alias was.
   std::string flag() const { return json.empty() && !alias.empty() ? "--report" : "--json"; }
+  // The report files, the JSON one from this flag, checked before any work
+  // (UsageError naming the flag).
+  run::ReportOutputs outputs(run::ReportPaths paths) const;
 };
 
 // The one wording for an output that cannot be opened:

@@ -6,7 +6,6 @@
 #include "cli/options.hpp"
 #include "journal/reader.hpp"
 #include "report/journal_report.hpp"
-#include "run/bad_input.hpp"
 #include "run/report_outputs.hpp"
 
 namespace callhook::cli {
@@ -37,17 +36,10 @@ int command_report(const std::vector<std::string>& args) {
   positional.add("journal", 1);
   po::variables_map vm;
   if (parse_args(args, options, positional, vm, k_help)) return k_exit_ok;
-  paths.json = json.path();
-  paths.json_flag = json.flag();
-  std::optional<run::ReportOutputs> outputs;
-  try {
-    outputs.emplace(paths);
-  } catch (const run::BadInput& e) {
-    throw UsageError(e.what());
-  }
+  const run::ReportOutputs outputs = json.outputs(paths);
 
   report::RunStats::Options stats_options;
-  stats_options.keep_call_ids = !paths.junit.empty();
+  stats_options.keep_call_ids = !outputs.paths().junit.empty();
   report::JournalReport built{report::RunStats(stats_options), {}, {}, false};
   try {
     built = report::read_journal_report(journal_path, {}, stats_options);
@@ -55,11 +47,11 @@ int command_report(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
   report::RunInfo& info = built.info;
-  outputs->list(info.outputs);
+  outputs.list(info.outputs);
   const std::vector<report::ExpectationResult> no_expectations;
   const run::ReportSet reports(built.stats, info, no_expectations);
-  outputs->write(reports, [&] { return built.timeline; });
-  if (!quiet) reports.print_text(outputs->takes_stdout() ? std::cerr : std::cout, false);
+  outputs.write(reports, [&] { return built.timeline; });
+  if (!quiet) reports.print_text(outputs.takes_stdout() ? std::cerr : std::cout, false);
   return k_exit_ok;
 }
 
