@@ -174,7 +174,7 @@ var shown=0,anomalous=0;
  var tmax=1;T.calls.forEach(function(c){c.d.forEach(function(d){tmax=Math.max(tmax,d.at);d.t.forEach(function(a){tmax=Math.max(tmax,a.s+a.l);});});});
  function outcome(a){if(a.v==='delivered')return 'delivered';if(a.v==='too_slow')return 'too_slow';return a.rt?'retry':'failed';}
  function show(c,d,a){detail.textContent='';detail.appendChild(el('strong',{},c.id+'  '+d.e+'  delivery '+d.k+(d.c?' (duplicate '+d.c+')':'')));
-  var facts=[['result',d.r+(d.why?': '+d.why:'')],['faults',d.f.join(', ')||'none'],['planned (virtual ms)',d.pm]];if(d.o)facts.push(['reorder','arrived after a later-planned delivery of its call']);
+  var facts=[['result',d.r+(d.why?': '+d.why:'')],['faults',d.f.join(', ')||'none'],['planned (virtual ms)',d.pm]];if(d.o)facts.push(['reorder','arrived after a delivery that comes later in its call\'s lifecycle']);
   if(c.fi.length)facts.push(['findings',c.fi.join('; ')]);detail.appendChild(table(facts));
   if(a){detail.appendChild(el('div',{},'attempt '+a.n+': sent at '+fmt(a.s,3)+' ms, answered after '+fmt(a.l,3)+' ms: '+(a.er?a.er:'status '+a.st)+(a.rt?' (will retry)':'')));
    detail.appendChild(el('pre',{},d.m+' '+d.u+'\n'+a.h.map(function(h){return h[0]+': '+h[1];}).join('\n')+'\n\n'+d.b+(d.bc?'\n[body cut at 1 KiB]':'')));
