@@ -63,7 +63,7 @@ TEST_CASE("timeline: three runs at max speed and concurrency 64 give every call 
   REQUIRE(runs[0].size() == 40);
   CHECK(runs[1] == runs[0]);
   CHECK(runs[2] == runs[0]);
-  // Without faults no delivery arrives after a later-planned one of its call.
+  // Without faults no delivery arrives after a later one of its call's lifecycle.
   for (const auto& [user, bodies] : runs[0]) {
     for (std::size_t k = 1; k < bodies.size(); ++k)
       CHECK(json::parse(bodies[k])["time"].get<std::int64_t>() >=
