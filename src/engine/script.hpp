@@ -26,8 +26,8 @@ std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, cons
 // alias is one call of its stream, planned in full by the stream's vendor
 // (handshakes answered as accepted); step k takes that call's next delivery
 // of the named event, and keeps that delivery's place in the call's plan
-// (Delivery::seq, its place in the call's lifecycle). A step naming an event the call doesn't have is a
-// problem at /script/<k>/event.
+// (Delivery::seq, its place in the call's lifecycle). A step naming an
+// event the call doesn't have is a problem at /script/<k>/event.
 std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
                                             util::Problems& problems);
 
