@@ -102,6 +102,8 @@ struct Engine::State {
   // written over for the next attempts: their storage is reused.
   std::vector<util::Headers> spare_headers;
   std::vector<delivery::HttpResult> done;
+  // The script plays several calls in one session: each is a lifecycle of its own.
+  std::vector<std::pair<std::string, vendors::LifecycleOrder>> script_lifecycles;
   // Filled anew for every attempt and final: their strings keep their
   // capacity, so telling the report costs no allocation per delivery.
   report::AttemptEvent attempt_event;
@@ -200,8 +202,8 @@ struct Engine::State {
     maybe_close(s);
   }
 
-  // Scripted deliveries are exact: no faults, numbered in script order, one
-  // at a time.
+  // Scripted deliveries are exact: no faults, keyed in script order, one at
+  // a time. Each keeps the place in its call's plan that build_script gave it.
   void open_script() {
     if (plan.script.empty()) return;
     const std::uint32_t s = sessions.add();
@@ -214,10 +216,17 @@ struct Engine::State {
     ++live_sessions;
     calls += static_cast<std::int64_t>(plan.script_calls);
     for (auto d : plan.script) {
-      d.seq = sessions[s].numbered;
       d.planned_ms = d.due_ms;
       plan_item(s, std::move(d), "script." + std::to_string(sessions[s].numbered++));
     }
+  }
+
+  // The lifecycle a delivery of `call` is judged in (vendors/lifecycle.hpp).
+  vendors::LifecycleOrder& lifecycle_of(CallSlot& session, const std::string& call) {
+    if (session.call_index != k_script_call_index) return session.lifecycle;
+    for (auto& [id, order] : script_lifecycles)
+      if (id == call) return order;
+    return script_lifecycles.emplace_back(call, vendors::LifecycleOrder{}).second;
   }
 
   // A session with nothing open and no handshake pending is over.
@@ -438,8 +447,7 @@ struct Engine::State {
     if (journal) journal->attempt(attempt_record(item, result, verdict, retry, wall_start));
 
     if (verdict == delivery::Verdict::Delivered) {
-      const bool out_of_order = static_cast<std::int64_t>(item.d.seq) < session.max_seq_delivered;
-      session.max_seq_delivered = std::max<std::int64_t>(session.max_seq_delivered, item.d.seq);
+      const bool out_of_order = lifecycle_of(session, item.d.call_id).delivered(item.d.seq);
       finish(i, report::Final::Delivered, "", &result, out_of_order);
       return;
     }

@@ -58,6 +58,7 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
     }
     alias.used[found] = true;
     vendors::Delivery d = alias.deliveries[found];
+    d.seq = static_cast<std::uint32_t>(found);  // its place in the call's lifecycle, whatever the script's order
     d.blocking = false;
     d.due_ms = scenario.epoch_ms + step.at_ms;
     if (!step.overrides.empty()) faults::apply_overrides(d, step.overrides);

@@ -25,8 +25,9 @@ std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, cons
 // The script's deliveries in send order, each due at epoch + at_ms. Every
 // alias is one call of its stream, planned in full by the stream's vendor
 // (handshakes answered as accepted); step k takes that call's next delivery
-// of the named event. A step naming an event the call doesn't have is a
-// problem at /script/<k>/event.
+// of the named event, and keeps that delivery's place in the call's plan
+// (Delivery::seq, its place in the call's lifecycle). A step naming an
+// event the call doesn't have is a problem at /script/<k>/event.
 std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
                                             util::Problems& problems);
 

@@ -12,6 +12,7 @@
 #include "util/header.hpp"
 #include "util/rng.hpp"
 #include "vendors/delivery.hpp"
+#include "vendors/lifecycle.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::engine {
@@ -47,7 +48,7 @@ struct CallSlot {
   bool awaiting = false;       // a blocking delivery is not final yet
   CallTimeline timeline;
   std::vector<std::uint32_t> parked;  // items held back by the timeline
-  std::int64_t max_seq_delivered = -1;
+  vendors::LifecycleOrder lifecycle;  // out of order: the furthest place delivered (the script: per call)
   std::int64_t last_due_ms = 0;
   util::Rng fault_rng{0};
   util::Rng retry_rng{0};
