@@ -262,7 +262,7 @@ struct Engine::State {
 
   // A call's deliveries are all final: its stream's probe (if any) is queued
   // after_ms after the last one was due.
-  void schedule_probe(std::size_t stream, std::shared_ptr<CallFacts> facts, std::int64_t last_due_ms) {
+  void schedule_probe(std::size_t stream, std::shared_ptr<CallFacts> facts, std::int64_t call_last_due_ms) {
     const auto& probe = plan.scenario.streams[stream].probe;
     if (!probe || !facts || stop_requested() || fact_value(*facts, "call.id").get<std::string>().empty()) return;
     const std::uint32_t i = items.add();
@@ -271,7 +271,7 @@ struct Engine::State {
     item.stream = stream;
     item.d = probe_request(*probe, *facts);
     item.facts = std::move(facts);
-    item.due_ms = last_due_ms + probe->after_ms;
+    item.due_ms = call_last_due_ms + probe->after_ms;
     item.plan_order = next_plan_order++;
     push(i);
   }

@@ -19,11 +19,12 @@ const std::vector<std::pair<std::string_view, ProbeMatcher::Kind>> k_matchers = 
     {"max", ProbeMatcher::Kind::Max},         {"matches", ProbeMatcher::Kind::Matches},
     {"length", ProbeMatcher::Kind::Length},   {"one_of", ProbeMatcher::Kind::OneOf}};
 
+// The placeholder names of a stream's vendor; empty (nothing checked) when the vendor is unknown.
+using Names = std::vector<std::string>;
+
 // Reports each unknown placeholder of `text`; returns whether all are known.
-bool check_text(const util::Cursor& at, const std::string& text, const VendorNames& vendor) {
-  if (!vendor.known) return true;
-  static thread_local std::vector<std::string> names;
-  names = placeholder_names(vendor.events, vendor.facts);
+bool check_text(const util::Cursor& at, const std::string& text, const Names& names) {
+  if (names.empty()) return true;
   bool ok = true;
   for (const auto& p : find_placeholders(text))
     if (!check_name(at, p.name, "placeholder", "", names)) ok = false;
@@ -31,15 +32,15 @@ bool check_text(const util::Cursor& at, const std::string& text, const VendorNam
 }
 
 // The same for every string inside a JSON value.
-void check_value(const util::Cursor& at, const VendorNames& vendor) {
+void check_value(const util::Cursor& at, const Names& names) {
   const util::Json* node = at.node();
   if (!node) return;
   if (node->is_string()) {
-    check_text(at, node->get<std::string>(), vendor);
+    check_text(at, node->get<std::string>(), names);
   } else if (node->is_array()) {
-    for (std::size_t i = 0; i < node->size(); ++i) check_value(at.at(i), vendor);
+    for (std::size_t i = 0; i < node->size(); ++i) check_value(at.at(i), names);
   } else if (node->is_object()) {
-    for (auto it = node->begin(); it != node->end(); ++it) check_value(at[it.key()], vendor);
+    for (auto it = node->begin(); it != node->end(); ++it) check_value(at[it.key()], names);
   }
 }
 
@@ -52,15 +53,15 @@ bool whole_placeholder(const util::Json& value) {
 }
 
 // A number, or a placeholder that stands for one.
-bool numeric(const util::Cursor& at, const VendorNames& vendor, bool whole) {
+bool numeric(const util::Cursor& at, const Names& names, bool whole) {
   const util::Json& v = *at.node();
-  if (whole_placeholder(v)) return check_text(at, v.get<std::string>(), vendor);
+  if (whole_placeholder(v)) return check_text(at, v.get<std::string>(), names);
   if (v.is_number() && (!whole || v.is_number_integer() || v.is_number_unsigned()) && (!whole || v >= 0)) return true;
   at.fail_expected(whole ? "a non-negative integer or a {call.*} placeholder" : "a number or a {call.*} placeholder");
   return false;
 }
 
-ProbeMatcher read_matcher(const util::Cursor& at, const VendorNames& vendor) {
+ProbeMatcher read_matcher(const util::Cursor& at, const Names& names) {
   ProbeMatcher m;
   const util::Json& node = *at.node();
   const bool matcher =
@@ -68,7 +69,7 @@ ProbeMatcher read_matcher(const util::Cursor& at, const VendorNames& vendor) {
       std::any_of(k_matchers.begin(), k_matchers.end(), [&](const auto& k) { return k.first == node.begin().key(); });
   if (!matcher) {  // a plain value: equals
     m.value = node;
-    check_value(at, vendor);
+    check_value(at, names);
     return m;
   }
   const std::string key = node.begin().key();
@@ -77,18 +78,18 @@ ProbeMatcher read_matcher(const util::Cursor& at, const VendorNames& vendor) {
   for (const auto& [name, kind] : k_matchers)
     if (name == key) m.kind = kind;
   switch (m.kind) {
-    case ProbeMatcher::Kind::Equals: check_value(arg, vendor); break;
+    case ProbeMatcher::Kind::Equals: check_value(arg, names); break;
     case ProbeMatcher::Kind::Absent:
     case ProbeMatcher::Kind::Present:
       if (!m.value.is_boolean() || !m.value.get<bool>()) arg.fail_expected("true");
       break;
     case ProbeMatcher::Kind::Min:
-    case ProbeMatcher::Kind::Max: numeric(arg, vendor, false); break;
-    case ProbeMatcher::Kind::Length: numeric(arg, vendor, true); break;
+    case ProbeMatcher::Kind::Max: numeric(arg, names, false); break;
+    case ProbeMatcher::Kind::Length: numeric(arg, names, true); break;
     case ProbeMatcher::Kind::Matches:
       if (!m.value.is_string()) {
         arg.fail_expected("a regular expression (ECMAScript) as a string");
-      } else if (check_text(arg, m.value.get<std::string>(), vendor) &&
+      } else if (check_text(arg, m.value.get<std::string>(), names) &&
                  find_placeholders(m.value.get<std::string>()).empty()) {
         try {
           std::regex(m.value.get<std::string>(), std::regex::ECMAScript);
@@ -101,7 +102,7 @@ ProbeMatcher read_matcher(const util::Cursor& at, const VendorNames& vendor) {
       if (!m.value.is_array() || m.value.empty())
         arg.fail_expected("a non-empty array of values");
       else
-        check_value(arg, vendor);
+        check_value(arg, names);
       break;
   }
   return m;
@@ -120,7 +121,7 @@ std::vector<int> read_statuses(const util::Cursor& at) {
   return statuses;
 }
 
-void read_url(const util::Cursor& url, const VendorNames& vendor, StateProbe& probe) {
+void read_url(const util::Cursor& url, const Names& names, StateProbe& probe) {
   url.require();
   const auto text = url.string(false);
   if (!text) return;
@@ -130,7 +131,7 @@ void read_url(const util::Cursor& url, const VendorNames& vendor, StateProbe& pr
     url.fail("unclosed \"{\" in " + util::describe(*url.node()));
     return;
   }
-  if (!check_text(url, *text, vendor)) return;
+  if (!check_text(url, *text, names)) return;
   std::string filled = *text;
   const auto found = find_placeholders(*text);
   for (auto it = found.rbegin(); it != found.rend(); ++it) filled.replace(it->at, it->size, "x");
@@ -142,8 +143,9 @@ void read_url(const util::Cursor& url, const VendorNames& vendor, StateProbe& pr
 std::optional<StateProbe> read_probe(const util::Cursor& at, const VendorNames& vendor) {
   if (!at.keys({"url", "method", "headers", "body", "expect", "expect_status", "after_ms", "until_ms", "interval_ms"}))
     return std::nullopt;
+  const Names names = vendor.known ? placeholder_names(vendor.events, vendor.facts) : Names{};
   StateProbe probe;
-  read_url(at["url"], vendor, probe);
+  read_url(at["url"], names, probe);
   if (at["method"].exists())
     probe.method = at["method"].one_of({"GET", "POST", "PUT", "PATCH", "DELETE"}).value_or(probe.method);
   if (const util::Cursor headers = at["headers"]; headers.is_object()) {
@@ -157,13 +159,13 @@ std::optional<StateProbe> read_probe(const util::Cursor& at, const VendorNames& 
         value.fail("a header value cannot hold a line break");
         continue;
       }
-      check_text(value, *text, vendor);
+      check_text(value, *text, names);
       probe.headers.emplace_back(it.key(), *text);
     }
   }
   if (const util::Cursor body = at["body"]; body.exists()) {
     probe.body = *body.node();
-    check_value(body, vendor);
+    check_value(body, names);
     if (probe.method == "GET" || probe.method == "DELETE")
       body.fail("a " + probe.method + " probe sends no body; give \"method\": \"POST\" (or PUT, PATCH)");
   }
@@ -174,7 +176,7 @@ std::optional<StateProbe> read_probe(const util::Cursor& at, const VendorNames& 
         check.fail("expected a JSON pointer such as \"/data/status\" as the key, got " + util::Json(it.key()).dump());
         continue;
       }
-      probe.expect[it.key()] = read_matcher(check, vendor);
+      probe.expect[it.key()] = read_matcher(check, names);
     }
   }
   probe.expect_status = read_statuses(at["expect_status"]);

@@ -26,13 +26,6 @@ namespace {
 
 const std::string k_secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 
-std::vector<std::string> run_args(const std::string& scenario, const std::string& target,
-                                  const std::vector<std::string>& extra = {}) {
-  std::vector<std::string> args = {"run", scenario, "--target", target, "--progress", "never"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
-
 // A Voiceflow receiver that keeps each call (by callSid) and answers
 // GET /calls/{id} with what it knows. It is eventually consistent: a call's
 // first two reads say "processing" whatever happened.
@@ -100,7 +93,8 @@ TEST_CASE("a probe with placeholders polls an eventually consistent receiver unt
                              "/starts": "{call.delivered.runtime.call.start}", "/error": { "absent": true } },
                  "until_ms": 5000, "interval_ms": 50 } }]
   })");
-  const auto result = run_callhook(run_args(scenario, receiver.url() + "/hooks", {"--report", dir.path("r.json")}));
+  const auto result = run_callhook(
+      {"run", scenario, "--target", receiver.url() + "/hooks", "--progress", "never", "--report", dir.path("r.json")});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   const json report = read_json(dir.path("r.json"));
@@ -126,7 +120,8 @@ TEST_CASE("a failed probe fails the run without an expect block", "[integration]
     "streams": [{ "vendor": "voiceflow", "calls": { "count": 2, "duration_s": 20 },
       "probe": { "url": ")" + receiver.url() + R"(/calls/{call_id}", "expect": { "/status": "ended" } } }]
   })");
-  const auto result = run_callhook(run_args(scenario, receiver.url() + "/hooks", {"--report", dir.path("r.json")}));
+  const auto result = run_callhook(
+      {"run", scenario, "--target", receiver.url() + "/hooks", "--progress", "never", "--report", dir.path("r.json")});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   CHECK(result.out.find("/status: expected \"ended\", got \"processing\"") != std::string::npos);
@@ -144,8 +139,8 @@ TEST_CASE("lost_ack: the receiver gets the same delivery id twice, and the accou
                     "retry": { "max_attempts": 3, "backoff_ms": [20] } },
       "faults": { "events": { "runtime.call.end": { "lost_ack": 1 } } } }]
   })");
-  const auto result = run_callhook(run_args(scenario, receiver.url() + "/hooks",
-                                            {"--report", dir.path("r.json"), "--journal", dir.path("j.jsonl")}));
+  const auto result = run_callhook({"run", scenario, "--target", receiver.url() + "/hooks", "--progress", "never",
+                                    "--report", dir.path("r.json"), "--journal", dir.path("j.jsonl")});
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   std::map<std::string, int> ends;  // webhook-id -> times the receiver saw it
