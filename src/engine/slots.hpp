@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/probes.hpp"
 #include "engine/timeline.hpp"
 #include "util/header.hpp"
 #include "util/rng.hpp"
@@ -18,6 +19,7 @@
 namespace callhook::engine {
 
 constexpr std::uint32_t k_no_session = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint32_t k_no_script_call = std::numeric_limits<std::uint32_t>::max();
 
 // One planned delivery (or a state probe) waiting, in flight, or retrying.
 struct Item {
@@ -34,7 +36,11 @@ struct Item {
   util::MonoUs sent_us = 0;                  // wall time of the current attempt
   std::int64_t retry_after_clamped_ms = -1;  // the last answer's, for the journal
   bool probe = false;
-  const EventSettings* settings = nullptr;  // the plan's settings for d.event, once looked up
+  const EventSettings* settings = nullptr;       // the plan's settings for d.event, once looked up
+  std::uint32_t script_call = k_no_script_call;  // a scripted delivery's call (RunPlan::script_aliases)
+  // A probe's call facts (for its expected values) and the wall time its first request went out.
+  std::shared_ptr<const CallFacts> facts;
+  util::MonoUs first_sent_us = 0;
 };
 
 // One call: its vendor session and its place in the order of its attempts.
@@ -53,6 +59,7 @@ struct CallSlot {
   util::Rng fault_rng{0};
   util::Rng retry_rng{0};
   bool live = false;
+  std::shared_ptr<CallFacts> facts;  // kept only when the stream has a probe
 };
 
 // Values addressed by a stable 32-bit index; released slots are reused.

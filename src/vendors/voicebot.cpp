@@ -446,6 +446,16 @@ class VoiceBotSession final : public Session {
                          "/trigger_reason");
   }
 
+ public:
+  SessionFacts facts() const override {
+    SessionFacts f;
+    f.call_id = m_call_sid;
+    f.session_id = m_session_id;
+    f.vendor = {{"conversation_id", m_conversation_id}, {"intent", m_intent}};
+    return f;
+  }
+
+ private:
   std::shared_ptr<const Config> m_config;
   population::Call m_call;
   Stage m_stage = Stage::New;
@@ -598,6 +608,7 @@ const VendorInfo& voicebot_info() {
     i.title = "Exotel VoiceBot webhooks";
     i.events = k_webhook_types;
     i.platforms = {"pstn", "sip"};
+    i.facts = {"conversation_id", "intent"};
     i.transport = "POST JSON";
     i.defaults.timeout_ms = 15000;
     i.defaults.retry = retry_policy(3, {1000, 5000});

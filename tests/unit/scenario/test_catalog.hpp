@@ -20,6 +20,7 @@ inline Catalog test_catalog() {
                        {"fonedynamics", {"phone"}},
                        {"voicekit", {"phone", "web"}}};
   catalog.signing = {{"voiceflow", "svix"}, {"atoms", "x-signature"}, {"voicebot", "none"}};
+  catalog.facts = {{"voiceflow", {"user_id", "project_id", "environment_id"}}};
   return catalog;
 }
 
