@@ -389,7 +389,9 @@ struct Engine::State {
     if (!result.request_headers.empty() && spare_headers.size() < k_spare_headers)
       spare_headers.push_back(std::move(result.request_headers));
     if (item.probe) {
-      stats.on_probe(judge_probe(*plan.scenario.streams[item.stream].probe, item.d, result));
+      const report::ProbeResult probe = judge_probe(*plan.scenario.streams[item.stream].probe, item.d, result);
+      if (journal) journal->probe(probe);
+      stats.on_probe(probe);
       items.release(i);
       return;
     }
@@ -398,7 +400,11 @@ struct Engine::State {
     session.timeline.answered(i);
     const EventSettings& settings = settings_of(item);
     const delivery::Verdict verdict = delivery::judge(result, settings.timeout_ms);
-    const bool retry = verdict != delivery::Verdict::Delivered &&
+    // A delivery a correct receiver must refuse (bad signature, stale
+    // timestamp) ends at its 4xx: refused as expected, never retried.
+    const report::MustRefuse refuse = report::must_refuse(item.d.faults);
+    const bool refused = refuse != report::MustRefuse::No && is_refusal(result);
+    const bool retry = !refused && verdict != delivery::Verdict::Delivered &&
                        delivery::should_retry(settings.retry, result, verdict, item.attempts);
     NextAttempt next;
     if (retry)
@@ -430,14 +436,16 @@ struct Engine::State {
     a.status = result.status;
     a.error = result.error;
     a.too_slow = verdict == delivery::Verdict::TooSlow;
+    a.rejected = refused;
     a.will_retry = retry;
     a.latency_us = result.latency_us;
     a.lateness_us = max_speed() ? 0 : std::max<std::int64_t>(0, result.started_us - wall_of(item.due_ms));
     a.sent_at_us = result.started_us - wall_start;
     stats.on_attempt(a);
-    if (journal) journal->attempt(attempt_record(item, result, verdict, retry, wall_start));
+    if (journal) journal->attempt(attempt_record(item, result, verdict, retry, wall_start, false, refused));
 
     if (verdict == delivery::Verdict::Delivered) {
+      if (refuse != report::MustRefuse::No) accepted_finding(item, refuse, result.status);
       const bool out_of_order = static_cast<std::int64_t>(item.d.seq) < session.max_seq_delivered;
       session.max_seq_delivered = std::max<std::int64_t>(session.max_seq_delivered, item.d.seq);
       finish(i, report::Final::Delivered, "", &result, out_of_order);
@@ -449,7 +457,18 @@ struct Engine::State {
       unpark(s);
       return;
     }
+    if (refused) {
+      finish(i, report::Final::Rejected, refusal_reason(result, item.attempts), &result);
+      return;
+    }
     finish(i, report::Final::Failed, failure_reason(result, verdict, item.attempts), &result);
+  }
+
+  // A delivery a correct receiver must refuse was accepted: a finding.
+  void accepted_finding(const Item& item, report::MustRefuse refuse, int status) {
+    const vendors::Finding finding{item.d.call_id, item.d.event, accepted_message(refuse, status)};
+    stats.on_finding(finding);
+    if (journal) journal->finding(finding.call_id, finding.event, finding.message);
   }
 
   // A delivery is final: account for it, pass its call's turn on, and feed

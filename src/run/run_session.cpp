@@ -351,8 +351,7 @@ RunResult RunSession::finish() {
                                          : k_exit_expectations;
   if (s.journal) {
     const auto& totals = stats.totals();
-    s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled,
-                   outcome.interrupted);
+    s.journal->end(report::end_record(totals, outcome.interrupted));
     s.journal->flush();
   }
   m_report = report::to_json(stats, info, m_expectations);
