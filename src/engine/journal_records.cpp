@@ -21,7 +21,7 @@ journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& an
   rec.due_ms = item.due_ms;
   rec.status = answer.status;
   rec.error = answer.error == delivery::ErrorKind::None ? "" : delivery::error_name(answer.error);
-  rec.verdict = rejected                                   ? "rejected"
+  rec.verdict = rejected                                  ? "rejected"
                 : verdict == delivery::Verdict::Delivered ? "delivered"
                 : verdict == delivery::Verdict::TooSlow   ? "too_slow"
                                                           : "failed";

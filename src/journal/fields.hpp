@@ -22,10 +22,10 @@ struct FixedString {
 
 // When a field is on the line.
 enum class Presence : std::uint8_t {
-  Always,    // written every time, required when read
-  IfTrue,    // a flag written only when true; absent reads as false
-  IfSet,     // an integer written only when >= 0; absent reads as -1
-  Since,     // written every time, but journals of older versions lack it: absent reads as the default
+  Always,  // written every time, required when read
+  IfTrue,  // a flag written only when true; absent reads as false
+  IfSet,   // an integer written only when >= 0; absent reads as -1
+  Since,   // written every time, but journals of older versions lack it: absent reads as the default
 };
 
 // One field: its key, presence, the least integer a reader accepts, the

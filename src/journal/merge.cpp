@@ -139,8 +139,7 @@ MergeSummary merge_journals(const std::vector<std::string>& paths, const std::st
     next->advance();
   }
   for (const Source& s : sources) summary.ended = summary.ended && s.reader->ended();
-  if (summary.ended)
-    out.end(totals);
+  if (summary.ended) out.end(totals);
   out.flush();
   return summary;
 }

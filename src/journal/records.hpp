@@ -53,6 +53,8 @@ struct BasicAttempt {
   std::int64_t wall_latency_us = 0;
   std::string response;  // the answer's body (longer ones are cut when written)
 
+  bool operator==(const BasicAttempt&) const = default;
+
   template <class F, class... R>
   static void fields(F&& f, R&... r) {
     f(Field<"delivery">{}, r.delivery...);
@@ -98,6 +100,8 @@ struct BasicFinal {
   std::vector<std::string> faults;
   Text reason;  // why it failed, was refused or was dropped; "" when delivered
 
+  bool operator==(const BasicFinal&) const = default;
+
   template <class F, class... R>
   static void fields(F&& f, R&... r) {
     f(Field<"delivery">{}, r.delivery...);
@@ -122,6 +126,8 @@ struct FindingEntry {
   std::string call;
   std::string event;
   std::string message;
+
+  bool operator==(const FindingEntry&) const = default;
 
   template <class F, class... R>
   static void fields(F&& f, R&... r) {
@@ -150,6 +156,8 @@ struct ProbeRecord {
   int polls = 1;                     // requests made (until_ms polls until a match or the deadline)
   std::int64_t wall_offset_us = 0;   // the first request's send time since the run started
   std::int64_t wall_latency_us = 0;  // from the first request to the last answer
+
+  bool operator==(const ProbeRecord&) const = default;
 
   template <class F, class... R>
   static void fields(F&& f, R&... r) {
@@ -180,6 +188,8 @@ struct EndRecord {
   std::int64_t cancelled = 0;  // absent in journals of older versions
   bool interrupted = false;
   std::int64_t rejected_as_expected = 0;  // refused as they had to be (bad signature, stale timestamp)
+
+  bool operator==(const EndRecord&) const = default;
 
   template <class F, class... R>
   static void fields(F&& f, R&... r) {

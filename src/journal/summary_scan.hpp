@@ -1,6 +1,6 @@
 #pragma once
 // A fast, allocation-light scan of one journal record for the fields reports
-// need (journal/reader.hpp RecordSummary): strings it does not need are
+// need: its bulky fields (journal/fields.hpp: headers, bodies, answers) are
 // skipped, not decoded. It accepts only the shape JournalWriter writes;
 // anything else returns false and the caller reads the line strictly.
 #include <optional>

@@ -77,7 +77,7 @@ OrderedJson delivery_json(const TimelineDelivery& d) {
 
 OrderedJson probe_json(const journal::ProbeRecord& p) {
   OrderedJson out{{"s", ms(p.wall_offset_us)}, {"l", ms(p.wall_latency_us)}, {"ok", p.passed},
-                  {"m", valid_utf8(p.method)}, {"u", valid_utf8(p.url)},   {"n", p.polls}};
+                  {"m", valid_utf8(p.method)}, {"u", valid_utf8(p.url)},     {"n", p.polls}};
   put(out, "msg", valid_utf8(p.message));
   put(out, "st", p.status);
   put(out, "er", valid_utf8(p.error));

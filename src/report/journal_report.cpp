@@ -30,9 +30,9 @@ enum Anomaly : std::uint16_t {
   k_probe = 2048,     // a failed probe
 };
 constexpr std::pair<Anomaly, const char*> k_anomaly_names[] = {
-    {k_failed, "failed"},   {k_drop, "drop"},         {k_duplicate, "duplicate"}, {k_retry, "retry"},
-    {k_reorder, "reorder"}, {k_finding, "finding"},   {k_probe, "probe"},         {k_error, "error"},
-    {k_too_slow, "too_slow"}, {k_rejected, "rejected"}, {k_fault, "fault"},       {k_cancelled, "cancelled"},
+    {k_failed, "failed"},     {k_drop, "drop"},         {k_duplicate, "duplicate"}, {k_retry, "retry"},
+    {k_reorder, "reorder"},   {k_finding, "finding"},   {k_probe, "probe"},         {k_error, "error"},
+    {k_too_slow, "too_slow"}, {k_rejected, "rejected"}, {k_fault, "fault"},         {k_cancelled, "cancelled"},
 };
 
 // Where a delivery stands in its call's plan: its number in the call

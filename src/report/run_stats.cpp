@@ -200,8 +200,7 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
 
 void RunStats::on_final(const FinalEvent& final_event) {
   EventStats& stats = event_stats(final_event.event);
-  const MustRefuse refuse =
-      final_event.result == Final::Delivered ? must_refuse(final_event.faults) : MustRefuse::No;
+  const MustRefuse refuse = final_event.result == Final::Delivered ? must_refuse(final_event.faults) : MustRefuse::No;
   for (Counts* counts : {&stats.counts, &m_totals}) {
     switch (final_event.result) {
       case Final::Delivered: ++counts->delivered; break;

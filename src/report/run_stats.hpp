@@ -55,7 +55,7 @@ struct FinalEvent {
   std::uint64_t delivery = 0;  // planned delivery number
   Final result = Final::Delivered;
   int attempts = 0;
-  bool out_of_order = false;  // delivered after a later-planned delivery of its session
+  bool out_of_order = false;        // delivered after a later-planned delivery of its session
   std::vector<std::string> faults;  // a delivered one with bad_signature or stale_timestamp counts as accepted_*
   std::string reason;               // why it failed: "503 after 3 attempts", "timeout", ...
 };
@@ -66,10 +66,12 @@ using ProbeResult = journal::ProbeRecord;
 using journal::k_probe_answer_bytes;
 
 // One field of the count tables: its JSON key and, when the text summary's
-// table shows it, its column header (nullptr otherwise).
+// table shows it, its column header (nullptr otherwise); some columns only
+// when the run's total is not 0.
 struct CountField {
   const char* key;
   const char* column;
+  bool column_when_used = false;
 };
 
 // Per event type (and for the whole run).
@@ -87,6 +89,8 @@ struct Counts {
   std::int64_t accepted_bad_signature = 0;    // delivered although their signature was wrong: a finding
   std::int64_t accepted_stale_timestamp = 0;  // delivered although their timestamp was stale: a finding
 
+  bool operator==(const Counts&) const = default;
+
   // The one list of the counts: JSON report (writer and reader), merging,
   // the text table's columns. f(CountField, a.member, b.member...).
   template <class F, class... C>
@@ -94,7 +98,7 @@ struct Counts {
     f(CountField{"planned", "planned"}, c.planned...);
     f(CountField{"sent", "sent"}, c.sent...);
     f(CountField{"delivered", "delivered"}, c.delivered...);
-    f(CountField{"rejected_as_expected", "rejected"}, c.rejected_as_expected...);
+    f(CountField{"rejected_as_expected", "rejected", true}, c.rejected_as_expected...);
     f(CountField{"failed", "failed"}, c.failed...);
     f(CountField{"dropped", "dropped"}, c.dropped...);
     f(CountField{"cancelled", nullptr}, c.cancelled...);
@@ -199,7 +203,7 @@ class RunStats {
     Histogram lateness;
     std::vector<Second> seconds;
     std::vector<std::string> fault_names;
-    std::int64_t span_us = 0;  // from the start to the last answer
+    std::int64_t span_us = 0;                        // from the start to the last answer
     std::array<std::int64_t, 6> transport_errors{};  // by delivery::ErrorKind
     std::map<int, std::int64_t> statuses;            // non-2xx statuses
     std::map<std::string, std::int64_t> faults;
