@@ -32,6 +32,12 @@ std::string bad_signature_scenario(const TempDir& dir) {
   })");
 }
 
+// Runs the bad-signature scenario against the receiver, with a report and a journal in `dir`.
+callhook::testing::ProcessResult run_bad_signature(const Receiver& receiver, const TempDir& dir) {
+  return run_callhook({"run", bad_signature_scenario(dir), "--target", receiver.url() + "/hooks", "--report",
+                       dir.path("r.json"), "--journal", dir.path("j.jsonl"), "--progress", "never"});
+}
+
 std::size_t count_kind(const std::vector<json>& lines, const std::string& kind) {
   std::size_t n = 0;
   for (const json& line : lines) n += line.value("kind", "") == kind ? 1 : 0;
@@ -43,9 +49,7 @@ std::size_t count_kind(const std::vector<json>& lines, const std::string& kind) 
 TEST_CASE("a receiver that accepts bad signatures is a finding and fails the run", "[integration][verdicts]") {
   Receiver receiver;  // 200 to everything
   TempDir dir;
-  const auto result = run_callhook({"run", bad_signature_scenario(dir), "--target", receiver.url() + "/hooks",
-                                    "--report", dir.path("r.json"), "--journal", dir.path("j.jsonl"), "--junit",
-                                    dir.path("j.xml"), "--progress", "never"});
+  const auto result = run_bad_signature(receiver, dir);
   INFO(result.out << result.err);
   CHECK(result.exit_code == 1);
   const json report = read_json(dir.path("r.json"));
@@ -62,9 +66,7 @@ TEST_CASE("a receiver that accepts bad signatures is a finding and fails the run
   CHECK(result.out.find("accepted_bad_signature") != std::string::npos);
   const auto journal = read_jsonl(dir.path("j.jsonl"));
   CHECK(count_kind(journal, "finding") == static_cast<std::size_t>(planned));
-  CHECK(
-      callhook::testing::run_callhook({"report", dir.path("j.jsonl"), "--json", dir.path("rebuilt.json")}).exit_code ==
-      0);
+  CHECK(run_callhook({"report", dir.path("j.jsonl"), "--json", dir.path("rebuilt.json")}).exit_code == 0);
   CHECK(read_json(dir.path("rebuilt.json")).at("totals").at("accepted_bad_signature") == planned);
 }
 
@@ -74,9 +76,7 @@ TEST_CASE("a receiver that refuses bad signatures with 401 passes: rejected as e
     res.set_content(R"({"error":"bad signature"})", "application/json");
   });
   TempDir dir;
-  const auto result =
-      run_callhook({"run", bad_signature_scenario(dir), "--target", receiver.url() + "/hooks", "--report",
-                    dir.path("r.json"), "--journal", dir.path("j.jsonl"), "--progress", "never"});
+  const auto result = run_bad_signature(receiver, dir);
   INFO(result.out << result.err);
   CHECK(result.exit_code == 0);
   const json report = read_json(dir.path("r.json"));

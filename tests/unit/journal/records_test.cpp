@@ -13,8 +13,11 @@
 #include "journal/journal.hpp"
 #include "journal/reader.hpp"
 #include "journal/summary_scan.hpp"
+#include "record_fixtures.hpp"
 
 using namespace callhook::journal;
+using callhook::journal::testing::full_probe;
+using callhook::journal::testing::without_bulky;
 
 namespace {
 
@@ -62,25 +65,6 @@ FinalEntry full_final() {
 
 FindingEntry full_finding() { return {"c51", "e52", "m53"}; }
 
-ProbeEntry full_probe() {
-  ProbeEntry p;
-  p.call_id = "c61";
-  p.url = "http://u62/";
-  p.passed = true;
-  p.message = "m64";
-  p.method = "POST";
-  p.status = 566;
-  p.error = "connect";
-  p.answer = "a68";
-  p.pointer = "/p69";
-  p.expected = "x70";
-  p.got = "g71";
-  p.polls = 72;
-  p.wall_offset_us = 73;
-  p.wall_latency_us = 74;
-  return p;
-}
-
 EndEntry full_end() {
   EndEntry e;
   e.planned = 81;
@@ -91,19 +75,6 @@ EndEntry full_end() {
   e.interrupted = true;
   e.rejected_as_expected = 87;
   return e;
-}
-
-Entry without_bulky(Entry entry) {
-  std::visit(
-      [](auto& record) {
-        for_each_field(
-            [](auto key, auto& value) {
-              if constexpr (decltype(key)::bulky) value = {};
-            },
-            record);
-      },
-      entry);
-  return entry;
 }
 
 std::string temp_path(const char* name) {

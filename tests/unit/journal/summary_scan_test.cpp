@@ -7,8 +7,10 @@
 #include "journal/journal.hpp"
 #include "journal/reader.hpp"
 #include "journal/summary_scan.hpp"
+#include "record_fixtures.hpp"
 
 using namespace callhook::journal;
+using callhook::journal::testing::without_bulky;
 
 namespace {
 
@@ -56,20 +58,6 @@ std::vector<std::string> written_lines() {
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   std::remove(path.c_str());
   return lines;
-}
-
-// The entry without its bulky fields, as the scanner gives it.
-Entry without_bulky(Entry entry) {
-  std::visit(
-      [](auto& record) {
-        for_each_field(
-            [](auto key, auto& value) {
-              if constexpr (decltype(key)::bulky) value = {};
-            },
-            record);
-      },
-      entry);
-  return entry;
 }
 
 }  // namespace
