@@ -195,8 +195,9 @@ TEST_CASE("records keep their keys in the documented order") {
                     R"("wall_started_at":"2025-07-16T11:40:57.000Z"})");
   CHECK(lines[2] == R"({"kind":"final","delivery":"d","stream":0,"call":"","event":"","copy":0,"result":"dropped",)"
                     R"("attempts":0,"planned_ms":0,"faults":["drop"],"reason":"dropped by a fault"})");
-  CHECK(lines[4] ==
-        R"({"kind":"end","planned":1,"delivered":0,"failed":0,"dropped":1,"cancelled":0,"interrupted":false,"rejected_as_expected":0})");
+  CHECK(
+      lines[4] ==
+      R"({"kind":"end","planned":1,"delivered":0,"failed":0,"dropped":1,"cancelled":0,"interrupted":false,"rejected_as_expected":0})");
 }
 
 TEST_CASE("control characters and invalid UTF-8 still make valid JSON") {
