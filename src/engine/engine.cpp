@@ -229,22 +229,39 @@ struct Engine::State {
     if (session.call_index != k_script_call_index) {
       admission.ended(session.stream);
       stats.on_call_ended();
-      schedule_probe(session);
+      schedule_probe(session.stream, session.call_id, session.last_due_ms);
+    } else {
+      schedule_script_probes(session.last_due_ms);
     }
     sessions.release(s);
   }
 
-  void schedule_probe(const CallSlot& session) {
-    const auto& probe = plan.scenario.streams[session.stream].probe;
-    if (!probe || session.call_id.empty()) return;
+  void schedule_probe(std::size_t stream, const std::string& call_id, std::int64_t last_due_ms) {
+    const auto& probe = plan.scenario.streams[stream].probe;
+    if (!probe || call_id.empty()) return;
     const std::uint32_t i = items.add();
     Item& item = items[i];
     item.probe = true;
-    item.stream = session.stream;
-    item.d = probe_request(*probe, session.call_id);
-    item.due_ms = session.last_due_ms + probe->after_ms;
+    item.stream = stream;
+    item.d = probe_request(*probe, call_id);
+    item.due_ms = last_due_ms + probe->after_ms;
     item.plan_order = next_plan_order++;
     push(i);
+  }
+
+  // Each scripted call is probed once, with its stream's probe, after the
+  // whole script: a script is written to show what the receiver then holds.
+  void schedule_script_probes(std::int64_t last_due_ms) {
+    std::vector<std::string> probed;
+    std::size_t at = 0;  // plan.script holds each step's copies in step order
+    for (const auto& step : plan.scenario.script) {
+      if (at >= plan.script.size()) break;
+      const std::string& call_id = plan.script[at].call_id;
+      at += static_cast<std::size_t>(std::max(1, step.copies));
+      if (std::find(probed.begin(), probed.end(), call_id) != probed.end()) continue;
+      probed.push_back(call_id);
+      schedule_probe(step.stream, call_id, last_due_ms);
+    }
   }
 
   // --- the timeline gate ------------------------------------------------------

@@ -344,7 +344,8 @@ RunResult RunSession::finish() {
   if (!m_options.journal_path.empty() && !s.temporary_journal) info.outputs.push_back(m_options.journal_path);
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
   const bool accounted = stats.totals().accounted();
-  const bool met = report::all_met(m_expectations);
+  // A failed probe fails the run, as an unmet expectation does.
+  const bool met = report::all_met(m_expectations) && stats.probe_failures() == 0;
   info.exit_code = !accounted            ? k_exit_cannot_run
                    : outcome.interrupted ? m_options.interrupted_exit_code()
                    : met                 ? k_exit_ok
