@@ -1,0 +1,192 @@
+// callhook explore: the flags, the receiver's first answer checked, then the
+// search (explore/explorer.hpp) and its outputs (explore/output.hpp).
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "cli/cli.hpp"
+#include "cli/options.hpp"
+#include "cli/scenario_input.hpp"
+#include "engine/plan.hpp"
+#include "explore/explorer.hpp"
+#include "explore/output.hpp"
+#include "explore/trial.hpp"
+#include "util/json_limits.hpp"
+#include "util/rng.hpp"
+#include "util/url.hpp"
+
+namespace callhook::cli {
+namespace {
+
+const Help& explore_help() {
+  static const Help help{
+      "explore",
+      "callhook explore SCENARIO [--target URL] [--out DIR] [--budget N] [--seed N] [--time S] [--drops]\n"
+      "                          [--reset URL] [--insecure]",
+      "Searches for the delivery orders that break a receiver. Each trial plays one fresh call of the\n"
+      "scenario's first stream (new ids, so the receiver needs no reset) as a script: its deliveries in\n"
+      "one order, some of them twice with the same delivery id (back to back: the vendor's retry after a\n"
+      "lost acknowledgement), then the stream's probe. A trial fails on a failed probe, a receiver error\n"
+      "(5xx, refused, reset, timeout) or a finding. Tried: the planned order, each delivery duplicated,\n"
+      "every order (calls of up to 6 deliveries; longer ones a seeded sample with every pair of\n"
+      "deliveries both ways round) and, with --drops, each delivery left out.\n"
+      "A failing trial is shrunk (steps removed, copies removed, swaps undone, as long as it still\n"
+      "fails) and its minimal variant run 3 more times (flaky unless it fails each time), then written\n"
+      "as a runnable scenario DIR/failures/NN-NAME.json with its journal (.jsonl) beside it;\n"
+      "DIR/explore.json lists the trials and failures. The same seed gives the same trials and files,\n"
+      "and the same ids: explore again against a fresh receiver, with --reset, or with another --seed.\n"
+      "Exit 1 when a failure was found, 0 when none, 2 for bad input.",
+      "  callhook explore examples/receivers/voiceflow-receiver.json --target http://127.0.0.1:3000/hooks\n"
+      "  callhook explore scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --out found --budget "
+      "200\n"
+      "  callhook explore examples/receivers/voiceflow-receiver.json --seed 9 --reset http://127.0.0.1:3000/reset"};
+  return help;
+}
+
+struct ExploreFlags {
+  std::string scenario_path;
+  std::string target;
+  std::string out = "explore-out";
+  std::string reset;
+  std::optional<std::uint64_t> seed;
+  explore::ExploreOptions options;
+  bool insecure = false;
+};
+
+ExploreFlags parse_flags(const std::vector<std::string>& args, bool& help) {
+  ExploreFlags f;
+  std::string budget = "5000", seed, time;
+  po::options_description options("options");
+  options.add_options()("scenario", po::value(&f.scenario_path)->value_name("SCENARIO")->required(),
+                        "scenario file; its first stream is explored")(
+      "target", po::value(&f.target)->value_name("URL"), "the receiver (default: the first stream's target)")(
+      "out", po::value(&f.out)->value_name("DIR"), "where explore.json and failures/ go (default explore-out)")(
+      "budget", po::value(&budget)->value_name("N"), "variants tried at most (default 5000)")(
+      "seed", po::value(&seed)->value_name("N"), "seed of the trials' calls and samples (default: the scenario's)")(
+      "time", po::value(&time)->value_name("S"), "stop trying new variants after S seconds")(
+      "drops", po::bool_switch(&f.options.drops), "also leave one delivery out (the probe must allow it)")(
+      "reset", po::value(&f.reset)->value_name("URL"), "POST this URL before each trial")(
+      "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  help = parse_args(args, options, positional, vm, explore_help());
+  if (help) return f;
+  f.options.budget = static_cast<std::size_t>(parse_integer("--budget", budget, 1, 10000000));
+  if (vm.count("seed")) f.seed = parse_seed("--seed", seed);
+  if (vm.count("time")) f.options.time_s = parse_positive("--time", time);
+  for (const auto& [flag, url] : {std::pair{"--target", &f.target}, {"--reset", &f.reset}})
+    if (!url->empty() && !util::parse_url(*url))
+      throw UsageError(std::string(flag) + ": expected an http:// or https:// URL, got \"" + *url + "\"");
+  if (f.out.empty()) throw UsageError("--out: expected a directory name");
+  if (f.scenario_path == "-") throw UsageError("explore reads its scenario from a file, not standard input");
+  return f;
+}
+
+// The file's text, for the stream's settings as written.
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// DIR/failures, emptied of an earlier explore's failures.
+void prepare_out(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::create_directories(fs::path(dir) / "failures", error);
+  if (error) throw UsageError("--out: cannot create " + dir + "/failures: " + error.message());
+  for (const auto& entry : fs::directory_iterator(fs::path(dir) / "failures", error)) {
+    const std::string name = entry.path().filename().string();
+    const std::string ext = entry.path().extension().string();
+    if (name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0])) != 0 && name[2] == '-' &&
+        (ext == ".json" || ext == ".jsonl"))
+      fs::remove(entry.path(), error);
+  }
+}
+
+}  // namespace
+
+int command_explore(const std::vector<std::string>& args) {
+  bool help = false;
+  ExploreFlags flags = parse_flags(args, help);
+  if (help) return k_exit_ok;
+
+  // Parse and validate everything before touching the network.
+  auto loaded = load_scenario_arg(flags.scenario_path);
+  if (!loaded.problems.empty()) {
+    std::cerr << loaded.problems.format(loaded.source);
+    return k_exit_bad_input;
+  }
+  explore::TrialSetup setup;
+  setup.source = loaded.source;
+  setup.scenario = std::move(*loaded.scenario);
+  setup.document = util::parse_ordered_json(read_text(flags.scenario_path), util::k_scenario_json).value;
+  setup.target = flags.target.empty() ? setup.scenario.streams.front().target : flags.target;
+  setup.reset_url = flags.reset;
+  setup.insecure = flags.insecure;
+  if (setup.target.empty())
+    throw UsageError("--target: required, as " + setup.source + ": /streams/0/target names no receiver");
+  flags.options.seed = flags.seed.value_or(setup.scenario.seed);
+
+  // Every trial plays a call with the same deliveries as the first one.
+  const std::uint64_t seed = flags.options.seed;
+  const auto seed_of = [seed](std::uint64_t k) { return util::derive(seed, k, 0, "explore-call"); };
+  std::vector<std::string> events;
+  try {
+    events = explore::call_events(setup, seed_of(0));
+  } catch (const std::runtime_error& e) {
+    std::cerr << e.what();
+    return k_exit_bad_input;
+  }
+  if (events.empty()) {
+    std::cerr << setup.source << ": /streams/0: the stream's vendor sends no delivery for a call\n";
+    return k_exit_bad_input;
+  }
+  // The trials' own scenario must be valid (a stream setting the script cannot take shows here).
+  const auto planned = explore::trial_scenario(setup, events, explore::planned_variant(events.size()).steps, seed);
+  if (auto check = scenario::parse_scenario(planned.dump(), setup.source, engine::vendor_catalog());
+      !check.problems.empty()) {
+    std::cerr << check.problems.format(setup.source);
+    return k_exit_bad_input;
+  }
+  if (!setup.scenario.streams.front().probe)
+    std::cerr << "callhook: note: " << setup.source
+              << ": /streams/0 has no probe: only receiver errors and findings can fail a trial\n";
+  if (dry_run()) return k_exit_ok;
+  prepare_out(flags.out);
+
+  std::uint64_t next = 0;
+  const explore::SeedFn next_seed = [&]() {
+    for (int tries = 0; tries < 10000; ++tries) {
+      const std::uint64_t candidate = seed_of(next++);
+      if (explore::call_events(setup, candidate) == events) return candidate;
+    }
+    throw std::runtime_error(setup.source + ": /streams/0/calls: calls of this stream rarely have the deliveries (" +
+                             std::to_string(events.size()) + ") of the first; explore needs calls of one shape");
+  };
+  const explore::TrialFn trial = [&](const std::vector<explore::Step>& steps, std::uint64_t trial_seed,
+                                     const std::string& journal) {
+    return explore::run_trial(setup, explore::trial_scenario(setup, events, steps, trial_seed), journal);
+  };
+  const explore::JournalPathFn journal_path = [&](const explore::Failure& f) {
+    return explore::failure_stem(flags.out, events, f) + ".jsonl";
+  };
+  const bool tty = isatty(STDERR_FILENO) == 1;
+  const explore::ProgressFn progress = [tty](std::size_t tried, std::size_t total, std::size_t failures) {
+    if (tty)
+      std::cerr << "\rexplore: " << tried << "/" << total << " variants, " << failures
+                << (failures == 1 ? " failure " : " failures ") << std::flush;
+  };
+  const explore::ExploreResult result =
+      explore::explore(events, flags.options, trial, next_seed, journal_path, progress);
+  if (tty) std::cerr << "\r\033[K" << std::flush;
+  explore::write_outputs(flags.out, setup, flags.options, result);
+  explore::print_summary(std::cout, flags.out, setup, result);
+  return result.failures.empty() ? k_exit_ok : k_exit_expectations;
+}
+
+}  // namespace callhook::cli
