@@ -5,15 +5,24 @@
 namespace callhook::explore {
 namespace {
 
+// The steps without those at `at` (ascending).
+std::vector<Step> without(const std::vector<Step>& steps, std::initializer_list<std::size_t> at) {
+  std::vector<Step> out;
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (std::find(at.begin(), at.end(), i) == at.end()) out.push_back(steps[i]);
+  return out;
+}
+
+// Takes `fewer` when it still fails and its planned control passes.
+bool take_if_still_failing(std::vector<Step>& steps, std::vector<Step> fewer, const Oracle& fails) {
+  if (!fails(fewer) || fails(planned_control(fewer))) return false;
+  steps = std::move(fewer);
+  return true;
+}
+
 bool remove_a_step(std::vector<Step>& steps, const Oracle& fails) {
-  for (std::size_t i = 0; steps.size() > 1 && i < steps.size(); ++i) {
-    std::vector<Step> fewer = steps;
-    fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-    if (fails(fewer) && !fails(planned_control(fewer))) {
-      steps = std::move(fewer);
-      return true;
-    }
-  }
+  for (std::size_t i = 0; steps.size() > 1 && i < steps.size(); ++i)
+    if (take_if_still_failing(steps, without(steps, {i}), fails)) return true;
   return false;
 }
 
@@ -21,15 +30,8 @@ bool remove_a_step(std::vector<Step>& steps, const Oracle& fails) {
 // leg's start and end, each probed) goes with it.
 bool remove_two_steps(std::vector<Step>& steps, const Oracle& fails) {
   for (std::size_t i = 0; steps.size() > 2 && i < steps.size(); ++i)
-    for (std::size_t j = i + 1; j < steps.size(); ++j) {
-      std::vector<Step> fewer = steps;
-      fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(j));
-      fewer.erase(fewer.begin() + static_cast<std::ptrdiff_t>(i));
-      if (fails(fewer) && !fails(planned_control(fewer))) {
-        steps = std::move(fewer);
-        return true;
-      }
-    }
+    for (std::size_t j = i + 1; j < steps.size(); ++j)
+      if (take_if_still_failing(steps, without(steps, {i, j}), fails)) return true;
   return false;
 }
 
