@@ -2,21 +2,14 @@
 // search (explore/explorer.hpp) and its outputs (explore/output.hpp).
 #include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <iterator>
-#include <sstream>
 
 #include "cli/cli.hpp"
 #include "cli/options.hpp"
 #include "cli/scenario_input.hpp"
-#include "engine/plan.hpp"
-#include "explore/explorer.hpp"
 #include "explore/output.hpp"
-#include "explore/trial.hpp"
-#include "util/json_limits.hpp"
-#include "util/rng.hpp"
+#include "explore/session.hpp"
+#include "run/bad_input.hpp"
 #include "util/url.hpp"
 
 namespace callhook::cli {
@@ -87,27 +80,6 @@ ExploreFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   return f;
 }
 
-// The file's text, for the stream's settings as written.
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-// DIR/failures, emptied of an earlier explore's failures.
-void prepare_out(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code error;
-  fs::create_directories(fs::path(dir) / "failures", error);
-  if (error) throw UsageError("--out: cannot create " + dir + "/failures: " + error.message());
-  for (const auto& entry : fs::directory_iterator(fs::path(dir) / "failures", error)) {
-    const std::string name = entry.path().filename().string();
-    const std::string ext = entry.path().extension().string();
-    if (name.size() > 3 && std::isdigit(static_cast<unsigned char>(name[0])) != 0 && name[2] == '-' &&
-        (ext == ".json" || ext == ".jsonl"))
-      fs::remove(entry.path(), error);
-  }
-}
-
 }  // namespace
 
 int command_explore(const std::vector<std::string>& args) {
@@ -116,76 +88,39 @@ int command_explore(const std::vector<std::string>& args) {
   if (help) return k_exit_ok;
 
   // Parse and validate everything before touching the network.
-  auto loaded = load_scenario_arg(flags.scenario_path);
-  if (!loaded.problems.empty()) {
-    std::cerr << loaded.problems.format(loaded.source);
+  explore::ExploreRequest request;
+  request.scenario_path = flags.scenario_path;
+  request.target = flags.target;
+  request.reset_url = flags.reset;
+  request.insecure = flags.insecure;
+  request.seed = flags.seed;
+  request.options = flags.options;
+  util::Problems problems;
+  std::string source;
+  const auto prepared = explore::prepare_explore(request, problems, source);
+  if (!prepared) {
+    std::cerr << problems.format(source);
     return k_exit_bad_input;
   }
-  explore::TrialSetup setup;
-  setup.source = loaded.source;
-  setup.scenario = std::move(*loaded.scenario);
-  setup.document = util::parse_ordered_json(read_text(flags.scenario_path), util::k_scenario_json).value;
-  setup.target = flags.target.empty() ? setup.scenario.streams.front().target : flags.target;
-  setup.reset_url = flags.reset;
-  setup.insecure = flags.insecure;
-  if (setup.target.empty())
-    throw UsageError("--target: required, as " + setup.source + ": /streams/0/target names no receiver");
-  flags.options.seed = flags.seed.value_or(setup.scenario.seed);
-
-  // Every trial plays a call with the same deliveries as the first one.
-  const std::uint64_t seed = flags.options.seed;
-  const auto seed_of = [seed](std::uint64_t k) { return util::derive(seed, k, 0, "explore-call"); };
-  std::vector<std::string> events;
-  try {
-    events = explore::call_events(setup, seed_of(0));
-  } catch (const std::runtime_error& e) {
-    std::cerr << e.what();
-    return k_exit_bad_input;
-  }
-  if (events.empty()) {
-    std::cerr << setup.source << ": /streams/0: the stream's vendor sends no delivery for a call\n";
-    return k_exit_bad_input;
-  }
-  // The trials' own scenario must be valid (a stream setting the script cannot take shows here).
-  const auto planned = explore::trial_scenario(setup, events, explore::planned_variant(events.size()).steps, seed);
-  if (auto check = scenario::parse_scenario(planned.dump(), setup.source, engine::vendor_catalog());
-      !check.problems.empty()) {
-    std::cerr << check.problems.format(setup.source);
-    return k_exit_bad_input;
-  }
-  if (!setup.scenario.streams.front().probe)
-    std::cerr << "callhook: note: " << setup.source
+  if (!prepared->has_probe)
+    std::cerr << "callhook: note: " << source
               << ": /streams/0 has no probe: only receiver errors and findings can fail a trial\n";
   if (dry_run()) return k_exit_ok;
-  prepare_out(flags.out);
 
-  std::uint64_t next = 0;
-  const explore::SeedFn next_seed = [&]() {
-    for (int tries = 0; tries < 10000; ++tries) {
-      const std::uint64_t candidate = seed_of(next++);
-      if (explore::call_events(setup, candidate) == events) return candidate;
-    }
-    throw std::runtime_error(setup.source + ": /streams/0/calls: calls of this stream rarely have the deliveries (" +
-                             std::to_string(events.size()) + ") of the first; explore needs calls of one shape");
-  };
-  const explore::TrialFn trial = [&](const std::vector<explore::Step>& steps, std::uint64_t trial_seed,
-                                     const std::string& journal) {
-    return explore::run_trial(setup, explore::trial_scenario(setup, events, steps, trial_seed), journal);
-  };
-  const explore::JournalPathFn journal_path = [&](const explore::Failure& f) {
-    return explore::failure_stem(flags.out, events, f) + ".jsonl";
-  };
   const bool tty = isatty(STDERR_FILENO) == 1;
   const explore::ProgressFn progress = [tty](std::size_t tried, std::size_t total, std::size_t failures) {
     if (tty)
       std::cerr << "\rexplore: " << tried << "/" << total << " variants, " << failures
                 << (failures == 1 ? " failure " : " failures ") << std::flush;
   };
-  const explore::ExploreResult result =
-      explore::explore(events, flags.options, trial, next_seed, journal_path, progress);
+  explore::ExploreResult result;
+  try {
+    result = explore::run_explore(*prepared, flags.out, progress);
+  } catch (const run::BadInput& e) {
+    throw UsageError(std::string("--out: ") + e.what());
+  }
   if (tty) std::cerr << "\r\033[K" << std::flush;
-  explore::write_outputs(flags.out, setup, flags.options, result);
-  explore::print_summary(std::cout, flags.out, setup, result);
+  explore::print_summary(std::cout, flags.out, prepared->setup, result);
   return result.failures.empty() ? k_exit_ok : k_exit_expectations;
 }
 

@@ -1,7 +1,5 @@
 #include "explore/trial.hpp"
 
-#include <stdexcept>
-
 #include "delivery/make_transport.hpp"
 #include "engine/plan.hpp"
 #include "engine/script.hpp"
@@ -86,14 +84,14 @@ nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector
   return doc;
 }
 
-std::vector<std::string> call_events(const TrialSetup& setup, std::uint64_t seed) {
+std::optional<std::vector<std::string>> call_events(const TrialSetup& setup, std::uint64_t seed,
+                                                    util::Problems& problems) {
   scenario::Scenario s = setup.scenario;
   s.seed = seed;
   s.script.clear();
-  util::Problems problems;
   const auto plan =
       engine::make_plan(s, setup.target, "http://127.0.0.1:9/webhooks", "http://127.0.0.1:9/recordings", problems);
-  if (!plan || !plan->streams.front().vendor) throw std::runtime_error(problems.format(setup.source));
+  if (!plan || !plan->streams.front().vendor) return std::nullopt;
   // The script's first alias is call k_script_call_index + 1, started at the epoch.
   const auto call = population::make_call(s, 0, engine::k_script_call_index + 1, s.epoch_ms);
   std::vector<std::string> events;

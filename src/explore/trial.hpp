@@ -11,6 +11,7 @@
 
 #include "explore/variants.hpp"
 #include "scenario/scenario.hpp"
+#include "util/json_cursor.hpp"
 
 namespace callhook::explore {
 
@@ -41,8 +42,10 @@ nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector
                                       const std::vector<Step>& steps, std::uint64_t seed);
 
 // The events of the one scripted call the first stream makes with `seed`, in
-// the vendor's order (handshakes answered as accepted).
-std::vector<std::string> call_events(const TrialSetup& setup, std::uint64_t seed);
+// the vendor's order (handshakes answered as accepted); nullopt with the
+// plan's problems when the stream cannot be planned.
+std::optional<std::vector<std::string>> call_events(const TrialSetup& setup, std::uint64_t seed,
+                                                    util::Problems& problems);
 
 // Plays a trial against setup.target: the reset request, then the run.
 // With journal_path set, the run's journal is written there.
