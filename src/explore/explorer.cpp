@@ -35,7 +35,8 @@ ExploreResult explore(const std::vector<std::string>& events, const ExploreOptio
   const auto started = std::chrono::steady_clock::now();
   for (const Variant& variant : variants) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (result.tried >= options.budget || (options.time_s > 0 && elapsed >= options.time_s)) {
+    if (result.tried >= options.budget || (options.time_s > 0 && elapsed >= options.time_s) ||
+        (options.stop != nullptr && options.stop->load())) {
       result.stopped_early = true;
       break;
     }

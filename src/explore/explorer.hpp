@@ -2,6 +2,7 @@
 // The search of `callhook explore`: try each variant of one call's
 // deliveries, shrink every failing one to a minimal variant, confirm it,
 // and count failures that shrink to the same minimal variant once.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -18,6 +19,9 @@ struct ExploreOptions {
   double time_s = 0;          // stop trying new variants after this long (0: no limit)
   bool drops = false;
   int confirmations = 3;  // runs of each minimal variant after shrinking
+  // Set from another thread to stop trying new variants (a failure being
+  // shrunk is finished first).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // One distinct failure: a minimal variant and what it did.
@@ -36,7 +40,7 @@ struct ExploreResult {
   std::size_t variants = 0;         // made
   std::size_t tried = 0;            // variants tried
   std::size_t trials = 0;           // trials run in all (shrinking and confirming included)
-  bool stopped_early = false;       // the budget or the time ran out first
+  bool stopped_early = false;       // the budget or the time ran out first, or it was stopped
   std::vector<Failure> failures;
 };
 
