@@ -1,5 +1,5 @@
-// callhook explore: the flags, the receiver's first answer checked, then the
-// search (explore/explorer.hpp) and its outputs (explore/output.hpp).
+// callhook explore: its flags, then an explore session (explore/session.hpp),
+// the summary (explore/output.hpp) and the exit code.
 #include <unistd.h>
 
 #include <iostream>
