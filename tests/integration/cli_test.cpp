@@ -20,7 +20,8 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> k_commands = {"run", "validate", "sink", "sample", "vendors", "replay", "trigger"};
+const std::vector<std::string> k_commands = {"run",     "validate", "sink",    "sample",
+                                             "vendors", "replay",   "trigger", "explore"};
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
 
