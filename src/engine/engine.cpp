@@ -42,6 +42,7 @@
 #include "engine/slots.hpp"
 #include "faults/faults.hpp"
 #include "journal/journal.hpp"
+#include "scenario/fault_names.hpp"
 #include "util/url.hpp"
 
 namespace callhook::engine {
@@ -459,7 +460,7 @@ struct Engine::State {
     if (verdict == delivery::Verdict::Delivered && item.d.lost_ack && item.attempts < settings.retry.max_attempts &&
         settings.retry.on_connect) {
       item.d.lost_ack = false;
-      item.d.faults.emplace_back("lost_ack");
+      item.d.faults.emplace_back(scenario::fault_name(scenario::Fault::LostAck));
       verdict = delivery::Verdict::Failed;
       lost_ack = true;
     }

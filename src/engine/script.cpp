@@ -5,6 +5,7 @@
 #include "engine/plan.hpp"
 #include "faults/faults.hpp"
 #include "population/population.hpp"
+#include "scenario/fault_names.hpp"
 #include "util/ids.hpp"
 
 namespace callhook::engine {
@@ -82,7 +83,7 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
     for (int copy = 0; copy < std::max(1, step.copies); ++copy) {
       vendors::Delivery c = d;
       c.copy = copy;
-      if (copy > 0) c.faults.push_back("duplicate");
+      if (copy > 0) c.faults.emplace_back(scenario::fault_name(scenario::Fault::Duplicate));
       out.push_back(std::move(c));
       if (call_of) call_of->push_back(alias.index);
     }

@@ -38,6 +38,7 @@
 #include "faults/drift.hpp"
 #include "faults/faults.hpp"
 #include "faults/work.hpp"
+#include "scenario/fault_names.hpp"
 
 namespace callhook::faults {
 
@@ -62,7 +63,7 @@ void delay_pass(std::vector<Planned>& items, const Draws& draws) {
     if (!rng.chance(item.plan->delay->p)) continue;
     const double ms = item.plan->delay->ms.sample(rng);
     item.delivery.due_ms += std::max<std::int64_t>(0, std::llround(ms));
-    mark(item.delivery, "delay");
+    mark(item.delivery, scenario::fault_name(scenario::Fault::Delay));
   }
 }
 
@@ -74,7 +75,7 @@ void window_pass(std::vector<Planned>& items, const Draws& draws) {
     util::Rng rng = draws.rng(item.origin, 0, "reorder");
     if (!rng.chance(reorder->p)) continue;
     item.delivery.due_ms += rng.range(1, reorder->window_ms);
-    mark(item.delivery, "reorder");
+    mark(item.delivery, scenario::fault_name(scenario::Fault::Reorder));
   }
 }
 
@@ -94,7 +95,7 @@ void duplicate_pass(std::vector<Planned>& items, const Draws& draws) {
       copy.delivery.blocking = false;
       copy.delivery.due_ms = original.delivery.due_ms + n * duplicate->spacing_ms;
       if (duplicate->new_id) copy.delivery.event_id += "-dup" + std::to_string(n);
-      mark(copy.delivery, "duplicate");
+      mark(copy.delivery, scenario::fault_name(scenario::Fault::Duplicate));
       out.push_back(std::move(copy));
     }
   }
@@ -107,15 +108,15 @@ void flag_pass(std::vector<Planned>& items, const Draws& draws) {
     auto& d = item.delivery;
     if (draws.rng(item.origin, d.copy, "drop").chance(item.plan->drop_p)) {
       d.dropped = true;
-      mark(d, "drop");
+      mark(d, scenario::fault_name(scenario::Fault::Drop));
     }
     if (draws.rng(item.origin, d.copy, "stale_timestamp").chance(item.plan->stale_timestamp_p)) {
       d.stale_timestamp = true;
-      mark(d, "stale_timestamp");
+      mark(d, scenario::fault_name(scenario::Fault::StaleTimestamp));
     }
     if (draws.rng(item.origin, d.copy, "bad_signature").chance(item.plan->bad_signature_p)) {
       d.bad_signature = true;
-      mark(d, "bad_signature");
+      mark(d, scenario::fault_name(scenario::Fault::BadSignature));
     }
     // Marked by the engine when it fires: only a 2xx with a retry left can be lost.
     if (draws.rng(item.origin, d.copy, "lost_ack").chance(item.plan->lost_ack_p)) d.lost_ack = true;
@@ -129,7 +130,8 @@ void drift_pass(std::vector<Planned>& items, const Draws& draws) {
   for (auto& item : items) {
     auto& d = item.delivery;
     util::Rng field_rng = draws.rng(item.origin, d.copy, "schema_drift.field");
-    if (field_rng.chance(item.plan->drift_field_p) && add_drift_field(d, field_rng)) mark(d, "schema_drift");
+    if (field_rng.chance(item.plan->drift_field_p) && add_drift_field(d, field_rng))
+      mark(d, scenario::fault_name(scenario::Fault::SchemaDrift));
     std::optional<vendors::Delivery> extra;
     if (draws.rng(item.origin, d.copy, "schema_drift.event").chance(item.plan->drift_event_p)) extra = drift_event(d);
     const std::size_t origin = item.origin;

@@ -4,14 +4,10 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "scenario/fault_names.hpp"
+
 namespace callhook::report {
 namespace {
-
-// "delay:120ms" and "duplicate(2)" count as "delay" and "duplicate".
-std::string fault_name(const std::string& entry) {
-  const auto end = entry.find_first_of(":=( ");
-  return entry.substr(0, end);
-}
 
 // Adds `count` to the entry of `index` in a per-second fault list.
 void add_count(std::vector<std::pair<std::uint16_t, std::int32_t>>& list, std::uint16_t index, std::int32_t count) {
@@ -59,9 +55,9 @@ const char* final_name(Final result) {
 MustRefuse must_refuse(const std::vector<std::string>& faults) {
   MustRefuse out = MustRefuse::No;
   for (const std::string& fault : faults) {
-    const std::string name = fault_name(fault);
-    if (name == "bad_signature") return MustRefuse::BadSignature;
-    if (name == "stale_timestamp") out = MustRefuse::StaleTimestamp;
+    const auto kind = scenario::fault_of(fault);
+    if (kind == scenario::Fault::BadSignature) return MustRefuse::BadSignature;
+    if (kind == scenario::Fault::StaleTimestamp) out = MustRefuse::StaleTimestamp;
   }
   return out;
 }
@@ -214,7 +210,7 @@ void RunStats::on_final(const FinalEvent& final_event) {
     if (refuse == MustRefuse::StaleTimestamp) ++counts->accepted_stale_timestamp;
   }
   for (const std::string& fault : final_event.faults) {
-    const std::string name = fault_name(fault);
+    const std::string name(scenario::fault_entry_name(fault));
     ++m_faults[name];
     // Timed at the latest attempt seen: when the delivery ended, near enough.
     add_count(second_at(m_last_attempt_us).faults, fault_index(name), 1);

@@ -14,6 +14,7 @@
 #include "delivery/signing.hpp"
 #include "journal/reader.hpp"
 #include "run/bad_input.hpp"
+#include "scenario/fault_names.hpp"
 #include "util/time_format.hpp"
 
 namespace callhook::run {
@@ -144,15 +145,16 @@ class Player {
   // Signs again at the current time; a stale timestamp stays as far behind
   // the current time as it was behind its recorded send time.
   void resign(const journal::AttemptEntry& a, delivery::HttpRequest& request) const {
-    const auto fault = [&](const char* name) {
-      return std::find(a.faults.begin(), a.faults.end(), name) != a.faults.end();
+    const auto fault = [&](scenario::Fault kind) {
+      return std::any_of(a.faults.begin(), a.faults.end(),
+                         [&](const std::string& entry) { return scenario::fault_of(entry) == kind; });
     };
     std::int64_t stale_s = 0;
     const auto recorded = delivery::signed_timestamp(request.headers);
-    if (fault("stale_timestamp") && recorded && m_run_started_ms)
+    if (fault(scenario::Fault::StaleTimestamp) && recorded && m_run_started_ms)
       stale_s = std::max<std::int64_t>(0, (*m_run_started_ms + a.wall_offset_us / 1000) / 1000 - *recorded);
     delivery::resign(request.headers, m_options.resign_secrets, m_clock.unix_ms() / 1000 - stale_s, request.body,
-                     fault("bad_signature"));
+                     fault(scenario::Fault::BadSignature));
   }
 
   // Counts the answers; each answered call sends its next waiting request.

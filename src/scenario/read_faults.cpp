@@ -1,3 +1,4 @@
+#include "scenario/fault_names.hpp"
 #include "scenario/readers.hpp"
 
 namespace callhook::scenario::detail {
@@ -9,8 +10,7 @@ constexpr double k_max_ms = 86400000.0;  // a day: longer delays are typos, not 
 // Each key replaces that fault of `plan` whole, so a per-event block starts
 // from the stream's plan and changes only what it names.
 FaultPlan read_plan(const util::Cursor& at, FaultPlan plan, bool with_events) {
-  std::vector<std::string> keys = {"delay",           "duplicate",     "reorder",      "drop",
-                                   "stale_timestamp", "bad_signature", "schema_drift", "lost_ack"};
+  std::vector<std::string> keys(k_fault_names.begin(), k_fault_names.end());
   if (with_events) keys.emplace_back("events");
   if (!at.keys(keys)) return plan;
 
