@@ -20,8 +20,9 @@
 // Faults bend each batch as it arrives, by moving due times.
 //
 // Accounting. Every delivery put in the queue ends exactly once, as
-// delivered, failed (its retries spent) or dropped (a drop fault); the
-// report checks planned = delivered + failed + dropped at the end.
+// delivered, failed (its retries spent), dropped (a drop fault) or cancelled
+// (the run was interrupted first); the report checks planned = delivered +
+// failed + dropped + cancelled at the end.
 #include "engine/engine.hpp"
 
 #include <algorithm>
@@ -174,7 +175,7 @@ struct Engine::State {
   void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch) {
     CallSlot& session = sessions[s];
     prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream, session.call_index,
-                  session.numbered, session.fault_rng, session.vendor.get());
+                  session.numbered, session.fault_rng, session.vendor_session.get());
     for (auto& d : batch) {
       if (d.blocking) sessions[s].awaiting = true;
       plan_item(s, std::move(d), delivery_key(sessions[s].stream, sessions[s].call_index, sessions[s].numbered++));
@@ -190,11 +191,11 @@ struct Engine::State {
     session.timeline = CallTimeline(plan.streams[stream].for_event("").ordering);
     session.fault_rng = util::Rng(util::derive(plan.scenario.seed, stream, call.index, "faults"));
     session.retry_rng = util::Rng(util::derive(plan.scenario.seed, stream, call.index, "retry"));
-    session.vendor = plan.streams[stream].vendor->open(call);
+    session.vendor_session = plan.streams[stream].vendor->open(call);
     ++live_sessions;
     ++calls;
     stats.on_call_started();
-    auto batch = session.vendor->start();
+    auto batch = session.vendor_session->start();
     if (!batch.empty()) sessions[s].call_id = batch.front().call_id;
     enqueue_batch(s, std::move(batch));
     maybe_close(s);
@@ -483,8 +484,8 @@ struct Engine::State {
       session.awaiting = false;  // interrupted: the session is not resumed
     } else if (is_blocking) {
       session.awaiting = false;
-      auto next = resume_session(*session.vendor, *blocking, answer_of(result == report::Final::Delivered, last), stats,
-                                 journal);
+      auto next = resume_session(*session.vendor_session, *blocking,
+                                 answer_of(result == report::Final::Delivered, last), stats, journal);
       enqueue_batch(s, std::move(next));
     }
     maybe_close(s);

@@ -597,6 +597,19 @@ const VendorInfo& voicebot_info() {
     i.name = "voicebot";
     i.title = "Exotel VoiceBot webhooks";
     i.events = k_webhook_types;
+    i.events_note = "pre_agent_transfer only for callers who want an agent (calls.transfer_p).";
+    i.roles = {{"session_start", Role::Start, ""},
+               {"session_end", Role::End, "session_start"},
+               {"transcript_events", Role::Transcript, ""}};
+    // VoiceBot names no event; each trigger reason belongs to one webhook type
+    // (pre_agent_transfer is its own).
+    i.webhook.reason_key = "trigger_reason";
+    i.webhook.reason_events = {{"start", "session_start"},
+                               {"turn_progress", "transcript_events"},
+                               {"turn_complete", "transcript_events"},
+                               {"timer", "insights_events"},
+                               {"end", "session_end"}};
+    i.webhook.call_id_pointers = {"/external_id"};
     i.platforms = {"pstn", "sip"};
     i.transport = "POST JSON";
     i.defaults.timeout_ms = 15000;
