@@ -182,7 +182,7 @@ struct Engine::State {
     }
   }
 
-  void open_session(std::size_t stream, population::Call call) {
+  void open_session(std::size_t stream, const population::Call& call) {
     const std::uint32_t s = sessions.add();
     CallSlot& session = sessions[s];
     session.stream = stream;
@@ -506,7 +506,7 @@ struct Engine::State {
     util::MonoUs next_tick = wall_start + k_tick_us;
     open_script();
     const auto concurrency = static_cast<std::size_t>(std::max<std::int64_t>(1, options.concurrency));
-    const auto open = [this](std::size_t stream, population::Call call) { open_session(stream, std::move(call)); };
+    const auto open = [this](std::size_t stream, const population::Call& call) { open_session(stream, call); };
     for (;;) {
       const util::MonoUs now = clock.now_us();
       // Interrupted: wait for the requests in flight up to the grace period

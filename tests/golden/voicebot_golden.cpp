@@ -218,7 +218,7 @@ TEST_CASE("voicebot bodies follow the common request format", "[golden][voicebot
   auto call = golden::sample_call(11);
   call.wants_agent = true;
   call.custom_parameters = {{"key1", "value1"}};
-  const Run r = run(call, R"({"insights": {"trigger_interval_sec": 3}})", "", "");
+  const vtest::Run r = run(call, R"({"insights": {"trigger_interval_sec": 3}})", "", "");
   std::set<std::string> seen_events, seen_reasons;
   for (const auto& d : r.all) {
     INFO(d.event << " " << d.body);
@@ -281,7 +281,7 @@ TEST_CASE("voicebot accepts the documented session_start answer", "[golden][voic
   // Applied to a session: later webhooks go to the answer's URLs.
   auto call = golden::sample_call(4);
   call.wants_agent = true;
-  const Run r = run(call, "{}", answer.dump(), voicebot_doc().transfer_answer.dump());
+  const vtest::Run r = run(call, "{}", answer.dump(), voicebot_doc().transfer_answer.dump());
   CHECK(r.findings.empty());
   for (const auto& d : r.all) {
     INFO(d.event);

@@ -29,7 +29,7 @@ TEST_CASE("the scenario reference's examples load without problems", "[scenario]
   REQUIRE(examples.size() >= 8);
   for (std::size_t i = 0; i < examples.size(); ++i) {
     CAPTURE(i, examples[i]);
-    const LoadResult result = parse_scenario(examples[i], "docs/scenario.md", vendors::catalog());
+    const LoadResult result = parse_scenario(examples[i], "docs/scenario.md", callhook::vendors::catalog());
     CHECK(result.problems.format(result.source) == "");
     CHECK(result.scenario.has_value());
   }
