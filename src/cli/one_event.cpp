@@ -3,7 +3,6 @@
 #include <iostream>
 
 #include "cli/cli.hpp"
-#include "faults/faults.hpp"
 #include "run/bad_input.hpp"
 
 namespace callhook::cli {
@@ -24,11 +23,16 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
   const std::uint64_t seed = parse_seed("--seed", flags.seed_text);
   const auto [config, config_failure] = util::parse_json(flags.config_text, util::k_flag_json);
   if (config_failure && config_failure->kind != util::JsonFailure::Kind::Syntax)
-    throw UsageError("--config: " + flag_problem(*config_failure));
+    throw UsageError("--config: " + run::one_line_problem(*config_failure));
   if (config_failure || !config.is_object())
     throw UsageError("--config: expected a JSON object such as '{\"bot_name\":\"demo\"}', got \"" + flags.config_text +
                      "\"");
-  const std::vector<SetFlag> set_flags = parse_set_flags(flags.sets, flags.adds);
+  std::vector<run::FieldSet> sets;
+  try {
+    sets = run::parse_field_flags(flags.sets, flags.adds);
+  } catch (const run::FieldSetError& e) {
+    throw UsageError(e.what());
+  }
 
   if (!vendors::find_vendor(flags.vendor)) {
     std::vector<std::string> names;
@@ -39,10 +43,6 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
     throw UsageError("no vendor \"" + flags.vendor + "\"" +
                      (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") + "; vendors: " + list);
   }
-  for (const auto& flag : set_flags)
-    if (!flag.event.empty() && flag.event != flags.event)
-      throw UsageError(flag.flag + " \"" + flag.text + "\": this command sends only " + flags.event);
-
   run::SampleRequest request;
   request.vendor = flags.vendor;
   request.event = flags.event;
@@ -64,10 +64,11 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
     std::cerr << problems.format("command line");
     return std::nullopt;
   }
-  check_set_flags(set_flags, vendors::find_vendor(flags.vendor)->events, {one->delivery});
-  std::map<std::string, util::Json> overrides;
-  for (const auto& flag : set_flags) overrides[flag.pointer] = flag.value;
-  faults::apply_overrides(one->delivery, overrides);
+  try {
+    run::apply_field_sets(one->delivery, one->plan.streams[0].info->events, sets);
+  } catch (const run::FieldSetError& e) {
+    throw UsageError(e.what());
+  }
   return one;
 }
 

@@ -1,14 +1,14 @@
 #pragma once
 // One event of one synthetic call from the flags of `callhook sample` and
 // `callhook trigger`: the flags checked, then run::sample_call (the same
-// builder `callhook serve` uses) and the --set / --add overrides.
+// builder `callhook serve` uses) and the --set / --add overrides
+// (run/field_sets, as the API's "set" and "add").
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/options.hpp"
-#include "cli/overrides.hpp"
 #include "run/sample_delivery.hpp"
 
 namespace callhook::cli {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "cli/cli.hpp"
+#include "run/bad_input.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::cli {
@@ -133,6 +134,27 @@ double parse_positive(const std::string& flag, const std::string& text) {
 
 std::string cannot_write(const std::string& flag, const std::string& path, int error) {
   return flag + ": cannot write " + path + ": " + std::strerror(error);
+}
+
+void JsonReportFlag::add_options(po::options_description& options, const char* value_name) {
+  options.add_options()("json", po::value(&json)->value_name(value_name), "write the JSON report")(
+      "report", po::value(&alias)->value_name(value_name), "alias of --json");
+}
+
+std::string JsonReportFlag::path() const {
+  if (!json.empty() && !alias.empty() && json != alias)
+    throw UsageError("--json and --report are the same flag: give one of them");
+  return json.empty() ? alias : json;
+}
+
+run::ReportOutputs JsonReportFlag::outputs(run::ReportPaths paths) const {
+  paths.json = path();
+  paths.json_flag = flag();
+  try {
+    return run::ReportOutputs(std::move(paths));
+  } catch (const run::BadInput& e) {
+    throw UsageError(e.what());
+  }
 }
 
 }  // namespace callhook::cli

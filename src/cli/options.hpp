@@ -7,6 +7,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "run/report_outputs.hpp"
+
 namespace callhook::cli {
 
 namespace po = boost::program_options;
@@ -37,6 +39,20 @@ std::uint64_t parse_seed(const std::string& flag, const std::string& text);
 std::int64_t parse_integer(const std::string& flag, const std::string& text, std::int64_t min, std::int64_t max);
 // A positive number; anything else -> UsageError naming flag.
 double parse_positive(const std::string& flag, const std::string& text);
+
+// --json FILE, the JSON report in every command that writes reports, and
+// --report FILE, its alias (shown as one in --help).
+struct JsonReportFlag {
+  std::string json, alias;
+  void add_options(po::options_description& options, const char* value_name);
+  // The path given; UsageError when both flags name different files.
+  std::string path() const;
+  // The flag given, for messages: --report when only the alias was.
+  std::string flag() const { return json.empty() && !alias.empty() ? "--report" : "--json"; }
+  // The report files, the JSON one from this flag, checked before any work
+  // (UsageError naming the flag).
+  run::ReportOutputs outputs(run::ReportPaths paths) const;
+};
 
 // The one wording for an output that cannot be opened:
 // "--report: cannot write out/report.json: No such file or directory".

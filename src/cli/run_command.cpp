@@ -11,7 +11,6 @@
 #include "cli/interrupts.hpp"
 #include "cli/listen.hpp"
 #include "cli/options.hpp"
-#include "cli/overrides.hpp"
 #include "cli/run_shape.hpp"
 #include "cli/scenario_input.hpp"
 #include "cli/shard.hpp"
@@ -28,7 +27,7 @@ const Help& run_help() {
       "run",
       "callhook run SCENARIO|- [--target URL] [--seed N] [--speed X|max] [--count N] [--rate R]\n"
       "                        [--duration S] [--concurrency N] [--connections N] [--journal FILE|-]\n"
-      "                        [--report FILE|-] [--junit FILE|-] [--html FILE] [--set [EVENT:]POINTER=VALUE]...\n"
+      "                        [--json FILE|-] [--junit FILE|-] [--html FILE] [--set [EVENT:]POINTER=VALUE]...\n"
       "                        [--add [EVENT:]POINTER=VALUE]... [--progress auto|always|never] [--insecure]\n"
       "                        [--quiet] [--grace S] [--recordings-listen HOST:PORT] [--recordings-url URL]\n"
       "                        [--threads N] [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]",
@@ -38,14 +37,14 @@ const Help& run_help() {
       "is -, standard output); exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
       "--count, --rate and --duration reshape a one-stream scenario's calls, load-tool style.\n"
       "--set changes a field the payloads have (EVENT: limits it to one event); --add adds one.\n" +
-          std::string(k_value_typing) +
+          std::string(run::k_value_typing) +
           "\nCtrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
           "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).\n"
           "--threads N runs N event loops, each with its own calls (split by index, as shards are) and its\n"
           "share of --concurrency and --connections; the default is one per core.\n"
           "--shard I/N plays the calls whose index % N == I (docs/distributed.md).",
       "  callhook run scenarios/demo.json\n"
-      "  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --report report.json\n"
+      "  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --json report.json\n"
       "  callhook run scenarios/load-max.json --target http://127.0.0.1:3000/hooks --rate 500 --duration 30"};
   return help;
 }
@@ -59,8 +58,9 @@ struct RunFlags {
   std::size_t connections = 8;
   std::size_t threads = 0;  // 0 = one per core
   CallsFlags calls;
-  std::string journal_path, report_path, junit_path, html_path;
-  std::vector<SetFlag> sets;
+  std::string journal_path;
+  run::ReportPaths reports;
+  std::vector<run::FieldSet> sets;
   std::string progress = "auto";
   bool insecure = false;
   bool quiet = false;
@@ -76,6 +76,7 @@ struct FlagText {
   std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration;
   std::string shard, shards, start_at, grace = "2", recordings_listen;
   std::vector<std::string> sets, adds;
+  JsonReportFlag json;  // --json FILE|- (and its alias --report)
 };
 
 // The options of `callhook run`: plain values land in `f`, the rest in `t`.
@@ -95,10 +96,11 @@ po::options_description run_options(RunFlags& f, FlagText& t) {
       "connections", po::value(&t.connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
       "threads", po::value(&t.threads)->value_name("N"),
       "event loops, each with its own calls and connections (default: cores)")(
-      "journal", po::value(&f.journal_path)->value_name("FILE|-"), "write every attempt and outcome as JSONL")(
-      "report", po::value(&f.report_path)->value_name("FILE|-"), "write the JSON report")(
-      "junit", po::value(&f.junit_path)->value_name("FILE|-"), "write a JUnit XML report (one test case per call)")(
-      "html", po::value(&f.html_path)->value_name("FILE"),
+      "journal", po::value(&f.journal_path)->value_name("FILE|-"), "write every attempt and outcome as JSONL");
+  t.json.add_options(options, "FILE|-");
+  options.add_options()("junit", po::value(&f.reports.junit)->value_name("FILE|-"),
+                        "write a JUnit XML report (one test case per call)")(
+      "html", po::value(&f.reports.html)->value_name("FILE"),
       "write a self-contained HTML report (charts, per-call timeline)")(
       "set", po::value(&t.sets)->value_name("[EVENT:]POINTER=VALUE"), "change a payload field (repeatable)")(
       "add", po::value(&t.adds)->value_name("[EVENT:]POINTER=VALUE"), "add a payload field (repeatable)")(
@@ -139,13 +141,20 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (t.progress != "auto" && t.progress != "always" && t.progress != "never")
     throw UsageError("--progress: expected auto, always or never, got \"" + t.progress + "\"");
   f.progress = t.progress;
+  f.reports.json = t.json.path();
+  f.reports.json_flag = t.json.flag();
   int to_stdout = 0;
-  for (const auto* path : {&f.journal_path, &f.report_path, &f.junit_path}) to_stdout += *path == "-";
-  if (to_stdout > 1) throw UsageError("only one of --journal, --report and --junit can be - (standard output)");
-  if (f.html_path == "-") throw UsageError("--html: expected a file name (the page is written whole)");
-  if (!f.html_path.empty() && f.journal_path == "-")
+  for (const auto* path : {&f.journal_path, &f.reports.json, &f.reports.junit}) to_stdout += *path == "-";
+  if (to_stdout > 1)
+    throw UsageError("only one of --journal, " + f.reports.json_flag + " and --junit can be - (standard output)");
+  if (f.reports.html == "-") throw UsageError("--html: expected a file name (the page is written whole)");
+  if (!f.reports.html.empty() && f.journal_path == "-")
     throw UsageError("--html: reads the journal back, so --journal must name a file, not \"-\"");
-  f.sets = parse_set_flags(t.sets, t.adds);
+  try {
+    f.sets = run::parse_field_flags(t.sets, t.adds);
+  } catch (const run::FieldSetError& e) {
+    throw UsageError(e.what());
+  }
   const std::optional<std::uint64_t> shard_count =
       vm.count("shards") ? std::optional<std::uint64_t>(parse_integer("--shards", t.shards, 1, 1000000)) : std::nullopt;
   f.shard = resolve_shard(t.shard, shard_count, [](const char* name) -> std::optional<std::string> {
@@ -189,9 +198,7 @@ int command_run(const std::vector<std::string>& args) {
   options.connections = flags.connections;
   options.threads = flags.threads;
   options.journal_path = flags.journal_path;
-  options.report_path = flags.report_path;
-  options.junit_path = flags.junit_path;
-  options.html_path = flags.html_path;
+  options.reports = flags.reports;
   options.insecure = flags.insecure;
   options.start_us = process_start_us();
   options.shard = flags.shard;
@@ -205,11 +212,11 @@ int command_run(const std::vector<std::string>& args) {
   options.dry_run = dry_run();
   // --count/--rate/--duration reshape the calls; --set and --add are checked
   // against each stream's vendor once the plan exists.
+  options.sets = flags.sets;
   options.adjust_scenario = [&flags](scenario::Scenario& scenario) {
     apply_calls_flags(scenario, flags.calls);
     if (const std::string warning = long_run_warning(scenario); !warning.empty()) std::cerr << warning << "\n";
   };
-  options.adjust_plan = [&flags](engine::RunPlan& plan) { apply_set_flags(plan, flags.sets); };
   // From here a signal stops the run instead of killing the process; the
   // threads the session starts never take the signal (see Interrupts).
   Interrupts interrupts;
@@ -237,7 +244,7 @@ int command_run(const std::vector<std::string>& args) {
   // Report: text, JSON, JUnit, HTML, and the exit code.
   const run::RunResult result = session.finish();
   // Standard output may carry a report or journal (-); the summary then goes to standard error.
-  const bool stdout_taken = flags.journal_path == "-" || flags.report_path == "-" || flags.junit_path == "-";
+  const bool stdout_taken = flags.journal_path == "-" || flags.reports.json == "-" || flags.reports.junit == "-";
   if (!flags.quiet) session.print_text(stdout_taken ? std::cerr : std::cout, tty);
   if (flags.quiet) {
     for (const std::string& problem : report::connection_problems(session.stats(), session.info()))

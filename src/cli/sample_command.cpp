@@ -18,7 +18,7 @@ int command_sample(const std::vector<std::string>& args) {
       "(for GET deliveries, the URL with its query). --headers prints the request line and headers\n"
       "first, with the vendor's signature when --secret is given. Nothing is sent (callhook trigger\n"
       "sends). --set changes a field the payload has; --add adds one.\n" +
-          std::string(k_value_typing),
+          std::string(run::k_value_typing),
       "  callhook sample voicebot session_start\n"
       "  callhook sample voiceflow runtime.call.end --set /data/endReason=twiml\n"
       "  callhook sample atoms analytics.completed --headers --secret whsec_test"};

@@ -1,6 +1,6 @@
 // callhook trigger: one event sent to a receiver, exactly as a run sends it
 // (same payload builder, headers, signature and transport), with the answer
-// judged as the vendor judges it.
+// judged as the vendor judges it (run/trigger_event, as POST /trigger).
 #include <chrono>
 #include <iomanip>
 #include <iostream>
@@ -9,16 +9,15 @@
 #include "cli/one_event.hpp"
 #include "cli/options.hpp"
 #include "cli/scenario_input.hpp"
-#include "delivery/make_transport.hpp"
-#include "delivery/retry.hpp"
-#include "engine/attempt_request.hpp"
+#include "run/trigger_event.hpp"
 #include "sink/sink.hpp"
-#include "util/clock.hpp"
+#include "util/url.hpp"
 
 namespace callhook::cli {
+namespace {
 
-int command_trigger(const std::vector<std::string>& args) {
-  const Help help{
+const Help& trigger_help() {
+  static const Help help{
       "trigger",
       "callhook trigger VENDOR EVENT [--target URL] [--secret S] [--seed N] [--set POINTER=VALUE]...\n"
       "                              [--add POINTER=VALUE]... [--platform P] [--direction inbound|outbound]\n"
@@ -28,10 +27,40 @@ int command_trigger(const std::vector<std::string>& args) {
       "the request (line, headers, body), then the status, latency and answer. A handshake answer (VoiceBot\n"
       "session_start, VoiceKit callStartedHook) is read as the vendor reads it and its findings printed.\n"
       "Exit 0 when the vendor would accept the answer (2xx within its timeout, no findings), 1 otherwise.\n" +
-          std::string(k_value_typing),
+          std::string(run::k_value_typing),
       "  callhook trigger voiceflow runtime.call.start\n"
       "  callhook trigger voicebot session_start --target http://127.0.0.1:3000/voicebot\n"
       "  callhook trigger atoms analytics.completed --target http://127.0.0.1:3000/hooks --secret whsec_test"};
+  return help;
+}
+
+void print_request(const delivery::HttpRequest& request, const vendors::Delivery& d) {
+  std::cout << "> " << d.method << " " << d.url << "\n";
+  for (const auto& [name, value] : request.headers) std::cout << "> " << name << ": " << value << "\n";
+  if (d.method != "GET") std::cout << ">\n> " << d.body << "\n";
+  std::cout.flush();
+}
+
+void print_outcome(const run::TriggerOutcome& outcome, const vendors::Delivery& d) {
+  const delivery::HttpResult& result = outcome.result;
+  std::cout << std::fixed << std::setprecision(2);
+  if (result.error != delivery::ErrorKind::None)
+    std::cout << "< " << delivery::error_name(result.error) << " error after "
+              << static_cast<double>(result.latency_us) / 1e3 << " ms: " << result.error_text << "\n";
+  else
+    std::cout << "< " << result.status << " in " << static_cast<double>(result.latency_us) / 1e3 << " ms"
+              << (outcome.verdict == delivery::Verdict::TooSlow
+                      ? " (too slow: " + d.event + " times out after " + std::to_string(outcome.timeout_ms) + " ms)"
+                      : "")
+              << "\n< " << result.body << "\n";
+  for (const auto& f : outcome.findings) std::cout << "finding: " << f.message << "\n";
+  if (outcome.handshake && outcome.accepted()) std::cout << "handshake answer accepted\n";
+  std::cout << (outcome.accepted() ? "accepted" : "not accepted") << "\n";
+}
+
+}  // namespace
+
+int command_trigger(const std::vector<std::string>& args) {
   EventFlags flags;
   std::string target;
   bool insecure = false;
@@ -44,7 +73,7 @@ int command_trigger(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("vendor", 1).add("event", 1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, help)) return k_exit_ok;
+  if (parse_args(args, options, positional, vm, trigger_help())) return k_exit_ok;
   if (!target.empty() && !util::parse_url(target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + target + "\"");
 
@@ -54,71 +83,17 @@ int command_trigger(const std::vector<std::string>& args) {
     builtin_sink->start();
     target = builtin_sink->url() + "/webhooks";
   }
-  const util::SystemClock clock;
   const std::int64_t now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   auto one = make_one_event(flags, target.empty() ? "http://127.0.0.1:9/webhooks" : target, now_ms - now_ms % 1000);
   if (!one) return k_exit_bad_input;
-  const vendors::Delivery& d = one->delivery;
-  const engine::EventSettings& settings = one->settings();
-
-  delivery::HttpRequest request;
-  request.url = *util::parse_url(d.url);
-  request.method = d.method;
-  request.headers = one->headers(now_ms);
-  request.body = d.body;
-  request.timeout_ms = engine::answer_timeout_ms(settings);
-  request.connect_timeout_ms = settings.connect_timeout_ms;
-
-  std::cout << "> " << d.method << " " << d.url << "\n";
-  for (const auto& [name, value] : request.headers) std::cout << "> " << name << ": " << value << "\n";
-  if (d.method != "GET") std::cout << ">\n> " << d.body << "\n";
-  std::cout.flush();
+  delivery::HttpRequest request = run::trigger_request(*one, now_ms);
+  print_request(request, one->delivery);
   if (dry_run()) return k_exit_ok;
-
-  delivery::TransportOptions transport_options;
-  transport_options.connections_per_origin = 1;
-  transport_options.insecure = insecure;
-  auto transport = delivery::make_transport(transport_options, clock);
-  transport->submit(std::move(request));
-  std::vector<delivery::HttpResult> done;
-  while (done.empty()) transport->poll(done, 100000);
-  const delivery::HttpResult& result = done.front();
-
-  const delivery::Verdict verdict = delivery::judge(result, settings.timeout_ms);
-  std::cout << std::fixed << std::setprecision(2);
-  if (result.error != delivery::ErrorKind::None)
-    std::cout << "< " << delivery::error_name(result.error) << " error after "
-              << static_cast<double>(result.latency_us) / 1e3 << " ms: " << result.error_text << "\n";
-  else
-    std::cout << "< " << result.status << " in " << static_cast<double>(result.latency_us) / 1e3 << " ms"
-              << (verdict == delivery::Verdict::TooSlow
-                      ? " (too slow: " + d.event + " times out after " + std::to_string(settings.timeout_ms) + " ms)"
-                      : "")
-              << "\n< " << result.body << "\n";
-
-  bool accepted = verdict == delivery::Verdict::Delivered;
-  if (d.blocking) {
-    // The vendor reads the handshake answer; what it would reject is a finding.
-    vendors::Answer answer;
-    answer.delivered = accepted;
-    answer.status = result.status;
-    answer.body = result.body;
-    if (result.error != delivery::ErrorKind::None)
-      answer.error = delivery::error_name(result.error);
-    else if (verdict == delivery::Verdict::TooSlow)
-      answer.error = "timeout";
-    std::vector<vendors::Finding> findings;
-    (void)one->session->resume(d, answer, findings);
-    for (const auto& f : findings) std::cout << "finding: " << f.message << "\n";
-    if (!findings.empty())
-      accepted = false;
-    else if (accepted)
-      std::cout << "handshake answer accepted\n";
-  }
-  std::cout << (accepted ? "accepted" : "not accepted") << "\n";
-  return accepted ? k_exit_ok : k_exit_expectations;
+  const run::TriggerOutcome outcome = run::send_and_judge(*one, std::move(request), insecure);
+  print_outcome(outcome, one->delivery);
+  return outcome.accepted() ? k_exit_ok : k_exit_expectations;
 }
 
 }  // namespace callhook::cli

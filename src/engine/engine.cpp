@@ -50,6 +50,7 @@ namespace {
 
 constexpr std::int64_t k_tick_us = 200000;     // progress callback period
 constexpr std::size_t k_spare_headers = 1024;  // header vectors kept for reuse, at most
+constexpr int k_max_probe_polls = 1001;        // the loader allows until_ms / interval_ms <= 1000
 
 // An attempt waiting for its due time, keyed by (due time, planned order).
 struct QueueEntry {
@@ -103,6 +104,8 @@ struct Engine::State {
   // written over for the next attempts: their storage is reused.
   std::vector<util::Headers> spare_headers;
   std::vector<delivery::HttpResult> done;
+  // The script plays several calls in one session: each is a lifecycle of its own.
+  std::vector<std::pair<std::string, vendors::LifecycleOrder>> script_lifecycles;
   // Filled anew for every attempt and final: their strings keep their
   // capacity, so telling the report costs no allocation per delivery.
   report::AttemptEvent attempt_event;
@@ -114,6 +117,15 @@ struct Engine::State {
   std::int64_t first_send_us = -1;
   std::int64_t calls = 0;
   std::size_t live_sessions = 0;
+  // The script's calls (RunPlan::script_aliases): deliveries not yet final
+  // and the last due time, so each is probed when its last delivery ends.
+  struct ScriptCallState {
+    std::uint32_t open = 0;
+    std::int64_t last_due_ms = 0;
+    std::shared_ptr<CallFacts> facts;  // only when its stream has a probe
+  };
+  std::vector<ScriptCallState> script_calls;
+  std::size_t polls_waiting = 0;  // probes waiting on the wake-up heap to ask again
   // Interrupts (EngineOptions::stop): once stopping, nothing new is
   // dispatched or admitted and handshake answers resume no session.
   bool stopping = false;
@@ -155,8 +167,8 @@ struct Engine::State {
     queue.push({item.due_ms, item.plan_order, i});
   }
 
-  // A new item of session s, numbered and queued.
-  void plan_item(std::uint32_t s, vendors::Delivery d, std::string key) {
+  // A new item of session s, numbered and queued; returns its index.
+  std::uint32_t plan_item(std::uint32_t s, vendors::Delivery d, std::string key) {
     CallSlot& session = sessions[s];
     const std::uint32_t i = items.add();
     Item& item = items[i];
@@ -169,6 +181,7 @@ struct Engine::State {
     ++session.open;
     stats.on_planned(item.d.event);
     push(i);
+    return i;
   }
 
   // One batch of a session: made ready (engine/batch.hpp), then queued.
@@ -197,12 +210,18 @@ struct Engine::State {
     stats.on_call_started();
     auto batch = session.vendor_session->start();
     if (!batch.empty()) sessions[s].call_id = batch.front().call_id;
+    if (plan.scenario.streams[stream].probe) {
+      vendors::SessionFacts facts = session.vendor_session->facts();
+      if (facts.call_id.empty()) facts.call_id = session.call_id;
+      const auto& platforms = plan.streams[stream].info->platforms;
+      session.facts = std::make_shared<CallFacts>(call_facts(call, facts, platforms.empty() ? "" : platforms.front()));
+    }
     enqueue_batch(s, std::move(batch));
     maybe_close(s);
   }
 
-  // Scripted deliveries are exact: no faults, numbered in script order, one
-  // at a time.
+  // Scripted deliveries are exact: no faults, keyed in script order, one at
+  // a time. Each keeps the place in its call's plan that build_script gave it.
   void open_script() {
     if (plan.script.empty()) return;
     const std::uint32_t s = sessions.add();
@@ -214,11 +233,27 @@ struct Engine::State {
     session.retry_rng = util::Rng(util::derive(plan.scenario.seed, 0, k_script_call_index, "retry"));
     ++live_sessions;
     calls += static_cast<std::int64_t>(plan.script_calls);
-    for (auto d : plan.script) {
-      d.seq = sessions[s].numbered;
+    script_calls.resize(plan.script_aliases.size());
+    for (std::size_t a = 0; a < plan.script_aliases.size(); ++a)
+      if (plan.scenario.streams[plan.script_aliases[a].stream].probe)
+        script_calls[a].facts = std::make_shared<CallFacts>(plan.script_aliases[a].facts);
+    for (std::size_t k = 0; k < plan.script.size(); ++k) {
+      vendors::Delivery d = plan.script[k];
       d.planned_ms = d.due_ms;
-      plan_item(s, std::move(d), "script." + std::to_string(sessions[s].numbered++));
+      const std::uint32_t i = plan_item(s, std::move(d), "script." + std::to_string(sessions[s].numbered++));
+      if (k < plan.script_alias_of.size()) {
+        items[i].script_call = plan.script_alias_of[k];
+        ++script_calls[items[i].script_call].open;
+      }
     }
+  }
+
+  // The lifecycle a delivery of `call` is judged in (vendors/lifecycle.hpp).
+  vendors::LifecycleOrder& lifecycle_of(CallSlot& session, const std::string& call) {
+    if (session.call_index != k_script_call_index) return session.lifecycle;
+    for (auto& [id, order] : script_lifecycles)
+      if (id == call) return order;
+    return script_lifecycles.emplace_back(call, vendors::LifecycleOrder{}).second;
   }
 
   // A session with nothing open and no handshake pending is over.
@@ -230,22 +265,31 @@ struct Engine::State {
     if (session.call_index != k_script_call_index) {
       admission.ended(session.stream);
       stats.on_call_ended();
-      schedule_probe(session);
+      schedule_probe(session.stream, session.facts, session.last_due_ms);
     }
     sessions.release(s);
   }
 
-  void schedule_probe(const CallSlot& session) {
-    const auto& probe = plan.scenario.streams[session.stream].probe;
-    if (!probe || session.call_id.empty()) return;
+  // A call's deliveries are all final: its stream's probe (if any) is queued
+  // after_ms after the last one was due.
+  void schedule_probe(std::size_t stream, std::shared_ptr<CallFacts> facts, std::int64_t call_last_due_ms) {
+    const auto& probe = plan.scenario.streams[stream].probe;
+    if (!probe || !facts || stop_requested() || fact_value(*facts, "call.id").get<std::string>().empty()) return;
     const std::uint32_t i = items.add();
     Item& item = items[i];
     item.probe = true;
-    item.stream = session.stream;
-    item.d = probe_request(*probe, session.call_id);
-    item.due_ms = session.last_due_ms + probe->after_ms;
+    item.stream = stream;
+    item.d = probe_request(*probe, *facts);
+    item.facts = std::move(facts);
+    item.due_ms = call_last_due_ms + probe->after_ms;
     item.plan_order = next_plan_order++;
     push(i);
+  }
+
+  // The facts a delivery's call keeps for its probe (nullptr when none).
+  CallFacts* facts_of(const Item& item) {
+    if (item.script_call != k_no_script_call) return script_calls[item.script_call].facts.get();
+    return sessions[item.session].facts.get();
   }
 
   // --- the timeline gate ------------------------------------------------------
@@ -279,6 +323,11 @@ struct Engine::State {
       wakes.pop();
       Item& item = items[wake.item];
       if (item.stage != Item::Stage::Parked || item.park_stamp != wake.stamp) continue;  // already moved on
+      if (item.probe) {  // a probe's next poll (it belongs to no call's timeline)
+        --polls_waiting;
+        push(wake.item);
+        continue;
+      }
       auto& parked = sessions[item.session].parked;
       parked.erase(std::find(parked.begin(), parked.end(), wake.item));
       push(wake.item);
@@ -390,17 +439,29 @@ struct Engine::State {
     if (!result.request_headers.empty() && spare_headers.size() < k_spare_headers)
       spare_headers.push_back(std::move(result.request_headers));
     if (item.probe) {
-      stats.on_probe(judge_probe(*plan.scenario.streams[item.stream].probe, item.d, result));
-      items.release(i);
+      complete_probe(i, result, now);
       return;
     }
     const std::uint32_t s = item.session;
     CallSlot& session = sessions[s];
     session.timeline.answered(i);
     const EventSettings& settings = settings_of(item);
-    const delivery::Verdict verdict = delivery::judge(result, settings.timeout_ms);
-    const bool retry = verdict != delivery::Verdict::Delivered &&
-                       delivery::should_retry(settings.retry, result, verdict, item.attempts);
+    delivery::Verdict verdict = delivery::judge(result, settings.timeout_ms);
+    if (result.error == delivery::ErrorKind::None && result.status / 100 == 2)
+      if (CallFacts* facts = facts_of(item)) count_delivered(*facts, item.d.event);
+    // A lost ack: the receiver's 2xx never reaches the vendor, which sends the
+    // delivery again (same id) as after a dropped connection. It fires once,
+    // and only with a retry left (fault_checks refuses it where none is).
+    bool lost_ack = false;
+    if (verdict == delivery::Verdict::Delivered && item.d.lost_ack && item.attempts < settings.retry.max_attempts &&
+        settings.retry.on_connect) {
+      item.d.lost_ack = false;
+      item.d.faults.emplace_back("lost_ack");
+      verdict = delivery::Verdict::Failed;
+      lost_ack = true;
+    }
+    const bool retry = lost_ack || (verdict != delivery::Verdict::Delivered &&
+                                    delivery::should_retry(settings.retry, result, verdict, item.attempts));
     NextAttempt next;
     if (retry)
       next = schedule_retry(settings.retry, item.attempts, session.retry_rng, result, item.due_ms,
@@ -439,8 +500,7 @@ struct Engine::State {
     if (journal) journal->attempt(attempt_record(item, result, verdict, retry, wall_start));
 
     if (verdict == delivery::Verdict::Delivered) {
-      const bool out_of_order = static_cast<std::int64_t>(item.d.seq) < session.max_seq_delivered;
-      session.max_seq_delivered = std::max<std::int64_t>(session.max_seq_delivered, item.d.seq);
+      const bool out_of_order = lifecycle_of(session, item.d.call_id).delivered(item.d.seq);
       finish(i, report::Final::Delivered, "", &result, out_of_order);
       return;
     }
@@ -451,6 +511,29 @@ struct Engine::State {
       return;
     }
     finish(i, report::Final::Failed, failure_reason(result, verdict, item.attempts), &result);
+  }
+
+  // A probe's answer: ask again after interval_ms while it fails and its
+  // until_ms has not passed, else judge it for the report. This is where
+  // every probe's final ProbeResult is made.
+  void complete_probe(std::uint32_t i, const delivery::HttpResult& result, util::MonoUs now) {
+    Item& item = items[i];
+    const scenario::StateProbe& probe = *plan.scenario.streams[item.stream].probe;
+    if (item.attempts == 1) item.first_sent_us = result.started_us;
+    report::ProbeResult judged = judge_probe(probe, *item.facts, item.d, result);
+    const util::MonoUs deadline = item.first_sent_us + probe.until_ms * 1000;
+    if (!judged.passed && now < deadline && item.attempts < k_max_probe_polls && !stop_requested()) {
+      item.stage = Item::Stage::Parked;
+      item.park_stamp = ++next_park_stamp;
+      wakes.push({std::min(now + probe.interval_ms * 1000, deadline), item.park_stamp, i});
+      ++polls_waiting;
+      return;
+    }
+    judged.polls = item.attempts;
+    judged.wall_offset_us = item.first_sent_us - wall_start;
+    judged.wall_latency_us = result.started_us + result.latency_us - item.first_sent_us;
+    stats.on_probe(judged);
+    items.release(i);
   }
 
   // A delivery is final: account for it, pass its call's turn on, and feed
@@ -471,6 +554,8 @@ struct Engine::State {
     if (journal) journal->final_record(final_record(item, result, reason));
 
     const std::uint32_t s = item.session;
+    const std::uint32_t script_call = item.script_call;
+    const std::int64_t due_ms = item.due_ms;
     const bool is_blocking = item.d.blocking;
     // Only a blocking delivery outlives its item (a default Delivery allocates).
     std::optional<vendors::Delivery> blocking;
@@ -480,6 +565,11 @@ struct Engine::State {
     --session.open;
     session.timeline.finished(i);
     unpark(s);
+    if (script_call != k_no_script_call) {
+      ScriptCallState& call = script_calls[script_call];
+      call.last_due_ms = std::max(call.last_due_ms, due_ms);
+      if (--call.open == 0) schedule_probe(plan.script_aliases[script_call].stream, call.facts, call.last_due_ms);
+    }
     if (is_blocking && stop_requested()) {
       session.awaiting = false;  // interrupted: the session is not resumed
     } else if (is_blocking) {
@@ -537,7 +627,8 @@ struct Engine::State {
         dispatch(top.item, now);
       }
 
-      if (queue.empty() && transport.in_flight() == 0 && live_sessions == 0 && admission.done()) break;
+      if (queue.empty() && transport.in_flight() == 0 && live_sessions == 0 && admission.done() && polls_waiting == 0)
+        break;
 
       // Sleep in the transport until the next due time, a result, a gap's
       // end or a tick.

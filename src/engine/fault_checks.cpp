@@ -18,6 +18,18 @@ std::string signature_problem(std::string_view fault, const std::string& scheme)
   return "";
 }
 
+// Why a lost ack cannot act under `retry`, or "" when it can: the vendor
+// must send the delivery again after an answer it did not get.
+std::string lost_ack_problem(const scenario::RetryPolicy& retry) {
+  if (retry.max_attempts <= 1)
+    return "cannot act: retries are off (delivery.retry.max_attempts is 1), so a lost answer is never sent again; "
+           "give delivery.retry more attempts";
+  if (!retry.on_connect)
+    return "cannot act: a lost answer is retried as a dropped connection, and delivery.retry.on leaves out "
+           "\"connect\"";
+  return "";
+}
+
 // Whether `event` plays the role `pattern` moves, and it (and, for an end,
 // its start) is sent under the stream's configuration.
 bool moves(const std::string& pattern, const std::string& vendor, const vendors::Vendor* profile,
@@ -47,10 +59,14 @@ std::string pattern_problem(const std::string& pattern, const std::string& vendo
 }
 
 // `scheme(fault)`: the signing scheme the fault would act under.
+// `retry_problem`: why a lost ack cannot act here, or "".
 template <class SchemeFor>
 void check_plan(const scenario::FaultPlan& plan, const scenario::FaultPlan* inherited, const std::string& pointer,
-                const SchemeFor& scheme, const std::string& vendor, const vendors::Vendor* profile,
-                const std::vector<std::string>& events, const std::string& event, util::Problems& problems) {
+                const SchemeFor& scheme, const std::string& retry_problem, const std::string& vendor,
+                const vendors::Vendor* profile, const std::vector<std::string>& events, const std::string& event,
+                util::Problems& problems) {
+  if (plan.lost_ack_p > 0 && (!inherited || inherited->lost_ack_p != plan.lost_ack_p) && !retry_problem.empty())
+    problems.add(pointer + "/lost_ack", retry_problem);
   // An event's plan reports only what it sets itself (what differs from the
   // stream's plan); the stream's plan is checked on its own.
   if (plan.stale_timestamp_p > 0 && (!inherited || inherited->stale_timestamp_p != plan.stale_timestamp_p))
@@ -82,15 +98,19 @@ void check_faults(scenario::Stream& stream, std::size_t index, const StreamPlan&
     }
     return plan.for_event("").signing.scheme;
   };
+  // The stream's lost ack can act when any event retries.
+  std::string stream_retry = lost_ack_problem(plan.for_event("").retry);
+  for (const auto& event : events)
+    if (lost_ack_problem(plan.for_event(event).retry).empty()) stream_retry.clear();
   const vendors::Vendor* profile = plan.vendor.get();
-  check_plan(stream.faults, nullptr, base, stream_scheme, stream.vendor, profile, events, "", problems);
+  check_plan(stream.faults, nullptr, base, stream_scheme, stream_retry, stream.vendor, profile, events, "", problems);
   for (const auto& [event_name, event_plan] : stream.event_faults) {
     const std::string& event = event_name;  // a plain reference: the lambda below captures it
     const auto event_scheme = [&](std::string_view) -> const std::string& {
       return plan.for_event(event).signing.scheme;
     };
-    check_plan(event_plan, &stream.faults, base + "/events/" + event, event_scheme, stream.vendor, profile, events,
-               event, problems);
+    check_plan(event_plan, &stream.faults, base + "/events/" + event, event_scheme,
+               lost_ack_problem(plan.for_event(event).retry), stream.vendor, profile, events, event, problems);
   }
 
   // Inherited where the event signs otherwise: off for that event.
@@ -105,6 +125,10 @@ void check_faults(scenario::Stream& stream, std::size_t index, const StreamPlan&
     }
     if (own.bad_signature_p > 0 && !signature_problem("bad_signature", scheme).empty()) {
       own.bad_signature_p = 0;
+      changed = true;
+    }
+    if (own.lost_ack_p > 0 && !lost_ack_problem(plan.for_event(event).retry).empty()) {
+      own.lost_ack_p = 0;
       changed = true;
     }
     if (changed) stream.event_faults[event] = own;

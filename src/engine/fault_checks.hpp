@@ -5,12 +5,15 @@
 //   stale_timestamp  needs a signature that carries a timestamp ("standard",
 //                    "svix"); X-Signature has none, "none" signs nothing.
 //   bad_signature    needs a signature ("standard", "svix", "x-signature").
+//   lost_ack         needs retries (max_attempts above 1, retried on "connect"):
+//                    the vendor must send the delivery again.
 //   reorder.patterns needs events the pattern moves: an end (end_before_start),
 //                    a recording that follows the end (recording_before_end),
 //                    transcripts (transcripts_out_of_sequence).
 // Checked for the stream's plan and for each event's own plan. A stream-level
 // fault inherited by an event where it cannot act (that event signs with
-// another scheme) is switched off for that event rather than refused.
+// another scheme, or does not retry) is switched off for that event rather
+// than refused.
 #include <cstddef>
 
 #include "engine/plan.hpp"

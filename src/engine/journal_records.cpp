@@ -51,6 +51,7 @@ journal::FinalRecord final_record(const Item& item, report::Final result, const 
   rec.call = item.d.call_id;
   rec.event = item.d.event;
   rec.copy = item.d.copy;
+  rec.seq = item.d.seq;
   rec.result = final_name(result);
   rec.attempts = item.attempts;
   rec.planned_ms = item.d.planned_ms;

@@ -98,7 +98,7 @@ std::optional<RunPlan> make_plan(scenario::Scenario scenario, const std::string&
     plan.streams.push_back(std::move(sp));
   }
   if (problems.size() != before) return std::nullopt;
-  plan.script = build_script(scenario, plan.streams, problems);
+  plan.script = build_script(scenario, plan.streams, problems, &plan.script_aliases, &plan.script_alias_of);
   std::set<std::pair<std::size_t, std::string>> aliases;
   for (const auto& step : scenario.script) aliases.emplace(step.stream, step.call);
   plan.script_calls = aliases.size();

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/script.hpp"
 #include "scenario/load.hpp"
 #include "scenario/scenario.hpp"
 #include "vendors/vendor.hpp"
@@ -38,8 +39,10 @@ struct StreamPlan {
 struct RunPlan {
   scenario::Scenario scenario;
   std::vector<StreamPlan> streams;
-  std::vector<vendors::Delivery> script;  // the scenario's script, in send order
-  std::size_t script_calls = 0;           // distinct aliases in the script
+  std::vector<vendors::Delivery> script;       // the scenario's script, in send order
+  std::size_t script_calls = 0;                // distinct aliases in the script
+  std::vector<ScriptCall> script_aliases;      // each alias's call, for probes
+  std::vector<std::uint32_t> script_alias_of;  // per script delivery: its call in script_aliases
 };
 
 // The orderings the plan's streams use, e.g. "timeline" or "timeline/strict"

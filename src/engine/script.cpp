@@ -8,7 +8,8 @@
 #include "util/ids.hpp"
 
 namespace callhook::engine {
-std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call) {
+std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call,
+                                             vendors::SessionFacts* facts) {
   auto session = vendor.open(call);
   std::vector<vendors::Delivery> all;
   auto batch = session->start();
@@ -20,14 +21,20 @@ std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, cons
     std::vector<vendors::Finding> ignored;
     batch = session->resume(last, vendors::Answer{true, 200, "{}", ""}, ignored);
   }
+  if (facts) {
+    *facts = session->facts();
+    if (facts->call_id.empty() && !all.empty()) facts->call_id = all.front().call_id;
+  }
   return all;
 }
 
 std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
-                                            util::Problems& problems) {
+                                            util::Problems& problems, std::vector<ScriptCall>* calls,
+                                            std::vector<std::uint32_t>* call_of) {
   struct AliasPlan {
     std::vector<vendors::Delivery> deliveries;
     std::vector<bool> used;
+    std::uint32_t index = 0;  // in *calls
   };
   std::map<std::pair<std::size_t, std::string>, AliasPlan> aliases;
   std::vector<vendors::Delivery> out;
@@ -40,8 +47,14 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
       auto call = population::make_call(scenario, step.stream, k_script_call_index + aliases.size(),
                                         scenario.epoch_ms + step.at_ms);
       call.alias = step.call;
-      it->second.deliveries = whole_session(*streams[step.stream].vendor, call);
+      vendors::SessionFacts session;
+      it->second.deliveries = whole_session(*streams[step.stream].vendor, call, &session);
       it->second.used.assign(it->second.deliveries.size(), false);
+      if (calls) {
+        const auto& platforms = streams[step.stream].info->platforms;
+        it->second.index = static_cast<std::uint32_t>(calls->size());
+        calls->push_back({step.stream, call_facts(call, session, platforms.empty() ? "" : platforms.front())});
+      }
     }
     AliasPlan& alias = it->second;
     std::size_t found = alias.deliveries.size();
@@ -58,6 +71,7 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
     }
     alias.used[found] = true;
     vendors::Delivery d = alias.deliveries[found];
+    d.seq = static_cast<std::uint32_t>(found);  // its place in the call's lifecycle, whatever the script's order
     d.blocking = false;
     d.due_ms = scenario.epoch_ms + step.at_ms;
     if (!step.overrides.empty()) faults::apply_overrides(d, step.overrides);
@@ -70,6 +84,7 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
       c.copy = copy;
       if (copy > 0) c.faults.push_back("duplicate");
       out.push_back(std::move(c));
+      if (call_of) call_of->push_back(alias.index);
     }
   }
   return out;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "engine/probes.hpp"
 #include "population/call.hpp"
 #include "scenario/scenario.hpp"
 #include "util/json_cursor.hpp"
@@ -19,15 +20,27 @@ struct StreamPlan;
 constexpr std::uint64_t k_script_call_index = 1ULL << 40;
 
 // Everything a session sends when each handshake is accepted with an empty
-// 200: used for scripts and for `callhook sample`.
-std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call);
+// 200: used for scripts and for `callhook sample`. `facts`, when given,
+// receives what the session says of the call.
+std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call,
+                                             vendors::SessionFacts* facts = nullptr);
+
+// One call of the script (an alias): its stream and facts, for the stream's probe.
+struct ScriptCall {
+  std::size_t stream = 0;
+  CallFacts facts;
+};
 
 // The script's deliveries in send order, each due at epoch + at_ms. Every
 // alias is one call of its stream, planned in full by the stream's vendor
 // (handshakes answered as accepted); step k takes that call's next delivery
-// of the named event. A step naming an event the call doesn't have is a
-// problem at /script/<k>/event.
+// of the named event, and keeps that delivery's place in the call's plan
+// (Delivery::seq, its place in the call's lifecycle). A step naming an
+// event the call doesn't have is a problem at /script/<k>/event. `calls`,
+// when given, receives each alias's call and `call_of` the index there of
+// each delivery's call.
 std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
-                                            util::Problems& problems);
+                                            util::Problems& problems, std::vector<ScriptCall>* calls = nullptr,
+                                            std::vector<std::uint32_t>* call_of = nullptr);
 
 }  // namespace callhook::engine

@@ -8,15 +8,18 @@
 #include <type_traits>
 #include <vector>
 
+#include "engine/probes.hpp"
 #include "engine/timeline.hpp"
 #include "util/header.hpp"
 #include "util/rng.hpp"
 #include "vendors/delivery.hpp"
+#include "vendors/lifecycle.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::engine {
 
 constexpr std::uint32_t k_no_session = std::numeric_limits<std::uint32_t>::max();
+constexpr std::uint32_t k_no_script_call = std::numeric_limits<std::uint32_t>::max();
 
 // One planned delivery (or a state probe) waiting, in flight, or retrying.
 struct Item {
@@ -33,7 +36,11 @@ struct Item {
   util::MonoUs sent_us = 0;                  // wall time of the current attempt
   std::int64_t retry_after_clamped_ms = -1;  // the last answer's, for the journal
   bool probe = false;
-  const EventSettings* settings = nullptr;  // the plan's settings for d.event, once looked up
+  const EventSettings* settings = nullptr;       // the plan's settings for d.event, once looked up
+  std::uint32_t script_call = k_no_script_call;  // a scripted delivery's call (RunPlan::script_aliases)
+  // A probe's call facts (for its expected values) and the wall time its first request went out.
+  std::shared_ptr<const CallFacts> facts;
+  util::MonoUs first_sent_us = 0;
 };
 
 // One call: its vendor session and its place in the order of its attempts.
@@ -47,11 +54,12 @@ struct CallSlot {
   bool awaiting = false;       // a blocking delivery is not final yet
   CallTimeline timeline;
   std::vector<std::uint32_t> parked;  // items held back by the timeline
-  std::int64_t max_seq_delivered = -1;
+  vendors::LifecycleOrder lifecycle;  // out of order: the furthest place delivered (the script: per call)
   std::int64_t last_due_ms = 0;
   util::Rng fault_rng{0};
   util::Rng retry_rng{0};
   bool live = false;
+  std::shared_ptr<CallFacts> facts;  // kept only when the stream has a probe
 };
 
 // Values addressed by a stable 32-bit index; released slots are reused.

@@ -66,6 +66,7 @@ std::optional<vendors::Delivery> drift_event(const vendors::Delivery& delivery) 
   out.dropped = false;
   out.stale_timestamp = false;
   out.bad_signature = false;
+  out.lost_ack = false;
   out.faults = {"schema_drift"};
   return out;
 }

@@ -101,7 +101,7 @@ void duplicate_pass(std::vector<Planned>& items, const Draws& draws) {
   items = std::move(out);
 }
 
-// Drop, stale timestamp and bad signature: flags the engine acts on.
+// Drop, stale timestamp, bad signature and lost ack: flags the engine acts on.
 void flag_pass(std::vector<Planned>& items, const Draws& draws) {
   for (auto& item : items) {
     auto& d = item.delivery;
@@ -117,6 +117,8 @@ void flag_pass(std::vector<Planned>& items, const Draws& draws) {
       d.bad_signature = true;
       mark(d, "bad_signature");
     }
+    // Marked by the engine when it fires: only a 2xx with a retry left can be lost.
+    if (draws.rng(item.origin, d.copy, "lost_ack").chance(item.plan->lost_ack_p)) d.lost_ack = true;
   }
 }
 

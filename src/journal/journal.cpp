@@ -196,6 +196,10 @@ void JournalWriter::final_record(const FinalRecord& r) {
   put_str(out, r.event);
   out += ",\"copy\":";
   put_int(out, r.copy);
+  if (r.seq >= 0) {
+    out += ",\"seq\":";
+    put_int(out, r.seq);
+  }
   out += ",\"result\":";
   put_str(out, r.result);
   out += ",\"attempts\":";

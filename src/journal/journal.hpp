@@ -12,8 +12,9 @@
 //    "verdict","will_retry"[,"resent":true][,"retry_after_clamped_ms"],"faults":[...],"wall_offset_us",
 //    "wall_latency_us","response"}    (resent: a try lost on a stale keep-alive connection;
 //                                      retry_after_clamped_ms: only when a Retry-After was clamped)
-//   {"kind":"final","delivery","stream","call","event","copy","result","attempts",
-//    "planned_ms","faults","reason"}
+//   {"kind":"final","delivery","stream","call","event","copy","seq","result","attempts",
+//    "planned_ms","faults","reason"}  (seq: the delivery's place in its call's lifecycle,
+//                                      vendors/lifecycle.hpp; absent in older journals)
 //   {"kind":"finding","call","event","message"}
 //   {"kind":"end","planned","delivered","failed","dropped","cancelled","interrupted"}  last
 // "resent" appears only on a try lost on a stale keep-alive connection that
@@ -76,6 +77,7 @@ struct FinalRecord {
   std::string_view call;
   std::string_view event;
   int copy = 0;
+  std::int64_t seq = -1;    // its place in its call's lifecycle (copies share it); -1: not written
   std::string_view result;  // "delivered", "failed", "dropped" or "cancelled"
   int attempts = 0;
   std::int64_t planned_ms = 0;

@@ -125,6 +125,7 @@ FinalEntry read_final(const Fields& f) {
   e.call = f.text("call");
   e.event = f.text("event");
   e.copy = f.small("copy", 0);
+  e.seq = f.optional_integer("seq", -1, 0);
   e.result = f.text("result");
   e.attempts = f.small("attempts", 0);
   e.planned_ms = f.integer("planned_ms");
@@ -178,6 +179,7 @@ FinalRecord FinalEntry::record() const {
   r.call = call;
   r.event = event;
   r.copy = copy;
+  r.seq = seq;
   r.result = result;
   r.attempts = attempts;
   r.planned_ms = planned_ms;

@@ -63,6 +63,7 @@ struct FinalEntry {
   std::string call;
   std::string event;
   int copy = 0;
+  std::int64_t seq = -1;  // absent in journals of older versions
   std::string result;
   int attempts = 0;
   std::int64_t planned_ms = 0;
@@ -102,6 +103,7 @@ struct RecordSummary {
   int copy = 0;
   int status = 0;
   int attempts = 0;
+  std::int64_t seq = -1;  // final records: the place in the call's lifecycle, -1 when absent
   std::int64_t planned_ms = 0, due_ms = 0, wall_offset_us = 0, wall_latency_us = 0;
   bool will_retry = false;
   std::vector<std::string> faults;

@@ -213,6 +213,7 @@ bool field(Scanner& s, std::string_view key, RecordSummary& r, std::uint32_t& se
   if (key == "call") return s.string(&r.call) && mark(k_call);
   if (key == "event") return s.string(&r.event) && mark(k_event);
   if (key == "copy") return small(s, r.copy, 0) && mark(k_copy);
+  if (key == "seq") return s.integer(r.seq) && r.seq >= 0;
   if (key == "method") return s.peek() == '"' && s.skip() && mark(k_method);
   if (key == "url") return s.string(&r.url) && mark(k_url);
   if (key == "headers") return s.peek() == '[' && s.skip() && mark(k_headers);
@@ -257,6 +258,7 @@ bool scan_summary(std::string_view line, RecordSummary& out) {
   else
     return false;
   out.faults.clear();
+  out.seq = -1;
   std::uint32_t seen = 0;
   while (s.take(',')) {
     if (!s.string(&key) || !s.take(':') || !field(s, key, out, seen)) return false;
@@ -293,6 +295,7 @@ RecordSummary summary_of(const Entry& entry) {
     r.call = f->call;
     r.event = f->event;
     r.copy = f->copy;
+    r.seq = f->seq;
     r.result = f->result;
     r.attempts = f->attempts;
     r.planned_ms = f->planned_ms;

@@ -4,10 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "util/utf8.hpp"
+
 namespace callhook::report {
 
 // `text` with each byte that is not part of valid UTF-8 replaced by U+FFFD.
-std::string valid_utf8(std::string_view text);
+using util::valid_utf8;
 // `text` safe to print on a terminal: valid UTF-8, control characters
 // (escape sequences included) as "\xNN".
 std::string printable(std::string_view text);

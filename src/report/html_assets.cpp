@@ -156,7 +156,7 @@ var shown=0,anomalous=0;
  s.appendChild(el('p',{class:'muted'},'showing '+fmt(T.anomalous_shown)+' of '+fmt(T.anomalous_calls)+' calls with anomalies and a seeded sample of '+
   fmt(T.normal_shown)+' of the other '+fmt(T.total_calls-T.anomalous_calls)+' calls (seed '+T.sample_seed+'); '+fmt(T.total_calls)+' calls in the run. '+
   'Each attempt is a dot at its send time and a bar to its answer; colour: delivered, retried, failed, too slow; '+
-  '\u00d7 dropped, ring duplicate, \u25b2 reorder (arrived after a later-planned delivery of its call), \u25c6 finding. Click a mark for the request and the answer.'));
+  '\u00d7 dropped, ring duplicate, \u25b2 reorder (arrived after a delivery that comes later in its call\'s lifecycle), \u25c6 finding. Click a mark for the request and the answer.'));
  var key=sv('svg',{viewBox:'0 0 760 18',style:'max-width:760px'});var kx=4;
  [['m-delivered','delivered'],['m-retry','failed, retried'],['m-failed','failed'],['m-too_slow','too slow']].forEach(function(k){
   key.appendChild(sv('circle',{cx:kx+4,cy:9,r:4,class:k[0]}));key.appendChild(sv('text',{x:kx+12,y:13},k[1]));kx+=k[1].length*7+30;});
@@ -174,7 +174,7 @@ var shown=0,anomalous=0;
  var tmax=1;T.calls.forEach(function(c){c.d.forEach(function(d){tmax=Math.max(tmax,d.at);d.t.forEach(function(a){tmax=Math.max(tmax,a.s+a.l);});});});
  function outcome(a){if(a.v==='delivered')return 'delivered';if(a.v==='too_slow')return 'too_slow';return a.rt?'retry':'failed';}
  function show(c,d,a){detail.textContent='';detail.appendChild(el('strong',{},c.id+'  '+d.e+'  delivery '+d.k+(d.c?' (duplicate '+d.c+')':'')));
-  var facts=[['result',d.r+(d.why?': '+d.why:'')],['faults',d.f.join(', ')||'none'],['planned (virtual ms)',d.pm]];if(d.o)facts.push(['reorder','arrived after a later-planned delivery of its call']);
+  var facts=[['result',d.r+(d.why?': '+d.why:'')],['faults',d.f.join(', ')||'none'],['planned (virtual ms)',d.pm]];if(d.o)facts.push(['reorder','arrived after a delivery that comes later in its call\'s lifecycle']);
   if(c.fi.length)facts.push(['findings',c.fi.join('; ')]);detail.appendChild(table(facts));
   if(a){detail.appendChild(el('div',{},'attempt '+a.n+': sent at '+fmt(a.s,3)+' ms, answered after '+fmt(a.l,3)+' ms: '+(a.er?a.er:'status '+a.st)+(a.rt?' (will retry)':'')));
    detail.appendChild(el('pre',{},d.m+' '+d.u+'\n'+a.h.map(function(h){return h[0]+': '+h[1];}).join('\n')+'\n\n'+d.b+(d.bc?'\n[body cut at 1 KiB]':'')));

@@ -9,6 +9,7 @@
 #include "journal/reader.hpp"
 #include "util/rng.hpp"
 #include "util/url.hpp"
+#include "vendors/lifecycle.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::report {
@@ -33,9 +34,8 @@ constexpr std::pair<Anomaly, const char*> k_anomaly_names[] = {
     {k_fault, "fault"},     {k_cancelled, "cancelled"},
 };
 
-// Where a delivery stands in its call's plan: its number in the call
-// ("<stream>.<call>.<n>", "script.<n>"), given in the vendor's order.
-std::int64_t plan_position(const std::string& key) {
+// The number in a delivery's key ("<stream>.<call>.<n>", "script.<n>").
+std::int64_t key_number(const std::string& key) {
   std::int64_t n = 0;
   const auto dot = key.rfind('.');
   for (std::size_t i = dot == std::string::npos ? 0 : dot + 1; i < key.size(); ++i) {
@@ -49,18 +49,17 @@ std::int64_t plan_position(const std::string& key) {
 // (a caller who calls back has the same call id in a new session).
 std::string session_of(const std::string& key) { return key.substr(0, key.rfind('.')); }
 
-// Out of order: delivered after a later-planned delivery of the same session.
-// Duplicates are not compared (they share their original's place), so a
-// run with duplicates may count a few reorders differently from the run's
-// own report, which knows each delivery's place exactly.
-bool delivered_out_of_order(std::unordered_map<std::string, std::int64_t>& latest_by_session, int copy,
-                            const std::string& key) {
-  if (copy > 0) return false;
-  std::int64_t& latest = latest_by_session.try_emplace(session_of(key), -1).first->second;
-  const std::int64_t here = plan_position(key);
-  const bool late = here < latest;
-  latest = std::max(latest, here);
-  return late;
+// Out of order as the run judged it (vendors/lifecycle.hpp), from a final
+// record of a delivered delivery: its place in its lifecycle, which is its
+// vendor session or, for the script (keys "script.<n>"), its call.
+// Journals of older versions carry no place: the number in the key stands
+// in for it there, and their copies are not judged.
+bool delivered_out_of_order(std::unordered_map<std::string, vendors::LifecycleOrder>& lifecycles,
+                            const journal::RecordSummary& e) {
+  if (e.seq < 0 && e.copy > 0) return false;
+  std::string lifecycle = session_of(e.delivery);
+  if (lifecycle == "script") lifecycle += "/" + e.call;
+  return lifecycles[lifecycle].delivered(e.seq >= 0 ? e.seq : key_number(e.delivery));
 }
 
 struct CallTrack {
@@ -239,7 +238,7 @@ class FirstPass {
     f.faults = e.faults;
     f.reason = e.reason;
     if (f.result == Final::Delivered) {
-      f.out_of_order = delivered_out_of_order(m_latest_delivered, e.copy, e.delivery);
+      f.out_of_order = delivered_out_of_order(m_lifecycles, e);
       if (f.out_of_order) m_reordered.insert(m_reader.offset());
     }
     m_report.stats.on_final(f);
@@ -264,7 +263,7 @@ class FirstPass {
   std::unordered_map<std::string, std::size_t> m_call_index;
   std::unordered_map<std::string, OpenDelivery> m_open;
   std::unordered_map<std::uint64_t, std::int64_t> m_drop_at;
-  std::unordered_map<std::string, std::int64_t> m_latest_delivered;  // by session
+  std::unordered_map<std::string, vendors::LifecycleOrder> m_lifecycles;
   std::unordered_set<std::uint64_t> m_reordered;
   std::map<std::size_t, std::string> m_vendors;
   std::set<std::string> m_targets;

@@ -42,7 +42,7 @@ struct FinalEvent {
   std::uint64_t delivery = 0;  // planned delivery number
   Final result = Final::Delivered;
   int attempts = 0;
-  bool out_of_order = false;  // delivered after a later-planned delivery of its session
+  bool out_of_order = false;  // vendors/lifecycle.hpp: delivered after a later one of its call's lifecycle
   std::vector<std::string> faults;
   std::string reason;  // why it failed: "503 after 3 attempts", "timeout", ...
 };

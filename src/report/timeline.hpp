@@ -31,7 +31,7 @@ struct TimelineDelivery {
   std::int64_t planned_ms = 0;  // virtual
   std::int64_t at_us = 0;       // wall: the first attempt, or when a drop was decided
   std::vector<std::string> faults;
-  bool out_of_order = false;      // arrived after a later-planned delivery of its call
+  bool out_of_order = false;      // arrived after a later one of its call's lifecycle
   std::string method, url, body;  // body cut at k_body_bytes
   bool body_cut = false;
   std::vector<TimelineAttempt> attempts;

@@ -8,21 +8,11 @@
 #include <string>
 #include <vector>
 
+#include "run/field_sets.hpp"
+#include "run/report_outputs.hpp"
 #include "scenario/scenario.hpp"
-#include "util/json_cursor.hpp"
-
-namespace callhook::engine {
-struct RunPlan;
-}
 
 namespace callhook::run {
-
-// One payload field override: [EVENT:]POINTER=VALUE.
-struct FieldSet {
-  std::string event;  // "" = every event
-  std::string pointer;
-  util::Json value;
-};
 
 struct RunOptions {
   // The scenario: read from scenario_path, or parsed from scenario_text when
@@ -37,12 +27,15 @@ struct RunOptions {
   // Engine threads (run/lanes.hpp); 0 = one per core. Never more than the
   // requests in flight, the connections or the calls.
   std::size_t threads = 0;
-  // Output files ("" = none). The report and JUnit files are opened before
-  // the run so a bad path fails fast.
-  std::string journal_path, report_path, junit_path, html_path;
+  // Output files ("" = none). The report files are checked before the run
+  // so a bad path fails fast.
+  std::string journal_path;
+  ReportPaths reports;
+  // Payload field overrides (--set/--add, a request's "set"/"add"), checked
+  // against each stream's vendor once the plan exists.
   std::vector<FieldSet> sets;
   bool insecure = false;
-  // One record per call, for JUnit (on by default when junit_path is set).
+  // One record per call, for JUnit (on by default when reports.junit is set).
   bool keep_call_ids = false;
   // Flush the journal at every progress tick, for readers that follow it.
   bool flush_journal_live = false;
@@ -64,11 +57,9 @@ struct RunOptions {
   std::string recordings_url;
   // Load and plan only (checks the inputs), then stop: no sink, no files.
   bool dry_run = false;
-  // Changes to the scenario before planning (run --count/--rate/--duration)
-  // and to the plan once made (run --set/--add, checked against the vendors);
-  // each may throw to refuse the run.
+  // Changes to the scenario before planning (run --count/--rate/--duration);
+  // may throw to refuse the run.
   std::function<void(scenario::Scenario&)> adjust_scenario;
-  std::function<void(engine::RunPlan&)> adjust_plan;
   // The slice of the population this process plays (run --shard).
   scenario::Shard shard;
   // Unix ms to wait for before the first call (run --start-at).

@@ -13,20 +13,15 @@
 #include <cstring>
 #include <mutex>
 #include <optional>
-#include <sstream>
 #include <thread>
 
 #include "delivery/make_transport.hpp"
 #include "engine/engine.hpp"
 #include "engine/plan.hpp"
 #include "journal/journal.hpp"
-#include "report/html_report.hpp"
 #include "report/journal_report.hpp"
-#include "report/junit.hpp"
 #include "report/plan_estimate.hpp"
-#include "report/summary.hpp"
 #include "run/lanes.hpp"
-#include "run/output_file.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
 #include "sink/sink.hpp"
@@ -84,7 +79,7 @@ bool needs_builtin_sink(const scenario::Scenario& s, const RunOptions& options) 
 struct RunSession::State {
   // Checked before the run, so a bad path fails fast; written whole at the
   // end, so a failed or killed run never wipes an older report.
-  std::optional<OutputFile> report_out, junit_out, html_out;
+  std::optional<ReportOutputs> outputs;
   std::unique_ptr<TemporaryJournal> temporary_journal;
   std::int64_t started_at_ms = 0;  // unix
   std::unique_ptr<sink::Sink> builtin_sink;
@@ -148,20 +143,44 @@ engine::RunOutcome merge_outcomes(const std::vector<engine::RunOutcome>& lanes) 
 }  // namespace
 
 RunSession::RunSession(RunOptions options) : m_options(std::move(options)), m_state(std::make_unique<State>()) {
-  if (!m_options.junit_path.empty()) m_options.keep_call_ids = true;
+  if (!m_options.reports.junit.empty()) m_options.keep_call_ids = true;
 }
 
 RunSession::~RunSession() = default;
 
 bool RunSession::prepare() {
   // Parse and validate everything before touching the network.
+  auto scenario = load();
+  if (!scenario) return false;
+  auto& s = *m_state;
+  if (m_options.dry_run) {
+    // Checks only: placeholder addresses, nothing started or written.
+    s.plan = make_plan(std::move(*scenario), {"http://127.0.0.1:9/webhooks", "http://127.0.0.1:9/recordings"});
+    return s.plan.has_value();
+  }
+  s.outputs.emplace(m_options.reports);
+  if (s.outputs->wants_html() && m_options.journal_path.empty()) {
+    s.temporary_journal = std::make_unique<TemporaryJournal>();
+    m_options.journal_path = s.temporary_journal->path();
+  }
+  const Receivers receivers = start_receivers(*scenario);
+  const scenario::Scenario whole = *scenario;
+  s.plan = make_plan(std::move(*scenario), receivers);
+  if (!s.plan) return false;
+  m_total_calls = report::estimate_plan(s.plan->scenario).total_calls;
+  if (!make_lane_plans(whole, receivers)) return false;
+  open_journal();
+  return true;
+}
+
+std::optional<scenario::Scenario> RunSession::load() {
   auto loaded = m_options.scenario_text
                     ? scenario::parse_scenario(*m_options.scenario_text, m_options.scenario_path, vendors::catalog())
                     : scenario::load_scenario(m_options.scenario_path, vendors::catalog());
   m_source = loaded.source;
   if (!loaded.problems.empty()) {
     m_problems = std::move(loaded.problems);
-    return false;
+    return std::nullopt;
   }
   scenario::Scenario scenario = std::move(*loaded.scenario);
   if (m_options.seed) scenario.seed = *m_options.seed;
@@ -172,77 +191,62 @@ bool RunSession::prepare() {
   // belongs to shard 0 alone, so the union of the shards is the whole run.
   scenario.shard = m_options.shard;
   if (scenario.shard.index != 0) scenario.script.clear();
-  for (auto& stream : scenario.streams) {
-    const auto* info = vendors::find_vendor(stream.vendor);
-    for (const auto& set : m_options.sets) {
-      for (const auto& event : info ? info->events : std::vector<std::string>{})
-        if (set.event.empty() || set.event == event) stream.overrides[event][set.pointer] = set.value;
-    }
-  }
-  auto& s = *m_state;
-  if (m_options.dry_run) {
-    // Checks only: placeholder addresses, nothing started or written.
-    s.plan = engine::make_plan(std::move(scenario), m_options.target, "http://127.0.0.1:9/webhooks",
-                               "http://127.0.0.1:9/recordings", m_problems);
-    if (s.plan && m_options.adjust_plan) m_options.adjust_plan(*s.plan);
-    return s.plan.has_value();
-  }
-  s.report_out.emplace(m_options.report_path, "--report");
-  s.junit_out.emplace(m_options.junit_path, "--junit");
-  s.html_out.emplace(m_options.html_path, "--html");
-  if (*s.html_out && m_options.journal_path.empty()) {
-    s.temporary_journal = std::make_unique<TemporaryJournal>();
-    m_options.journal_path = s.temporary_journal->path();
-  }
+  return scenario;
+}
 
+RunSession::Receivers RunSession::start_receivers(const scenario::Scenario& scenario) {
   // The built-in sink stands in for a receiver when the scenario names none;
   // the recording server serves the audio files that recording URLs point at.
-  std::string default_target;
+  auto& s = *m_state;
+  Receivers out;
   if (needs_builtin_sink(scenario, m_options)) {
     sink::SinkOptions options;
     options.threads = std::max<std::size_t>(8, m_options.connections + 2);  // one thread per keep-alive connection
     s.builtin_sink = std::make_unique<sink::Sink>(options);
     s.builtin_sink->start();
-    default_target = s.builtin_sink->url() + "/webhooks";
+    out.default_target = s.builtin_sink->url() + "/webhooks";
   }
   if (m_options.recordings_host)
     s.recordings.start(*m_options.recordings_host, m_options.recordings_port);
   else
     s.recordings.start();
-  const std::string recordings_url =
-      m_options.recordings_url.empty() ? s.recordings.base_url() : m_options.recordings_url;
+  out.recordings_url = m_options.recordings_url.empty() ? s.recordings.base_url() : m_options.recordings_url;
+  return out;
+}
 
-  const scenario::Scenario whole = scenario;
-  s.plan = engine::make_plan(std::move(scenario), m_options.target, default_target, recordings_url, m_problems);
-  if (!s.plan) return false;
-  if (m_options.adjust_plan) m_options.adjust_plan(*s.plan);
-  const report::PlanEstimate estimate = report::estimate_plan(s.plan->scenario);
-  m_total_calls = estimate.total_calls;
+std::optional<engine::RunPlan> RunSession::make_plan(scenario::Scenario scenario, const Receivers& receivers) {
+  auto plan = engine::make_plan(std::move(scenario), m_options.target, receivers.default_target,
+                                receivers.recordings_url, m_problems);
+  if (plan) apply_field_sets(*plan, m_options.sets);
+  return plan;
+}
 
+bool RunSession::make_lane_plans(const scenario::Scenario& whole, const Receivers& receivers) {
   // More than one lane: each has a plan for its slice of the calls.
+  auto& s = *m_state;
   const std::size_t lanes =
       lane_count(m_options.threads, std::thread::hardware_concurrency(), s.plan->scenario.concurrency,
                  m_options.connections, calls_alive(whole, m_total_calls));
   for (std::size_t lane = 0; lanes > 1 && lane < lanes; ++lane) {
-    auto plan = engine::make_plan(lane_scenario(whole, lane, lanes), m_options.target, default_target, recordings_url,
-                                  m_problems);
+    auto plan = make_plan(lane_scenario(whole, lane, lanes), receivers);
     if (!plan) return false;
-    if (m_options.adjust_plan) m_options.adjust_plan(*plan);
     s.lane_plans.push_back(std::move(*plan));
   }
-
-  if (!m_options.journal_path.empty()) {
-    try {
-      s.journal = std::make_unique<journal::JournalWriter>(m_options.journal_path);
-    } catch (const std::exception&) {
-      throw BadInput("--journal: cannot write " + m_options.journal_path + ": " + std::strerror(errno));
-    }
-    const auto& sc = s.plan->scenario;
-    if (!sc.shard.whole()) s.journal->set_shard(sc.shard.index, sc.shard.count);
-    s.journal->run_header(sc.name, sc.seed, sc.speed, sc.epoch_ms);
-    if (m_options.flush_journal_live) s.journal->flush();
-  }
   return true;
+}
+
+void RunSession::open_journal() {
+  auto& s = *m_state;
+  if (m_options.journal_path.empty()) return;
+  try {
+    s.journal = std::make_unique<journal::JournalWriter>(m_options.journal_path);
+  } catch (const std::exception&) {
+    throw BadInput("--journal: cannot write " + m_options.journal_path + ": " + std::strerror(errno));
+  }
+  const auto& sc = s.plan->scenario;
+  if (!sc.shard.whole()) s.journal->set_shard(sc.shard.index, sc.shard.count);
+  s.journal->run_header(sc.name, sc.seed, sc.speed, sc.epoch_ms);
+  if (m_options.flush_journal_live) s.journal->flush();
 }
 
 void RunSession::run(const TickHook& on_tick) {
@@ -320,7 +324,7 @@ RunResult RunSession::finish() {
   auto& s = *m_state;
   const auto& outcome = s.outcome;
   const auto& stats = *s.stats;
-  // Report: text, JSON, JUnit, and the expectations as the exit code.
+  // RunInfo, the expectations as the exit code, then the reports.
   report::RunInfo& info = m_info;
   info.scenario_name = s.plan->scenario.name;
   info.scenario_path = m_source;
@@ -339,37 +343,26 @@ RunResult RunSession::finish() {
   info.peak_rss_mb = peak_rss_mb();
   info.targets = targets_of(s.plan->scenario);
   info.started_at = util::iso8601_ms(s.started_at_ms);
-  for (const std::string* path : {&m_options.report_path, &m_options.junit_path, &m_options.html_path})
-    if (!path->empty()) info.outputs.push_back(*path);
+  s.outputs->list(info.outputs);
   if (!m_options.journal_path.empty() && !s.temporary_journal) info.outputs.push_back(m_options.journal_path);
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
   const bool accounted = stats.totals().accounted();
   const bool met = report::all_met(m_expectations);
-  info.exit_code = !accounted            ? k_exit_cannot_run
-                   : outcome.interrupted ? m_options.interrupted_exit_code()
-                   : met                 ? k_exit_ok
-                                         : k_exit_expectations;
+  info.exit_code =
+      run_exit_code(accounted, outcome.interrupted, outcome.interrupted ? m_options.interrupted_exit_code() : 0, met);
   if (s.journal) {
     const auto& totals = stats.totals();
     s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled,
                    outcome.interrupted);
     s.journal->flush();
   }
-  m_report = report::to_json(stats, info, m_expectations);
-  if (*s.report_out) s.report_out->write(m_report.dump(2) + "\n");
-  if (*s.junit_out) {
-    std::ostringstream junit;
-    report::write_junit(stats, info, junit, m_expectations);
-    s.junit_out->write(junit.str());
-  }
-  if (*s.html_out) {
-    // The numbers are the run's own (probes included); the timeline comes from the journal.
+  m_reports.emplace(stats, info, m_expectations);
+  // The numbers are the run's own (probes included); the HTML timeline comes
+  // from the journal.
+  s.outputs->write(*m_reports, [&] {
     s.journal.reset();
-    const report::JournalReport from_journal = report::read_journal_report(m_options.journal_path);
-    std::ostringstream html;
-    report::write_html(html, m_report, from_journal.timeline);
-    s.html_out->write(html.str());
-  }
+    return report::read_journal_report(m_options.journal_path).timeline;
+  });
 
   Progress last;
   last.live = stats.live();
@@ -395,13 +388,7 @@ void RunSession::publish(const Progress& progress) {
   m_progress = progress;
 }
 
-void RunSession::print_text(std::ostream& out, bool color) const {
-  report::print_text(*m_state->stats, m_info, m_expectations, out, color);
-}
-
-void RunSession::write_junit(std::ostream& out) const {
-  report::write_junit(*m_state->stats, m_info, out, m_expectations);
-}
+void RunSession::print_text(std::ostream& out, bool color) const { m_reports->print_text(out, color); }
 
 const std::string& RunSession::scenario_name() const { return m_state->plan->scenario.name; }
 

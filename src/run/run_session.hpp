@@ -9,6 +9,7 @@
 #include <iosfwd>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,8 +21,13 @@
 #include "report/run_stats.hpp"
 #include "run/bad_input.hpp"
 #include "run/exit_codes.hpp"
+#include "run/report_outputs.hpp"
 #include "run/run_options.hpp"
 #include "util/json_cursor.hpp"
+
+namespace callhook::engine {
+struct RunPlan;
+}
 
 namespace callhook::run {
 
@@ -78,15 +84,25 @@ class RunSession {
   Progress snapshot() const;
 
   // After finish(): the reports.
-  const nlohmann::ordered_json& report_json() const { return m_report; }
+  const ReportSet& reports() const { return *m_reports; }
   void print_text(std::ostream& out, bool color) const;
-  void write_junit(std::ostream& out) const;
   const std::vector<report::ExpectationResult>& expectations() const { return m_expectations; }
   const report::RunStats& stats() const;
   const report::RunInfo& info() const { return m_info; }
 
  private:
   struct State;
+  // Where deliveries go when the scenario names no receiver, and the base
+  // URL of recordings.
+  struct Receivers {
+    std::string default_target, recordings_url;
+  };
+  // The passes of prepare(), in order.
+  std::optional<scenario::Scenario> load();
+  Receivers start_receivers(const scenario::Scenario& scenario);
+  std::optional<engine::RunPlan> make_plan(scenario::Scenario scenario, const Receivers& receivers);
+  bool make_lane_plans(const scenario::Scenario& whole, const Receivers& receivers);
+  void open_journal();
   void publish(const Progress& progress);
 
   RunOptions m_options;
@@ -99,7 +115,7 @@ class RunSession {
   report::RunInfo m_info;
   std::vector<report::ExpectationResult> m_expectations;
   std::int64_t m_total_calls = -1;
-  nlohmann::ordered_json m_report;
+  std::optional<ReportSet> m_reports;
 };
 
 }  // namespace callhook::run

@@ -4,10 +4,10 @@
 #include <chrono>
 
 #include "engine/attempt_request.hpp"
-#include "faults/faults.hpp"
 #include "population/population.hpp"
 #include "run/run_session.hpp"
 #include "scenario/load.hpp"
+#include "util/ids.hpp"
 #include "util/time_format.hpp"
 #include "vendors/vendor.hpp"
 
@@ -39,6 +39,14 @@ std::optional<engine::RunPlan> sample_plan(const SampleRequest& request, bool wa
   return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
 }
 
+// The idempotency id a run gives a delivery that has none of its vendor's
+// (engine/batch): signatures carry it as svix-id / webhook-id.
+void give_event_id(vendors::Delivery& d, std::uint64_t seed, std::uint32_t seq) {
+  if (!d.event_id.empty()) return;
+  util::Rng id_rng(util::derive(util::derive(seed, 0, 0, "event-id"), seq));
+  d.event_id = "msg_" + util::base62_id(id_rng, 27);
+}
+
 }  // namespace
 
 util::Headers SampleCall::headers(std::int64_t now_ms) const {
@@ -64,9 +72,15 @@ std::optional<SampleCall> sample_call(const SampleRequest& request, util::Proble
     const auto call = population::make_call(plan->scenario, 0, 0, plan->scenario.epoch_ms);
     auto session = plan->streams[0].vendor->open(call);
     auto batch = session->start();
+    std::uint32_t seq = 0;  // the delivery's number within its call, as a run numbers it
     for (int rounds = 0; rounds < 64 && !batch.empty(); ++rounds) {
-      for (auto& d : batch)
-        if (d.event == request.event) return SampleCall{std::move(*plan), std::move(session), std::move(d)};
+      for (auto& d : batch) {
+        if (d.event == request.event) {
+          give_event_id(d, plan->scenario.seed, seq);
+          return SampleCall{std::move(*plan), std::move(session), std::move(d)};
+        }
+        ++seq;
+      }
       if (!batch.back().blocking) break;
       std::vector<vendors::Finding> ignored;
       const vendors::Delivery last = batch.back();
@@ -81,7 +95,7 @@ std::optional<SampleCall> sample_call(const SampleRequest& request, util::Proble
 std::optional<Sample> sample_delivery(const SampleRequest& request, util::Problems& problems) {
   auto call = sample_call(request, problems);
   if (!call) return std::nullopt;
-  faults::apply_overrides(call->delivery, request.overrides);
+  apply_field_sets(call->delivery, call->plan.streams[0].info->events, request.sets);
   const auto now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();

@@ -3,12 +3,13 @@
 // what `callhook sample` prints and what `callhook serve` answers for
 // /vendors/{vendor}/events/{event}/sample and sends for POST /trigger.
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/plan.hpp"
+#include "run/field_sets.hpp"
 #include "util/header.hpp"
 #include "util/json_cursor.hpp"
 #include "vendors/delivery.hpp"
@@ -26,12 +27,13 @@ struct SampleRequest {
   util::Json vendor_config = util::Json::object();
   util::Json delivery = nullptr;  // the stream's "delivery" object (signing, ...), null = defaults
   std::string target = "http://127.0.0.1:8080/webhooks";
-  std::map<std::string, util::Json> overrides;  // JSON pointer -> value
+  std::vector<FieldSet> sets;  // payload overrides, checked against the delivery
 };
 
 // The call a sample comes from: its plan, its session right after the
 // batch of the sampled delivery (so a handshake answer can be handed to
-// resume()), and that delivery, overrides not yet applied.
+// resume()), and that delivery with the idempotency id a run gives it
+// (svix-id / webhook-id when signed), the request's sets not yet applied.
 struct SampleCall {
   engine::RunPlan plan;
   std::unique_ptr<vendors::Session> session;
@@ -57,8 +59,8 @@ struct Sample {
   util::Headers headers;
 };
 
-// sample_call's delivery with the request's overrides applied, and the
-// headers it is sent with now.
+// sample_call's delivery with the request's sets applied (throws
+// FieldSetError when one does not fit), and the headers it is sent with now.
 std::optional<Sample> sample_delivery(const SampleRequest& request, util::Problems& problems);
 
 }  // namespace callhook::run

@@ -10,7 +10,7 @@ const std::vector<ExpectationInfo>& expectation_catalog() {
       {"dropped", Bound::AtMost, true, false, "deliveries dropped by a drop fault"},
       {"retried", Bound::AtMost, true, false, "attempts after the first, over all deliveries"},
       {"too_slow", Bound::AtMost, true, false, "2xx answers that came after the vendor's timeout"},
-      {"out_of_order", Bound::AtMost, true, false, "deliveries that arrived after a later-planned one of their call"},
+      {"out_of_order", Bound::AtMost, true, false, "deliveries accepted after a later one in their call's lifecycle"},
       {"findings", Bound::AtMost, true, false, "answers the real vendor would reject (handshakes)"},
       {"probe_failures", Bound::AtMost, true, false, "state probes whose answer did not match"},
       {"p50_latency_ms", Bound::AtMost, false, false, "median attempt latency"},

@@ -17,6 +17,7 @@ struct Catalog {
   std::map<std::string, std::vector<std::string>> events;     // vendor -> event names
   std::map<std::string, std::vector<std::string>> platforms;  // vendor -> platform names
   std::map<std::string, std::string> signing;                 // vendor -> scheme used when only a secret is given
+  std::map<std::string, std::vector<std::string>> facts;      // vendor -> its {call.vendor.NAME} probe facts
 };
 
 struct LoadResult {

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -27,6 +28,7 @@ VendorNames vendor_names(const util::Cursor& at, const Catalog& catalog) {
   names.events = catalog.events.at(*vendor);
   if (const auto it = catalog.platforms.find(*vendor); it != catalog.platforms.end()) names.platforms = it->second;
   if (const auto it = catalog.signing.find(*vendor); it != catalog.signing.end()) names.signing = it->second;
+  if (const auto it = catalog.facts.find(*vendor); it != catalog.facts.end()) names.facts = it->second;
   return names;
 }
 
@@ -62,7 +64,7 @@ Stream read_stream(const util::Cursor& at, std::size_t index, const VendorNames&
       stream.overrides[it.key()] = read_pointer_map(overrides[it.key()]);
     }
   }
-  stream.probe = read_probe(at["probe"]);
+  stream.probe = read_probe(at["probe"], vendor);
   return stream;
 }
 
@@ -157,6 +159,13 @@ Scenario read_document(const util::Cursor& root, const std::string& source, cons
   }
   scenario.script = read_script(root["script"], vendors);
   scenario.expect = read_expect(root["expect"]);
+  // A probe is a check: a failed one fails the run, as an unmet expectation
+  // does, unless the expect block allows some.
+  const bool probed = std::any_of(scenario.streams.begin(), scenario.streams.end(),
+                                  [](const Stream& stream) { return stream.probe.has_value(); });
+  const bool limited = std::any_of(scenario.expect.begin(), scenario.expect.end(),
+                                   [](const auto& limit) { return limit.first == "probe_failures"; });
+  if (probed && !limited) scenario.expect.emplace_back("probe_failures", 0);
   return scenario;
 }
 

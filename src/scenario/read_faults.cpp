@@ -9,8 +9,8 @@ constexpr double k_max_ms = 86400000.0;  // a day: longer delays are typos, not 
 // Each key replaces that fault of `plan` whole, so a per-event block starts
 // from the stream's plan and changes only what it names.
 FaultPlan read_plan(const util::Cursor& at, FaultPlan plan, bool with_events) {
-  std::vector<std::string> keys = {"delay",           "duplicate",     "reorder",     "drop",
-                                   "stale_timestamp", "bad_signature", "schema_drift"};
+  std::vector<std::string> keys = {"delay",           "duplicate",     "reorder",      "drop",
+                                   "stale_timestamp", "bad_signature", "schema_drift", "lost_ack"};
   if (with_events) keys.emplace_back("events");
   if (!at.keys(keys)) return plan;
 
@@ -55,6 +55,7 @@ FaultPlan read_plan(const util::Cursor& at, FaultPlan plan, bool with_events) {
     }
   }
   if (at["bad_signature"].exists()) plan.bad_signature_p = at["bad_signature"].number_or(0, 0, 1);
+  if (at["lost_ack"].exists()) plan.lost_ack_p = at["lost_ack"].number_or(0, 0, 1);
   if (const util::Cursor c = at["schema_drift"]; c.keys({"field_p", "event_p"})) {
     if (!c["field_p"].exists() && !c["event_p"].exists()) c.fail("expected \"field_p\" or \"event_p\"");
     plan.drift_field_p = c["field_p"].number_or(0, 0, 1);
@@ -67,7 +68,7 @@ FaultPlan read_plan(const util::Cursor& at, FaultPlan plan, bool with_events) {
 
 FaultPlan read_faults(const util::Cursor& at, const VendorNames& vendor, std::map<std::string, FaultPlan>& per_event) {
   if (!at.exists()) return {};
-  const FaultPlan plan = read_plan(at, FaultPlan{}, true);
+  FaultPlan plan = read_plan(at, FaultPlan{}, true);
   const util::Cursor events = at["events"];
   if (!events.is_object()) return plan;
   for (auto it = events.node()->begin(); it != events.node()->end(); ++it) {

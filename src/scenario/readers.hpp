@@ -22,6 +22,7 @@ struct VendorNames {
   bool known = false;
   std::vector<std::string> events;
   std::vector<std::string> platforms;
+  std::vector<std::string> facts;  // {call.vendor.NAME} names a probe may use
   // Scheme used when only a secret is given: nullopt when the catalog does
   // not say (the secret is kept with scheme "none" for the engine to
   // resolve), "none" or "" when the vendor has none of its own.
@@ -51,9 +52,11 @@ DeliverySettings read_delivery(const util::Cursor& at, const VendorNames& vendor
                                std::map<std::string, DeliverySettings>& per_event);
 // The "faults" object of a stream, with its per-event plans.
 FaultPlan read_faults(const util::Cursor& at, const VendorNames& vendor, std::map<std::string, FaultPlan>& per_event);
+// Whether `text` is a JSON pointer to a member ("/data/status").
+bool valid_pointer(const std::string& text);
 // {"/json/pointer": value, ...}.
 std::map<std::string, util::Json> read_pointer_map(const util::Cursor& at);
-// The "probe" object of a stream.
-std::optional<StateProbe> read_probe(const util::Cursor& at);
+// The "probe" object of a stream; its placeholders are checked against the vendor's facts.
+std::optional<StateProbe> read_probe(const util::Cursor& at, const VendorNames& vendor);
 
 }  // namespace callhook::scenario::detail

@@ -126,16 +126,36 @@ struct FaultPlan {
   double bad_signature_p = 0;
   double drift_field_p = 0;  // unknown extra field in the body
   double drift_event_p = 0;  // an extra delivery with an unknown event type
+  double lost_ack_p = 0;     // the receiver's 2xx is treated as lost: the vendor retries, same id
   bool any() const {
     return delay || duplicate || reorder || drop_p > 0 || stale_timestamp_p > 0 || bad_signature_p > 0 ||
-           drift_field_p > 0 || drift_event_p > 0;
+           drift_field_p > 0 || drift_event_p > 0 || lost_ack_p > 0;
   }
 };
 
+// One check of a probe's answer at a JSON pointer. JSON forms: a plain value
+// (equals), {"equals": v}, {"absent": true}, {"present": true}, {"min": n},
+// {"max": n}, {"matches": "regex"}, {"length": n}, {"one_of": [...]}. Values
+// may hold {call.*} placeholders (see scenario/placeholders.hpp).
+struct ProbeMatcher {
+  enum class Kind { Equals, Absent, Present, Min, Max, Matches, Length, OneOf };
+  Kind kind = Kind::Equals;
+  util::Json value;  // equals: the value; min, max, length: a number; matches: the pattern; one_of: an array
+};
+
+// After each call, a request for the receiver's state of that call, with
+// checks of the answer. Every text (URL, headers, body) and expected value
+// may hold {call.*} placeholders.
 struct StateProbe {
-  std::string url_template;                  // "http://host/calls/{call_id}"
-  std::map<std::string, util::Json> expect;  // JSON pointer -> expected value
-  std::int64_t after_ms = 0;
+  std::string url_template;  // "http://host/calls/{call.id}"
+  std::string method = "GET";
+  std::vector<std::pair<std::string, std::string>> headers;  // name, templated value
+  util::Json body;                                           // null: none; a string as is; else sent as JSON
+  std::map<std::string, ProbeMatcher> expect;                // JSON pointer -> check
+  std::vector<int> expect_status;                            // empty: any 2xx
+  std::int64_t after_ms = 0;                                 // virtual ms after the call's last delivery
+  std::int64_t until_ms = 0;       // poll until the answer matches, at most this many wall ms (0: one request)
+  std::int64_t interval_ms = 500;  // wall ms between polls
 };
 
 struct Stream {

@@ -174,6 +174,11 @@ struct ApiServer::Impl {
         registry->abandon(*slot);
         return send_problems(res, "invalid scenario", session->problems(), session->source());
       }
+    } catch (const run::FieldSetError& e) {  // a "set" that names no field of the payloads
+      registry->abandon(*slot);
+      util::Problems set_problems;
+      run::add_problem(set_problems, e);
+      return send_problems(res, "invalid request", set_problems, "request");
     } catch (const run::BadInput& e) {
       registry->abandon(*slot);
       return send_error(res, 400, e.what());
@@ -322,7 +327,7 @@ struct ApiServer::Impl {
       send_error(res, res.status, status_text(res.status));
       return httplib::Server::HandlerResponse::Handled;
     }));
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, const std::exception_ptr& error) {
       std::string message = "internal error";
       try {
         if (error) std::rethrow_exception(error);

@@ -2,7 +2,6 @@
 
 #include <chrono>
 #include <cstdio>
-#include <sstream>
 
 #include "util/time_format.hpp"
 
@@ -54,12 +53,10 @@ void Run::start(std::function<void()> on_end) {
       m_session->run();
       const run::RunResult result = m_session->finish();
       reports = std::make_shared<RunReports>();
-      reports->json = m_session->report_json().dump(2) + "\n";
-      std::ostringstream junit, text;
-      m_session->write_junit(junit);
-      m_session->print_text(text, false);
-      reports->junit = junit.str();
-      reports->text = text.str();
+      const run::ReportSet& set = m_session->reports();
+      reports->json = set.json_text();
+      reports->junit = set.junit();
+      reports->text = set.text();
       exit_code = result.exit_code;
       state = result.interrupted ? RunState::Interrupted : RunState::Finished;
     } catch (const std::exception& e) {

@@ -21,7 +21,7 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Pr
   const auto doc = parse_json_body(body, problems);
   if (!doc) return std::nullopt;
   const util::Cursor root(&*doc, "", problems);
-  root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "threads", "set", "insecure",
+  root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "threads", "set", "add", "insecure",
              "ordering", "grace_ms"});
   run::RunOptions options;
   options.scenario_path = "scenario";  // names it in messages
@@ -63,28 +63,9 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Pr
   if (const auto threads = root["threads"].integer(1, 1024)) options.threads = static_cast<std::size_t>(*threads);
   options.insecure = root["insecure"].boolean().value_or(false);
   options.grace_ms = root["grace_ms"].integer_or(options.grace_ms, 0, 3'600'000);
-  // "set": {"[EVENT:]POINTER": value}, as --set [EVENT:]POINTER=VALUE.
-  const auto sets = root["set"];
-  if (sets.present() && sets.is_object()) {
-    for (const auto& [key, value] : sets.node()->items()) {
-      run::FieldSet set;
-      std::string path = key;
-      if (const auto colon = path.find(":/"); colon != std::string::npos) {
-        set.event = path.substr(0, colon);
-        path = path.substr(colon + 1);
-      }
-      if (path.empty() || path.front() != '/') path = "/" + path;
-      try {
-        (void)util::Json::json_pointer(path);
-      } catch (const std::exception&) {
-        sets[key].fail("\"" + path + "\" is not a JSON pointer");
-        continue;
-      }
-      set.pointer = path;
-      set.value = value;
-      options.sets.push_back(std::move(set));
-    }
-  }
+  // "set" and "add": {"[EVENT:]POINTER": value}, as --set and --add; checked
+  // against the vendors' payloads when the session makes its plan.
+  options.sets = run::parse_field_members(root, problems);
   if (const auto ordering = root["ordering"].one_of({"concurrent", "strict"}); ordering && scenario_doc) {
     // Every stream's delivery.ordering, as if written in the scenario.
     auto streams = scenario_doc->find("streams");

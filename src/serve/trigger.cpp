@@ -1,14 +1,18 @@
 #include "serve/trigger.hpp"
 
-#include "delivery/make_transport.hpp"
-#include "run/sample_delivery.hpp"
+#include <chrono>
+
+#include "run/trigger_event.hpp"
 #include "util/url.hpp"
 
 namespace callhook::serve {
+namespace {
 
-std::optional<nlohmann::ordered_json> send_trigger(const util::Json& body, util::Problems& problems) {
-  const util::Cursor root(&body, "", problems);
-  root.keys({"vendor", "event", "target", "seed", "platform", "direction", "vendor_config", "delivery", "set",
+using OJson = nlohmann::ordered_json;
+
+// The body's fields as a sample request; problems at their pointers.
+run::SampleRequest read_request(const util::Cursor& root, util::Problems& problems) {
+  root.keys({"vendor", "event", "target", "seed", "platform", "direction", "vendor_config", "delivery", "set", "add",
              "insecure", "timeout_ms"});
   run::SampleRequest request;
   root["vendor"].require();
@@ -28,47 +32,49 @@ std::optional<nlohmann::ordered_json> send_trigger(const util::Json& body, util:
   if (root["vendor_config"].present() && root["vendor_config"].is_object())
     request.vendor_config = *root["vendor_config"].node();
   if (root["delivery"].present()) request.delivery = *root["delivery"].node();
-  if (root["set"].present() && root["set"].is_object())
-    for (const auto& [key, value] : root["set"].node()->items())
-      request.overrides[key.empty() || key.front() != '/' ? "/" + key : key] = value;
+  // "timeout_ms" is the vendor's limit for this event, as delivery.timeout_ms.
+  if (const auto timeout = root["timeout_ms"].integer(1, 600000)) {
+    if (request.delivery.is_null()) request.delivery = util::Json::object();
+    if (request.delivery.is_object()) request.delivery["timeout_ms"] = *timeout;
+  }
+  request.sets = run::parse_field_members(root, problems);
+  return request;
+}
+
+OJson request_json(const vendors::Delivery& d, const util::Headers& sent) {
+  OJson headers = OJson::array();
+  for (const auto& h : sent) headers.push_back({h.name, h.value});
+  return {{"method", d.method}, {"url", d.url}, {"event", d.event}, {"headers", headers}, {"body", d.body}};
+}
+
+}  // namespace
+
+std::optional<OJson> send_trigger(const util::Json& body, util::Problems& problems) {
+  const util::Cursor root(&body, "", problems);
+  run::SampleRequest request = read_request(root, problems);
   const bool insecure = root["insecure"].boolean().value_or(false);
-  const std::int64_t timeout_ms = root["timeout_ms"].integer_or(10000, 1, 600000);
   if (!problems.empty()) return std::nullopt;
 
   util::Problems sample_problems;
-  auto sample = run::sample_delivery(request, sample_problems);
-  if (!sample) {
+  auto call = run::sample_call(request, sample_problems);
+  if (!call) {
     for (const auto& p : sample_problems.list()) problems.add("/scenario" + p.pointer, p.message);
     return std::nullopt;
   }
-  const auto& d = sample->delivery;
-  nlohmann::ordered_json out;
-  nlohmann::ordered_json headers = nlohmann::ordered_json::array();
-  for (const auto& h : sample->headers) headers.push_back({h.name, h.value});
-  out["request"] = {{"method", d.method}, {"url", d.url}, {"event", d.event}, {"headers", headers}, {"body", d.body}};
-
-  const auto url = util::parse_url(d.url);
-  if (!url) {
-    out["response"] = nullptr;
-    out["error"] = "not an http(s) URL: " + d.url;
-    return out;
+  try {
+    run::apply_field_sets(call->delivery, call->plan.streams[0].info->events, request.sets);
+  } catch (const run::FieldSetError& e) {
+    run::add_problem(problems, e);
+    return std::nullopt;
   }
-  util::SystemClock clock;
-  delivery::TransportOptions options;
-  options.connections_per_origin = 1;
-  options.insecure = insecure;
-  auto transport = delivery::make_transport(options, clock);
-  delivery::HttpRequest http;
-  http.id = 1;
-  http.url = *url;
-  http.method = d.method;
-  http.headers = sample->headers;
-  if (d.method != "GET") http.body = d.body;
-  http.timeout_ms = timeout_ms;
-  transport->submit(std::move(http));
-  std::vector<delivery::HttpResult> done;
-  while (done.empty()) transport->poll(done, 100'000);
-  const auto& result = done.front();
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
+  delivery::HttpRequest http = run::trigger_request(*call, now_ms);
+  OJson out;
+  out["request"] = request_json(call->delivery, http.headers);
+  const run::TriggerOutcome outcome = run::send_and_judge(*call, std::move(http), insecure);
+  const auto& result = outcome.result;
   if (result.error != delivery::ErrorKind::None) {
     out["response"] = nullptr;
     out["error"] =
@@ -78,6 +84,12 @@ std::optional<nlohmann::ordered_json> send_trigger(const util::Json& body, util:
         {"status", result.status}, {"body", result.body}, {"latency_ms", static_cast<double>(result.latency_us) / 1e3}};
     out["error"] = nullptr;
   }
+  OJson findings = OJson::array();
+  for (const auto& f : outcome.findings) findings.push_back(f.message);
+  out["verdict"] = run::verdict_name(outcome.verdict);
+  out["timeout_ms"] = outcome.timeout_ms;
+  out["findings"] = std::move(findings);
+  out["accepted"] = outcome.accepted();
   return out;
 }
 

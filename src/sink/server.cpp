@@ -100,10 +100,12 @@ void route_all(httplib::Server& server, HttpHandler handler, const std::shared_p
     res.status = answer.status;
     for (const auto& h : answer.headers) res.set_header(h.name, h.value);
     if (body_allowed(answer.status)) {
-      if (answer.content_type.empty())
-        res.body = std::move(answer.body);
-      else
-        res.set_content(std::move(answer.body), answer.content_type.c_str());
+      // What set_content does (its Content-Type replaces any other), without copying the body.
+      res.body = std::move(answer.body);
+      if (!answer.content_type.empty()) {
+        res.headers.erase("Content-Type");
+        res.set_header("Content-Type", answer.content_type);
+      }
     }
   };
   // A pattern per method, because cpp-httplib routes by method; ".*" takes

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/did_you_mean.hpp"
 #include "util/json_limits.hpp"
 
 namespace callhook::util {
@@ -33,8 +34,6 @@ class Problems {
 
 // Short rendering of a value for messages: strings quoted, long values cut.
 std::string describe(const Json& value);
-// The closest candidate within a small edit distance, or "".
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 // JSON pointer escaping of one reference token.
 std::string pointer_token(std::string_view key);
 

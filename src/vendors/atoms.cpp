@@ -251,6 +251,15 @@ class AtomsSession final : public Session {
     return make_delivery(event, m_config->url, "POST", "application/json", std::move(body), due, m_call_id, "/event");
   }
 
+ public:
+  SessionFacts facts() const override {
+    SessionFacts f;
+    f.call_id = m_call_id;
+    f.vendor = {{"disposition", m_disposition}};
+    return f;
+  }
+
+ private:
   std::shared_ptr<const Config> m_config;
   population::Call m_call;
   std::string m_call_id;
@@ -388,6 +397,7 @@ const VendorInfo& atoms_info() {
     i.webhook.event_json_keys = {"event"};
     i.webhook.call_id_pointers = {"/call_id", "/callData/callId"};
     i.platforms = {"phone"};
+    i.facts = {"disposition"};
     i.transport = "POST JSON";
     i.defaults.timeout_ms = 30000;
     i.defaults.retry = retry_policy(1, {});

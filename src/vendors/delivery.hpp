@@ -30,6 +30,7 @@ struct Delivery {
   bool dropped = false;             // never sent, by a drop fault
   bool stale_timestamp = false;
   bool bad_signature = false;
+  bool lost_ack = false;  // the first 2xx answer is treated as lost (a lost_ack fault), once
 };
 
 }  // namespace callhook::vendors

@@ -233,6 +233,16 @@ class FoneDynamicsSession final : public Session {
                          m_sid, "Event");
   }
 
+ public:
+  SessionFacts facts() const override {
+    SessionFacts f;
+    f.call_id = m_sid;
+    f.transferred = !m_endpoint.empty();
+    f.vendor = {{"disposition", m_disposition}, {"caller_id", m_from}, {"endpoint", m_endpoint}};
+    return f;
+  }
+
+ private:
   std::shared_ptr<const Config> m_config;
   population::Call m_call;
   std::string m_sid;
@@ -309,6 +319,7 @@ const VendorInfo& fonedynamics_info() {
     i.webhook.event_params = {"Event"};
     i.webhook.call_id_params = {"Call.Sid"};
     i.platforms = {"phone"};
+    i.facts = {"disposition", "caller_id", "endpoint"};
     i.transport = "POST form (default) or GET query";
     i.defaults.timeout_ms = 10000;
     i.defaults.retry = retry_policy(1, {});

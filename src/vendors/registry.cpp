@@ -24,6 +24,7 @@ scenario::Catalog catalog() {
     catalog.events[v.name] = v.events;
     catalog.platforms[v.name] = v.platforms;
     catalog.signing[v.name] = v.defaults.signing;
+    catalog.facts[v.name] = v.facts;
   }
   return catalog;
 }

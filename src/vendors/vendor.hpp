@@ -4,6 +4,7 @@
 // Session that returns its deliveries in batches, each batch ending at most
 // with one blocking delivery whose answer the engine hands back to resume().
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -35,6 +36,16 @@ struct Finding {
   std::string message;
 };
 
+// What a session knows of its call beyond population::Call: the facts a
+// probe's {call.*} placeholders name that only the vendor decides.
+struct SessionFacts {
+  std::string call_id;                       // the id the receiver sees for the call
+  std::string session_id;                    // "" when the vendor has none
+  std::string end_reason;                    // "" when the vendor reports none
+  std::optional<bool> transferred;           // when the vendor decides it (else the caller's wish for an agent)
+  std::map<std::string, util::Json> vendor;  // {call.vendor.NAME}: the names of VendorInfo::facts
+};
+
 class Session {
  public:
   virtual ~Session() = default;
@@ -50,6 +61,8 @@ class Session {
     (void)event;
     return std::nullopt;
   }
+  // The call's facts as this session plays it (valid once start() ran).
+  virtual SessionFacts facts() const { return {}; }
 };
 
 // A profile configured for one stream.
@@ -113,6 +126,7 @@ struct VendorInfo {
                                  // Transcript when the name mentions "transcript")
   WebhookKeys webhook;
   std::vector<std::string> platforms;  // accepted calls.platform values, first = default
+  std::vector<std::string> facts;      // SessionFacts::vendor names, for {call.vendor.NAME}
   std::string transport;               // "POST JSON", "GET query or POST form"
   VendorDefaults defaults;
   // Reads the stream's vendor_config (problems reported at its pointers).

@@ -1,6 +1,7 @@
 #include "vendors/voicebot.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -360,7 +361,7 @@ class VoiceBotSession final : public Session {
       const auto confidence = static_cast<double>(m_insight_rng.range(60, 99)) / 100.0;
       std::string value;
       std::string reason;
-      std::int64_t score = static_cast<std::int64_t>(confidence * 100.0 + 0.5);
+      std::int64_t score = std::llround(confidence * 100.0);
       if (type == "sentiment") {
         static const std::vector<std::string> moods = {"positive", "neutral", "negative"};
         const auto previous = m_last_insight.find(type);
@@ -446,6 +447,16 @@ class VoiceBotSession final : public Session {
                          "/trigger_reason");
   }
 
+ public:
+  SessionFacts facts() const override {
+    SessionFacts f;
+    f.call_id = m_call_sid;
+    f.session_id = m_session_id;
+    f.vendor = {{"conversation_id", m_conversation_id}, {"intent", m_intent}};
+    return f;
+  }
+
+ private:
   std::shared_ptr<const Config> m_config;
   population::Call m_call;
   Stage m_stage = Stage::New;
@@ -611,6 +622,7 @@ const VendorInfo& voicebot_info() {
                                {"end", "session_end"}};
     i.webhook.call_id_pointers = {"/external_id"};
     i.platforms = {"pstn", "sip"};
+    i.facts = {"conversation_id", "intent"};
     i.transport = "POST JSON";
     i.defaults.timeout_ms = 15000;
     i.defaults.retry = retry_policy(3, {1000, 5000});

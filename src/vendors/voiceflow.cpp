@@ -84,6 +84,7 @@ class VoiceflowSession final : public Session {
     }
     const std::string& first_id = legs.front().id;
     m_call_id = m_phone ? first_id : m_session_id;
+    m_end_reason = legs.front().end_reason;
 
     std::vector<Delivery> out;
     out.reserve(2 * legs.size() + 2);
@@ -106,6 +107,16 @@ class VoiceflowSession final : public Session {
   }
 
   std::vector<Delivery> resume(const Delivery&, const Answer&, std::vector<Finding>&) override { return {}; }
+
+  SessionFacts facts() const override {
+    SessionFacts f;
+    f.call_id = m_call_id;
+    f.session_id = m_session_id;
+    f.end_reason = m_end_reason;
+    f.vendor = {
+        {"user_id", m_user_id}, {"project_id", m_config.project_id}, {"environment_id", m_config.environment_id}};
+    return f;
+  }
 
  private:
   std::string call_id(util::Rng& rng) const {
@@ -184,6 +195,7 @@ class VoiceflowSession final : public Session {
   std::string m_session_id;
   std::string m_user_id;
   std::string m_call_id;
+  std::string m_end_reason;  // the first call leg's
 };
 
 class Voiceflow final : public Vendor {
@@ -264,6 +276,7 @@ const VendorInfo& voiceflow_info() {
     i.webhook.call_id_pointers = {"/data/metadata/callSid", "/data/metadata/callControlID", "/data/metadata/callUUID",
                                   "/data/sessionID"};
     i.platforms = {"twilio", "web-voice", "telnyx", "vonage"};
+    i.facts = {"user_id", "project_id", "environment_id"};
     i.transport = "POST application/json";
     // Retries are undocumented; the signing secret is believed to be Svix's,
     // so the default is Svix's published schedule (immediately, 5 s, 5 min,

@@ -183,6 +183,15 @@ class VoiceKitSession final : public Session {
                          std::to_string(m_call_id), "/event");
   }
 
+ public:
+  SessionFacts facts() const override {
+    SessionFacts f;
+    f.call_id = std::to_string(m_call_id);
+    f.vendor = {{"room_id", m_room_id}, {"room_name", m_room_name}, {"egress_id", m_egress_id}};
+    return f;
+  }
+
+ private:
   std::shared_ptr<const Config> m_config;
   population::Call m_call;
   std::int64_t m_call_id = 0;
@@ -263,6 +272,7 @@ const VendorInfo& voicekit_info() {
     i.webhook.event_json_keys = {"event"};
     i.webhook.call_id_pointers = {"/data/call_id"};
     i.platforms = {"phone", "web"};
+    i.facts = {"room_id", "room_name", "egress_id"};
     i.transport = "POST JSON";
     i.defaults.timeout_ms = 10000;
     i.defaults.retry = retry_policy(1, {});

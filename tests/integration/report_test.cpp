@@ -2,6 +2,7 @@
 // summary, and `callhook report` rebuilding a run's reports from its journal.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 
 #include "harness.hpp"
@@ -77,6 +78,16 @@ TEST_CASE("callhook report rebuilds the JSON report of a run from its journal", 
   CHECK_THAT(page, Catch::Contains("<script type=\"application/json\" id=\"timeline-data\">"));
   // Self-contained: no script, style sheet or image to fetch.
   CHECK_THAT(page, !Catch::Contains("<script src") && !Catch::Contains("<link") && !Catch::Contains("<img"));
+
+  // --report, the alias of --json, writes the same report, renamed into place.
+  const auto via_alias = run_callhook({"report", dir.path("run.jsonl"), "--report", dir.path("alias.json"), "--quiet"});
+  REQUIRE(via_alias.exit_code == 0);
+  CHECK(read_json(dir.path("alias.json")) == rebuilt);
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path("")))
+    CHECK(entry.path().filename().string().front() != '.');  // no temporary file left behind
+  const auto both = run_callhook(
+      {"report", dir.path("run.jsonl"), "--json", dir.path("a.json"), "--report", dir.path("b.json"), "--quiet"});
+  CHECK(both.exit_code == 2);
 }
 
 TEST_CASE("callhook report: a journal that is not one is bad input, named with its line", "[integration][report]") {

@@ -136,6 +136,31 @@ class RunsTest(unittest.TestCase):
         status, error = self.server.request("POST", "/runs", raw=b"{not json")[0], None
         self.assertEqual(status, 400)
 
+    def test_set_is_checked_as_the_set_flag_is_and_add_adds(self):
+        _, before = self.server.json("GET", "/runs")
+        status, error = self.server.json("POST", "/runs", {"scenario": QUICK_SCENARIO, "set": {"/data/nope": 1}})
+        self.assertEqual(status, 400, error)
+        self.assertEqual([p["pointer"] for p in error["problems"]], ["/set/~1data~1nope"])
+        self.assertIn("no field /data/nope", error["problems"][0]["message"])
+        cli = subprocess.run([serve_fixture.CALLHOOK, "run", "-", "--set", "/data/nope=1"], input=json.dumps(QUICK_SCENARIO),
+                             capture_output=True, text=True, env=dict(os.environ, CALLHOOK_DRY_RUN="1"))
+        self.assertEqual(cli.returncode, 2)
+        self.assertIn(error["problems"][0]["message"].split(";")[0], cli.stderr)
+        status, error = self.server.json("POST", "/runs", {"scenario": QUICK_SCENARIO, "set": {"/a~2": 1}})
+        self.assertEqual(status, 400, error)
+        self.assertEqual([p["pointer"] for p in error["problems"]], ["/set/~1a~02"])
+        _, after = self.server.json("GET", "/runs")
+        self.assertEqual(len(after), len(before))
+
+        receiver = Receiver()
+        try:
+            run = self.server.start_run(QUICK_SCENARIO, target=receiver.url, add={"/data/nope": "added"})
+            self.assertEqual(self.server.wait(run["id"])["state"], "finished")
+            self.assertTrue(receiver.received)
+            self.assertTrue(all(json.loads(r["body"])["data"]["nope"] == "added" for r in receiver.received))
+        finally:
+            receiver.stop()
+
     def test_the_scenario_may_be_file_text_with_comments(self):
         text = "// a comment\n" + json.dumps(QUICK_SCENARIO)
         run = self.server.start_run(text, ordering="strict")
@@ -171,7 +196,7 @@ class RunsTest(unittest.TestCase):
         try:
             status, answer = self.server.json("POST", "/trigger", {
                 "vendor": "voiceflow", "event": "runtime.call.end", "target": receiver.url,
-                "set": {"/data/foo": "bar"}, "delivery": {"signing": {"secret": "whsec_c2VjcmV0"}}})
+                "add": {"/data/foo": "bar"}, "delivery": {"signing": {"secret": "whsec_c2VjcmV0"}}})
             self.assertEqual(status, 200, answer)
             self.assertEqual(answer["response"]["status"], 202)
             self.assertIsNone(answer["error"])
@@ -179,8 +204,12 @@ class RunsTest(unittest.TestCase):
             got = receiver.received[0]
             self.assertEqual(got["body"], answer["request"]["body"])
             self.assertEqual(json.loads(got["body"])["data"]["foo"], "bar")
-            sent_names = [name.lower() for name, _ in answer["request"]["headers"]]
-            self.assertTrue(any("signature" in name for name in sent_names), sent_names)
+            sent = {name.lower(): value for name, value in answer["request"]["headers"]}
+            self.assertTrue(any("signature" in name for name in sent), sent)
+            message_id = sent.get("webhook-id") or sent.get("svix-id")
+            self.assertTrue(message_id, sent)  # the official verifiers refuse an empty id
+            self.assertEqual(answer["verdict"], "delivered")
+            self.assertTrue(answer["accepted"])
         finally:
             receiver.stop()
         status, error = self.server.json("POST", "/trigger", {"vendor": "voiceflow", "event": "nope",
@@ -190,6 +219,35 @@ class RunsTest(unittest.TestCase):
         status, error = self.server.json("POST", "/trigger", {"vendor": "voiceflow"})
         self.assertEqual(status, 400)
         self.assertEqual(sorted(p["pointer"] for p in error["problems"]), ["/event", "/target"])
+
+    def test_a_bad_trigger_pointer_or_field_is_400_at_its_member(self):
+        base = {"vendor": "voiceflow", "event": "runtime.call.start", "target": "http://127.0.0.1:9/hooks"}
+        status, error = self.server.json("POST", "/trigger", dict(base, set={"/a~2": 1}))
+        self.assertEqual(status, 400, error)
+        self.assertEqual([p["pointer"] for p in error["problems"]], ["/set/~1a~02"])
+        status, error = self.server.json("POST", "/trigger", dict(base, set={"/data/nope": 1}))
+        self.assertEqual(status, 400, error)
+        self.assertEqual([p["pointer"] for p in error["problems"]], ["/set/~1data~1nope"])
+
+    def test_trigger_over_the_cli_and_the_api_gives_the_same_verdict(self):
+        # {"ok":true} is no VoiceBot handshake answer: the vendor would reject it.
+        receiver = Receiver()
+        try:
+            status, answer = self.server.json("POST", "/trigger", {
+                "vendor": "voicebot", "event": "session_start", "target": receiver.url})
+            self.assertEqual(status, 200, answer)
+            cli = subprocess.run([serve_fixture.CALLHOOK, "trigger", "voicebot", "session_start", "--target",
+                                  receiver.url], capture_output=True, text=True)
+        finally:
+            receiver.stop()
+        self.assertEqual(answer["response"]["status"], 200)
+        self.assertEqual(answer["verdict"], "delivered")
+        self.assertFalse(answer["accepted"])
+        self.assertTrue(answer["findings"])
+        self.assertEqual(cli.returncode, 1, cli.stdout + cli.stderr)
+        self.assertIn("not accepted", cli.stdout)
+        for finding in answer["findings"]:
+            self.assertIn("finding: " + finding, cli.stdout)
 
     def test_trigger_reports_an_unreachable_receiver(self):
         status, answer = self.server.json("POST", "/trigger", {

@@ -3,7 +3,8 @@
 # (over 10 virtual minutes, with retries, secret rotation and signature
 # faults) against verifier.mjs, once per scheme, and checks every attempt
 # with check.mjs; then replays a journal signed on the (long past) virtual
-# clock with `replay --resign` and checks it the same way. Installs the npm packages when they are missing. Fails,
+# clock with `replay --resign` and checks it the same way; and checks one
+# signed `callhook trigger` the same way (a real svix-id). Installs the npm packages when they are missing. Fails,
 # never skips, when node or npm is absent.
 # Usage: tests/verify/run.sh PATH/TO/callhook
 set -euo pipefail
@@ -25,10 +26,11 @@ cleanup() {
 trap cleanup EXIT
 
 secrets=("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw" "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD")
+verifier_secrets=("${secrets[@]}")  # the secrets every delivery must verify with
 
 start_verifier() {  # [--accept-all]: starts verifier.mjs, sets verifier_pid and port
   rm -f "$work/port" "$work/log.jsonl"
-  node "$here/verifier.mjs" "$@" "$work/port" "$work/log.jsonl" "${secrets[@]}" &
+  node "$here/verifier.mjs" "$@" "$work/port" "$work/log.jsonl" "${verifier_secrets[@]}" &
   verifier_pid=$!
   for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.1; done
   [[ -s "$work/port" ]] || { echo "verify: FAILED: the verifier did not start" >&2; exit 1; }
@@ -84,3 +86,19 @@ for scheme in standard svix; do
   echo -n "verify replay --resign $scheme: "
   node "$here/check.mjs" "$work/journal.jsonl" "$work/log.jsonl"
 done
+
+# One event sent by `callhook trigger` with one secret: signed as a run signs
+# it, with a real svix-id, so the official verifier accepts it.
+verifier_secrets=("${secrets[0]}")
+start_verifier
+"$callhook" trigger voiceflow runtime.call.start --target "http://127.0.0.1:$port/hooks" --secret "${secrets[0]}" \
+  > "$work/trigger.txt" || true  # the verifier may answer a first attempt 503: its log is the verdict
+stop_verifier
+echo -n "verify trigger svix: "
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+if (lines.length !== 1 || !lines[0].id || !lines[0].verified) {
+  console.error("expected one verified request with an id, got " + JSON.stringify(lines));
+  process.exit(1);
+}
+console.log("1 request verified, id " + lines[0].id);' "$work/log.jsonl"

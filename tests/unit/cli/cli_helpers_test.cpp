@@ -3,7 +3,6 @@
 #include "cli/cli.hpp"
 #include "cli/human_text.hpp"
 #include "cli/options.hpp"
-#include "cli/overrides.hpp"
 #include "cli/run_shape.hpp"
 #include "cli/vendors_doc.hpp"
 #include "vendors/vendor.hpp"
@@ -34,35 +33,16 @@ TEST_CASE("number flags take their whole range and name the flag otherwise") {
   CHECK(cannot_write("--report", "/x/y", ENOENT) == "--report: cannot write /x/y: No such file or directory");
 }
 
-TEST_CASE("--set text becomes a typed value; --add is marked") {
-  auto flag = parse_set_flag("session_start:/bot_name=XYZ");
-  CHECK(flag.event == "session_start");
-  CHECK(flag.pointer == "/bot_name");
-  CHECK(flag.value == "XYZ");
-  CHECK(parse_set_flag("/n=123").value == 123);
-  CHECK(parse_set_flag("/n=\"123\"").value == "123");
-  CHECK(parse_set_flag("n=true", true).add);
-  CHECK(parse_set_flag("n=true").pointer == "/n");
-  CHECK_THROWS_AS(parse_set_flag("no-equals"), UsageError);
-}
-
-TEST_CASE("payload pointers cover JSON fields and form parameters") {
-  callhook::vendors::Delivery json;
-  json.body = R"({"a":{"b":1},"c":[2]})";
-  CHECK(payload_pointers(json) == std::vector<std::string>{"/a", "/a/b", "/c", "/c/0"});
-  callhook::vendors::Delivery form;
-  form.content_type = "application/x-www-form-urlencoded";
-  form.body = "Event=Call.Complete&Call.Sid=X";
-  CHECK(payload_pointers(form) == std::vector<std::string>{"/Event", "/Call.Sid"});
-
-  const std::vector<std::string> events = {"start", "end"};
-  json.event = "start";
-  CHECK_NOTHROW(check_set_flags({parse_set_flag("start:/a/b=2")}, events, {json}));
-  CHECK_THROWS_WITH(check_set_flags({parse_set_flag("strt:/a/b=2")}, events, {json}),
-                    Catch::Contains("did you mean \"start\""));
-  CHECK_THROWS_WITH(check_set_flags({parse_set_flag("/a/bb=2")}, events, {json}), Catch::Contains("did you mean /a/b"));
-  CHECK_NOTHROW(check_set_flags({parse_set_flag("/a/bb=2", true)}, events, {json}));
-  CHECK_NOTHROW(check_set_flags({parse_set_flag("end:/zzz=2")}, events, {json}));  // no sample of end: unchecked
+TEST_CASE("--json and its alias --report name one file") {
+  JsonReportFlag flag;
+  flag.alias = "r.json";
+  CHECK(flag.path() == "r.json");
+  flag.json = "r.json";
+  CHECK(flag.path() == "r.json");
+  flag.json = "other.json";
+  CHECK_THROWS_AS(flag.path(), UsageError);
+  flag.alias.clear();
+  CHECK(flag.path() == "other.json");
 }
 
 TEST_CASE("every vendor's vendor_config keys come from docs/vendors.md") {

@@ -253,6 +253,36 @@ TEST_CASE("a script sends exact events in exact order", "[engine]") {
   CHECK(json::parse(r[0].body)["data"]["userID"] == json::parse(r[1].body)["data"]["userID"]);
 }
 
+TEST_CASE("a scripted end before its start counts out of order; each scripted call is judged alone", "[engine]") {
+  // A's end goes first; B's start and end are in order. The script's order
+  // is not the lifecycle: A's start comes after A's end was delivered.
+  const auto plan = plan_of(R"({"streams": [{"vendor": "voiceflow"}], "script": [
+      {"at_ms": 0, "call": "A", "event": "runtime.call.end"},
+      {"at_ms": 15, "call": "A", "event": "runtime.call.start"},
+      {"at_ms": 30, "call": "B", "event": "runtime.call.start"},
+      {"at_ms": 45, "call": "B", "event": "runtime.call.end"}]})");
+  Run run(plan, ok);
+  REQUIRE(run.transport.requests().size() == 4);
+  CHECK(run.stats.totals().out_of_order == 1);
+  for (const auto& e : run.stats.events()) {
+    INFO(e.name);
+    CHECK(e.counts.out_of_order == (e.name == "runtime.call.start" ? 1 : 0));
+  }
+}
+
+TEST_CASE("a scripted duplicate is judged like its original", "[engine]") {
+  // A: both copies of the start arrive after the end. B: the copy follows
+  // its original at once, which is no reorder.
+  const auto plan = plan_of(R"({"streams": [{"vendor": "voiceflow"}], "script": [
+      {"at_ms": 0, "call": "A", "event": "runtime.call.end"},
+      {"at_ms": 10, "call": "A", "event": "runtime.call.start", "copies": 2},
+      {"at_ms": 20, "call": "B", "event": "runtime.call.start", "copies": 2},
+      {"at_ms": 30, "call": "B", "event": "runtime.call.end"}]})");
+  Run run(plan, ok);
+  REQUIRE(run.transport.requests().size() == 6);
+  CHECK(run.stats.totals().out_of_order == 2);
+}
+
 namespace {
 
 struct Send {

@@ -44,6 +44,7 @@ std::vector<std::string> written_lines() {
     f.delivery = "0.1.2";
     f.call = "C";
     f.event = "e";
+    f.seq = 7;
     f.result = "failed";
     f.attempts = 3;
     f.reason = "status 503 after 3 attempts";
@@ -72,6 +73,7 @@ void check_same(const RecordSummary& a, const RecordSummary& b) {
   CHECK(a.attempt == b.attempt);
   CHECK(a.stream == b.stream);
   CHECK(a.copy == b.copy);
+  CHECK(a.seq == b.seq);
   CHECK(a.status == b.status);
   CHECK(a.attempts == b.attempts);
   CHECK(a.planned_ms == b.planned_ms);
@@ -109,6 +111,15 @@ TEST_CASE("summary scan: the same fields as the strict reader, for every kind of
   CHECK(attempt.call == "CA\"quoted\"\\");
   CHECK(attempt.faults == std::vector<std::string>{"delay:10ms", "duplicate"});
   CHECK(attempt.planned_ms == -5);
+  CHECK(attempt.seq == -1);  // attempt records carry no place
+  RecordSummary final_summary;
+  REQUIRE(scan_summary(lines[2], final_summary));
+  CHECK(final_summary.seq == 7);
+  // A final record of an older version has no seq: -1, as the strict reader gives.
+  std::string old = lines[2];
+  old.erase(old.find(",\"seq\":7"), 8);
+  REQUIRE(scan_summary(old, final_summary));
+  CHECK(final_summary.seq == -1);
 }
 
 TEST_CASE("summary scan: anything but the written shape is left to the strict reader") {

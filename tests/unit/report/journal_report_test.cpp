@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -162,4 +163,41 @@ TEST_CASE("journal report: a bad line before the end is an error naming the line
     out << text;
   }
   CHECK_THROWS_WITH(read_journal_report(file.path), Catch::Contains(":2: /delivery"));
+}
+
+TEST_CASE("journal report: out of order by each delivery's place in its call's lifecycle, as the run judged it") {
+  TempPath file;
+  {
+    journal::JournalWriter writer(file.path);
+    writer.run_header("unit", 9, 0, 1000, "2026-01-01T00:00:00.000Z");
+    // A faulted session: keys follow the order the faults left (end first),
+    // seq the vendor's plan (start 0, end 1). The end's copy, delivered
+    // after the start, shares the end's place: no reorder.
+    const auto delivered = [&](const std::string& key, std::string_view call, int copy, std::int64_t seq,
+                               std::int64_t at_us) {
+      writer.attempt(attempt(key, call, 1, 200, at_us, 2000, copy));
+      auto f = final_record(key, call, "delivered", 1, 2000);
+      f.copy = copy;
+      f.seq = seq;
+      writer.final_record(f);
+    };
+    delivered("0.0.0", "S", 0, 1, 1000);  // the end
+    delivered("0.0.1", "S", 0, 0, 2000);  // the start, after its end: out of order
+    delivered("0.0.2", "S", 1, 1, 3000);  // the end's copy: in its place
+    // The script: two calls, each its own lifecycle. X's end then its
+    // start; Y's start comes after X's end and is in order.
+    delivered("script.0", "X", 0, 2, 4000);
+    delivered("script.1", "Y", 0, 0, 5000);
+    delivered("script.2", "X", 0, 0, 6000);
+    writer.end(6, 6, 0, 0);
+    writer.flush();
+  }
+  const JournalReport report = read_journal_report(file.path);
+  CHECK(report.stats.totals().out_of_order == 2);
+  std::vector<std::string> reordered;
+  for (const TimelineCall& call : report.timeline.calls)
+    for (const TimelineDelivery& d : call.deliveries)
+      if (d.out_of_order) reordered.push_back(d.key);
+  std::sort(reordered.begin(), reordered.end());
+  CHECK(reordered == std::vector<std::string>{"0.0.1", "script.2"});
 }

@@ -33,17 +33,14 @@ TEST_CASE("a session runs a scenario against the built-in sink and keeps its rep
   CHECK(result.exit_code == run::k_exit_ok);
   CHECK(result.accounted);
   CHECK_FALSE(result.interrupted);
-  const auto& report = session.report_json();
+  const auto& report = session.reports().json();
   CHECK(report["totals"]["planned"].get<int>() > 0);
   CHECK(report["totals"]["delivered"] == report["totals"]["planned"]);
   // The snapshot after the end holds the final counters.
   const run::Progress last = session.snapshot();
   CHECK(last.totals.delivered == report["totals"]["delivered"].get<std::int64_t>());
-  std::ostringstream junit, text;
-  session.write_junit(junit);
-  session.print_text(text, false);
-  CHECK(junit.str().find("<testsuite") != std::string::npos);
-  CHECK(text.str().find("accounting:") != std::string::npos);
+  CHECK(session.reports().junit().find("<testsuite") != std::string::npos);
+  CHECK(session.reports().text().find("accounting:") != std::string::npos);
 }
 
 TEST_CASE("an unmet expectation is exit code 1", "[run]") {
@@ -66,7 +63,7 @@ TEST_CASE("an invalid scenario is problems with pointers, and nothing runs", "[r
 
 TEST_CASE("an unwritable output is BadInput naming the option", "[run]") {
   auto options = options_for(R"({"streams": [{"vendor": "atoms", "calls": {"count": 1}}]})");
-  options.report_path = "/nonexistent-dir/report.json";
+  options.reports.json = "/nonexistent-dir/report.json";
   run::RunSession session(options);
   CHECK_THROWS_AS(session.prepare(), run::BadInput);
 }
@@ -74,7 +71,7 @@ TEST_CASE("an unwritable output is BadInput naming the option", "[run]") {
 TEST_CASE("overrides from the options reach the payloads", "[run]") {
   auto options = options_for(R"({"speed": "max", "streams": [{"vendor": "voiceflow", "calls": {"count": 1}}]})");
   options.seed = 99;
-  options.sets.push_back({"", "/data/marker", "set-by-test"});
+  options.sets.push_back(run::parse_field_flag("/data/marker=set-by-test", true));
   options.journal_path = "unit_run_session.jsonl";
   run::RunSession session(options);
   REQUIRE(session.prepare());

@@ -158,7 +158,8 @@ TEST_CASE("a full scenario with comments fills every field", "[scenario][valid]"
   CHECK(st.overrides.at("session_end").at("/end_time").is_null());
   REQUIRE(st.probe.has_value());
   CHECK(st.probe->url_template == "http://127.0.0.1:3000/calls/{call_id}");
-  CHECK(st.probe->expect.at("/status") == "ended");
+  CHECK(st.probe->expect.at("/status").kind == ProbeMatcher::Kind::Equals);
+  CHECK(st.probe->expect.at("/status").value == "ended");
   CHECK(st.probe->after_ms == 500);
 
   REQUIRE(s.script.size() == 2);
@@ -170,7 +171,9 @@ TEST_CASE("a full scenario with comments fills every field", "[scenario][valid]"
   CHECK(s.script[1].overrides.at("/x") == 1);
   CHECK(s.script[1].copies == 1);
 
-  CHECK(s.expect == Expectations{{"failed", 0}, {"p99_latency_ms", 250.5}, {"min_delivered_ratio", 0.99}});
+  // A stream with a probe adds "probe_failures": 0 when the block sets no limit of its own.
+  CHECK(s.expect ==
+        Expectations{{"failed", 0}, {"p99_latency_ms", 250.5}, {"min_delivered_ratio", 0.99}, {"probe_failures", 0}});
 }
 
 TEST_CASE("absent keys take their documented defaults", "[scenario][valid]") {

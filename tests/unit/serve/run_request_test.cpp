@@ -9,6 +9,7 @@
 #include "serve/journal_tail.hpp"
 #include "serve/run_request.hpp"
 #include "serve/serve_options.hpp"
+#include "serve/trigger.hpp"
 
 using namespace callhook;
 
@@ -100,4 +101,33 @@ TEST_CASE("only loopback addresses may go without a token", "[serve]") {
   CHECK_FALSE(serve::is_loopback("::"));
   CHECK_FALSE(serve::is_loopback("192.168.1.2"));
   CHECK_FALSE(serve::is_loopback("1270.0.0.1"));
+}
+
+TEST_CASE("a run request's set and add are the flags' field sets, problems at their members", "[serve]") {
+  util::Problems problems;
+  const auto options =
+      serve::parse_run_request(R"({"scenario": {"streams": []}, "set": {"/a": 1}, "add": {"start:/b": 2}})", problems);
+  REQUIRE(options);
+  REQUIRE(options->sets.size() == 2);
+  CHECK_FALSE(options->sets[0].add);
+  CHECK(options->sets[1].add);
+  CHECK(options->sets[1].event == "start");
+  CHECK(options->sets[1].origin == "/add/start:~1b");
+  util::Problems bad;
+  CHECK_FALSE(serve::parse_run_request(R"({"scenario": {"streams": []}, "set": {"/a~2": 1}})", bad));
+  REQUIRE(bad.size() == 1);
+  CHECK(bad.list()[0].pointer == "/set/~1a~02");
+}
+
+TEST_CASE("a trigger's bad pointer or unknown field is a problem, before anything is sent", "[serve]") {
+  util::Json body = {{"vendor", "voiceflow"}, {"event", "runtime.call.start"}, {"target", "http://127.0.0.1:9/x"}};
+  for (const auto& [key, pointer] :
+       std::vector<std::pair<std::string, std::string>>{{"/a~2", "/set/~1a~02"}, {"/data/nope", "/set/~1data~1nope"}}) {
+    INFO(key);
+    body["set"] = {{key, 1}};
+    util::Problems problems;
+    CHECK_FALSE(serve::send_trigger(body, problems));
+    REQUIRE(problems.size() == 1);
+    CHECK(problems.list()[0].pointer == pointer);
+  }
 }
