@@ -449,6 +449,10 @@ struct Engine::State {
     delivery::Verdict verdict = delivery::judge(result, settings.timeout_ms);
     if (result.error == delivery::ErrorKind::None && result.status / 100 == 2)
       if (CallFacts* facts = facts_of(item)) count_delivered(*facts, item.d.event);
+    // A delivery a correct receiver must refuse (bad signature, stale
+    // timestamp) ends at its 4xx: refused as expected, never retried.
+    const report::MustRefuse refuse = report::must_refuse(item.d.faults);
+    const bool refused = refuse != report::MustRefuse::No && is_refusal(result);
     // A lost ack: the receiver's 2xx never reaches the vendor, which sends the
     // delivery again (same id) as after a dropped connection. It fires once,
     // and only with a retry left (fault_checks refuses it where none is).
@@ -460,7 +464,7 @@ struct Engine::State {
       verdict = delivery::Verdict::Failed;
       lost_ack = true;
     }
-    const bool retry = lost_ack || (verdict != delivery::Verdict::Delivered &&
+    const bool retry = lost_ack || (!refused && verdict != delivery::Verdict::Delivered &&
                                     delivery::should_retry(settings.retry, result, verdict, item.attempts));
     NextAttempt next;
     if (retry)
@@ -492,14 +496,16 @@ struct Engine::State {
     a.status = result.status;
     a.error = result.error;
     a.too_slow = verdict == delivery::Verdict::TooSlow;
+    a.rejected = refused;
     a.will_retry = retry;
     a.latency_us = result.latency_us;
     a.lateness_us = max_speed() ? 0 : std::max<std::int64_t>(0, result.started_us - wall_of(item.due_ms));
     a.sent_at_us = result.started_us - wall_start;
     stats.on_attempt(a);
-    if (journal) journal->attempt(attempt_record(item, result, verdict, retry, wall_start));
+    if (journal) journal->attempt(attempt_record(item, result, verdict, retry, wall_start, false, refused));
 
     if (verdict == delivery::Verdict::Delivered) {
+      if (refuse != report::MustRefuse::No) accepted_finding(item, refuse, result.status);
       const bool out_of_order = lifecycle_of(session, item.d.call_id).delivered(item.d.seq);
       finish(i, report::Final::Delivered, "", &result, out_of_order);
       return;
@@ -508,6 +514,10 @@ struct Engine::State {
       item.due_ms = next.due_ms;
       push(i);
       unpark(s);
+      return;
+    }
+    if (refused) {
+      finish(i, report::Final::Rejected, refusal_reason(result, item.attempts), &result);
       return;
     }
     finish(i, report::Final::Failed, failure_reason(result, verdict, item.attempts), &result);
@@ -532,8 +542,16 @@ struct Engine::State {
     judged.polls = item.attempts;
     judged.wall_offset_us = item.first_sent_us - wall_start;
     judged.wall_latency_us = result.started_us + result.latency_us - item.first_sent_us;
+    if (journal) journal->probe(judged);
     stats.on_probe(judged);
     items.release(i);
+  }
+
+  // A delivery a correct receiver must refuse was accepted: a finding.
+  void accepted_finding(const Item& item, report::MustRefuse refuse, int status) {
+    const vendors::Finding finding{item.d.call_id, item.d.event, accepted_message(refuse, status)};
+    stats.on_finding(finding);
+    if (journal) journal->finding(finding.call_id, finding.event, finding.message);
   }
 
   // A delivery is final: account for it, pass its call's turn on, and feed

@@ -5,7 +5,7 @@
 namespace callhook::engine {
 
 journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& answer, delivery::Verdict verdict,
-                                      bool will_retry, util::MonoUs wall_start, bool resent) {
+                                      bool will_retry, util::MonoUs wall_start, bool resent, bool rejected) {
   journal::AttemptRecord rec;
   rec.delivery = item.key;
   rec.attempt = item.attempts;
@@ -21,9 +21,10 @@ journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& an
   rec.due_ms = item.due_ms;
   rec.status = answer.status;
   rec.error = answer.error == delivery::ErrorKind::None ? "" : delivery::error_name(answer.error);
-  rec.verdict = verdict == delivery::Verdict::Delivered ? "delivered"
-                : verdict == delivery::Verdict::TooSlow ? "too_slow"
-                                                        : "failed";
+  rec.verdict = rejected                                  ? "rejected"
+                : verdict == delivery::Verdict::Delivered ? "delivered"
+                : verdict == delivery::Verdict::TooSlow   ? "too_slow"
+                                                          : "failed";
   rec.will_retry = will_retry;
   rec.resent = resent;
   rec.retry_after_clamped_ms = item.retry_after_clamped_ms;
@@ -34,16 +35,6 @@ journal::AttemptRecord attempt_record(const Item& item, delivery::HttpResult& an
   return rec;
 }
 
-const char* final_name(report::Final result) {
-  switch (result) {
-    case report::Final::Delivered: return "delivered";
-    case report::Final::Failed: return "failed";
-    case report::Final::Dropped: return "dropped";
-    case report::Final::Cancelled: return "cancelled";
-  }
-  return "failed";
-}
-
 journal::FinalRecord final_record(const Item& item, report::Final result, const std::string& reason) {
   journal::FinalRecord rec;
   rec.delivery = item.key;
@@ -52,7 +43,7 @@ journal::FinalRecord final_record(const Item& item, report::Final result, const 
   rec.event = item.d.event;
   rec.copy = item.d.copy;
   rec.seq = item.d.seq;
-  rec.result = final_name(result);
+  rec.result = report::final_name(result);
   rec.attempts = item.attempts;
   rec.planned_ms = item.d.planned_ms;
   rec.faults = item.d.faults;
@@ -71,6 +62,22 @@ std::string failure_reason(const delivery::HttpResult& answer, delivery::Verdict
   else
     what = "status " + std::to_string(answer.status);
   return what + " after " + std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts");
+}
+
+bool is_refusal(const delivery::HttpResult& answer) {
+  return answer.error == delivery::ErrorKind::None && answer.status >= 400 && answer.status < 500;
+}
+
+std::string refusal_reason(const delivery::HttpResult& answer, int attempts) {
+  return "refused as expected: status " + std::to_string(answer.status) + " after " + std::to_string(attempts) +
+         (attempts == 1 ? " attempt" : " attempts");
+}
+
+std::string accepted_message(report::MustRefuse refuse, int status) {
+  const bool signature = refuse == report::MustRefuse::BadSignature;
+  return std::string(signature ? "accepted_bad_signature" : "accepted_stale_timestamp") + ": status " +
+         std::to_string(status) + " to a delivery with " + (signature ? "a bad signature" : "a stale timestamp") +
+         ", which a correct receiver refuses";
 }
 
 }  // namespace callhook::engine

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
+#include <type_traits>
 
 #include "util/json_writer.hpp"
 #include "util/time_format.hpp"
@@ -67,6 +68,34 @@ std::string_view excerpt(std::string_view text, std::size_t limit) {
   while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
   return text.substr(0, n);
 }
+
+// Appends one field of a record, as its table says (journal/fields.hpp).
+struct Put {
+  std::string& out;
+
+  template <class Key, class Value>
+  void operator()(Key, const Value& value) const {
+    using T = std::remove_cvref_t<Value>;
+    if constexpr (Key::presence == Presence::IfTrue) {
+      if (!value) return;
+    } else if constexpr (Key::presence == Presence::IfSet) {
+      if (value < 0) return;
+    }
+    out.append(Key::prefix());
+    if constexpr (std::is_same_v<T, bool>)
+      put_bool(out, value);
+    else if constexpr (std::is_integral_v<T>)
+      put_int(out, value);
+    else if constexpr (std::is_same_v<T, std::vector<std::string>>)
+      put_strings(out, value);
+    else if constexpr (std::is_same_v<T, util::Headers>)
+      put_headers(out, value);
+    else if constexpr (Key::cut > 0)
+      put_str(out, excerpt(value, Key::cut));
+    else
+      put_str(out, value);
+  }
+};
 
 std::runtime_error io_error(const std::string& path, const char* what, int error) {
   return std::runtime_error(path + ": " + what + ": " + std::strerror(error));
@@ -132,117 +161,31 @@ void JournalWriter::set_shard(std::uint64_t index, std::uint64_t count) {
   m_shard = std::to_string(index) + "/" + std::to_string(count);
 }
 
-void JournalWriter::attempt(const AttemptRecord& r) {
+template <class Record>
+void JournalWriter::write(const Record& record) {
   const std::lock_guard lock(m_mutex);
-  std::string& out = m_buffer;
-  out += "{\"kind\":\"attempt\",\"delivery\":";
-  put_str(out, r.delivery);
-  out += ",\"attempt\":";
-  put_int(out, r.attempt);
-  out += ",\"stream\":";
-  put_int(out, r.stream);
-  out += ",\"call\":";
-  put_str(out, r.call);
-  out += ",\"event\":";
-  put_str(out, r.event);
-  out += ",\"copy\":";
-  put_int(out, r.copy);
-  out += ",\"method\":";
-  put_str(out, r.method);
-  out += ",\"url\":";
-  put_str(out, r.url);
-  out += ",\"headers\":";
-  put_headers(out, r.headers);
-  out += ",\"body\":";
-  put_str(out, r.body);
-  out += ",\"planned_ms\":";
-  put_int(out, r.planned_ms);
-  out += ",\"due_ms\":";
-  put_int(out, r.due_ms);
-  out += ",\"status\":";
-  put_int(out, r.status);
-  out += ",\"error\":";
-  put_str(out, r.error);
-  out += ",\"verdict\":";
-  put_str(out, r.verdict);
-  out += ",\"will_retry\":";
-  put_bool(out, r.will_retry);
-  if (r.resent) out += ",\"resent\":true";
-  if (r.retry_after_clamped_ms >= 0) {
-    out += ",\"retry_after_clamped_ms\":";
-    put_int(out, r.retry_after_clamped_ms);
-  }
-  out += ",\"faults\":";
-  put_strings(out, r.faults);
-  out += ",\"wall_offset_us\":";
-  put_int(out, r.wall_offset_us);
-  out += ",\"wall_latency_us\":";
-  put_int(out, r.wall_latency_us);
-  out += ",\"response\":";
-  put_str(out, excerpt(r.response, k_response_excerpt_bytes));
+  m_buffer += "{\"kind\":\"";
+  m_buffer += Record::kind;
+  m_buffer += '"';
+  for_each_field(Put{m_buffer}, record);
   line_done();
 }
 
-void JournalWriter::final_record(const FinalRecord& r) {
-  const std::lock_guard lock(m_mutex);
-  std::string& out = m_buffer;
-  out += "{\"kind\":\"final\",\"delivery\":";
-  put_str(out, r.delivery);
-  out += ",\"stream\":";
-  put_int(out, r.stream);
-  out += ",\"call\":";
-  put_str(out, r.call);
-  out += ",\"event\":";
-  put_str(out, r.event);
-  out += ",\"copy\":";
-  put_int(out, r.copy);
-  if (r.seq >= 0) {
-    out += ",\"seq\":";
-    put_int(out, r.seq);
-  }
-  out += ",\"result\":";
-  put_str(out, r.result);
-  out += ",\"attempts\":";
-  put_int(out, r.attempts);
-  out += ",\"planned_ms\":";
-  put_int(out, r.planned_ms);
-  out += ",\"faults\":";
-  put_strings(out, r.faults);
-  out += ",\"reason\":";
-  put_str(out, r.reason);
-  line_done();
-}
+void JournalWriter::attempt(const AttemptRecord& record) { write(record); }
+
+void JournalWriter::final_record(const FinalRecord& record) { write(record); }
 
 void JournalWriter::finding(std::string_view call, std::string_view event, std::string_view message) {
-  const std::lock_guard lock(m_mutex);
-  std::string& out = m_buffer;
-  out += "{\"kind\":\"finding\",\"call\":";
-  put_str(out, call);
-  out += ",\"event\":";
-  put_str(out, event);
-  out += ",\"message\":";
-  put_str(out, message);
-  line_done();
+  FindingEntry record;
+  record.call = call;
+  record.event = event;
+  record.message = message;
+  write(record);
 }
 
-void JournalWriter::end(std::int64_t planned, std::int64_t delivered, std::int64_t failed, std::int64_t dropped,
-                        std::int64_t cancelled, bool interrupted) {
-  const std::lock_guard lock(m_mutex);
-  std::string& out = m_buffer;
-  out += "{\"kind\":\"end\",\"planned\":";
-  put_int(out, planned);
-  out += ",\"delivered\":";
-  put_int(out, delivered);
-  out += ",\"failed\":";
-  put_int(out, failed);
-  out += ",\"dropped\":";
-  put_int(out, dropped);
-  out += ",\"cancelled\":";
-  put_int(out, cancelled);
-  out += ",\"interrupted\":";
-  put_bool(out, interrupted);
-  line_done();
-}
+void JournalWriter::probe(const ProbeRecord& record) { write(record); }
+
+void JournalWriter::end(const EndRecord& record) { write(record); }
 
 void JournalWriter::flush() {
   const std::lock_guard lock(m_mutex);

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <memory>
 #include <optional>
+#include <type_traits>
 
 #include "journal/reader.hpp"
 #include "util/time_format.hpp"
@@ -24,9 +25,12 @@ struct Source {
     entry = reader->next();
     // Attempt records are written as attempts end, so their end times rise
     // through a file; finals, findings and the end keep the time before them.
-    if (entry)
-      if (const auto* a = std::get_if<AttemptEntry>(&*entry))
-        key_us = started_us + a->wall_offset_us + a->wall_latency_us;
+    if (!entry) return;
+    if (auto* a = std::get_if<AttemptEntry>(&*entry)) {
+      key_us = started_us + a->wall_offset_us + a->wall_latency_us;
+    } else if (auto* p = std::get_if<ProbeEntry>(&*entry)) {
+      key_us = started_us + p->wall_offset_us + p->wall_latency_us;
+    }
   }
 };
 
@@ -110,27 +114,32 @@ MergeSummary merge_journals(const std::vector<std::string>& paths, const std::st
       if (s.entry && (!next || s.key_us < next->key_us)) next = &s;
     if (!next) break;
     Entry& entry = *next->entry;
+    const std::int64_t shift_us = next->started_us - start_us;
     if (auto* a = std::get_if<AttemptEntry>(&entry)) {
-      a->wall_offset_us += next->started_us - start_us;
+      a->wall_offset_us += shift_us;
       out.attempt(a->record());
+    } else if (auto* p = std::get_if<ProbeEntry>(&entry)) {
+      p->wall_offset_us += shift_us;
+      out.probe(*p);
     } else if (const auto* f = std::get_if<FinalEntry>(&entry)) {
       out.final_record(f->record());
     } else if (const auto* finding = std::get_if<FindingEntry>(&entry)) {
       out.finding(finding->call, finding->event, finding->message);
     } else if (const auto* end = std::get_if<EndEntry>(&entry)) {
-      totals.planned += end->planned;
-      totals.delivered += end->delivered;
-      totals.failed += end->failed;
-      totals.dropped += end->dropped;
-      totals.cancelled += end->cancelled;
-      totals.interrupted = totals.interrupted || end->interrupted;
+      for_each_field(
+          [](auto, auto& sum, const auto& part) {
+            if constexpr (std::is_same_v<std::remove_cvref_t<decltype(sum)>, bool>)
+              sum = sum || part;
+            else
+              sum += part;
+          },
+          totals, *end);
     }
     ++summary.records;
     next->advance();
   }
   for (const Source& s : sources) summary.ended = summary.ended && s.reader->ended();
-  if (summary.ended)
-    out.end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled, totals.interrupted);
+  if (summary.ended) out.end(totals);
   out.flush();
   return summary;
 }

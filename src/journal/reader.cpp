@@ -5,6 +5,7 @@
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <type_traits>
 
 #include "journal/summary_scan.hpp"
 #include "util/json_cursor.hpp"
@@ -32,6 +33,7 @@ class Fields {
   }
   double number(std::string_view key) const { return required(key).number(0).value_or(0); }
   bool boolean(std::string_view key) const { return required(key).boolean().value_or(false); }
+  bool has(std::string_view key) const { return m_root[key].exists(); }
   // A flag written only when true.
   bool flag(std::string_view key) const { return m_root[key].boolean().value_or(false); }
   // A key written only sometimes.
@@ -91,102 +93,44 @@ RunEntry read_run(const Fields& f) {
   return e;
 }
 
-AttemptEntry read_attempt(const Fields& f) {
-  AttemptEntry e;
-  e.delivery = f.text("delivery");
-  e.attempt = f.small("attempt", 1);
-  e.stream = static_cast<std::size_t>(f.integer("stream", 0));
-  e.call = f.text("call");
-  e.event = f.text("event");
-  e.copy = f.small("copy", 0);
-  e.method = f.text("method");
-  e.url = f.text("url");
-  e.headers = f.headers("headers");
-  e.body = f.text("body");
-  e.planned_ms = f.integer("planned_ms");
-  e.due_ms = f.integer("due_ms");
-  e.status = f.small("status", 0);
-  e.error = f.text("error");
-  e.verdict = f.text("verdict");
-  e.will_retry = f.boolean("will_retry");
-  e.resent = f.flag("resent");
-  e.retry_after_clamped_ms = f.optional_integer("retry_after_clamped_ms", -1, 0);
-  e.faults = f.texts("faults");
-  e.wall_offset_us = f.integer("wall_offset_us");
-  e.wall_latency_us = f.integer("wall_latency_us");
-  e.response = f.text("response");
-  return e;
-}
+// Reads one field of a record, as its table says (journal/fields.hpp).
+struct Read {
+  const Fields& f;
 
-FinalEntry read_final(const Fields& f) {
-  FinalEntry e;
-  e.delivery = f.text("delivery");
-  e.stream = static_cast<std::size_t>(f.integer("stream", 0));
-  e.call = f.text("call");
-  e.event = f.text("event");
-  e.copy = f.small("copy", 0);
-  e.seq = f.optional_integer("seq", -1, 0);
-  e.result = f.text("result");
-  e.attempts = f.small("attempts", 0);
-  e.planned_ms = f.integer("planned_ms");
-  e.faults = f.texts("faults");
-  e.reason = f.text("reason");
-  return e;
-}
+  template <class Key, class Value>
+  void operator()(Key, Value& value) const {
+    constexpr std::string_view key = Key::name;
+    if constexpr (Key::presence == Presence::Since) {
+      if (!f.has(key)) return;
+    }
+    if constexpr (std::is_same_v<Value, bool>) {
+      value = Key::presence == Presence::IfTrue ? f.flag(key) : f.boolean(key);
+    } else if constexpr (Key::presence == Presence::IfSet) {
+      value = f.optional_integer(key, -1, Key::min);
+    } else if constexpr (std::is_same_v<Value, int>) {
+      value = f.small(key, static_cast<int>(std::max<std::int64_t>(Key::min, INT_MIN)));
+    } else if constexpr (std::is_same_v<Value, std::size_t>) {
+      value = static_cast<std::size_t>(f.integer(key, std::max<std::int64_t>(Key::min, 0)));
+    } else if constexpr (std::is_integral_v<Value>) {
+      value = f.integer(key, Key::min);
+    } else if constexpr (std::is_same_v<Value, std::vector<std::string>>) {
+      value = f.texts(key);
+    } else if constexpr (std::is_same_v<Value, util::Headers>) {
+      value = f.headers(key);
+    } else {
+      value = f.text(key);
+    }
+  }
+};
 
-FindingEntry read_finding(const Fields& f) { return {f.text("call"), f.text("event"), f.text("message")}; }
-
-EndEntry read_end(const util::Json& doc, const Fields& f) {
-  EndEntry e{f.integer("planned", 0), f.integer("delivered", 0), f.integer("failed", 0), f.integer("dropped", 0)};
-  if (doc.contains("cancelled")) e.cancelled = f.integer("cancelled", 0);
-  if (doc.contains("interrupted")) e.interrupted = f.boolean("interrupted");
-  return e;
+template <class Record>
+Record read_record(const Fields& f) {
+  Record record;
+  for_each_field(Read{f}, record);
+  return record;
 }
 
 }  // namespace
-
-AttemptRecord AttemptEntry::record() const {
-  AttemptRecord r;
-  r.delivery = delivery;
-  r.attempt = attempt;
-  r.stream = stream;
-  r.call = call;
-  r.event = event;
-  r.copy = copy;
-  r.method = method;
-  r.url = url;
-  r.headers = headers;
-  r.body = body;
-  r.planned_ms = planned_ms;
-  r.due_ms = due_ms;
-  r.status = status;
-  r.error = error;
-  r.verdict = verdict;
-  r.will_retry = will_retry;
-  r.resent = resent;
-  r.retry_after_clamped_ms = retry_after_clamped_ms;
-  r.faults = faults;
-  r.wall_offset_us = wall_offset_us;
-  r.wall_latency_us = wall_latency_us;
-  r.response = response;
-  return r;
-}
-
-FinalRecord FinalEntry::record() const {
-  FinalRecord r;
-  r.delivery = delivery;
-  r.stream = stream;
-  r.call = call;
-  r.event = event;
-  r.copy = copy;
-  r.seq = seq;
-  r.result = result;
-  r.attempts = attempts;
-  r.planned_ms = planned_ms;
-  r.faults = faults;
-  r.reason = reason;
-  return r;
-}
 
 JournalReader::JournalReader(const std::string& path) : m_path(path) {
   std::error_code ec;
@@ -219,16 +163,16 @@ bool JournalReader::cut_here(const std::string& text) {
   return true;
 }
 
-std::optional<RecordSummary> JournalReader::next_summary() {
+std::optional<Entry> JournalReader::next_summary() {
   std::string text;
   if (!read_line(text)) return std::nullopt;
   if (cut_here(text)) return std::nullopt;
-  RecordSummary summary;
-  if (!m_ended && scan_summary(text, summary)) {
-    if (summary.kind == RecordSummary::Kind::End) m_ended = true;
+  std::optional<Entry> summary = m_ended ? std::nullopt : scan_summary(text);
+  if (summary) {
+    if (std::holds_alternative<EndEntry>(*summary)) m_ended = true;
     return summary;
   }
-  return summary_of(parse_entry(text));
+  return parse_entry(text);
 }
 
 Entry JournalReader::read_at(std::uint64_t offset) {
@@ -260,14 +204,16 @@ Entry JournalReader::parse_entry(const std::string& text) {
 
   const Fields fields(doc, problems);
   std::optional<Entry> entry;
-  if (kind == "attempt")
-    entry = read_attempt(fields);
-  else if (kind == "final")
-    entry = read_final(fields);
-  else if (kind == "finding")
-    entry = read_finding(fields);
+  if (kind == AttemptEntry::kind)
+    entry = read_record<AttemptEntry>(fields);
+  else if (kind == FinalEntry::kind)
+    entry = read_record<FinalEntry>(fields);
+  else if (kind == FindingEntry::kind)
+    entry = read_record<FindingEntry>(fields);
+  else if (kind == ProbeEntry::kind)
+    entry = read_record<ProbeEntry>(fields);
   else
-    entry = read_end(doc, fields);
+    entry = read_record<EndEntry>(fields);
   check(problems);
   if (kind == "end") m_ended = true;
   return std::move(*entry);
@@ -284,7 +230,7 @@ std::string JournalReader::kind_of(const util::Json& doc, util::Problems& proble
   const auto it = doc.find("kind");
   const util::Cursor kind(it == doc.end() ? nullptr : &*it, "/kind", problems);
   kind.require();
-  const auto name = kind.one_of({"run", "attempt", "final", "finding", "end"});
+  const auto name = kind.one_of({"run", "attempt", "final", "finding", "probe", "end"});
   check(problems);
   return *name;
 }

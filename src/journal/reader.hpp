@@ -29,86 +29,8 @@ struct RunEntry {
   std::string shard;  // "I/N" for a shard of a larger run, "" otherwise
 };
 
-struct AttemptEntry {
-  std::string delivery;
-  int attempt = 1;
-  std::size_t stream = 0;
-  std::string call;
-  std::string event;
-  int copy = 0;
-  std::string method;
-  std::string url;
-  util::Headers headers;
-  std::string body;
-  std::int64_t planned_ms = 0;
-  std::int64_t due_ms = 0;
-  int status = 0;
-  std::string error;
-  std::string verdict;
-  bool will_retry = false;
-  bool resent = false;
-  std::int64_t retry_after_clamped_ms = -1;
-  std::vector<std::string> faults;
-  std::int64_t wall_offset_us = 0;
-  std::int64_t wall_latency_us = 0;
-  std::string response;
-
-  // The record that writes this entry again (views into this entry).
-  AttemptRecord record() const;
-};
-
-struct FinalEntry {
-  std::string delivery;
-  std::size_t stream = 0;
-  std::string call;
-  std::string event;
-  int copy = 0;
-  std::int64_t seq = -1;  // absent in journals of older versions
-  std::string result;
-  int attempts = 0;
-  std::int64_t planned_ms = 0;
-  std::vector<std::string> faults;
-  std::string reason;
-
-  // The record that writes this entry again (views into this entry).
-  FinalRecord record() const;
-};
-
-struct FindingEntry {
-  std::string call;
-  std::string event;
-  std::string message;
-};
-
-struct EndEntry {
-  std::int64_t planned = 0;
-  std::int64_t delivered = 0;
-  std::int64_t failed = 0;
-  std::int64_t dropped = 0;
-  std::int64_t cancelled = 0;  // absent in journals of older versions
-  bool interrupted = false;
-};
-
-// Every record after the run header.
-using Entry = std::variant<AttemptEntry, FinalEntry, FindingEntry, EndEntry>;
-
-// What reports need of a record after the run header: everything except
-// the headers, body and response, which make most of a journal's bytes.
-struct RecordSummary {
-  enum class Kind { Attempt, Final, Finding, End };
-  Kind kind = Kind::Attempt;
-  std::string delivery, call, event, url, error, verdict, result, reason, message;
-  int attempt = 1;
-  std::size_t stream = 0;
-  int copy = 0;
-  int status = 0;
-  int attempts = 0;
-  std::int64_t seq = -1;  // final records: the place in the call's lifecycle, -1 when absent
-  std::int64_t planned_ms = 0, due_ms = 0, wall_offset_us = 0, wall_latency_us = 0;
-  bool will_retry = false;
-  std::vector<std::string> faults;
-  std::int64_t planned = 0, delivered = 0, failed = 0, dropped = 0;  // end records
-};
+// Every record after the run header (the record types are in journal/records.hpp).
+using Entry = std::variant<AttemptEntry, FinalEntry, FindingEntry, EndEntry, ProbeEntry>;
 
 class JournalReader {
  public:
@@ -127,11 +49,11 @@ class JournalReader {
   // Whether the file ended in a line cut short (a run killed mid-write):
   // next() then returns nullopt instead of failing; the line is m_line.
   bool cut() const { return m_cut; }
-  // The next record without its headers, body and response, several times
-  // faster than next() on large journals (used to rebuild reports). Lines
-  // of unexpected shape are read by next()'s strict parser, so bad input
-  // gives the same JournalError.
-  std::optional<RecordSummary> next_summary();
+  // The next record without its bulky fields (headers, body, response,
+  // probe answer: left empty), several times faster than next() on large
+  // journals (used to rebuild reports). Lines of unexpected shape are read
+  // by next()'s strict parser, so bad input gives the same JournalError.
+  std::optional<Entry> next_summary();
   // The byte offset in the file where the record read last starts.
   std::uint64_t offset() const { return m_line_start; }
   // True when nothing but blank space follows the record read last (a run

@@ -26,6 +26,9 @@ std::optional<Measure> measure(std::string_view name, const RunStats& stats) {
   if (name == "retried") return upper(totals.retried);
   if (name == "out_of_order") return upper(totals.out_of_order);
   if (name == "too_slow") return upper(totals.too_slow);
+  if (name == "rejected_as_expected") return lower(totals.rejected_as_expected);
+  if (name == "accepted_bad_signature") return upper(totals.accepted_bad_signature);
+  if (name == "accepted_stale_timestamp") return upper(totals.accepted_stale_timestamp);
   if (name == "findings") return upper(stats.findings_total());
   if (name == "probe_failures") return upper(stats.probe_failures());
   if (name == "p50_latency_ms") return upper(ms(stats.latency().percentile(50)));
@@ -63,9 +66,25 @@ std::string precise(double value) {
   return text;
 }
 
+// A receiver that accepts what it must refuse fails the run unless the
+// scenario names the count with its own limit: "accepted_*: 0" is implied.
+scenario::Expectations with_implied(const scenario::Expectations& expectations, const RunStats& stats) {
+  scenario::Expectations out = expectations;
+  const Counts& totals = stats.totals();
+  for (const auto& [name, count] : {std::pair{"accepted_bad_signature", totals.accepted_bad_signature},
+                                    std::pair{"accepted_stale_timestamp", totals.accepted_stale_timestamp}}) {
+    const bool named = std::any_of(expectations.begin(), expectations.end(),
+                                   [&](const auto& expectation) { return expectation.first == name; });
+    if (count > 0 && !named) out.emplace_back(name, 0);
+  }
+  return out;
+}
+
 }  // namespace
 
-std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations, const RunStats& stats) {
+std::vector<ExpectationResult> check_expectations(const scenario::Expectations& scenario_expectations,
+                                                  const RunStats& stats) {
+  const scenario::Expectations expectations = with_implied(scenario_expectations, stats);
   std::vector<ExpectationResult> results;
   results.reserve(expectations.size());
   for (const auto& [name, limit] : expectations) {

@@ -25,6 +25,7 @@ margin:8px 0}.filters select{background:var(--bg);color:var(--fg);border:1px sol
 #page-errors:empty{display:none}#page-errors{color:var(--bad)}.rowlabel{font:11px ui-monospace,monospace;fill:var(--fg)}
 .row:hover .rowbg{fill:var(--panel)}.mark{cursor:pointer}.m-delivered{fill:var(--ok);stroke:var(--ok)}
 .m-retry{fill:var(--warn);stroke:var(--warn)}.m-failed{fill:var(--bad);stroke:var(--bad)}.m-too_slow{fill:var(--s3);stroke:var(--s3)}
+.m-rejected{fill:var(--s6);stroke:var(--s6)}.probe-ok{fill:var(--ok)}.probe-bad{fill:var(--bad)}
 .m-dropped{stroke:var(--bad);fill:none;stroke-width:2}.m-cancelled{fill:var(--s5);stroke:var(--s5)}
 .dup{stroke:var(--s2);stroke-width:2;fill:none}.reorder{fill:var(--s4)}.finding{fill:var(--s7)}
 .span{stroke:var(--grid);stroke-width:1}#detail{position:sticky;bottom:0;background:var(--panel);border-top:2px solid var(--grid);
@@ -106,13 +107,16 @@ function barChart(parent,title,labels,values,unit){
  s.appendChild(table(rows));
  if(R.expectations.length){s.appendChild(el('h3',{},'Expectations'));s.appendChild(table(R.expectations.map(function(e){
   return [el('span',{class:e.met?'ok':'bad'},e.met?'\u2713 met':'\u2717 not met'),e.text];})));}
- var acc=R.accounting;var line=fmt(tot.planned)+' planned '+(acc.ok?'=':'\u2260')+' '+fmt(tot.delivered)+' delivered + '+fmt(tot.failed)+
+ var acc=R.accounting;var line=fmt(tot.planned)+' planned '+(acc.ok?'=':'\u2260')+' '+fmt(tot.delivered)+' delivered + '+
+  (tot.rejected_as_expected?fmt(tot.rejected_as_expected)+' rejected as expected + ':'')+fmt(tot.failed)+
   ' failed + '+fmt(tot.dropped)+' dropped'+(tot.cancelled?' + '+fmt(tot.cancelled)+' cancelled':'');
  var p=el('p',{id:'accounting'});p.appendChild(document.createTextNode('accounting: '+line+' '));
  p.appendChild(el('span',{class:acc.ok?'ok':'bad'},acc.ok?'\u2713':'\u2717 '+acc.unaccounted+' unaccounted'));s.appendChild(p);
- var ev=[];for(var name in R.events){var e=R.events[name];ev.push([name,e.planned,e.sent,e.delivered,e.failed,e.dropped,e.retried,e.out_of_order,
+ var sec=[['accepted_bad_signature',tot.accepted_bad_signature],['accepted_stale_timestamp',tot.accepted_stale_timestamp]].filter(function(x){return x[1];});
+ if(sec.length)s.appendChild(el('p',{class:'bad',id:'accepted'},'the receiver accepted deliveries it must refuse: '+sec.map(function(x){return x[0]+' '+fmt(x[1]);}).join(', ')));
+ var ev=[];for(var name in R.events){var e=R.events[name];ev.push([name,e.planned,e.sent,e.delivered,e.rejected_as_expected,e.failed,e.dropped,e.retried,e.out_of_order,
   e.latency_ms.p50,e.latency_ms.p99]);}
- s.appendChild(table(ev,['event','planned','sent','delivered','failed','dropped','retried','out of order','p50 ms','p99 ms']));})();
+ s.appendChild(table(ev,['event','planned','sent','delivered','rejected','failed','dropped','retried','out of order','p50 ms','p99 ms']));})();
 
 var ps=R.throughput.per_second;var xs=ps.map(function(p){return p.second;});
 // 2. Throughput.
@@ -156,14 +160,15 @@ var shown=0,anomalous=0;
  s.appendChild(el('p',{class:'muted'},'showing '+fmt(T.anomalous_shown)+' of '+fmt(T.anomalous_calls)+' calls with anomalies and a seeded sample of '+
   fmt(T.normal_shown)+' of the other '+fmt(T.total_calls-T.anomalous_calls)+' calls (seed '+T.sample_seed+'); '+fmt(T.total_calls)+' calls in the run. '+
   'Each attempt is a dot at its send time and a bar to its answer; colour: delivered, retried, failed, too slow; '+
-  '\u00d7 dropped, ring duplicate, \u25b2 reorder (arrived after a delivery that comes later in its call\'s lifecycle), \u25c6 finding. Click a mark for the request and the answer.'));
- var key=sv('svg',{viewBox:'0 0 760 18',style:'max-width:760px'});var kx=4;
- [['m-delivered','delivered'],['m-retry','failed, retried'],['m-failed','failed'],['m-too_slow','too slow']].forEach(function(k){
+  '\u00d7 dropped, ring duplicate, \u25b2 reorder (arrived after a delivery that comes later in its call\'s lifecycle), \u25c6 finding, \u25a0 probe (green passed, red failed; hover for its message). Click a mark for the request and the answer.'));
+ var key=sv('svg',{viewBox:'0 0 1000 18',style:'max-width:1000px'});var kx=4;
+ [['m-delivered','delivered'],['m-retry','failed, retried'],['m-failed','failed'],['m-too_slow','too slow'],['m-rejected','rejected as expected']].forEach(function(k){
   key.appendChild(sv('circle',{cx:kx+4,cy:9,r:4,class:k[0]}));key.appendChild(sv('text',{x:kx+12,y:13},k[1]));kx+=k[1].length*7+30;});
  key.appendChild(sv('path',{d:'M'+kx+' 5l8 8M'+kx+' 13l8-8',class:'m-dropped'}));key.appendChild(sv('text',{x:kx+12,y:13},'dropped'));kx+=70;
  key.appendChild(sv('circle',{cx:kx+4,cy:9,r:6,class:'dup'}));key.appendChild(sv('text',{x:kx+14,y:13},'duplicate'));kx+=86;
  key.appendChild(sv('path',{d:'M'+(kx+4)+' 3l4 8h-8z',class:'reorder'}));key.appendChild(sv('text',{x:kx+12,y:13},'reorder'));kx+=70;
- key.appendChild(sv('path',{d:'M'+(kx+4)+' 3l5 6l-5 6l-5-6z',class:'finding'}));key.appendChild(sv('text',{x:kx+12,y:13},'finding'));
+ key.appendChild(sv('path',{d:'M'+(kx+4)+' 3l5 6l-5 6l-5-6z',class:'finding'}));key.appendChild(sv('text',{x:kx+12,y:13},'finding'));kx+=70;
+ key.appendChild(sv('rect',{x:kx,y:4,width:9,height:9,class:'probe-bad'}));key.appendChild(sv('text',{x:kx+14,y:13},'probe'));
  s.appendChild(key);
  var f=el('div',{class:'filters'});function pick(label,values){var l=el('label',{},label+' ');var sel=el('select');
   sel.appendChild(el('option',{value:''},'all'));values.forEach(function(v){sel.appendChild(el('option',{value:v},v));});l.appendChild(sel);f.appendChild(l);return sel;}
@@ -171,8 +176,8 @@ var shown=0,anomalous=0;
  var sv1=pick('vendor',Object.keys(vendors).sort()),se=pick('event',Object.keys(events).sort()),so=pick('outcome',Object.keys(outcomes).sort());
  var only=el('input',{type:'checkbox',id:'only-anomalies'});var ol=el('label',{});ol.appendChild(only);ol.appendChild(document.createTextNode(' only calls with anomalies'));f.appendChild(ol);
  s.appendChild(f);var host=el('div',{id:'timeline-rows'});s.appendChild(host);var detail=el('div',{id:'detail'});s.appendChild(detail);
- var tmax=1;T.calls.forEach(function(c){c.d.forEach(function(d){tmax=Math.max(tmax,d.at);d.t.forEach(function(a){tmax=Math.max(tmax,a.s+a.l);});});});
- function outcome(a){if(a.v==='delivered')return 'delivered';if(a.v==='too_slow')return 'too_slow';return a.rt?'retry':'failed';}
+ var tmax=1;T.calls.forEach(function(c){c.d.forEach(function(d){tmax=Math.max(tmax,d.at);d.t.forEach(function(a){tmax=Math.max(tmax,a.s+a.l);});});(c.p||[]).forEach(function(p){tmax=Math.max(tmax,p.s+p.l);});});
+ function outcome(a){if(a.v==='delivered')return 'delivered';if(a.v==='rejected')return 'rejected';if(a.v==='too_slow')return 'too_slow';return a.rt?'retry':'failed';}
  function show(c,d,a){detail.textContent='';detail.appendChild(el('strong',{},c.id+'  '+d.e+'  delivery '+d.k+(d.c?' (duplicate '+d.c+')':'')));
   var facts=[['result',d.r+(d.why?': '+d.why:'')],['faults',d.f.join(', ')||'none'],['planned (virtual ms)',d.pm]];if(d.o)facts.push(['reorder','arrived after a delivery that comes later in its call\'s lifecycle']);
   if(c.fi.length)facts.push(['findings',c.fi.join('; ')]);detail.appendChild(table(facts));
@@ -190,7 +195,7 @@ var shown=0,anomalous=0;
   var anomalies=0;rows.forEach(function(c,r){var y=r*RH+RH/2;var g=sv('g',{class:'row','data-call':c.id,'data-anomalies':c.a.join(' ')});
    if(c.a.length)anomalies++;g.appendChild(sv('rect',{x:0,y:r*RH,width:W,height:RH,class:'rowbg',fill:'transparent'}));
    var lab=sv('text',{x:4,y:y+4,class:'rowlabel'},(c.id.length>22?c.id.slice(0,21)+'\u2026':c.id));lab.appendChild(sv('title',{},c.id+(c.v?' ('+c.v+')':'')+(c.a.length?': '+c.a.join(', '):'')));g.appendChild(lab);
-   var lo=Infinity,hi=0;c.d.forEach(function(d){lo=Math.min(lo,d.at);d.t.forEach(function(a){hi=Math.max(hi,a.s+a.l);});hi=Math.max(hi,d.at);});
+   var lo=Infinity,hi=0;c.d.forEach(function(d){lo=Math.min(lo,d.at);d.t.forEach(function(a){hi=Math.max(hi,a.s+a.l);});hi=Math.max(hi,d.at);});(c.p||[]).forEach(function(p){hi=Math.max(hi,p.s+p.l);});
    g.appendChild(sv('line',{x1:X(lo),x2:X(hi),y1:y,y2:y,class:'span'}));
    c.d.forEach(function(d){if(!d.t.length){var x=X(d.at);var m=sv('path',{d:'M'+(x-4)+' '+(y-4)+'L'+(x+4)+' '+(y+4)+'M'+(x-4)+' '+(y+4)+'L'+(x+4)+' '+(y-4),
       class:'mark m-'+(d.r==='dropped'?'dropped':'cancelled'),'data-kind':d.r});m.appendChild(sv('title',{},d.e+': '+d.r));
@@ -201,6 +206,11 @@ var shown=0,anomalous=0;
      if(d.o&&a===d.t[d.t.length-1])m.appendChild(sv('path',{d:'M'+x2+' '+(y-8)+'l4 6h-8z',class:'reorder'}));
      m.appendChild(sv('title',{},d.e+' #'+a.n+': '+(a.er||a.st)+' '+o+(d.c?' (duplicate)':'')+(d.o?' (reorder)':'')));
      m.addEventListener('click',function(){show(c,d,a);});g.appendChild(m);});});
+   (c.p||[]).forEach(function(p){var x=X(p.s);var m=sv('rect',{x:x-4,y:y-4,width:8,height:8,class:'mark '+(p.ok?'probe-ok':'probe-bad'),'data-kind':'probe'});
+    m.appendChild(sv('title',{},'probe '+p.m+' '+p.u+': '+(p.ok?'passed':p.msg)+(p.n>1?' ('+p.n+' polls)':'')));
+    m.addEventListener('click',function(){detail.textContent='';detail.appendChild(el('strong',{},c.id+'  probe '+p.m+' '+p.u));
+     detail.appendChild(table([['verdict',p.ok?'passed':'failed: '+p.msg],['status',p.er||String(p.st)],['polls',String(p.n)]]));
+     detail.appendChild(el('div',{},'answer'));detail.appendChild(el('pre',{},p.a||'(empty)'));});g.appendChild(m);});
    if(c.fi.length){var x=X(hi)+8;var m=sv('path',{d:'M'+x+' '+(y-5)+'l5 5l-5 5l-5-5z',class:'mark finding','data-kind':'finding'});
     m.appendChild(sv('title',{},c.fi.join('; ')));m.addEventListener('click',function(){show(c,c.d[c.d.length-1],c.d[c.d.length-1].t[0]||null);});g.appendChild(m);}
    svg.appendChild(g);});

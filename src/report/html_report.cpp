@@ -75,6 +75,16 @@ OrderedJson delivery_json(const TimelineDelivery& d) {
   return out;
 }
 
+OrderedJson probe_json(const journal::ProbeRecord& p) {
+  OrderedJson out{{"s", ms(p.wall_offset_us)}, {"l", ms(p.wall_latency_us)}, {"ok", p.passed},
+                  {"m", valid_utf8(p.method)}, {"u", valid_utf8(p.url)},     {"n", p.polls}};
+  put(out, "msg", valid_utf8(p.message));
+  put(out, "st", p.status);
+  put(out, "er", valid_utf8(p.error));
+  put(out, "a", valid_utf8(p.answer));
+  return out;
+}
+
 }  // namespace
 
 OrderedJson timeline_json(const Timeline& timeline) {
@@ -85,6 +95,9 @@ OrderedJson timeline_json(const Timeline& timeline) {
     OrderedJson entry{{"id", valid_utf8(call.id)}, {"v", valid_utf8(call.vendor)}};
     put(entry, "a", strings(call.anomalies));
     put(entry, "fi", strings(call.findings));
+    OrderedJson probes = OrderedJson::array();
+    for (const journal::ProbeRecord& p : call.probes) probes.push_back(probe_json(p));
+    put(entry, "p", std::move(probes));
     entry["d"] = std::move(deliveries);
     calls.push_back(std::move(entry));
   }

@@ -27,11 +27,13 @@ enum Anomaly : std::uint16_t {
   k_fault = 128,
   k_cancelled = 256,
   k_too_slow = 512,
+  k_rejected = 1024,  // refused as it had to be: shown, though not a failure
+  k_probe = 2048,     // a failed probe
 };
 constexpr std::pair<Anomaly, const char*> k_anomaly_names[] = {
-    {k_failed, "failed"},   {k_drop, "drop"},           {k_duplicate, "duplicate"}, {k_retry, "retry"},
-    {k_reorder, "reorder"}, {k_finding, "finding"},     {k_error, "error"},         {k_too_slow, "too_slow"},
-    {k_fault, "fault"},     {k_cancelled, "cancelled"},
+    {k_failed, "failed"},     {k_drop, "drop"},         {k_duplicate, "duplicate"}, {k_retry, "retry"},
+    {k_reorder, "reorder"},   {k_finding, "finding"},   {k_probe, "probe"},         {k_error, "error"},
+    {k_too_slow, "too_slow"}, {k_rejected, "rejected"}, {k_fault, "fault"},         {k_cancelled, "cancelled"},
 };
 
 // The number in a delivery's key ("<stream>.<call>.<n>", "script.<n>").
@@ -55,7 +57,7 @@ std::string session_of(const std::string& key) { return key.substr(0, key.rfind(
 // Journals of older versions carry no place: the number in the key stands
 // in for it there, and their copies are not judged.
 bool delivered_out_of_order(std::unordered_map<std::string, vendors::LifecycleOrder>& lifecycles,
-                            const journal::RecordSummary& e) {
+                            const journal::FinalEntry& e) {
   if (e.seq < 0 && e.copy > 0) return false;
   std::string lifecycle = session_of(e.delivery);
   if (lifecycle == "script") lifecycle += "/" + e.call;
@@ -83,9 +85,8 @@ delivery::ErrorKind error_kind(const std::string& name) {
 }
 
 Final final_of(const std::string& result) {
-  if (result == "delivered") return Final::Delivered;
-  if (result == "dropped") return Final::Dropped;
-  if (result == "cancelled") return Final::Cancelled;
+  for (const Final f : {Final::Delivered, Final::Rejected, Final::Dropped, Final::Cancelled})
+    if (result == final_name(f)) return f;
   return Final::Failed;
 }
 
@@ -124,7 +125,7 @@ class FirstPass {
     info.speed = run.speed;
     info.started_at = run.wall_started_at;
     for (;;) {
-      std::optional<journal::RecordSummary> entry;
+      std::optional<journal::Entry> entry;
       try {
         entry = m_reader.next_summary();
       } catch (const journal::JournalError&) {
@@ -134,12 +135,14 @@ class FirstPass {
         break;
       }
       if (!entry) break;
-      switch (entry->kind) {
-        case journal::RecordSummary::Kind::Attempt: on_attempt(*entry); break;
-        case journal::RecordSummary::Kind::Final: on_final(*entry); break;
-        case journal::RecordSummary::Kind::Finding: on_finding(*entry); break;
-        case journal::RecordSummary::Kind::End: break;
-      }
+      if (const auto* a = std::get_if<journal::AttemptEntry>(&*entry))
+        on_attempt(*a);
+      else if (const auto* f = std::get_if<journal::FinalEntry>(&*entry))
+        on_final(*f);
+      else if (const auto* finding = std::get_if<journal::FindingEntry>(&*entry))
+        on_finding(*finding);
+      else if (const auto* probe = std::get_if<journal::ProbeEntry>(&*entry))
+        on_probe(*probe);
     }
     if (!m_reader.ended()) m_report.cut = true;
     // Deliveries that never ended: the run was interrupted first.
@@ -177,7 +180,7 @@ class FirstPass {
     return m_calls[it->second];
   }
 
-  void on_attempt(const journal::RecordSummary& e) {
+  void on_attempt(const journal::AttemptEntry& e) {
     if (m_open.find(e.delivery) == m_open.end()) {
       m_open.emplace(e.delivery, OpenDelivery{e.event, e.call});
       m_report.stats.on_planned(e.event);
@@ -190,6 +193,7 @@ class FirstPass {
     a.status = e.status;
     a.error = error_kind(e.error);
     a.too_slow = e.verdict == "too_slow";
+    a.rejected = e.verdict == "rejected";
     a.will_retry = e.will_retry;
     a.latency_us = e.wall_latency_us;
     a.sent_at_us = e.wall_offset_us;
@@ -207,6 +211,8 @@ class FirstPass {
     if (!e.faults.empty()) call.anomalies |= k_fault;
     if (e.verdict == "too_slow")
       call.anomalies |= k_too_slow;
+    else if (e.verdict == "rejected")
+      call.anomalies |= k_rejected;
     else if (e.verdict != "delivered")
       call.anomalies |= k_error;
     if (m_vendors.find(e.stream) == m_vendors.end()) {
@@ -222,7 +228,7 @@ class FirstPass {
     m_latest_due_ms = std::max(m_latest_due_ms, e.due_ms);
   }
 
-  void on_final(const journal::RecordSummary& e) {
+  void on_final(const journal::FinalEntry& e) {
     if (m_open.erase(e.delivery) == 0) {
       m_report.stats.on_planned(e.event);
       m_drop_at.emplace(m_reader.offset(), m_last_us);
@@ -249,7 +255,15 @@ class FirstPass {
     if (!e.faults.empty()) call.anomalies |= k_fault;
   }
 
-  void on_finding(const journal::RecordSummary& e) {
+  void on_probe(const journal::ProbeEntry& e) {
+    m_report.stats.on_probe(e);
+    auto it = m_call_index.find(e.call_id);
+    if (it == m_call_index.end()) return;
+    if (!e.passed) m_calls[it->second].anomalies |= k_probe;
+    m_calls[it->second].offsets.push_back(m_reader.offset());
+  }
+
+  void on_finding(const journal::FindingEntry& e) {
     m_report.stats.on_finding(vendors::Finding{e.call, e.event, e.message});
     auto it = m_call_index.find(e.call);
     if (it == m_call_index.end()) return;
@@ -360,6 +374,9 @@ void fill_timeline(journal::JournalReader& reader, FirstPass& pass, const std::v
       d.out_of_order = pass.reordered(offset);
     } else if (const auto* finding = std::get_if<journal::FindingEntry>(&entry)) {
       call.findings.push_back(finding->event + ": " + finding->message);
+    } else if (const auto* probe = std::get_if<journal::ProbeEntry>(&entry)) {
+      call.probes.push_back(*probe);
+      call.probes.back().answer.resize(std::min(probe->answer.size(), Timeline::k_body_bytes));
     }
   }
 }

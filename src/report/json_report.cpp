@@ -1,6 +1,7 @@
 #include "report/json_report.hpp"
 
 #include <cmath>
+#include <type_traits>
 
 #include "report/escape.hpp"
 
@@ -55,10 +56,27 @@ OrderedJson histogram_json(const Histogram& histogram) {
   return buckets;
 }
 
-OrderedJson counts_json(const Counts& counts) {
-  return OrderedJson{{"planned", counts.planned}, {"sent", counts.sent},         {"delivered", counts.delivered},
-                     {"failed", counts.failed},   {"dropped", counts.dropped},   {"cancelled", counts.cancelled},
-                     {"retried", counts.retried}, {"too_slow", counts.too_slow}, {"out_of_order", counts.out_of_order}};
+// Counts or a second's counters, by their table.
+template <class Table>
+OrderedJson counts_json(const Table& counts, OrderedJson out = OrderedJson::object()) {
+  for_each_count([&](CountField field, const std::int64_t& value) { out[field.key] = value; }, counts);
+  return out;
+}
+
+// A probe by the journal's table, without its answer (bulky; the journal keeps it).
+OrderedJson probe_json(const ProbeResult& probe) {
+  OrderedJson out = OrderedJson::object();
+  journal::for_each_field(
+      [&](auto key, const auto& value) {
+        using Key = decltype(key);
+        if constexpr (Key::bulky) return;
+        if constexpr (std::is_same_v<std::remove_cvref_t<decltype(value)>, std::string>)
+          out[std::string(Key::name)] = valid_utf8(value);
+        else
+          out[std::string(Key::name)] = value;
+      },
+      probe);
+  return out;
 }
 
 OrderedJson second_json(const RunStats& stats, std::size_t index, const Second& second) {
@@ -69,25 +87,19 @@ OrderedJson second_json(const RunStats& stats, std::size_t index, const Second& 
   OrderedJson faults = OrderedJson::object();
   for (const auto& [name, count] : second.faults) faults[valid_utf8(stats.fault_names()[name])] = count;
   const bool timed = second.latency.count() > 0;
-  return OrderedJson{{"second", index},
-                     {"planned", second.planned},
-                     {"sent", second.sent},
-                     {"delivered", second.delivered},
-                     {"retries", second.retries},
-                     {"errors", std::move(errors)},
-                     {"faults", std::move(faults)},
-                     {"latency_ms", timed ? OrderedJson{{"p50", ms(second.latency.percentile(50))},
-                                                        {"p90", ms(second.latency.percentile(90))},
-                                                        {"p99", ms(second.latency.percentile(99))},
-                                                        {"buckets", buckets_json(second.latency.buckets())}}
-                                          : OrderedJson(nullptr)}};
+  OrderedJson out = counts_json(second, OrderedJson{{"second", index}});
+  out["errors"] = std::move(errors);
+  out["faults"] = std::move(faults);
+  out["latency_ms"] = timed ? OrderedJson{{"p50", ms(second.latency.percentile(50))},
+                                          {"p90", ms(second.latency.percentile(90))},
+                                          {"p99", ms(second.latency.percentile(99))},
+                                          {"buckets", buckets_json(second.latency.buckets())}}
+                            : OrderedJson(nullptr);
+  return out;
 }
 
-}  // namespace
-
-OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
-  OrderedJson report = OrderedJson::object();
-  report["version"] = k_version;
+// The report's "run", "exit_code", "interrupted" and "duration_s".
+void add_run(OrderedJson& report, const RunInfo& info) {
   OrderedJson targets = OrderedJson::array();
   for (const std::string& target : info.targets) targets.push_back(valid_utf8(target));
   report["run"] = OrderedJson{
@@ -107,7 +119,10 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
   report["exit_code"] = info.exit_code < 0 ? OrderedJson(nullptr) : OrderedJson(info.exit_code);
   report["interrupted"] = info.interrupted;
   report["duration_s"] = number(info.duration_s);
+}
 
+// "totals", "accounting", "events", "latency_ms" and "lateness_ms".
+void add_counts(OrderedJson& report, const RunStats& stats) {
   OrderedJson totals = counts_json(stats.totals());
   totals["findings"] = stats.findings_total();
   totals["probes"] = stats.probes_total();
@@ -128,7 +143,10 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
   latency["histogram"] = histogram_json(stats.latency());
   report["latency_ms"] = std::move(latency);
   report["lateness_ms"] = latency_json(stats.lateness(), false);
+}
 
+// "throughput", "errors" and "faults".
+void add_throughput(OrderedJson& report, const RunStats& stats) {
   OrderedJson per_second = OrderedJson::array();
   const std::vector<Second>& seconds = stats.throughput();
   for (std::size_t i = 0; i < seconds.size(); ++i) per_second.push_back(second_json(stats, i, seconds[i]));
@@ -148,7 +166,10 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
   OrderedJson faults = OrderedJson::object();
   for (const auto& [name, count] : stats.faults()) faults[valid_utf8(name)] = count;
   report["faults"] = std::move(faults);
+}
 
+// "failing_calls", "findings" and "probes".
+void add_lists(OrderedJson& report, const RunStats& stats) {
   OrderedJson failing = OrderedJson::array();
   for (const CallOutcome& call : stats.calls()) {
     if (call.failure_count == 0) continue;
@@ -167,13 +188,19 @@ OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
   }
   report["findings"] = std::move(findings);
   OrderedJson probes = OrderedJson::array();
-  for (const ProbeResult& probe : stats.probes()) {
-    probes.push_back(OrderedJson{{"call_id", valid_utf8(probe.call_id)},
-                                 {"url", valid_utf8(probe.url)},
-                                 {"passed", probe.passed},
-                                 {"message", valid_utf8(probe.message)}});
-  }
+  for (const ProbeResult& probe : stats.probes()) probes.push_back(probe_json(probe));
   report["probes"] = std::move(probes);
+}
+
+}  // namespace
+
+OrderedJson to_json(const RunStats& stats, const RunInfo& info) {
+  OrderedJson report = OrderedJson::object();
+  report["version"] = k_version;
+  add_run(report, info);
+  add_counts(report, stats);
+  add_throughput(report, stats);
+  add_lists(report, stats);
   report["expectations"] = OrderedJson::array();
   return report;
 }

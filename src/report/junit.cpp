@@ -113,6 +113,11 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
   char speed[32];
   std::snprintf(speed, sizeof speed, "%g", info.speed);
   property("speed", info.speed <= 0 ? std::string("max") : std::string(speed));
+  // Deliveries a correct receiver must refuse: refused, and accepted (each accepted one also fails its call).
+  const Counts& totals = stats.totals();
+  property("rejected_as_expected", std::to_string(totals.rejected_as_expected));
+  property("accepted_bad_signature", std::to_string(totals.accepted_bad_signature));
+  property("accepted_stale_timestamp", std::to_string(totals.accepted_stale_timestamp));
   out << "    </properties>\n";
   for (const Case& test : cases) write_case(test, out);
   out << "  </testsuite>\n</testsuites>\n";

@@ -1,9 +1,11 @@
 #include "report/report_reader.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <type_traits>
 
 #include "util/json_cursor.hpp"
 #include "util/time_format.hpp"
@@ -60,22 +62,35 @@ Histogram read_histogram(const Cursor& latency) {
   return *histogram;
 }
 
-Counts read_counts(const Cursor& c) {
-  Counts out;
-  const auto field = [&](const char* name) {
-    c[name].require();
-    return c[name].integer_or(0, 0, k_max_count);
-  };
-  out.planned = field("planned");
-  out.sent = field("sent");
-  out.delivered = field("delivered");
-  out.failed = field("failed");
-  out.dropped = field("dropped");
-  out.cancelled = field("cancelled");
-  out.retried = field("retried");
-  out.too_slow = field("too_slow");
-  out.out_of_order = field("out_of_order");
-  return out;
+// Counts or a second's counters, by their table (a second's may be left out when 0).
+template <class Table>
+void read_counts(const Cursor& c, Table& out, bool required = true) {
+  for_each_count(
+      [&](CountField field, std::int64_t& value) {
+        if (required) c[field.key].require();
+        value = c[field.key].integer_or(0, 0, k_max_count);
+      },
+      out);
+}
+
+// A probe by the journal's table (the JSON report leaves out its answer).
+ProbeResult read_probe(const Cursor& c) {
+  ProbeResult probe;
+  journal::for_each_field(
+      [&](auto key, auto& value) {
+        using Key = decltype(key);
+        using Value = std::remove_cvref_t<decltype(value)>;
+        const Cursor field = c[Key::name];
+        if constexpr (Key::bulky) return;
+        if constexpr (std::is_same_v<Value, bool>)
+          value = field.boolean_or(false);
+        else if constexpr (std::is_integral_v<Value>)
+          value = static_cast<Value>(field.integer_or(value, std::max<std::int64_t>(Key::min, 0), k_max_count));
+        else
+          value = field.string_or(value);
+      },
+      probe);
+  return probe;
 }
 
 // Each member of an object of counts, in key order.
@@ -117,32 +132,8 @@ std::optional<delivery::ErrorKind> transport_error_from_name(const std::string& 
   throw ReportError(text);
 }
 
-}  // namespace
-
-ReadReport ReportReader::read_text(const std::string& text, const std::string& source) {
-  const auto parsed = util::parse_json(text, util::k_report_json);
-  if (!parsed.ok()) {
-    const std::string at = parsed.failure->pointer.empty() ? "" : parsed.failure->pointer + ": ";
-    throw ReportError(source + ": " + at + parsed.failure->message());
-  }
-  util::Problems problems;
-  const Cursor root(&parsed.value, "", problems);
-  ReadReport out{RunStats(RunStats::Options{.keep_call_ids = false}), {}, {}, 0};
-  // The document and its sections must be objects before anything is read from them.
-  if (!root.is_object()) root.fail_expected("a JSON report (an object)");
-  for (const char* section : {"run", "totals", "latency_ms", "lateness_ms", "throughput"}) {
-    const Cursor c = root[section];
-    if (!c.exists())
-      c.require();
-    else if (!c.is_object())
-      c.fail_expected("an object");
-  }
-  if (!problems.empty()) fail(problems, source);
-  root["version"].require();
-  if (const auto version = root["version"].string(); version && *version != k_version)
-    root["version"].fail("a report of callhook " + *version + "; this is " + k_version);
-
-  // The run.
+// The run: "run", "exit_code", "interrupted", "duration_s".
+void read_run_info(const Cursor& root, ReadReport& out) {
   RunInfo& info = out.info;
   const Cursor run = root["run"];
   info.scenario_name = run["scenario"].string_or("");
@@ -176,95 +167,140 @@ ReadReport ReportReader::read_text(const std::string& text, const std::string& s
   info.exit_code = static_cast<int>(integer_or_null(root["exit_code"], -1, 0, 255));
   info.interrupted = root["interrupted"].boolean_or(false);
   info.duration_s = number_or_null(root["duration_s"], 0, 0);
+}
 
-  // The measurements.
-  RunStats& stats = out.stats;
+// "totals", "events", "latency_ms", "lateness_ms".
+void read_counts_and_latency(const Cursor& root, RunStats::Parts& parts) {
   const Cursor totals = root["totals"];
-  stats.m_totals = read_counts(totals);
-  stats.m_findings_total = totals["findings"].integer_or(0, 0, k_max_count);
-  stats.m_probes_total = totals["probes"].integer_or(0, 0, k_max_count);
-  stats.m_probe_failures = totals["probe_failures"].integer_or(0, 0, k_max_count);
-  stats.m_failing_calls = totals["failing_calls"].integer_or(0, 0, k_max_count);
+  read_counts(totals, parts.totals);
+  parts.findings_total = totals["findings"].integer_or(0, 0, k_max_count);
+  parts.probes_total = totals["probes"].integer_or(0, 0, k_max_count);
+  parts.probe_failures = totals["probe_failures"].integer_or(0, 0, k_max_count);
+  parts.failing_calls = totals["failing_calls"].integer_or(0, 0, k_max_count);
   const Cursor events = root["events"];
   if (events.is_object()) {
     for (const auto& [name, value] : events.node()->items()) {
-      EventStats& event = stats.event_stats(name);
-      event.counts = read_counts(events[name]);
+      EventStats& event = parts.events.emplace_back();
+      event.name = name;
+      read_counts(events[name], event.counts);
       event.latency = read_histogram(events[name]["latency_ms"]);
       event.lateness = read_histogram(events[name]["lateness_ms"]);
     }
   }
-  stats.m_latency = read_histogram(root["latency_ms"]);
-  stats.m_lateness = read_histogram(root["lateness_ms"]);
+  parts.latency = read_histogram(root["latency_ms"]);
+  parts.lateness = read_histogram(root["lateness_ms"]);
+}
 
+// The index of a fault name in the per-second series, added when new.
+std::uint16_t fault_index(std::vector<std::string>& names, const std::string& name) {
+  const auto found = std::find(names.begin(), names.end(), name);
+  if (found == names.end()) names.push_back(name);
+  return static_cast<std::uint16_t>(std::find(names.begin(), names.end(), name) - names.begin());
+}
+
+// One entry of "throughput"/"per_second".
+Second read_second(const Cursor& entry, std::vector<std::string>& fault_names) {
+  Second second;
+  read_counts(entry, second, /*required=*/false);
+  for (const auto& [name, count] : read_named_counts(entry["errors"], k_max_per_second)) {
+    if (const auto kind = attempt_error_from_name(name))
+      second.errors[static_cast<std::size_t>(*kind)] = static_cast<std::int32_t>(count);
+    else
+      entry["errors"][name].fail("not an error kind");
+  }
+  for (const auto& [name, count] : read_named_counts(entry["faults"], k_max_per_second))
+    second.faults.emplace_back(fault_index(fault_names, name), static_cast<std::int32_t>(count));
+  if (entry["latency_ms"].present()) {
+    const Cursor buckets = entry["latency_ms"]["buckets"];
+    buckets.require();
+    if (auto latency = SparseHistogram::from_buckets(read_buckets(buckets)))
+      second.latency = std::move(*latency);
+    else
+      buckets.fail("not the buckets of a per-second histogram");
+  }
+  return second;
+}
+
+// "throughput", "errors", "faults".
+void read_throughput(const Cursor& root, RunStats::Parts& parts) {
   const Cursor throughput = root["throughput"];
   const Cursor per_second = throughput["per_second"];
-  for (std::size_t i = 0; per_second.is_array() && i < per_second.size(); ++i) {
+  for (std::size_t i = 0; per_second.is_array() && i < per_second.size() && i <= RunStats::k_max_seconds; ++i) {
     const Cursor entry = per_second.at(i);
     if (entry["second"].integer_or(-1) != static_cast<std::int64_t>(i)) {
       entry["second"].fail("expected " + std::to_string(i) + " (one entry per second, in order)");
       break;
     }
-    Second& second = stats.second_at(static_cast<std::int64_t>(i) * 1000000);
-    second.planned = entry["planned"].integer_or(0, 0, k_max_count);
-    second.sent = entry["sent"].integer_or(0, 0, k_max_count);
-    second.delivered = entry["delivered"].integer_or(0, 0, k_max_count);
-    second.retries = entry["retries"].integer_or(0, 0, k_max_count);
-    for (const auto& [name, count] : read_named_counts(entry["errors"], k_max_per_second)) {
-      if (const auto kind = attempt_error_from_name(name))
-        second.errors[static_cast<std::size_t>(*kind)] = static_cast<std::int32_t>(count);
-      else
-        entry["errors"][name].fail("not an error kind");
-    }
-    for (const auto& [name, count] : read_named_counts(entry["faults"], k_max_per_second))
-      second.faults.emplace_back(stats.fault_index(name), static_cast<std::int32_t>(count));
-    if (entry["latency_ms"].present()) {
-      const Cursor buckets = entry["latency_ms"]["buckets"];
-      buckets.require();
-      if (auto latency = SparseHistogram::from_buckets(read_buckets(buckets)))
-        second.latency = std::move(*latency);
-      else
-        buckets.fail("not the buckets of a per-second histogram");
-    }
+    parts.seconds.push_back(read_second(entry, parts.fault_names));
   }
-  const std::int64_t span_s = integer_or_null(throughput["span_s"], 0, 0, RunStats::k_max_seconds);
-  stats.m_last_answer_us = span_s * 1000000;
-  stats.m_last_attempt_us = stats.m_last_answer_us;
+  parts.span_us = integer_or_null(throughput["span_s"], 0, 0, RunStats::k_max_seconds) * 1000000;
 
   for (const auto& [name, count] : read_named_counts(root["errors"])) {
     if (const auto kind = transport_error_from_name(name)) {
-      stats.m_transport_errors[static_cast<std::size_t>(*kind)] = count;
+      parts.transport_errors[static_cast<std::size_t>(*kind)] = count;
     } else if (name.rfind("http_", 0) == 0 && name.size() == 8 && std::isdigit(static_cast<unsigned char>(name[5]))) {
-      stats.m_statuses[std::stoi(name.substr(5))] = count;
+      parts.statuses[std::stoi(name.substr(5))] = count;
     } else {
       root["errors"][name].fail("not an error kind");
     }
   }
-  for (const auto& [name, count] : read_named_counts(root["faults"])) stats.m_faults[name] = count;
+  for (const auto& [name, count] : read_named_counts(root["faults"])) parts.faults[name] = count;
+}
 
+// "failing_calls", "findings", "probes".
+void read_lists(const Cursor& root, RunStats::Parts& parts) {
   const Cursor failing = root["failing_calls"];
   for (std::size_t i = 0; failing.is_array() && i < failing.size(); ++i) {
     const Cursor call = failing.at(i);
     CallOutcome outcome{call["call_id"].string_or(""), {}, call["failures"].integer_or(1, 1, k_max_count)};
     if (const std::string first = call["first"].string_or(""); !first.empty()) outcome.failures.push_back(first);
-    stats.m_calls.push_back(std::move(outcome));
-    stats.m_call_index.emplace(stats.m_calls.back().call_id, stats.m_calls.size() - 1);
+    parts.calls.push_back(std::move(outcome));
   }
   const Cursor findings = root["findings"];
   for (std::size_t i = 0; findings.is_array() && i < findings.size(); ++i)
-    stats.m_findings.push_back(vendors::Finding{findings.at(i)["call_id"].string_or(""),
-                                                findings.at(i)["event"].string_or(""),
-                                                findings.at(i)["message"].string_or("")});
+    parts.findings.push_back(vendors::Finding{findings.at(i)["call_id"].string_or(""),
+                                              findings.at(i)["event"].string_or(""),
+                                              findings.at(i)["message"].string_or("")});
   const Cursor probes = root["probes"];
-  for (std::size_t i = 0; probes.is_array() && i < probes.size(); ++i)
-    stats.m_probes.push_back(ProbeResult{probes.at(i)["call_id"].string_or(""), probes.at(i)["url"].string_or(""),
-                                         probes.at(i)["passed"].boolean_or(false),
-                                         probes.at(i)["message"].string_or("")});
+  for (std::size_t i = 0; probes.is_array() && i < probes.size(); ++i) parts.probes.push_back(read_probe(probes.at(i)));
+}
+
+}  // namespace
+
+ReadReport ReportReader::read_text(const std::string& text, const std::string& source) {
+  const auto parsed = util::parse_json(text, util::k_report_json);
+  if (!parsed.ok()) {
+    const std::string at = parsed.failure->pointer.empty() ? "" : parsed.failure->pointer + ": ";
+    throw ReportError(source + ": " + at + parsed.failure->message());
+  }
+  util::Problems problems;
+  const Cursor root(&parsed.value, "", problems);
+  // The document and its sections must be objects before anything is read from them.
+  if (!root.is_object()) root.fail_expected("a JSON report (an object)");
+  for (const char* section : {"run", "totals", "latency_ms", "lateness_ms", "throughput"}) {
+    const Cursor c = root[section];
+    if (!c.exists())
+      c.require();
+    else if (!c.is_object())
+      c.fail_expected("an object");
+  }
+  if (!problems.empty()) fail(problems, source);
+  root["version"].require();
+  if (const auto version = root["version"].string(); version && *version != k_version)
+    root["version"].fail("a report of callhook " + *version + "; this is " + k_version);
+
+  ReadReport out{RunStats(), {}, {}, 0};
+  read_run_info(root, out);
+  RunStats::Parts parts;
+  read_counts_and_latency(root, parts);
+  read_throughput(root, parts);
+  read_lists(root, parts);
   const Cursor expectations = root["expectations"];
   for (std::size_t i = 0; expectations.is_array() && i < expectations.size(); ++i)
     out.expect.emplace_back(expectations.at(i)["name"].string_or(""), number_or_null(expectations.at(i)["limit"], 0));
 
   if (!problems.empty()) fail(problems, source);
+  out.stats = RunStats(RunStats::Options{.keep_call_ids = false}, std::move(parts));
   return out;
 }
 

@@ -42,15 +42,28 @@ AttemptError error_kind_of(const AttemptEvent& attempt) {
 }  // namespace
 
 void Counts::add(const Counts& other) {
-  planned += other.planned;
-  sent += other.sent;
-  delivered += other.delivered;
-  failed += other.failed;
-  dropped += other.dropped;
-  cancelled += other.cancelled;
-  retried += other.retried;
-  too_slow += other.too_slow;
-  out_of_order += other.out_of_order;
+  for_each_count([](CountField, std::int64_t& sum, const std::int64_t& part) { sum += part; }, *this, other);
+}
+
+const char* final_name(Final result) {
+  switch (result) {
+    case Final::Delivered: return "delivered";
+    case Final::Rejected: return "rejected";
+    case Final::Failed: return "failed";
+    case Final::Dropped: return "dropped";
+    case Final::Cancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+MustRefuse must_refuse(const std::vector<std::string>& faults) {
+  MustRefuse out = MustRefuse::No;
+  for (const std::string& fault : faults) {
+    const std::string name = fault_name(fault);
+    if (name == "bad_signature") return MustRefuse::BadSignature;
+    if (name == "stale_timestamp") out = MustRefuse::StaleTimestamp;
+  }
+  return out;
 }
 
 const char* attempt_error_name(AttemptError kind) {
@@ -62,6 +75,30 @@ const char* attempt_error_name(AttemptError kind) {
 RunStats::RunStats() : RunStats(Options{}) {}
 
 RunStats::RunStats(Options options) : m_options(options) {}
+
+RunStats::RunStats(Options options, Parts parts) : m_options(options) {
+  m_totals = parts.totals;
+  for (EventStats& event : parts.events) event_stats(event.name) = std::move(event);
+  m_latency = std::move(parts.latency);
+  m_lateness = std::move(parts.lateness);
+  m_seconds = std::move(parts.seconds);
+  m_fault_names = std::move(parts.fault_names);
+  m_last_answer_us = parts.span_us;
+  m_last_attempt_us = parts.span_us;
+  m_transport_errors = parts.transport_errors;
+  m_statuses = std::move(parts.statuses);
+  m_faults = std::move(parts.faults);
+  m_findings = std::move(parts.findings);
+  m_findings_total = parts.findings_total;
+  m_probes = std::move(parts.probes);
+  m_probes_total = parts.probes_total;
+  m_probe_failures = parts.probe_failures;
+  for (CallOutcome& call : parts.calls) {
+    m_calls.push_back(std::move(call));
+    m_call_index.emplace(m_calls.back().call_id, m_calls.size() - 1);
+  }
+  m_failing_calls = parts.failing_calls;
+}
 
 EventStats& RunStats::event_stats(const std::string& name) {
   if (m_last_event < m_events.size() && m_events[m_last_event].name == name) return m_events[m_last_event];
@@ -136,7 +173,7 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
   if (!answered) {
     const auto kind = static_cast<std::size_t>(attempt.error);
     if (kind < m_transport_errors.size()) ++m_transport_errors[kind];
-  } else if (!is_2xx(attempt.status) && attempt.status != 0) {
+  } else if (!is_2xx(attempt.status) && attempt.status != 0 && !attempt.rejected) {
     ++m_statuses[attempt.status];
   }
 
@@ -155,20 +192,26 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
   const bool delivered = answered && is_2xx(attempt.status) && !attempt.too_slow;
   if (delivered)
     ++second_at(answered_at).delivered;
+  else if (attempt.rejected)
+    ++second_at(answered_at).rejected;
   else
     ++second_at(attempt.sent_at_us).errors[static_cast<std::size_t>(error_kind_of(attempt))];
 }
 
 void RunStats::on_final(const FinalEvent& final_event) {
   EventStats& stats = event_stats(final_event.event);
+  const MustRefuse refuse = final_event.result == Final::Delivered ? must_refuse(final_event.faults) : MustRefuse::No;
   for (Counts* counts : {&stats.counts, &m_totals}) {
     switch (final_event.result) {
       case Final::Delivered: ++counts->delivered; break;
+      case Final::Rejected: ++counts->rejected_as_expected; break;
       case Final::Failed: ++counts->failed; break;
       case Final::Dropped: ++counts->dropped; break;
       case Final::Cancelled: ++counts->cancelled; break;
     }
     if (final_event.out_of_order) ++counts->out_of_order;
+    if (refuse == MustRefuse::BadSignature) ++counts->accepted_bad_signature;
+    if (refuse == MustRefuse::StaleTimestamp) ++counts->accepted_stale_timestamp;
   }
   for (const std::string& fault : final_event.faults) {
     const std::string name = fault_name(fault);
@@ -206,7 +249,7 @@ void RunStats::on_probe(const ProbeResult& probe) {
     return;
   }
   ++m_probe_failures;
-  add_failure(probe.call_id, "probe " + probe.url + ": " + probe.message);
+  add_failure(probe.call_id, probe_failure_text(probe));
 }
 
 void RunStats::merge(const RunStats& other, std::int64_t shift_us) {
@@ -224,10 +267,7 @@ void RunStats::merge(const RunStats& other, std::int64_t shift_us) {
   for (std::size_t i = 0; i < other.m_seconds.size(); ++i) {
     const Second& from = other.m_seconds[i];
     Second& to = second_at((static_cast<std::int64_t>(i) + shift_s) * 1000000);
-    to.planned += from.planned;
-    to.sent += from.sent;
-    to.delivered += from.delivered;
-    to.retries += from.retries;
+    for_each_count([](CountField, std::int64_t& sum, const std::int64_t& part) { sum += part; }, to, from);
     for (std::size_t kind = 0; kind < k_attempt_error_kinds; ++kind) to.errors[kind] += from.errors[kind];
     to.latency.merge(from.latency);
     for (const auto& [index, count] : from.faults) add_count(to.faults, fault_index(other.m_fault_names[index]), count);
@@ -281,7 +321,8 @@ RunStats::Live RunStats::live() const {
     m_live_p99_ms = m_latency.percentile(99) / 1000.0;
     m_live_p99_count = count;
   }
-  const std::int64_t ended = m_totals.delivered + m_totals.failed + m_totals.dropped + m_totals.cancelled;
+  const std::int64_t ended =
+      m_totals.delivered + m_totals.rejected_as_expected + m_totals.failed + m_totals.dropped + m_totals.cancelled;
   return Live{m_calls_started - m_calls_ended, m_totals.sent, m_totals.delivered, m_totals.failed, m_totals.dropped,
               m_totals.planned - ended,        m_live_p99_ms, m_calls_ended};
 }
@@ -339,8 +380,23 @@ std::vector<std::pair<std::string, std::int64_t>> RunStats::errors() const {
   return out;
 }
 
-std::int64_t RunStats::unaccounted() const {
-  return m_totals.planned - (m_totals.delivered + m_totals.failed + m_totals.dropped + m_totals.cancelled);
+journal::EndRecord end_record(const Counts& totals, bool interrupted) {
+  journal::EndRecord end;
+  end.planned = totals.planned;
+  end.delivered = totals.delivered;
+  end.rejected_as_expected = totals.rejected_as_expected;
+  end.failed = totals.failed;
+  end.dropped = totals.dropped;
+  end.cancelled = totals.cancelled;
+  end.interrupted = interrupted;
+  return end;
+}
+
+std::string probe_failure_text(const ProbeResult& probe) {
+  std::string text = "probe " + probe.url + ": ";
+  if (!probe.message.empty()) return text + probe.message;
+  if (!probe.pointer.empty()) return text + probe.pointer + ": expected " + probe.expected + ", got " + probe.got;
+  return text + "failed";
 }
 
 }  // namespace callhook::report

@@ -10,18 +10,30 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "delivery/transport.hpp"
+#include "journal/records.hpp"
 #include "report/histogram.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::report {
 
 // Cancelled: the run was interrupted before the delivery could end otherwise.
-enum class Final { Delivered, Failed, Dropped, Cancelled };
+// Rejected: a delivery a correct receiver must refuse (sent with a
+// bad_signature or stale_timestamp fault) was refused with a 4xx; it ends
+// there, neither failed nor retried ("rejected" in the journal, counted
+// rejected_as_expected).
+enum class Final { Delivered, Rejected, Failed, Dropped, Cancelled };
+// "delivered", "rejected", "failed", "dropped", "cancelled".
+const char* final_name(Final result);
+
+// What a correct receiver must do with a delivery, from its faults.
+enum class MustRefuse : std::uint8_t { No, BadSignature, StaleTimestamp };
+MustRefuse must_refuse(const std::vector<std::string>& faults);
 
 struct AttemptEvent {
   std::string event;
@@ -30,6 +42,7 @@ struct AttemptEvent {
   int status = 0;
   delivery::ErrorKind error = delivery::ErrorKind::None;
   bool too_slow = false;  // a 2xx after the vendor's timeout
+  bool rejected = false;  // a 4xx to a delivery a correct receiver must refuse: not an error
   bool will_retry = false;
   std::int64_t latency_us = 0;
   std::int64_t lateness_us = 0;  // actual send time minus planned send time (wall)
@@ -42,32 +55,24 @@ struct FinalEvent {
   std::uint64_t delivery = 0;  // planned delivery number
   Final result = Final::Delivered;
   int attempts = 0;
-  bool out_of_order = false;  // vendors/lifecycle.hpp: delivered after a later one of its call's lifecycle
-  std::vector<std::string> faults;
-  std::string reason;  // why it failed: "503 after 3 attempts", "timeout", ...
+  bool out_of_order = false;        // vendors/lifecycle.hpp: delivered after a later one of its call's lifecycle
+  std::vector<std::string> faults;  // a delivered one with bad_signature or stale_timestamp counts as accepted_*
+  std::string reason;               // why it failed: "503 after 3 attempts", "timeout", ...
 };
 
-// One state probe of one call: the request, the last answer and the verdict.
-struct ProbeResult {
-  std::string call_id;
-  std::string url;
-  bool passed = false;
-  std::string message;  // one line: "/active: expected false, got true", "status 500", "timeout"
-  std::string method = "GET";
-  int status = 0;      // of the last answer; 0 when none came
-  std::string error;   // "" or the transport error kind of the last request
-  std::string answer;  // the last answer's body, at most k_probe_answer_bytes
-  // The first mismatch ("" when the probe passed or failed before judging):
-  std::string pointer;               // where in the answer, a JSON pointer
-  std::string expected;              // what the probe expected there, as the probe says it
-  std::string got;                   // what the answer held there ("missing" when absent)
-  int polls = 1;                     // requests made (until_ms polls until a match or the deadline)
-  std::int64_t wall_offset_us = 0;   // the first request's send time since the run started
-  std::int64_t wall_latency_us = 0;  // from the first request to the last answer
-};
+// One state probe of one call: the request, the last answer and the verdict
+// (the journal's probe record, journal/records.hpp).
+using ProbeResult = journal::ProbeRecord;
+using journal::k_probe_answer_bytes;
 
-// Probe answers are kept (journal, reports) up to this many bytes.
-constexpr std::size_t k_probe_answer_bytes = 64 * 1024;
+// One field of the count tables: its JSON key and, when the text summary's
+// table shows it, its column header (nullptr otherwise); some columns only
+// when the run's total is not 0.
+struct CountField {
+  const char* key;
+  const char* column;
+  bool column_when_used = false;
+};
 
 // Per event type (and for the whole run).
 struct Counts {
@@ -80,8 +85,36 @@ struct Counts {
   std::int64_t retried = 0;    // attempts beyond the first
   std::int64_t too_slow = 0;   // 2xx answers after the vendor's timeout
   std::int64_t out_of_order = 0;
+  std::int64_t rejected_as_expected = 0;      // deliveries refused as they had to be (Final::Rejected)
+  std::int64_t accepted_bad_signature = 0;    // delivered although their signature was wrong: a finding
+  std::int64_t accepted_stale_timestamp = 0;  // delivered although their timestamp was stale: a finding
+
+  bool operator==(const Counts&) const = default;
+
+  // The one list of the counts: JSON report (writer and reader), merging,
+  // the text table's columns. f(CountField, a.member, b.member...).
+  template <class F, class... C>
+  static void fields(F&& f, C&... c) {
+    f(CountField{"planned", "planned"}, c.planned...);
+    f(CountField{"sent", "sent"}, c.sent...);
+    f(CountField{"delivered", "delivered"}, c.delivered...);
+    f(CountField{"rejected_as_expected", "rejected", true}, c.rejected_as_expected...);
+    f(CountField{"failed", "failed"}, c.failed...);
+    f(CountField{"dropped", "dropped"}, c.dropped...);
+    f(CountField{"cancelled", nullptr}, c.cancelled...);
+    f(CountField{"retried", "retried"}, c.retried...);
+    f(CountField{"too_slow", nullptr}, c.too_slow...);
+    f(CountField{"out_of_order", "out-of-order"}, c.out_of_order...);
+    f(CountField{"accepted_bad_signature", nullptr}, c.accepted_bad_signature...);
+    f(CountField{"accepted_stale_timestamp", nullptr}, c.accepted_stale_timestamp...);
+  }
+
   // Every planned delivery ended exactly once.
-  bool accounted() const { return planned == delivered + failed + dropped + cancelled; }
+  bool accounted() const { return unaccounted() == 0; }
+  // planned - (delivered + rejected_as_expected + failed + dropped + cancelled).
+  std::int64_t unaccounted() const {
+    return planned - (delivered + rejected_as_expected + failed + dropped + cancelled);
+  }
   // Adds another part's counts.
   void add(const Counts& other);
 };
@@ -115,13 +148,30 @@ struct Second {
   std::int64_t planned = 0;  // first attempts planned to be sent in this second (finite speeds)
   std::int64_t sent = 0;
   std::int64_t delivered = 0;
-  std::int64_t retries = 0;  // attempts beyond the first
+  std::int64_t retries = 0;   // attempts beyond the first
+  std::int64_t rejected = 0;  // refusals of deliveries a correct receiver must refuse (not errors)
   std::array<std::int32_t, k_attempt_error_kinds> errors{};
   SparseHistogram latency;  // us, answered attempts and timeouts
   // Fault name index (RunStats::fault_names()) -> deliveries it touched that
   // ended in this second (at their last attempt; drops when they were decided).
   std::vector<std::pair<std::uint16_t, std::int32_t>> faults;
+
+  // The per-second counters (errors, faults and latency aside), as the JSON report names them.
+  template <class F, class... S>
+  static void fields(F&& f, S&... s) {
+    f(CountField{"planned", nullptr}, s.planned...);
+    f(CountField{"sent", nullptr}, s.sent...);
+    f(CountField{"delivered", nullptr}, s.delivered...);
+    f(CountField{"retries", nullptr}, s.retries...);
+    f(CountField{"rejected", nullptr}, s.rejected...);
+  }
 };
+
+// f(field, a.member, b.member...) for every count of Counts or Second.
+template <class F, class First, class... Rest>
+void for_each_count(F&& f, First& first, Rest&... rest) {
+  std::remove_const_t<First>::fields(f, first, rest...);
+}
 
 // A call as JUnit shows it: passing when it has no failures (failed
 // deliveries, findings, failed probes).
@@ -144,8 +194,32 @@ class RunStats {
   static constexpr std::size_t k_max_failing_calls = 10000;
   static constexpr std::size_t k_max_seconds = 7 * 24 * 3600;
 
+  // Everything a RunStats measured, to rebuild one from a saved report
+  // (report/report_reader.hpp). Second::faults index fault_names.
+  struct Parts {
+    Counts totals;
+    std::vector<EventStats> events;
+    Histogram latency;
+    Histogram lateness;
+    std::vector<Second> seconds;
+    std::vector<std::string> fault_names;
+    std::int64_t span_us = 0;                        // from the start to the last answer
+    std::array<std::int64_t, 6> transport_errors{};  // by delivery::ErrorKind
+    std::map<int, std::int64_t> statuses;            // non-2xx statuses
+    std::map<std::string, std::int64_t> faults;
+    std::vector<vendors::Finding> findings;
+    std::int64_t findings_total = 0;
+    std::vector<ProbeResult> probes;
+    std::int64_t probes_total = 0;
+    std::int64_t probe_failures = 0;
+    std::vector<CallOutcome> calls;  // failing ones
+    std::int64_t failing_calls = 0;
+  };
+
   RunStats();
   explicit RunStats(Options options);
+  // A RunStats holding `parts`, as if it had measured them.
+  RunStats(Options options, Parts parts);
   RunStats(const RunStats&) = delete;
   RunStats& operator=(const RunStats&) = delete;
   RunStats(RunStats&&) = default;
@@ -216,8 +290,8 @@ class RunStats {
   std::int64_t probe_failures() const { return m_probe_failures; }
   std::int64_t calls_started() const { return m_calls_started; }
   std::int64_t calls_ended() const { return m_calls_ended; }
-  // planned - (delivered + failed + dropped); 0 when every delivery ended once.
-  std::int64_t unaccounted() const;
+  // planned - (delivered + rejected_as_expected + failed + dropped + cancelled); 0 when every delivery ended once.
+  std::int64_t unaccounted() const { return m_totals.unaccounted(); }
   // Calls in the order first seen: all of them with keep_call_ids, otherwise
   // only failing ones.
   const std::deque<CallOutcome>& calls() const { return m_calls; }
@@ -228,8 +302,6 @@ class RunStats {
   std::int64_t failures_not_kept() const { return m_failures_not_kept; }
 
  private:
-  friend class ReportReader;  // rebuilds a RunStats from a JSON report (report/report_reader.hpp)
-
   EventStats& event_stats(const std::string& name);
   std::uint16_t fault_index(const std::string& name);
   // Whole wall seconds from the start to the last answer (at least 1).
@@ -271,6 +343,12 @@ class RunStats {
   mutable double m_live_p99_ms = 0;
   mutable std::int64_t m_live_p99_count = 0;
 };
+
+// A failed probe as its call's failure: "probe URL: /active: expected false, got true".
+std::string probe_failure_text(const ProbeResult& probe);
+
+// The journal's last line for these totals.
+journal::EndRecord end_record(const Counts& totals, bool interrupted);
 
 // The run's totals (the same as stats.totals()).
 inline const Counts& totals(const RunStats& stats) { return stats.totals(); }

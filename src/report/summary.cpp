@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ostream>
 #include <string>
+#include <tuple>
 
 #include "report/escape.hpp"
 #include "util/url.hpp"
@@ -65,18 +66,28 @@ class Style {
 };
 
 void print_table(const RunStats& stats, std::ostream& out, const Style& style) {
-  static const std::vector<std::string> k_headers = {"planned", "sent",    "delivered",    "failed",
-                                                     "dropped", "retried", "out-of-order", "p50 ms",
-                                                     "p90 ms",  "p99 ms",  "max ms"};
+  // The count columns are the Counts table's (report/run_stats.hpp).
+  std::vector<std::string> headers;
+  std::vector<bool> shown;  // per count field
+  for_each_count(
+      [&](CountField field, const std::int64_t& total) {
+        shown.push_back(field.column != nullptr && (!field.column_when_used || total != 0));
+        if (shown.back()) headers.emplace_back(field.column);
+      },
+      stats.totals());
+  for (const char* header : {"p50 ms", "p90 ms", "p99 ms", "max ms"}) headers.emplace_back(header);
   struct Row {
     std::string name;
     std::vector<std::string> cells;
   };
-  const auto row_of = [](const std::string& name, const Counts& c, const Histogram& latency) {
+  const auto row_of = [&shown](const std::string& name, const Counts& c, const Histogram& latency) {
     Row row{name, {}};
-    for (std::int64_t n : {c.planned, c.sent, c.delivered, c.failed, c.dropped, c.retried, c.out_of_order}) {
-      row.cells.push_back(std::to_string(n));
-    }
+    std::size_t index = 0;
+    for_each_count(
+        [&](CountField, const std::int64_t& n) {
+          if (shown[index++]) row.cells.push_back(std::to_string(n));
+        },
+        c);
     for (double p : {50.0, 90.0, 99.0}) row.cells.push_back(fixed(latency.percentile(p) / 1000.0, 2));
     row.cells.push_back(fixed(static_cast<double>(latency.max()) / 1000.0, 2));
     return row;
@@ -89,13 +100,13 @@ void print_table(const RunStats& stats, std::ostream& out, const Style& style) {
 
   std::size_t name_width = 5;
   std::vector<std::size_t> widths;
-  for (const std::string& header : k_headers) widths.push_back(header.size());
+  for (const std::string& header : headers) widths.push_back(header.size());
   for (const Row& row : rows) {
     name_width = std::max(name_width, row.name.size());
     for (std::size_t i = 0; i < row.cells.size(); ++i) widths[i] = std::max(widths[i], row.cells[i].size());
   }
   std::string header = pad_right("event", name_width);
-  for (std::size_t i = 0; i < k_headers.size(); ++i) header += "  " + pad_left(k_headers[i], widths[i]);
+  for (std::size_t i = 0; i < headers.size(); ++i) header += "  " + pad_left(headers[i], widths[i]);
   out << style.bold(header) << '\n';
   for (const Row& row : rows) {
     std::string line = pad_right(row.name, name_width);
@@ -165,11 +176,11 @@ void print_text(const RunStats& stats, const RunInfo& info, std::ostream& out) {
   print_text(stats, info, {}, out, false);
 }
 
-void print_text(const RunStats& stats, const RunInfo& info, const std::vector<ExpectationResult>& expectations,
-                std::ostream& out, bool color) {
-  const Style style{color};
-  const Counts& totals = stats.totals();
+namespace {
 
+// The scenario line, targets, outputs, connection problems, the table.
+void print_header(const RunStats& stats, const RunInfo& info, std::ostream& out, const Style& style) {
+  const Counts& totals = stats.totals();
   std::string header = "scenario " + printable(info.scenario_name);
   if (!info.scenario_path.empty()) header += " (" + printable(info.scenario_path) + ")";
   header += "  seed " + std::to_string(info.seed) + "  speed " + speed_text(info.speed) +
@@ -185,7 +196,11 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
   out << '\n';
   print_table(stats, out, style);
   out << '\n';
+}
 
+// Lateness, process, throughput, errors, faults, too slow, refusals.
+void print_rates(const RunStats& stats, const RunInfo& info, std::ostream& out, const Style& style) {
+  const Counts& totals = stats.totals();
   if (info.speed > 0 && stats.lateness().count() > 0)
     out << "lateness     p50 " << fixed(stats.lateness().percentile(50) / 1000.0, 2) << " ms  p99 "
         << fixed(stats.lateness().percentile(99) / 1000.0, 2) << " ms\n";
@@ -205,7 +220,20 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
     out << "too slow     " << totals.too_slow
         << " answers were 2xx after the vendor's timeout: the real vendor would have retried or dropped them\n";
   }
+  if (totals.rejected_as_expected > 0)
+    out << "refused      " << totals.rejected_as_expected
+        << " deliveries with a bad signature or a stale timestamp were refused with a 4xx, as they must be\n";
+  for (const auto& [name, count, what] :
+       {std::tuple{"accepted_bad_signature", totals.accepted_bad_signature, "a bad signature"},
+        std::tuple{"accepted_stale_timestamp", totals.accepted_stale_timestamp, "a stale timestamp"}})
+    if (count > 0)
+      out << style.bad(std::string(name) + " " + std::to_string(count) + ": the receiver accepted deliveries with " +
+                       what + "; a correct receiver refuses them")
+          << '\n';
+}
 
+// Failing calls, findings and probe failures, each list cut short.
+void print_failures(const RunStats& stats, std::ostream& out) {
   if (stats.failing_calls() > 0) {
     out << "\nfailing calls (" << stats.failing_calls() << "):\n";
     std::size_t shown = 0;
@@ -245,17 +273,16 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
     }
     if (stats.probe_failures() > shown) out << "  and " << stats.probe_failures() - shown << " more\n";
   }
+}
 
-  if (!expectations.empty()) {
-    out << "\nexpectations:\n";
-    for (const ExpectationResult& result : expectations) {
-      out << "  " << style.mark(result.met) << ' ' << printable(result.text) << '\n';
-    }
-  }
-
+// The accounting identity, checked.
+void print_accounting(const RunStats& stats, const RunInfo& info, std::ostream& out, const Style& style) {
+  const Counts& totals = stats.totals();
   const std::int64_t unaccounted = stats.unaccounted();
   out << "\naccounting: " << totals.planned << " planned " << (unaccounted == 0 ? "=" : "!=") << ' ' << totals.delivered
-      << " delivered + " << totals.failed << " failed + " << totals.dropped << " dropped";
+      << " delivered + ";
+  if (totals.rejected_as_expected > 0) out << totals.rejected_as_expected << " rejected as expected + ";
+  out << totals.failed << " failed + " << totals.dropped << " dropped";
   if (totals.cancelled > 0 || info.interrupted) out << " + " << totals.cancelled << " cancelled";
   out << "  ";
   if (unaccounted == 0) {
@@ -265,6 +292,24 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
                                             : std::to_string(-unaccounted) + " more ended than planned";
     out << style.mark(false) << ' ' << style.bad(why) << '\n';
   }
+}
+
+}  // namespace
+
+void print_text(const RunStats& stats, const RunInfo& info, const std::vector<ExpectationResult>& expectations,
+                std::ostream& out, bool color) {
+  const Style style{color};
+  print_header(stats, info, out, style);
+  print_rates(stats, info, out, style);
+  print_failures(stats, out);
+  if (!expectations.empty()) {
+    out << "\nexpectations:\n";
+    for (const ExpectationResult& result : expectations) {
+      out << "  " << style.mark(result.met) << ' ' << printable(result.text) << '\n';
+    }
+  }
+
+  print_accounting(stats, info, out, style);
 }
 
 }  // namespace callhook::report

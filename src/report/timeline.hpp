@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "journal/records.hpp"
 #include "util/header.hpp"
 
 namespace callhook::report {
@@ -16,7 +17,7 @@ struct TimelineAttempt {
   std::int64_t latency_us = 0;
   int status = 0;
   std::string error;    // "" or the transport error kind
-  std::string verdict;  // "delivered", "too_slow", "failed"
+  std::string verdict;  // "delivered", "too_slow", "failed", "rejected"
   bool will_retry = false;
   util::Headers headers;
   std::string response;  // an excerpt
@@ -26,7 +27,7 @@ struct TimelineDelivery {
   std::string key;
   std::string event;
   int copy = 0;        // n > 0: the n-th duplicate
-  std::string result;  // "delivered", "failed", "dropped", "cancelled"
+  std::string result;  // "delivered", "rejected", "failed", "dropped", "cancelled"
   std::string reason;
   std::int64_t planned_ms = 0;  // virtual
   std::int64_t at_us = 0;       // wall: the first attempt, or when a drop was decided
@@ -40,8 +41,9 @@ struct TimelineDelivery {
 struct TimelineCall {
   std::string id;
   std::string vendor;
-  std::vector<std::string> anomalies;  // "duplicate", "retry", "reorder", "drop", "failed", "finding", ...
+  std::vector<std::string> anomalies;  // "duplicate", "retry", "reorder", "drop", "failed", "finding", "probe", ...
   std::vector<std::string> findings;
+  std::vector<journal::ProbeRecord> probes;  // answers cut at Timeline::k_body_bytes
   std::vector<TimelineDelivery> deliveries;
 };
 

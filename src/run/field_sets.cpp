@@ -13,9 +13,14 @@
 namespace callhook::run {
 namespace {
 
+// A flag is named with its target as written, not its value, which may be
+// long ("--set ended:/data/x: PROBLEM"); a body member by its pointer.
 std::string what_of(const FieldSet& set, const std::string& problem) {
-  if (set.origin.rfind("--", 0) == 0) return set.origin + " \"" + set.text + "\": " + problem;
-  return set.origin + ": " + problem;
+  if (set.origin.rfind("--", 0) != 0) return set.origin + ": " + problem;
+  constexpr std::size_t k_shown = 120;
+  std::string target = set.text.substr(0, set.text.find('='));
+  if (target.size() > k_shown) target = target.substr(0, k_shown) + "...";
+  return set.origin + " " + target + ": " + problem;
 }
 
 // "[EVENT:]POINTER" into the set's event and pointer; a pointer without its

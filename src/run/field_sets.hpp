@@ -35,7 +35,7 @@ struct FieldSet {
 };
 
 // A field set that cannot be parsed or names no field: what() is
-// "--set \"TEXT\": PROBLEM" for a flag, "POINTER: PROBLEM" for a body member.
+// "--set [EVENT:]POINTER: PROBLEM" for a flag, "POINTER: PROBLEM" for a body member.
 class FieldSetError : public BadInput {
  public:
   FieldSetError(const FieldSet& set, const std::string& problem);

@@ -352,8 +352,7 @@ RunResult RunSession::finish() {
       run_exit_code(accounted, outcome.interrupted, outcome.interrupted ? m_options.interrupted_exit_code() : 0, met);
   if (s.journal) {
     const auto& totals = stats.totals();
-    s.journal->end(totals.planned, totals.delivered, totals.failed, totals.dropped, totals.cancelled,
-                   outcome.interrupted);
+    s.journal->end(report::end_record(totals, outcome.interrupted));
     s.journal->flush();
   }
   m_reports.emplace(stats, info, m_expectations);

@@ -80,12 +80,13 @@ Mix read_mix(const util::Cursor& at, Mix fallback, Check check) {
 
 }  // namespace
 
-Calls read_calls(const util::Cursor& at, const VendorNames& vendor) {
+Calls read_calls(const util::Cursor& at, const VendorNames& vendor, bool has_script) {
   Calls calls;
   if (!at.keys({"count", "for_s", "max_concurrent", "arrival", "duration_s", "turns", "direction", "platform",
                 "country", "transfer_p", "return_p", "custom_parameters"}))
     return calls;
-  calls.count = at["count"].integer(1);
+  // "count": 0 makes no calls of the stream's own: its settings shape the script's calls.
+  calls.count = at["count"].integer(has_script ? 0 : 1);
   calls.for_s = at["for_s"].positive_number();
   calls.max_concurrent = at["max_concurrent"].integer(1);
   calls.arrival = read_arrival(at["arrival"]);

@@ -50,7 +50,7 @@ Stream read_stream(const util::Cursor& at, std::size_t index, const VendorNames&
 
   const util::Cursor calls = at["calls"];
   if (calls.exists()) {
-    stream.calls = read_calls(calls, vendor);
+    stream.calls = read_calls(calls, vendor, has_script);
   } else {
     // A stream without "calls" only plays the script's calls.
     stream.calls.count = 0;

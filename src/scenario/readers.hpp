@@ -46,7 +46,8 @@ std::string quoted_list(const std::vector<std::string>& names);
 // A Distribution in any of its JSON forms; nullopt when absent or invalid.
 std::optional<Distribution> read_distribution(const util::Cursor& at);
 // The "calls" object of a stream.
-Calls read_calls(const util::Cursor& at, const VendorNames& vendor);
+// has_script: "count" may be 0 (the settings then only shape the script's calls).
+Calls read_calls(const util::Cursor& at, const VendorNames& vendor, bool has_script);
 // The "delivery" object of a stream, with its per-event settings.
 DeliverySettings read_delivery(const util::Cursor& at, const VendorNames& vendor,
                                std::map<std::string, DeliverySettings>& per_event);

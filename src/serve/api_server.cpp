@@ -7,14 +7,19 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
 #include <thread>
 
 #include "run/run_session.hpp"
 #include "run/sample_delivery.hpp"
+#include "serve/explore_jobs.hpp"
 #include "serve/journal_tail.hpp"
 #include "serve/run_registry.hpp"
 #include "serve/run_request.hpp"
 #include "serve/trigger.hpp"
+#include "util/json_limits.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::serve {
@@ -73,6 +78,19 @@ bool token_matches(const std::string& given, const std::string& expected) {
   return diff == 0;
 }
 
+// ?wait=S, bounded by k_max_wait_s; 0 when absent; nullopt after a 400 for a bad value.
+std::optional<double> wait_seconds(const httplib::Request& req, httplib::Response& res) {
+  if (!req.has_param("wait")) return 0.0;
+  char* end = nullptr;
+  const std::string text = req.get_param_value("wait");
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(seconds >= 0)) {
+    send_error(res, 400, "wait: expected a number of seconds, got \"" + text + "\"");
+    return std::nullopt;
+  }
+  return std::min(seconds, k_max_wait_s);
+}
+
 OJson run_links(const std::string& id) {
   const std::string self = "/runs/" + id;
   return {{"self", self}, {"report", self + "/report"}, {"journal", self + "/journal"}, {"events", self + "/events"}};
@@ -110,6 +128,7 @@ struct ApiServer::Impl {
   ServeOptions options;
   bool own_journal_dir = false;
   std::unique_ptr<RunRegistry> registry;
+  std::unique_ptr<ExploreJobs> explores;
   httplib::Server server;
   std::thread thread;
   std::atomic<bool> stopping{false};
@@ -120,6 +139,7 @@ struct ApiServer::Impl {
       own_journal_dir = true;
     }
     registry = std::make_unique<RunRegistry>(options.keep, options.max_runs, options.journal_dir);
+    explores = std::make_unique<ExploreJobs>(options.journal_dir, options.keep, options.max_runs);
   }
 
   // Token and size checks, before any route reads the body.
@@ -194,14 +214,9 @@ struct ApiServer::Impl {
   void get_run(const httplib::Request& req, httplib::Response& res) const {
     auto run = find_run(req, res);
     if (!run) return;
-    if (req.has_param("wait")) {
-      char* end = nullptr;
-      const std::string text = req.get_param_value("wait");
-      const double seconds = std::strtod(text.c_str(), &end);
-      if (text.empty() || *end != '\0' || !(seconds >= 0))
-        return send_error(res, 400, "wait: expected a number of seconds, got \"" + text + "\"");
-      run->wait(std::min(seconds, k_max_wait_s));
-    }
+    const auto wait = wait_seconds(req, res);
+    if (!wait) return;
+    if (*wait > 0) run->wait(*wait);
     send_json(res, 200, describe_run(*run));
   }
 
@@ -317,6 +332,53 @@ struct ApiServer::Impl {
                {"body", d.body}});
   }
 
+  // --- explores (callhook explore over HTTP) ---------------------------------
+
+  std::shared_ptr<ExploreJob> find_explore(const httplib::Request& req, httplib::Response& res) const {
+    auto job = explores->find(req.matches[1]);
+    if (!job)
+      send_error(res, 404, "no explore \"" + std::string(req.matches[1]) + "\" (finished ones are kept up to --keep)");
+    return job;
+  }
+
+  void create_explore(const httplib::Request& req, httplib::Response& res) {
+    util::Problems problems;
+    const auto request = parse_explore_request(req.body, problems);
+    if (!request) return send_problems(res, "invalid request", problems, "request");
+    std::string source;
+    auto prepared = explore::prepare_explore(*request, problems, source);
+    if (!prepared) return send_problems(res, "invalid scenario", problems, source);
+    auto job = explores->start(std::move(*prepared));
+    if (!job)
+      return send_error(res, 429,
+                        std::to_string(explores->max_running()) + " explores are in flight (--max-runs); wait for one");
+    res.set_header("Location", "/explores/" + job->id());
+    send_json(res, 201, job->describe());
+  }
+
+  void get_explore(const httplib::Request& req, httplib::Response& res) const {
+    auto job = find_explore(req, res);
+    if (!job) return;
+    const auto wait = wait_seconds(req, res);
+    if (!wait) return;
+    if (*wait > 0) job->wait(*wait);
+    send_json(res, 200, job->describe());
+  }
+
+  // A failure's scenario (JSON, its comment lines dropped) or journal (JSONL).
+  void get_failure(const httplib::Request& req, httplib::Response& res, bool journal) const {
+    auto job = find_explore(req, res);
+    if (!job) return;
+    const std::string path = job->failure_path(std::strtoull(std::string(req.matches[2]).c_str(), nullptr, 10),
+                                               journal ? ".jsonl" : ".json");
+    std::ifstream in(path, std::ios::binary);
+    if (path.empty() || !in)
+      return send_error(res, 404, "no failure " + std::string(req.matches[2]) + " in " + job->id());
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (journal) return res.set_content(text, "application/x-ndjson");
+    send_json(res, 200, util::parse_ordered_json(text, util::k_scenario_json).value);
+  }
+
   void routes() {
     server.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) { return before_routing(req, res); });
@@ -363,6 +425,24 @@ struct ApiServer::Impl {
                [this](const httplib::Request& req, httplib::Response& res) { stream_journal(req, res, false); });
     server.Get(R"(/runs/([^/]+)/events)",
                [this](const httplib::Request& req, httplib::Response& res) { stream_journal(req, res, true); });
+    server.Post("/explores", [this](const httplib::Request& req, httplib::Response& res) { create_explore(req, res); });
+    server.Get("/explores", [this](const httplib::Request&, httplib::Response& res) {
+      OJson list = OJson::array();
+      for (const auto& job : explores->list()) list.push_back(job->describe());
+      send_json(res, 200, list);
+    });
+    server.Get(R"(/explores/([^/]+))",
+               [this](const httplib::Request& req, httplib::Response& res) { get_explore(req, res); });
+    server.Delete(R"(/explores/([^/]+))", [this](const httplib::Request& req, httplib::Response& res) {
+      if (auto job = find_explore(req, res)) {
+        job->stop();
+        send_json(res, 202, job->describe());
+      }
+    });
+    server.Get(R"(/explores/([^/]+)/failures/(\d+))",
+               [this](const httplib::Request& req, httplib::Response& res) { get_failure(req, res, false); });
+    server.Get(R"(/explores/([^/]+)/failures/(\d+)/journal)",
+               [this](const httplib::Request& req, httplib::Response& res) { get_failure(req, res, true); });
   }
 };
 
@@ -371,6 +451,7 @@ ApiServer::ApiServer(ServeOptions options) : m_impl(std::make_unique<Impl>(std::
 ApiServer::~ApiServer() {
   stop();
   m_impl->registry.reset();  // stops and joins every run, removes their journals
+  m_impl->explores.reset();  // the same for explores
   if (m_impl->own_journal_dir) {
     std::error_code ignored;
     std::filesystem::remove_all(m_impl->options.journal_dir, ignored);

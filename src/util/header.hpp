@@ -8,6 +8,7 @@ namespace callhook::util {
 struct Header {
   std::string name;
   std::string value;
+  bool operator==(const Header&) const = default;
 };
 using Headers = std::vector<Header>;
 

@@ -119,6 +119,7 @@ struct ExampleDir {
   TempDir dir;
   ExampleDir() {
     std::filesystem::create_directory_symlink(source_path("scenarios"), dir.path("scenarios"));
+    std::filesystem::create_directory_symlink(source_path("examples"), dir.path("examples"));
     dir.write("answer.json", R"({"http_code":200,"response":{"data":{}}})");
     ProcessOptions options;
     options.cwd = dir.path("");

@@ -29,6 +29,14 @@ class Probes:
         self.gone = server.start_run(QUICK_SCENARIO)
         server.wait(self.gone["id"])
         self.slow = server.start_run(SLOW_SCENARIO)
+        # An explore whose every trial fails (the receiver answers 500): one failure to fetch.
+        self.failing = Receiver(status=500)
+        self.explore_body = {"budget": 1, "scenario": {
+            "name": "explore", "streams": [{"vendor": "voiceflow", "target": self.failing.url, "calls": {"count": 1},
+                                            "delivery": {"retry": {"max_attempts": 1}}}]}}
+        _, explore = server.json("POST", "/explores", self.explore_body)
+        self.explore = "/explores/" + explore["id"]
+        server.json("GET", self.explore + "?wait=60")
 
     def table(self):
         s, done, slow = self.server, self.done["id"], self.slow["id"]
@@ -84,6 +92,29 @@ class Probes:
             ("/runs/{id}/events", "get", "200"): lambda: s.request("GET", "/runs/%s/events" % done),
             ("/runs/{id}/events", "get", "401"): lambda: s.request("GET", "/runs/%s/events" % done, **no_token),
             ("/runs/{id}/events", "get", "404"): lambda: s.request("GET", "/runs/run-0/events"),
+            ("/explores", "get", "200"): lambda: s.request("GET", "/explores"),
+            ("/explores", "get", "401"): lambda: s.request("GET", "/explores", **no_token),
+            ("/explores", "post", "201"): lambda: s.request("POST", "/explores", self.explore_body),
+            ("/explores", "post", "400"): lambda: s.request("POST", "/explores", {"scenario": {"streams": []}}),
+            ("/explores", "post", "401"): lambda: s.request("POST", "/explores", self.explore_body, **no_token),
+            ("/explores", "post", "413"): lambda: self.limited.request("POST", "/explores", big),
+            ("/explores/{id}", "get", "200"): lambda: s.request("GET", self.explore + "?wait=0.1"),
+            ("/explores/{id}", "get", "400"): lambda: s.request("GET", self.explore + "?wait=-1"),
+            ("/explores/{id}", "get", "401"): lambda: s.request("GET", self.explore, **no_token),
+            ("/explores/{id}", "get", "404"): lambda: s.request("GET", "/explores/explore-0"),
+            ("/explores/{id}", "delete", "202"): lambda: s.request("DELETE", self.explore),
+            ("/explores/{id}", "delete", "401"): lambda: s.request("DELETE", self.explore, **no_token),
+            ("/explores/{id}", "delete", "404"): lambda: s.request("DELETE", "/explores/explore-0"),
+            ("/explores/{id}/failures/{n}", "get", "200"): lambda: s.request("GET", self.explore + "/failures/1"),
+            ("/explores/{id}/failures/{n}", "get", "401"):
+                lambda: s.request("GET", self.explore + "/failures/1", **no_token),
+            ("/explores/{id}/failures/{n}", "get", "404"): lambda: s.request("GET", self.explore + "/failures/7"),
+            ("/explores/{id}/failures/{n}/journal", "get", "200"):
+                lambda: s.request("GET", self.explore + "/failures/1/journal"),
+            ("/explores/{id}/failures/{n}/journal", "get", "401"):
+                lambda: s.request("GET", self.explore + "/failures/1/journal", **no_token),
+            ("/explores/{id}/failures/{n}/journal", "get", "404"):
+                lambda: s.request("GET", self.explore + "/failures/7/journal"),
         }
 
 
@@ -119,8 +150,10 @@ class OpenApiTest(unittest.TestCase):
         limited = Server("--token", TOKEN, "--max-body", "4096", "--max-runs", "1")
         limited.token = TOKEN
         receiver = Receiver()
+        made = None
         try:
-            probes = Probes(server, limited, receiver).table()
+            made = Probes(server, limited, receiver)
+            probes = made.table()
             self.assertEqual(sorted(set(answers) - set(probes)), [], "documented but never provoked")
             self.assertEqual(sorted(set(probes) - set(answers)), [], "provoked but not documented")
             for key, probe in probes.items():
@@ -132,6 +165,8 @@ class OpenApiTest(unittest.TestCase):
                     if types:
                         self.assertIn(got, types)
         finally:
+            if made:
+                made.failing.stop()
             receiver.stop()
             limited.stop()
             server.stop()

@@ -349,6 +349,67 @@ class LimitsTest(unittest.TestCase):
             server.stop()
 
 
+class ExploresTest(unittest.TestCase):
+    """POST /explores: `callhook explore` over HTTP, against the example receiver with its bugs."""
+
+    ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        receiver = os.path.join(cls.ROOT, "examples/receivers/voiceflow_receiver.py")
+        cls.receiver = subprocess.Popen([sys.executable, receiver, "--listen", "127.0.0.1:0", "--bugs"],
+                                        stdout=subprocess.PIPE, text=True)
+        cls.receiver_url = cls.receiver.stdout.readline().split("listening on ")[1].split()[0]
+        with open(os.path.join(cls.ROOT, "examples/receivers/voiceflow-receiver.json")) as f:
+            cls.scenario = f.read().replace("http://127.0.0.1:3000", cls.receiver_url)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.receiver.terminate()
+        cls.receiver.wait()
+        cls.receiver.stdout.close()
+
+    def test_explore_finds_both_bugs_and_serves_the_files(self):
+        status, job = self.server.json("POST", "/explores", {"scenario": self.scenario, "seed": 21})
+        self.assertEqual(status, 201, job)
+        self.assertRegex(job["id"], r"^explore-\d+$")
+        for _ in range(60):
+            status, job = self.server.json("GET", job["urls"]["self"] + "?wait=5")
+            if job["state"] != "running":
+                break
+        self.assertEqual(job["state"], "finished", job)
+        self.assertEqual(job["exit_code"], 1)
+        result = job["result"]
+        self.assertEqual(result["variants_tried"], result["variants"])
+        steps = sorted(tuple(f["steps"]) for f in result["failures"])
+        self.assertEqual(steps, [("runtime.call.end", "runtime.call.start"),
+                                 ("runtime.call.start", "runtime.call.start", "runtime.call.end")])
+        self.assertEqual(job["progress"]["failures"], 2)
+        failure = job["urls"]["failures"][0]
+        status, scenario = self.server.json("GET", failure["scenario"])
+        self.assertEqual(status, 200)
+        self.assertEqual(scenario["streams"][0]["calls"]["count"], 0)
+        self.assertEqual([s["event"] for s in scenario["script"]][-1], "runtime.call.end")
+        status, _, journal = self.server.request("GET", failure["journal"])
+        self.assertEqual(status, 200)
+        kinds = [json.loads(line)["kind"] for line in journal.decode().splitlines()]
+        self.assertEqual((kinds[0], kinds[-1]), ("run", "end"))
+        self.assertEqual(self.server.json("GET", job["urls"]["self"] + "/failures/9")[0], 404)
+        _, jobs = self.server.json("GET", "/explores")
+        self.assertIn(job["id"], [j["id"] for j in jobs])
+
+    def test_bad_requests(self):
+        status, error = self.server.json("POST", "/explores", {"scenario": {"streams": [{"vendor": "voiceflw"}]}})
+        self.assertEqual(status, 400)
+        self.assertIn("/streams/0/vendor", error["text"])
+        status, error = self.server.json("POST", "/explores", {"scenario": self.scenario, "budget": 0})
+        self.assertEqual(status, 400)
+        self.assertEqual(error["problems"][0]["pointer"], "/budget")
+        self.assertEqual(self.server.json("GET", "/explores/explore-999")[0], 404)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
         serve_fixture.CALLHOOK = sys.argv.pop(1)

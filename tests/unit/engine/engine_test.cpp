@@ -1,6 +1,8 @@
 // The scheduler on a fake transport and a manual clock.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -504,4 +506,73 @@ TEST_CASE("an HTTP-date Retry-After counts on the wall clock; long asks are clam
     CHECK(clamped == 4);
     std::filesystem::remove(path);
   }
+}
+
+namespace {
+
+// Every Atoms delivery signed with a wrong signature, at most two attempts each.
+engine::RunPlan bad_signature_plan() {
+  return plan_of(R"({"streams": [{"vendor": "atoms", "calls": {"count": 2},
+      "delivery": {"signing": {"secret": "k"}, "retry": {"max_attempts": 2, "backoff_ms": [10]}},
+      "faults": {"bad_signature": 1}}]})");
+}
+
+}  // namespace
+
+TEST_CASE("a 4xx to a bad signature is rejected as expected: not failed, not retried", "[engine][verdicts]") {
+  const auto plan = bad_signature_plan();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / ("callhook-verdicts-" + std::to_string(::getpid()) + ".jsonl"))
+          .string();
+  std::int64_t planned = 0;
+  {
+    journal::JournalWriter journal(path);
+    journal.run_header("verdicts", 1, 0, 0, "2026-01-01T00:00:00.000Z");
+    Run run(
+        plan, [](const delivery::HttpRequest&) { return reply(401); }, 64, nullptr, &journal);
+    journal.flush();
+    const report::Counts& totals = run.stats.totals();
+    planned = totals.planned;
+    REQUIRE(planned > 0);
+    CHECK(totals.rejected_as_expected == planned);
+    CHECK(totals.failed == 0);
+    CHECK(totals.retried == 0);
+    CHECK(run.transport.requests().size() == static_cast<std::size_t>(planned));
+    CHECK(totals.accepted_bad_signature == 0);
+    CHECK(run.stats.errors().empty());
+    CHECK(run.stats.findings_total() == 0);
+    CHECK(totals.accounted());
+  }
+  std::ifstream in(path);
+  std::int64_t rejected_finals = 0, rejected_attempts = 0;
+  for (std::string line; std::getline(in, line);) {
+    const json record = json::parse(line);
+    if (record.at("kind") == "final" && record.at("result") == "rejected") ++rejected_finals;
+    if (record.at("kind") == "attempt" && record.at("verdict") == "rejected") ++rejected_attempts;
+  }
+  CHECK(rejected_finals == planned);
+  CHECK(rejected_attempts == planned);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("a 2xx to a bad signature is a finding: accepted_bad_signature", "[engine][verdicts]") {
+  Run run(bad_signature_plan(), ok);
+  const report::Counts& totals = run.stats.totals();
+  REQUIRE(totals.planned > 0);
+  CHECK(totals.delivered == totals.planned);
+  CHECK(totals.accepted_bad_signature == totals.planned);
+  CHECK(totals.rejected_as_expected == 0);
+  CHECK(run.stats.findings_total() == totals.planned);
+  REQUIRE_FALSE(run.stats.findings().empty());
+  CHECK(run.stats.findings().front().message.find("accepted_bad_signature") == 0);
+  CHECK(run.stats.failing_calls() == 2);
+}
+
+TEST_CASE("a 5xx to a bad signature is retried and fails as any other", "[engine][verdicts]") {
+  Run run(bad_signature_plan(), [](const delivery::HttpRequest&) { return reply(503); });
+  const report::Counts& totals = run.stats.totals();
+  REQUIRE(totals.planned > 0);
+  CHECK(totals.failed == totals.planned);
+  CHECK(totals.retried == totals.planned);
+  CHECK(totals.rejected_as_expected == 0);
 }

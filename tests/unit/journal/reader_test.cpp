@@ -54,7 +54,8 @@ TEST_CASE("bad journals are refused with the file, line and field") {
        "run.jsonl:2: /kind: invalid JSON at column 9: syntax error while parsing value - unexpected "
        "end of input; expected '[', '{', or a literal"},
       {k_run + "\n" + k_finding + "\n{\"kind\":\"attempts\"}\n",
-       "run.jsonl:3: /kind: expected one of \"run\", \"attempt\", \"final\", \"finding\", \"end\", got \"attempts\" "
+       "run.jsonl:3: /kind: expected one of \"run\", \"attempt\", \"final\", \"finding\", \"probe\", \"end\", got "
+       "\"attempts\" "
        "(did you mean \"attempt\"?)"},
       {k_run + "\n{\"call\":\"c\"}\n", "run.jsonl:2: /kind: is required"},
       {k_run + "\n" + k_run + "\n", "run.jsonl:2: a second run record"},

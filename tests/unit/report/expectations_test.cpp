@@ -123,3 +123,29 @@ TEST_CASE("delivered ratio with nothing planned is 1") {
   CHECK(results[0].met);
   CHECK(results[0].actual == 1);
 }
+
+TEST_CASE("expectations: accepted bad signatures and stale timestamps fail the run unless the scenario allows them") {
+  RunStats stats;
+  stats.on_planned("e");
+  FinalEvent f = final_event("e", "c1", 0, Final::Delivered, "", {"bad_signature"});
+  stats.on_final(f);
+  CHECK(stats.totals().accepted_bad_signature == 1);
+  const auto implied = check_expectations({}, stats);
+  REQUIRE(implied.size() == 1);
+  CHECK(implied[0].name == "accepted_bad_signature");
+  CHECK_FALSE(implied[0].met);
+  CHECK_FALSE(all_met(implied));
+  const auto allowed = check_expectations({{"accepted_bad_signature", 1}}, stats);
+  REQUIRE(allowed.size() == 1);
+  CHECK(allowed[0].met);
+
+  RunStats clean;
+  clean.on_planned("e");
+  clean.on_final(final_event("e", "c1", 0, Final::Rejected, "refused as expected", {"stale_timestamp"}));
+  CHECK(clean.totals().rejected_as_expected == 1);
+  CHECK(clean.totals().accepted_stale_timestamp == 0);
+  CHECK(check_expectations({}, clean).empty());
+  const auto at_least = check_expectations({{"rejected_as_expected", 1}}, clean);
+  REQUIRE(at_least.size() == 1);
+  CHECK(at_least[0].met);
+}

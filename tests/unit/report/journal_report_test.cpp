@@ -74,7 +74,7 @@ void write_journal(const std::string& path, bool cut) {
   }
   writer.finding("B", "runtime.call.start", "answer was not JSON");
   if (!cut) {
-    writer.end(15, 14, 0, 1);
+    writer.end({15, 14, 0, 1});
   } else {
     writer.attempt(attempt("0.20.0", "D", 1, 200, 30000, 9000));  // never final
   }
@@ -189,7 +189,10 @@ TEST_CASE("journal report: out of order by each delivery's place in its call's l
     delivered("script.0", "X", 0, 2, 4000);
     delivered("script.1", "Y", 0, 0, 5000);
     delivered("script.2", "X", 0, 0, 6000);
-    writer.end(6, 6, 0, 0);
+    journal::EndRecord end;
+    end.planned = 6;
+    end.delivered = 6;
+    writer.end(end);
     writer.flush();
   }
   const JournalReport report = read_journal_report(file.path);
@@ -200,4 +203,70 @@ TEST_CASE("journal report: out of order by each delivery's place in its call's l
       if (d.out_of_order) reordered.push_back(d.key);
   std::sort(reordered.begin(), reordered.end());
   CHECK(reordered == std::vector<std::string>{"0.0.1", "script.2"});
+}
+
+TEST_CASE("journal report: probes and refusals come back as the run counted them, marked on the timeline") {
+  TempPath file;
+  {
+    journal::JournalWriter writer(file.path);
+    writer.run_header("unit", 9, 0, 1000, "2026-01-01T00:00:00.000Z");
+    // P: refused as it had to be (a bad signature and a 401), then a failed probe.
+    journal::AttemptRecord refused = attempt("0.0.0", "P", 1, 401, 1000, 1000);
+    refused.verdict = "rejected";
+    refused.will_retry = false;
+    refused.faults = {"bad_signature"};
+    writer.attempt(refused);
+    journal::FinalRecord refused_final = final_record("0.0.0", "P", "rejected", 1, 1000);
+    refused_final.faults = {"bad_signature"};
+    writer.final_record(refused_final);
+    journal::ProbeRecord probe;
+    probe.call_id = "P";
+    probe.url = "http://127.0.0.1:9/calls/P";
+    probe.message = "/active: expected false, got true";
+    probe.pointer = "/active";
+    probe.expected = "false";
+    probe.got = "true";
+    probe.answer = "{\"active\":true}";
+    probe.wall_offset_us = 9000;
+    writer.probe(probe);
+    // Q: a stale timestamp accepted with a 200, and its finding.
+    journal::AttemptRecord accepted = attempt("0.1.0", "Q", 1, 200, 2000, 2000);
+    accepted.faults = {"stale_timestamp"};
+    writer.attempt(accepted);
+    journal::FinalRecord accepted_final = final_record("0.1.0", "Q", "delivered", 1, 2000);
+    accepted_final.faults = {"stale_timestamp"};
+    writer.final_record(accepted_final);
+    writer.finding("Q", "runtime.call.start", "accepted_stale_timestamp: status 200");
+    journal::EndRecord end;
+    end.planned = 2;
+    end.delivered = 1;
+    end.rejected_as_expected = 1;
+    writer.end(end);
+    writer.flush();
+  }
+  const JournalReport report = read_journal_report(file.path);
+  const Counts& totals = report.stats.totals();
+  CHECK(totals.rejected_as_expected == 1);
+  CHECK(totals.accepted_stale_timestamp == 1);
+  CHECK(totals.failed == 0);
+  CHECK(totals.accounted());
+  CHECK(report.stats.errors().empty());
+  CHECK(report.stats.probes_total() == 1);
+  CHECK(report.stats.probe_failures() == 1);
+  REQUIRE(report.stats.probes().size() == 1);
+  CHECK(report.stats.probes()[0].got == "true");
+  REQUIRE(report.timeline.calls.size() == 2);
+  const TimelineCall& p = report.timeline.calls[0];
+  CHECK(p.id == "P");
+  CHECK(p.anomalies == std::vector<std::string>{"probe", "rejected", "fault"});
+  REQUIRE(p.probes.size() == 1);
+  CHECK(p.probes[0].message == "/active: expected false, got true");
+  CHECK(p.probes[0].answer == "{\"active\":true}");
+  CHECK(p.deliveries[0].result == "rejected");
+  bool probe_failure_listed = false;
+  for (const CallOutcome& call : report.stats.calls())
+    for (const std::string& failure : call.failures)
+      if (call.call_id == "P" && failure == "probe http://127.0.0.1:9/calls/P: /active: expected false, got true")
+        probe_failure_listed = true;
+  CHECK(probe_failure_listed);
 }

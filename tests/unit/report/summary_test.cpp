@@ -158,8 +158,17 @@ TEST_CASE("JSON report: findings and probes, with invalid UTF-8 made valid") {
   CHECK(report["findings"][0]["message"] == "answer was \"\xEF\xBF\xBD\xEF\xBF\xBD\"");
   CHECK(report["probes"][0] == Json{{"call_id", "A"},
                                     {"url", "http://x/calls/A"},
+                                    {"method", "GET"},
+                                    {"status", 0},
+                                    {"error", ""},
                                     {"passed", false},
-                                    {"message", "/status: expected \"ended\""}});
+                                    {"message", "/status: expected \"ended\""},
+                                    {"pointer", ""},
+                                    {"expected", ""},
+                                    {"got", ""},
+                                    {"polls", 1},
+                                    {"wall_offset_us", 0},
+                                    {"wall_latency_us", 0}});  // the answer stays in the journal
   CHECK(report["totals"]["probe_failures"] == 1);
   CHECK_NOTHROW(report.dump());
 }

@@ -38,7 +38,7 @@ TEST_CASE("flag text becomes a typed value; --add is marked", "[run]") {
   CHECK(run::parse_field_flag("n=true", true).add);
   CHECK(run::parse_field_flag("n=true", false).pointer == "/n");
   CHECK_THROWS_WITH(run::parse_field_flag("no-equals", false),
-                    "--set \"no-equals\": expected [EVENT:]POINTER=VALUE, e.g. --set /data/userID=+15550100");
+                    "--set no-equals: expected [EVENT:]POINTER=VALUE, e.g. --set /data/userID=+15550100");
   const auto sets = run::parse_field_flags({"/a=1"}, {"/b=2"});
   REQUIRE(sets.size() == 2);
   CHECK_FALSE(sets[0].add);
@@ -67,7 +67,7 @@ TEST_CASE("a malformed pointer is the same problem from a flag and from a body",
     (void)run::parse_field_flag("/a~2=1", false);
   } catch (const run::FieldSetError& e) {
     flag_problem = e.problem();
-    CHECK(std::string(e.what()) == "--set \"/a~2=1\": \"/a~2\" is not a JSON pointer");
+    CHECK(std::string(e.what()) == "--set /a~2: \"/a~2\" is not a JSON pointer");
   }
   CHECK(flag_problem == "\"/a~2\" is not a JSON pointer");
   util::Problems problems;

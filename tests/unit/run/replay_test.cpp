@@ -42,7 +42,10 @@ void write_journal(const std::string& path) {
   attempt("B", "B1", 500);
   attempt("A", "A3", 2000);
   attempt("B", "B2", 1500);
-  writer.end(5, 5, 0, 0);
+  journal::EndRecord end;
+  end.planned = 5;
+  end.delivered = 5;
+  writer.end(end);
   writer.flush();
 }
 

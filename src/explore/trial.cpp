@@ -1,0 +1,129 @@
+#include "explore/trial.hpp"
+
+#include "delivery/make_transport.hpp"
+#include "engine/plan.hpp"
+#include "engine/script.hpp"
+#include "population/population.hpp"
+#include "run/run_session.hpp"
+#include "util/clock.hpp"
+#include "util/url.hpp"
+
+namespace callhook::explore {
+namespace {
+
+constexpr std::int64_t k_step_gap_ms = 100;  // virtual ms between script steps
+
+// The stream as the file gives it, minus what would add calls or change the
+// variant's order: its population and its faults.
+nlohmann::ordered_json trial_stream(const TrialSetup& setup) {
+  nlohmann::ordered_json stream = setup.document.at("streams").at(0);
+  stream.erase("faults");
+  if (!setup.target.empty()) stream["target"] = setup.target;
+  if (stream.contains("calls")) {
+    nlohmann::ordered_json& calls = stream["calls"];
+    for (const char* key : {"for_s", "arrival", "max_concurrent"}) calls.erase(key);
+    calls["count"] = 0;  // its settings only shape the script's call
+  }
+  return stream;
+}
+
+// "http_503 (2 answers)": the receiver errors of a run, 4xx left out (a
+// receiver may refuse what it does not want).
+std::string receiver_errors(const report::RunStats& stats) {
+  std::string out;
+  for (const auto& [name, count] : stats.errors()) {
+    if (name.rfind("http_4", 0) == 0) continue;
+    if (!out.empty()) out += ", ";
+    out += name + " (" + std::to_string(count) + (count == 1 ? " answer)" : " answers)");
+  }
+  return out;
+}
+
+// Asks the receiver to forget what it holds; an error is the trial's failure.
+std::string post_reset(const std::string& url, bool insecure) {
+  const auto parsed = util::parse_url(url);
+  if (!parsed) return "--reset: not a URL: " + url;
+  util::SystemClock clock;
+  delivery::TransportOptions options;
+  options.connections_per_origin = 1;
+  options.insecure = insecure;
+  const auto transport = delivery::make_transport(options, clock);
+  delivery::HttpRequest request;
+  request.url = *parsed;
+  request.method = "POST";
+  transport->submit(std::move(request));
+  std::vector<delivery::HttpResult> done;
+  while (done.empty()) transport->poll(done, 100'000);
+  const auto& answer = done.front();
+  if (answer.error != delivery::ErrorKind::None) return "reset " + url + ": " + delivery::error_name(answer.error);
+  if (answer.status / 100 != 2) return "reset " + url + ": status " + std::to_string(answer.status);
+  return "";
+}
+
+}  // namespace
+
+nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector<std::string>& events,
+                                      const std::vector<Step>& steps, std::uint64_t seed) {
+  nlohmann::ordered_json doc;
+  doc["name"] = setup.scenario.name;
+  doc["seed"] = seed;
+  if (setup.document.contains("epoch")) doc["epoch"] = setup.document["epoch"];
+  doc["speed"] = "max";
+  doc["streams"] = nlohmann::ordered_json::array({trial_stream(setup)});
+  nlohmann::ordered_json script = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    nlohmann::ordered_json step;
+    step["at_ms"] = static_cast<std::int64_t>(i) * k_step_gap_ms;
+    step["call"] = "A";
+    step["event"] = events.at(steps[i].delivery);
+    if (steps[i].copies > 1) step["copies"] = steps[i].copies;
+    script.push_back(std::move(step));
+  }
+  doc["script"] = std::move(script);
+  doc["expect"] = {{"failed", 0}, {"retried", 0}, {"findings", 0}};
+  return doc;
+}
+
+std::optional<std::vector<std::string>> call_events(const TrialSetup& setup, std::uint64_t seed,
+                                                    util::Problems& problems) {
+  scenario::Scenario s = setup.scenario;
+  s.seed = seed;
+  s.script.clear();
+  const auto plan =
+      engine::make_plan(s, setup.target, "http://127.0.0.1:9/webhooks", "http://127.0.0.1:9/recordings", problems);
+  if (!plan || !plan->streams.front().vendor) return std::nullopt;
+  // The script's first alias is call k_script_call_index + 1, started at the epoch.
+  const auto call = population::make_call(s, 0, engine::k_script_call_index + 1, s.epoch_ms);
+  std::vector<std::string> events;
+  for (const auto& d : engine::whole_session(*plan->streams.front().vendor, call)) events.push_back(d.event);
+  return events;
+}
+
+TrialResult run_trial(const TrialSetup& setup, const nlohmann::ordered_json& scenario,
+                      const std::string& journal_path) {
+  if (!setup.reset_url.empty())
+    if (std::string problem = post_reset(setup.reset_url, setup.insecure); !problem.empty()) return {true, problem};
+  run::RunOptions options;
+  options.scenario_path = setup.source;
+  options.scenario_text = scenario.dump();
+  options.target = setup.target;
+  options.threads = 1;
+  options.connections = 1;
+  options.insecure = setup.insecure;
+  options.keep_call_ids = false;
+  options.journal_path = journal_path;
+  run::RunSession session(std::move(options));
+  if (!session.prepare()) return {true, "could not run: " + session.problems().format(setup.source)};
+  session.run();
+  const run::RunResult result = session.finish();
+  const report::RunStats& stats = session.stats();
+  for (const report::ProbeResult& probe : stats.probes())
+    if (!probe.passed) return {true, "probe " + probe.message};
+  if (const std::string errors = receiver_errors(stats); !errors.empty()) return {true, errors};
+  if (!stats.findings().empty()) return {true, "finding: " + stats.findings().front().message};
+  if (stats.totals().failed > 0) return {true, std::to_string(stats.totals().failed) + " deliveries failed"};
+  if (result.exit_code != run::k_exit_ok) return {true, "exit code " + std::to_string(result.exit_code)};
+  return {};
+}
+
+}  // namespace callhook::explore
