@@ -71,66 +71,78 @@ struct RunFlags {
   std::string recordings_url;
 };
 
-RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
-  po::options_description options("options");
+// The flags' text, checked and converted by parse_flags.
+struct FlagText {
   std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration;
   std::string shard, shards, start_at, grace = "2", recordings_listen;
   std::vector<std::string> sets, adds;
-  RunFlags f;
-  JsonReportFlag json;
+  JsonReportFlag json;  // --json FILE|- (and its alias --report)
+};
+
+// The options of `callhook run`: plain values land in `f`, the rest in `t`.
+po::options_description run_options(RunFlags& f, FlagText& t) {
+  po::options_description options("options");
   options.add_options()("scenario", po::value(&f.scenario_path)->value_name("SCENARIO")->required(),
                         "scenario file, - for standard input")("target", po::value(&f.target)->value_name("URL"),
                                                                "send every stream to this URL")(
-      "seed", po::value(&seed)->value_name("N"), "override the scenario's seed (0 to 2^64-1)")(
-      "speed", po::value(&speed)->value_name("X|max"), "virtual ms per wall ms, or max (as fast as order allows)")(
-      "count", po::value(&count)->value_name("N"), "calls in all (one-stream scenarios)")(
-      "rate", po::value(&rate)->value_name("R"), "calls started per second, constant (one-stream scenarios)")(
-      "duration", po::value(&duration)->value_name("S"), "stop starting calls after S seconds (one-stream scenarios)")(
-      "concurrency", po::value(&concurrency)->value_name("N"),
+      "seed", po::value(&t.seed)->value_name("N"), "override the scenario's seed (0 to 2^64-1)")(
+      "speed", po::value(&t.speed)->value_name("X|max"), "virtual ms per wall ms, or max (as fast as order allows)")(
+      "count", po::value(&t.count)->value_name("N"), "calls in all (one-stream scenarios)")(
+      "rate", po::value(&t.rate)->value_name("R"), "calls started per second, constant (one-stream scenarios)")(
+      "duration", po::value(&t.duration)->value_name("S"),
+      "stop starting calls after S seconds (one-stream scenarios)")(
+      "concurrency", po::value(&t.concurrency)->value_name("N"),
       "requests in flight at once (default: the scenario's, 64)")(
-      "connections", po::value(&connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
-      "threads", po::value(&threads)->value_name("N"),
+      "connections", po::value(&t.connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
+      "threads", po::value(&t.threads)->value_name("N"),
       "event loops, each with its own calls and connections (default: cores)")(
       "journal", po::value(&f.journal_path)->value_name("FILE|-"), "write every attempt and outcome as JSONL");
-  json.add_options(options, "FILE|-");
+  t.json.add_options(options, "FILE|-");
   options.add_options()("junit", po::value(&f.reports.junit)->value_name("FILE|-"),
                         "write a JUnit XML report (one test case per call)")(
       "html", po::value(&f.reports.html)->value_name("FILE"),
       "write a self-contained HTML report (charts, per-call timeline)")(
-      "set", po::value(&sets)->value_name("[EVENT:]POINTER=VALUE"), "change a payload field (repeatable)")(
-      "add", po::value(&adds)->value_name("[EVENT:]POINTER=VALUE"), "add a payload field (repeatable)")(
-      "progress", po::value(&progress)->value_name("auto|always|never"), "live progress line (default auto)")(
+      "set", po::value(&t.sets)->value_name("[EVENT:]POINTER=VALUE"), "change a payload field (repeatable)")(
+      "add", po::value(&t.adds)->value_name("[EVENT:]POINTER=VALUE"), "add a payload field (repeatable)")(
+      "progress", po::value(&t.progress)->value_name("auto|always|never"), "live progress line (default auto)")(
       "insecure", po::bool_switch(&f.insecure), "skip TLS certificate checks")(
       "quiet,q", po::bool_switch(&f.quiet), "print only problems and unmet expectations")(
-      "grace", po::value(&grace)->value_name("S"),
+      "grace", po::value(&t.grace)->value_name("S"),
       "seconds requests in flight get after Ctrl-C or SIGTERM (default 2)")(
-      "recordings-listen", po::value(&recordings_listen)->value_name("HOST:PORT"),
-      "address of the recording server (default: any loopback port)")("recordings-url",
-                                                                      po::value(&f.recordings_url)->value_name("URL"),
-                                                                      "base URL of recordings written into payloads")(
-      "shard", po::value(&shard)->value_name("I/N"), "play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
-      "shards", po::value(&shards)->value_name("N"), "the shard count, with the index from JOB_COMPLETION_INDEX")(
-      "start-at", po::value(&start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together");
+      "recordings-listen", po::value(&t.recordings_listen)->value_name("HOST:PORT"),
+      "address of the recording server (default: any loopback port)")(
+      "recordings-url", po::value(&f.recordings_url)->value_name("URL"),
+      "base URL of recordings written into payloads")("shard", po::value(&t.shard)->value_name("I/N"),
+                                                      "play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
+      "shards", po::value(&t.shards)->value_name("N"), "the shard count, with the index from JOB_COMPLETION_INDEX")(
+      "start-at", po::value(&t.start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together");
+  return options;
+}
+
+RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
+  RunFlags f;
+  FlagText t;
+  const po::options_description options = run_options(f, t);
   po::positional_options_description positional;
   positional.add("scenario", 1);
   po::variables_map vm;
   help = parse_args(args, options, positional, vm, run_help());
   if (help) return f;
-  if (vm.count("seed")) f.seed = parse_seed("--seed", seed);
-  if (vm.count("speed")) f.speed = parse_speed(speed);
-  if (vm.count("concurrency")) f.concurrency = parse_integer("--concurrency", concurrency, 1, 1000000);
-  f.connections = static_cast<std::size_t>(parse_integer("--connections", connections, 1, 1024));
-  if (vm.count("threads")) f.threads = static_cast<std::size_t>(parse_integer("--threads", threads, 1, 1024));
-  if (vm.count("count")) f.calls.count = parse_integer("--count", count, 1, std::int64_t{1} << 40);
-  if (vm.count("rate")) f.calls.rate = parse_positive("--rate", rate);
-  if (vm.count("duration")) f.calls.duration_s = parse_positive("--duration", duration);
+  if (vm.count("seed")) f.seed = parse_seed("--seed", t.seed);
+  if (vm.count("speed")) f.speed = parse_speed(t.speed);
+  if (vm.count("concurrency")) f.concurrency = parse_integer("--concurrency", t.concurrency, 1, 1000000);
+  f.connections = static_cast<std::size_t>(parse_integer("--connections", t.connections, 1, 1024));
+  if (vm.count("threads")) f.threads = static_cast<std::size_t>(parse_integer("--threads", t.threads, 1, 1024));
+  if (vm.count("count")) f.calls.count = parse_integer("--count", t.count, 1, std::int64_t{1} << 40);
+  if (vm.count("rate")) f.calls.rate = parse_positive("--rate", t.rate);
+  if (vm.count("duration")) f.calls.duration_s = parse_positive("--duration", t.duration);
   if (!f.target.empty() && !util::parse_url(f.target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + f.target + "\"");
-  if (progress != "auto" && progress != "always" && progress != "never")
-    throw UsageError("--progress: expected auto, always or never, got \"" + progress + "\"");
-  f.progress = progress;
-  f.reports.json = json.path();
-  f.reports.json_flag = json.flag();
+  if (t.progress != "auto" && t.progress != "always" && t.progress != "never")
+    throw UsageError("--progress: expected auto, always or never, got \"" + t.progress + "\"");
+  f.progress = t.progress;
+  f.reports.json = t.json.path();
+  f.reports.json_flag = t.json.flag();
   int to_stdout = 0;
   for (const auto* path : {&f.journal_path, &f.reports.json, &f.reports.junit}) to_stdout += *path == "-";
   if (to_stdout > 1)
@@ -139,25 +151,25 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (!f.reports.html.empty() && f.journal_path == "-")
     throw UsageError("--html: reads the journal back, so --journal must name a file, not \"-\"");
   try {
-    f.sets = run::parse_field_flags(sets, adds);
+    f.sets = run::parse_field_flags(t.sets, t.adds);
   } catch (const run::FieldSetError& e) {
     throw UsageError(e.what());
   }
   const std::optional<std::uint64_t> shard_count =
-      vm.count("shards") ? std::optional<std::uint64_t>(parse_integer("--shards", shards, 1, 1000000)) : std::nullopt;
-  f.shard = resolve_shard(shard, shard_count, [](const char* name) -> std::optional<std::string> {
+      vm.count("shards") ? std::optional<std::uint64_t>(parse_integer("--shards", t.shards, 1, 1000000)) : std::nullopt;
+  f.shard = resolve_shard(t.shard, shard_count, [](const char* name) -> std::optional<std::string> {
     const char* value = std::getenv(name);
     return value ? std::optional<std::string>(value) : std::nullopt;
   });
-  if (!start_at.empty()) {
+  if (!t.start_at.empty()) {
     const auto now =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-    f.start_at_ms = parse_start_at(start_at, now.count());
+    f.start_at_ms = parse_start_at(t.start_at, now.count());
   }
-  const double grace_s = grace == "0" ? 0 : parse_positive("--grace", grace);
-  if (grace_s > 3600) throw UsageError("--grace: expected 0 to 3600 seconds, got \"" + grace + "\"");
+  const double grace_s = t.grace == "0" ? 0 : parse_positive("--grace", t.grace);
+  if (grace_s > 3600) throw UsageError("--grace: expected 0 to 3600 seconds, got \"" + t.grace + "\"");
   f.grace_ms = static_cast<std::int64_t>(grace_s * 1000);
-  if (vm.count("recordings-listen")) f.recordings_listen = parse_listen(recordings_listen, "--recordings-listen");
+  if (vm.count("recordings-listen")) f.recordings_listen = parse_listen(t.recordings_listen, "--recordings-listen");
   if (vm.count("recordings-url")) {
     if (!util::parse_url(f.recordings_url))
       throw UsageError("--recordings-url: expected an http:// or https:// URL, got \"" + f.recordings_url + "\"");

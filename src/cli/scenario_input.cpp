@@ -5,14 +5,14 @@
 #include <iterator>
 #include <string_view>
 
-#include "engine/plan.hpp"
+#include "vendors/vendor.hpp"
 
 namespace callhook::cli {
 
 scenario::LoadResult load_scenario_arg(const std::string& path) {
-  if (path != "-") return scenario::load_scenario(path, engine::vendor_catalog());
+  if (path != "-") return scenario::load_scenario(path, vendors::catalog());
   const std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-  return scenario::parse_scenario(text, "<stdin>", engine::vendor_catalog());
+  return scenario::parse_scenario(text, "<stdin>", vendors::catalog());
 }
 
 bool dry_run() {

@@ -32,17 +32,6 @@ std::string describe_signature(const std::string& scheme) {
   return "unsigned without a secret; with delivery.signing.secret (or --secret): " + scheme;
 }
 
-// Events that belong to one vendor_config setting.
-std::string event_note(const vendors::VendorInfo& v) {
-  if (v.name == "atoms")
-    return "call.start, call.end, analytics.completed are the documented format (vendor_config format \"document\",\n"
-           "              the default); pre-conversation, post-conversation, analytics-completed the live platform's\n"
-           "              (format \"live\"). A stream sends one set.";
-  if (v.name == "voicekit") return "callStartedHook is sent only when vendor_config call_started_hook is set.";
-  if (v.name == "voicebot") return "pre_agent_transfer only for callers who want an agent (calls.transfer_p).";
-  return "";
-}
-
 util::Json retry_json(const scenario::RetryPolicy& r) {
   util::Json j = {{"max_attempts", r.max_attempts}};
   if (!r.backoff_ms.empty())
@@ -59,7 +48,7 @@ util::Json vendor_json(const vendors::VendorInfo& v) {
   return {{"name", v.name},
           {"title", v.title},
           {"events", v.events},
-          {"events_note", event_note(v)},
+          {"events_note", v.events_note},
           {"platforms", v.platforms},
           {"transport", v.transport},
           {"timeout_ms", v.defaults.timeout_ms},
@@ -77,7 +66,7 @@ std::string join(const std::vector<std::string>& items) {
 void print_vendor(const vendors::VendorInfo& v, bool details) {
   std::cout << v.name << "  (" << v.title << ")\n";
   std::cout << "  events:     " << join(v.events) << "\n";
-  if (const std::string note = event_note(v); !note.empty()) std::cout << "              " << note << "\n";
+  if (!v.events_note.empty()) std::cout << "              " << v.events_note << "\n";
   if (!v.platforms.empty()) std::cout << "  platforms:  " << join(v.platforms) << " (first = default)\n";
   std::cout << "  transport:  " << v.transport << "\n";
   std::cout << "  timeout:    " << human_duration_ms(v.defaults.timeout_ms) << "\n";

@@ -66,6 +66,22 @@ void append_number(std::string& out, std::uint64_t value) {
 
 std::string errno_text(const char* what, int error) { return std::string(what) + ": " + std::strerror(error); }
 
+// One read of a plain socket, as TlsLayer::read reports one of a TLS connection.
+IoStatus read_plain(int fd, char* buffer, std::size_t capacity, std::size_t& size, std::string& error) {
+  while (true) {
+    const ssize_t got = ::read(fd, buffer, capacity);
+    if (got > 0) {
+      size = static_cast<std::size_t>(got);
+      return IoStatus::Ok;
+    }
+    if (got == 0) return IoStatus::Eof;
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return IoStatus::WantRead;
+    error = errno_text("read", errno);
+    return IoStatus::Failed;
+  }
+}
+
 }  // namespace
 
 HttpTransport::HttpTransport(std::size_t connections_per_origin, bool insecure, const util::Clock& clock)
@@ -487,25 +503,9 @@ void HttpTransport::on_readable(std::uint32_t index) {
   std::size_t budget = k_read_budget;
   while (true) {
     std::size_t size = 0;
-    IoStatus status = IoStatus::Ok;
     std::string error;
-    if (conn.tls) {
-      status = TlsLayer::read(conn.tls, buffer, k_read_buffer, size, error);
-    } else {
-      const ssize_t got = ::read(conn.fd, buffer, k_read_buffer);
-      if (got > 0) {
-        size = static_cast<std::size_t>(got);
-      } else if (got == 0) {
-        status = IoStatus::Eof;
-      } else if (errno == EINTR) {
-        continue;
-      } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        status = IoStatus::WantRead;
-      } else {
-        status = IoStatus::Failed;
-        error = errno_text("read", errno);
-      }
-    }
+    const IoStatus status = conn.tls ? TlsLayer::read(conn.tls, buffer, k_read_buffer, size, error)
+                                     : read_plain(conn.fd, buffer, k_read_buffer, size, error);
     const bool wanted_write = conn.read_wants_write;
     conn.read_wants_write = status == IoStatus::WantWrite;
     switch (status) {

@@ -161,7 +161,8 @@ SSL* TlsLayer::open(int fd, const std::string& host, TlsSessionSlot& slot, std::
     error = openssl_error("TLS setup");
     return nullptr;
   }
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)));
+  // The BIO keeps the socket number as its data: OpenSSL has no integer slot.
+  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)));  // NOLINT(performance-no-int-to-ptr)
   SSL_set_bio(ssl, bio, bio);
   SSL_set_app_data(ssl, &slot);
   const bool ip = is_ip_literal(host);

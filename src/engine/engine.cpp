@@ -20,8 +20,9 @@
 // Faults bend each batch as it arrives, by moving due times.
 //
 // Accounting. Every delivery put in the queue ends exactly once, as
-// delivered, failed (its retries spent) or dropped (a drop fault); the
-// report checks planned = delivered + failed + dropped at the end.
+// delivered, failed (its retries spent), dropped (a drop fault) or cancelled
+// (the run was interrupted first); the report checks planned = delivered +
+// failed + dropped + cancelled at the end.
 #include "engine/engine.hpp"
 
 #include <algorithm>
@@ -188,14 +189,14 @@ struct Engine::State {
   void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch) {
     CallSlot& session = sessions[s];
     prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream, session.call_index,
-                  session.numbered, session.fault_rng, session.vendor.get());
+                  session.numbered, session.fault_rng, session.vendor_session.get());
     for (auto& d : batch) {
       if (d.blocking) sessions[s].awaiting = true;
       plan_item(s, std::move(d), delivery_key(sessions[s].stream, sessions[s].call_index, sessions[s].numbered++));
     }
   }
 
-  void open_session(std::size_t stream, population::Call call) {
+  void open_session(std::size_t stream, const population::Call& call) {
     const std::uint32_t s = sessions.add();
     CallSlot& session = sessions[s];
     session.stream = stream;
@@ -204,14 +205,14 @@ struct Engine::State {
     session.timeline = CallTimeline(plan.streams[stream].for_event("").ordering);
     session.fault_rng = util::Rng(util::derive(plan.scenario.seed, stream, call.index, "faults"));
     session.retry_rng = util::Rng(util::derive(plan.scenario.seed, stream, call.index, "retry"));
-    session.vendor = plan.streams[stream].vendor->open(call);
+    session.vendor_session = plan.streams[stream].vendor->open(call);
     ++live_sessions;
     ++calls;
     stats.on_call_started();
-    auto batch = session.vendor->start();
+    auto batch = session.vendor_session->start();
     if (!batch.empty()) sessions[s].call_id = batch.front().call_id;
     if (plan.scenario.streams[stream].probe) {
-      vendors::SessionFacts facts = session.vendor->facts();
+      vendors::SessionFacts facts = session.vendor_session->facts();
       if (facts.call_id.empty()) facts.call_id = session.call_id;
       const auto& platforms = plan.streams[stream].info->platforms;
       session.facts = std::make_shared<CallFacts>(call_facts(call, facts, platforms.empty() ? "" : platforms.front()));
@@ -592,8 +593,8 @@ struct Engine::State {
       session.awaiting = false;  // interrupted: the session is not resumed
     } else if (is_blocking) {
       session.awaiting = false;
-      auto next = resume_session(*session.vendor, *blocking, answer_of(result == report::Final::Delivered, last), stats,
-                                 journal);
+      auto next = resume_session(*session.vendor_session, *blocking,
+                                 answer_of(result == report::Final::Delivered, last), stats, journal);
       enqueue_batch(s, std::move(next));
     }
     maybe_close(s);
@@ -614,7 +615,7 @@ struct Engine::State {
     util::MonoUs next_tick = wall_start + k_tick_us;
     open_script();
     const auto concurrency = static_cast<std::size_t>(std::max<std::int64_t>(1, options.concurrency));
-    const auto open = [this](std::size_t stream, population::Call call) { open_session(stream, std::move(call)); };
+    const auto open = [this](std::size_t stream, const population::Call& call) { open_session(stream, call); };
     for (;;) {
       const util::MonoUs now = clock.now_us();
       // Interrupted: wait for the requests in flight up to the grace period

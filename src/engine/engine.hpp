@@ -54,7 +54,7 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Runs to the end: every planned delivery delivered, failed or dropped.
+  // Runs to the end: every planned delivery delivered, failed, dropped or cancelled.
   RunOutcome run();
 
  private:

@@ -13,16 +13,6 @@ const EventSettings& StreamPlan::for_event(std::string_view event) const {
   return it != settings.end() ? it->second : settings.find(std::string_view())->second;
 }
 
-scenario::Catalog vendor_catalog() {
-  scenario::Catalog catalog;
-  for (const auto& v : vendors::registry()) {
-    catalog.events[v.name] = v.events;
-    catalog.platforms[v.name] = v.platforms;
-    catalog.facts[v.name] = v.facts;
-  }
-  return catalog;
-}
-
 Ordering ordering_from_name(std::string_view name) {
   if (name == "strict") return Ordering::Strict;
   if (name == "concurrent") return Ordering::Concurrent;

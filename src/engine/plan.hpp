@@ -49,9 +49,6 @@ struct RunPlan {
 // (a script is always strict and is not counted).
 std::string ordering_summary(const RunPlan& plan);
 
-// The catalog of vendor names, events and platforms the loader checks against.
-scenario::Catalog vendor_catalog();
-
 // Configures each stream's vendor. `target` (from --target, may be "")
 // replaces every stream's target; streams without one use `default_target`.
 // Problems are reported with the scenario's pointers.

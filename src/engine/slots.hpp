@@ -45,7 +45,7 @@ struct Item {
 
 // One call: its vendor session and its place in the order of its attempts.
 struct CallSlot {
-  std::unique_ptr<vendors::Session> vendor;
+  std::unique_ptr<vendors::Session> vendor_session;
   std::size_t stream = 0;
   std::uint64_t call_index = 0;
   std::string call_id;

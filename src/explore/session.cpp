@@ -6,12 +6,12 @@
 #include <iterator>
 #include <stdexcept>
 
-#include "engine/plan.hpp"
 #include "explore/output.hpp"
 #include "run/bad_input.hpp"
 #include "scenario/load.hpp"
 #include "util/json_limits.hpp"
 #include "util/rng.hpp"
+#include "vendors/vendor.hpp"
 
 namespace callhook::explore {
 namespace {
@@ -45,8 +45,8 @@ std::optional<PreparedExplore> prepare_explore(const ExploreRequest& request, ut
     std::ifstream in(request.scenario_path, std::ios::binary);
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
-  auto loaded = request.scenario_text ? scenario::parse_scenario(text, request.scenario_path, engine::vendor_catalog())
-                                      : scenario::load_scenario(request.scenario_path, engine::vendor_catalog());
+  auto loaded = request.scenario_text ? scenario::parse_scenario(text, request.scenario_path, vendors::catalog())
+                                      : scenario::load_scenario(request.scenario_path, vendors::catalog());
   source = loaded.source;
   if (!loaded.problems.empty()) {
     problems = std::move(loaded.problems);
@@ -76,7 +76,7 @@ std::optional<PreparedExplore> prepare_explore(const ExploreRequest& request, ut
   }
   // The trials' own scenario must be valid (a stream setting a script cannot take shows here).
   const auto planned = trial_scenario(p.setup, p.events, planned_variant(p.events.size()).steps, p.options.seed);
-  auto check = scenario::parse_scenario(planned.dump(), source, engine::vendor_catalog());
+  auto check = scenario::parse_scenario(planned.dump(), source, vendors::catalog());
   if (!check.problems.empty()) {
     problems = std::move(check.problems);
     return std::nullopt;

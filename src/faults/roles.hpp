@@ -1,20 +1,18 @@
 #pragma once
 // What part an event plays in a session's story, for the named reorder
-// patterns ("end_before_start" needs to know which event is the end).
+// patterns ("end_before_start" needs to know which event is the end). The
+// parts are the vendor profiles' (VendorInfo::roles).
 #include <string_view>
+
+#include "vendors/vendor.hpp"
 
 namespace callhook::faults {
 
-enum class Role { Other, Start, End, Recording, Transcript };
+using vendors::EventRole;
+using vendors::Role;
 
-struct EventRole {
-  Role role = Role::Other;
-  // For an End, the Start it closes; for a Recording, the End it follows.
-  std::string_view partner;
-};
-
-// The role of a vendor's event (the five profiles' names; any event whose
-// name mentions "transcript" is a transcript).
+// The role of a vendor's event (any event whose name mentions "transcript"
+// is a transcript; an unknown vendor's events are Other).
 EventRole role_of(std::string_view vendor, std::string_view event);
 
 // The End event that closes `start` for `vendor` ("" when none does).

@@ -1,6 +1,7 @@
 #include "report/progress.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <ostream>
 #include <stdexcept>
@@ -45,7 +46,7 @@ namespace {
 
 // "45s", "12m05s", "3h20m", "2d04h".
 std::string duration_text(double seconds) {
-  const auto s = static_cast<long long>(seconds + 0.5);
+  const long long s = std::llround(seconds);
   char text[32];
   if (s < 60)
     std::snprintf(text, sizeof text, "%llds", s);

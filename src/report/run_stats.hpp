@@ -229,7 +229,7 @@ class RunStats {
   void on_planned(const std::string& event);
   // An HTTP try ended: counts, latency, lateness, errors, throughput.
   void on_attempt(const AttemptEvent& attempt);
-  // A planned delivery ended as delivered, failed or dropped.
+  // A planned delivery ended as delivered, failed, dropped or cancelled.
   void on_final(const FinalEvent& final_event);
   // Something the real vendor would reject; fails the finding's call.
   void on_finding(const vendors::Finding& finding);

@@ -174,9 +174,9 @@ bool RunSession::prepare() {
 }
 
 std::optional<scenario::Scenario> RunSession::load() {
-  auto loaded = m_options.scenario_text ? scenario::parse_scenario(*m_options.scenario_text, m_options.scenario_path,
-                                                                   engine::vendor_catalog())
-                                        : scenario::load_scenario(m_options.scenario_path, engine::vendor_catalog());
+  auto loaded = m_options.scenario_text
+                    ? scenario::parse_scenario(*m_options.scenario_text, m_options.scenario_path, vendors::catalog())
+                    : scenario::load_scenario(m_options.scenario_path, vendors::catalog());
   m_source = loaded.source;
   if (!loaded.problems.empty()) {
     m_problems = std::move(loaded.problems);

@@ -9,6 +9,7 @@
 #include "scenario/load.hpp"
 #include "util/ids.hpp"
 #include "util/time_format.hpp"
+#include "vendors/vendor.hpp"
 
 namespace callhook::run {
 namespace {
@@ -32,7 +33,7 @@ std::optional<engine::RunPlan> sample_plan(const SampleRequest& request, bool wa
   if (!request.delivery.is_null()) stream["delivery"] = request.delivery;
   util::Json doc = {{"seed", request.seed}, {"streams", util::Json::array({stream})}};
   if (request.epoch_ms) doc["epoch"] = util::iso8601_s(*request.epoch_ms);
-  auto loaded = scenario::parse_scenario(doc.dump(), "sample", engine::vendor_catalog());
+  auto loaded = scenario::parse_scenario(doc.dump(), "sample", vendors::catalog());
   problems = std::move(loaded.problems);
   if (!problems.empty()) return std::nullopt;
   return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);

@@ -68,7 +68,7 @@ FaultPlan read_plan(const util::Cursor& at, FaultPlan plan, bool with_events) {
 
 FaultPlan read_faults(const util::Cursor& at, const VendorNames& vendor, std::map<std::string, FaultPlan>& per_event) {
   if (!at.exists()) return {};
-  const FaultPlan plan = read_plan(at, FaultPlan{}, true);
+  FaultPlan plan = read_plan(at, FaultPlan{}, true);
   const util::Cursor events = at["events"];
   if (!events.is_object()) return plan;
   for (auto it = events.node()->begin(); it != events.node()->end(); ++it) {

@@ -226,7 +226,10 @@ struct ApiServer::Impl {
     const std::string format = req.has_param("format") ? req.get_param_value("format") : "json";
     if (format != "json" && format != "junit" && format != "text" && format != "html")
       return send_error(res, 400, "format: expected json, junit, text or html, got \"" + format + "\"");
-    if (format == "html") return send_error(res, 501, "the HTML report is not available in this build");
+    if (format == "html")
+      return send_error(
+          res, 501,
+          "the API does not render the HTML report: fetch the journal and run `callhook report JOURNAL --html FILE`");
     if (!run->ended())
       return send_error(res, 409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
     const auto reports = run->reports();
@@ -386,7 +389,7 @@ struct ApiServer::Impl {
       send_error(res, res.status, status_text(res.status));
       return httplib::Server::HandlerResponse::Handled;
     }));
-    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr error) {
+    server.set_exception_handler([](const httplib::Request&, httplib::Response& res, const std::exception_ptr& error) {
       std::string message = "internal error";
       try {
         if (error) std::rethrow_exception(error);

@@ -6,6 +6,7 @@
 #include "util/json_limits.hpp"
 #include "util/text.hpp"
 #include "util/url.hpp"
+#include "vendors/vendor.hpp"
 
 namespace callhook::sink {
 namespace {
@@ -25,14 +26,11 @@ std::optional<std::string> string_key(const nlohmann::json& doc, const char* key
   return it->get<std::string>();
 }
 
-// Exotel VoiceBot names no event; each trigger reason belongs to one of its
-// webhook types, the names callhook's vendors, sample and scenarios use.
-std::string voicebot_event(const std::string& reason) {
-  if (reason == "start") return "session_start";
-  if (reason == "turn_progress" || reason == "turn_complete") return "transcript_events";
-  if (reason == "timer") return "insights_events";
-  if (reason == "end") return "session_end";
-  return reason;  // pre_agent_transfer is its own type
+// A reason-keyed vendor's event for `reason` (VoiceBot's trigger reasons).
+std::string reason_event(const vendors::WebhookKeys& keys, const std::string& reason) {
+  for (const auto& [value, event] : keys.reason_events)
+    if (value == reason) return event;
+  return reason;
 }
 
 }  // namespace
@@ -41,15 +39,21 @@ std::string event_name(std::string_view content_type, std::string_view body, std
   nlohmann::json doc;
   if (looks_like_json_object(body)) doc = util::parse_json(body, util::k_received_json).value;
   const bool json = doc.is_object();
-  if (json) {
-    for (const char* key : {"type", "event", "Event"})
-      if (auto value = string_key(doc, key)) return *value;
-  }
-  if (is_form(content_type))
-    if (auto value = util::form_value(body, "Event")) return *value;
-  if (auto value = util::form_value(query, "Event")) return *value;
+  const auto& all = vendors::registry();
   if (json)
-    if (auto value = string_key(doc, "trigger_reason")) return voicebot_event(*value);
+    for (const auto& v : all)
+      for (const auto& key : v.webhook.event_json_keys)
+        if (auto value = string_key(doc, key.c_str())) return *value;
+  for (const auto& v : all)
+    for (const auto& param : v.webhook.event_params) {
+      if (is_form(content_type))
+        if (auto value = util::form_value(body, param)) return *value;
+      if (auto value = util::form_value(query, param)) return *value;
+    }
+  if (json)
+    for (const auto& v : all)
+      if (!v.webhook.reason_key.empty())
+        if (auto value = string_key(doc, v.webhook.reason_key.c_str())) return reason_event(v.webhook, *value);
   return {};
 }
 
@@ -58,7 +62,7 @@ std::string event_name(std::string_view content_type, std::string_view body, std
 namespace callhook::sink {
 namespace {
 
-std::optional<std::string> id_at(const nlohmann::json& doc, const char* pointer) {
+std::optional<std::string> id_at(const nlohmann::json& doc, const std::string& pointer) {
   const nlohmann::json::json_pointer p(pointer);
   if (!doc.contains(p)) return std::nullopt;
   const auto& v = doc.at(p);
@@ -73,16 +77,18 @@ std::string call_id(std::string_view content_type, std::string_view body, std::s
   if (looks_like_json_object(body)) {
     const auto doc = nlohmann::json::parse(body, nullptr, false);
     if (doc.is_object()) {
-      for (const char* pointer :
-           {"/external_id", "/call_id", "/callData/callId", "/data/call_id", "/data/metadata/callSid",
-            "/data/metadata/callControlID", "/data/metadata/callUUID", "/data/sessionID"})
-        if (auto id = id_at(doc, pointer)) return *id;
+      for (const auto& v : vendors::registry())
+        for (const auto& pointer : v.webhook.call_id_pointers)
+          if (auto id = id_at(doc, pointer)) return *id;
     }
     return {};
   }
-  if (is_form(content_type))
-    if (auto value = util::form_value(body, "Call.Sid")) return *value;
-  if (auto value = util::form_value(query, "Call.Sid")) return *value;
+  for (const auto& v : vendors::registry())
+    for (const auto& param : v.webhook.call_id_params) {
+      if (is_form(content_type))
+        if (auto value = util::form_value(body, param)) return *value;
+      if (auto value = util::form_value(query, param)) return *value;
+    }
   return {};
 }
 

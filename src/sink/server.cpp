@@ -88,6 +88,43 @@ void end_idle_connections(int port) {
 
 bool body_allowed(int status) { return status >= 200 && status != 204 && status != 304; }
 
+// Sends every method and path to `handler`; `answering` counts the requests
+// between the handler's start and the end of writing their answers.
+void route_all(httplib::Server& server, HttpHandler handler, const std::shared_ptr<std::atomic<int>>& answering) {
+  auto adapter = [handler = std::move(handler), answering](const httplib::Request& req, httplib::Response& res) {
+    // A connection is served by one worker thread from request to answer, so
+    // a thread-local flag pairs this with the logger call after the write.
+    t_answering = true;
+    answering->fetch_add(1);
+    HttpResponse answer = handler(to_request(req));
+    res.status = answer.status;
+    for (const auto& h : answer.headers) res.set_header(h.name, h.value);
+    if (body_allowed(answer.status)) {
+      // What set_content does (its Content-Type replaces any other), without copying the body.
+      res.body = std::move(answer.body);
+      if (!answer.content_type.empty()) {
+        res.headers.erase("Content-Type");
+        res.set_header("Content-Type", answer.content_type);
+      }
+    }
+  };
+  // A pattern per method, because cpp-httplib routes by method; ".*" takes
+  // every path. HEAD is answered by the GET route without a body.
+  const std::string any = ".*";
+  server.Get(any, adapter);
+  server.Post(any, adapter);
+  server.Put(any, adapter);
+  server.Patch(any, adapter);
+  server.Delete(any, adapter);
+  server.Options(any, adapter);
+  // cpp-httplib calls the logger once the answer is written.
+  server.set_logger([answering](const httplib::Request&, const httplib::Response&) {
+    if (!t_answering) return;
+    t_answering = false;
+    answering->fetch_sub(1);
+  });
+}
+
 }  // namespace
 
 std::string HttpRequest::header(std::string_view name) const {
@@ -134,37 +171,7 @@ int HttpServer::start(const std::string& host, int port, std::size_t threads, Ht
     *listening = sock;
   });
 
-  auto answering = m_impl->answering;
-  auto adapter = [handler = std::move(handler), answering](const httplib::Request& req, httplib::Response& res) {
-    // A connection is served by one worker thread from request to answer, so
-    // a thread-local flag pairs this with the logger call after the write.
-    t_answering = true;
-    answering->fetch_add(1);
-    HttpResponse answer = handler(to_request(req));
-    res.status = answer.status;
-    for (const auto& h : answer.headers) res.set_header(h.name, h.value);
-    if (body_allowed(answer.status)) {
-      if (answer.content_type.empty())
-        res.body = std::move(answer.body);
-      else
-        res.set_content(std::move(answer.body), answer.content_type.c_str());
-    }
-  };
-  // A pattern per method, because cpp-httplib routes by method; ".*" takes
-  // every path. HEAD is answered by the GET route without a body.
-  const std::string any = ".*";
-  server->Get(any, adapter);
-  server->Post(any, adapter);
-  server->Put(any, adapter);
-  server->Patch(any, adapter);
-  server->Delete(any, adapter);
-  server->Options(any, adapter);
-  // cpp-httplib calls the logger once the answer is written.
-  server->set_logger([answering](const httplib::Request&, const httplib::Response&) {
-    if (!t_answering) return;
-    t_answering = false;
-    answering->fetch_sub(1);
-  });
+  route_all(*server, std::move(handler), m_impl->answering);
 
   int bound = port;
   if (port == 0) {

@@ -276,6 +276,8 @@ std::string Sink::recordings_url() const {
 
 std::uint64_t Sink::received() const { return m_impl->answered.load(); }
 
+std::uint64_t Sink::arrived() const { return m_impl->next_seq.load(); }
+
 std::uint64_t Sink::recordings_served() const { return m_impl->recordings.load(); }
 
 std::vector<Received> Sink::requests() const {

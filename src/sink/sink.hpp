@@ -70,6 +70,9 @@ class Sink {
   std::string recordings_url() const;
   // Webhooks answered so far (recording downloads not included).
   std::uint64_t received() const;
+  // Webhooks that have arrived, also those not answered yet (waiting in a
+  // rule's delay): what a test waits for instead of sleeping.
+  std::uint64_t arrived() const;
   // Recording downloads answered with 200 so far.
   std::uint64_t recordings_served() const;
   // Every webhook so far, in the order answered; empty unless keep_requests.

@@ -153,16 +153,25 @@ std::string form_decode(std::string_view text) {
   return out;
 }
 
-std::optional<std::string> form_value(std::string_view form, std::string_view key) {
+std::vector<std::pair<std::string, std::string>> form_params(std::string_view form) {
+  std::vector<std::pair<std::string, std::string>> params;
   while (!form.empty()) {
     const auto amp = form.find('&');
     const std::string_view pair = form.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (form_decode(pair.substr(0, eq)) == key)
-      return eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1));
+    if (!pair.empty()) {
+      const auto eq = pair.find('=');
+      params.emplace_back(form_decode(pair.substr(0, eq)),
+                          eq == std::string_view::npos ? std::string() : form_decode(pair.substr(eq + 1)));
+    }
     if (amp == std::string_view::npos) break;
     form.remove_prefix(amp + 1);
   }
+  return params;
+}
+
+std::optional<std::string> form_value(std::string_view form, std::string_view key) {
+  for (auto& [name, value] : form_params(form))
+    if (name == key) return std::move(value);
   return std::nullopt;
 }
 

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace callhook::util {
 
@@ -42,6 +44,8 @@ std::string form_encode(std::string_view text);
 // The inverse for form and query text: "+" is a space, "%2B" a plus;
 // malformed escapes are kept as they are.
 std::string form_decode(std::string_view text);
+// Every parameter of an encoded list, decoded, in order ("" for a bare "key").
+std::vector<std::pair<std::string, std::string>> form_params(std::string_view form);
 // The decoded value of the first parameter named `key` in an encoded list
 // ("" for a bare "key"), nullopt when absent.
 std::optional<std::string> form_value(std::string_view form, std::string_view key);

@@ -386,6 +386,16 @@ const VendorInfo& atoms_info() {
     i.title = "Smallest.ai Atoms call webhooks";
     i.events = {"call.start",       "call.end",          "analytics.completed",
                 "pre-conversation", "post-conversation", "analytics-completed"};
+    i.events_note =
+        "call.start, call.end, analytics.completed are the documented format (vendor_config format \"document\",\n"
+        "              the default); pre-conversation, post-conversation, analytics-completed the live platform's\n"
+        "              (format \"live\"). A stream sends one set.";
+    i.roles = {{"call.start", Role::Start, ""},
+               {"call.end", Role::End, "call.start"},
+               {"pre-conversation", Role::Start, ""},
+               {"post-conversation", Role::End, "pre-conversation"}};
+    i.webhook.event_json_keys = {"event"};
+    i.webhook.call_id_pointers = {"/call_id", "/callData/callId"};
     i.platforms = {"phone"};
     i.facts = {"disposition"};
     i.transport = "POST JSON";

@@ -314,6 +314,10 @@ const VendorInfo& fonedynamics_info() {
     i.name = "fonedynamics";
     i.title = "Fone Dynamics call tracking voice webhooks";
     i.events = {"Call.Initiate", "Call.Complete"};
+    i.roles = {{"Call.Initiate", Role::Start, ""}, {"Call.Complete", Role::End, "Call.Initiate"}};
+    i.webhook.event_json_keys = {"Event"};
+    i.webhook.event_params = {"Event"};
+    i.webhook.call_id_params = {"Call.Sid"};
     i.platforms = {"phone"};
     i.facts = {"disposition", "caller_id", "endpoint"};
     i.transport = "POST form (default) or GET query";

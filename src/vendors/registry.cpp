@@ -18,4 +18,15 @@ const VendorInfo* find_vendor(std::string_view name) {
   return nullptr;
 }
 
+scenario::Catalog catalog() {
+  scenario::Catalog catalog;
+  for (const auto& v : registry()) {
+    catalog.events[v.name] = v.events;
+    catalog.platforms[v.name] = v.platforms;
+    catalog.signing[v.name] = v.defaults.signing;
+    catalog.facts[v.name] = v.facts;
+  }
+  return catalog;
+}
+
 }  // namespace callhook::vendors

@@ -9,9 +9,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "population/call.hpp"
+#include "scenario/load.hpp"
 #include "scenario/scenario.hpp"
 #include "util/json_cursor.hpp"
 #include "vendors/delivery.hpp"
@@ -92,10 +94,37 @@ struct StreamContext {
   std::uint64_t seed = 0;      // the scenario seed
 };
 
+// What part an event plays in a session's story, for the named reorder
+// patterns of faults/ ("end_before_start" needs to know which event is the end).
+enum class Role { Other, Start, End, Recording, Transcript };
+
+struct EventRole {
+  std::string event;
+  Role role = Role::Other;
+  std::string partner;  // for an End, the Start it closes; for a Recording, the End it follows
+};
+
+// Where a receiver finds which event a webhook is and which call it belongs
+// to, as the vendor writes them (the built-in sink reads these).
+struct WebhookKeys {
+  std::vector<std::string> event_json_keys;  // JSON body keys naming the event ("type")
+  std::vector<std::string> event_params;     // form body or query parameters naming the event ("Event")
+  // A JSON key whose value stands for the event (VoiceBot's "trigger_reason"),
+  // with the event each value means; a value not listed is its own event.
+  std::string reason_key;
+  std::vector<std::pair<std::string, std::string>> reason_events;
+  std::vector<std::string> call_id_pointers;  // JSON pointers of the vendor's call id, first found wins
+  std::vector<std::string> call_id_params;    // form body or query parameters of the call id
+};
+
 struct VendorInfo {
   std::string name;   // "voiceflow"
   std::string title;  // "Voiceflow session lifecycle webhooks"
   std::vector<std::string> events;
+  std::string events_note;       // which events a vendor_config setting decides, "" when none
+  std::vector<EventRole> roles;  // events with a part in the story; the rest are Other (or
+                                 // Transcript when the name mentions "transcript")
+  WebhookKeys webhook;
   std::vector<std::string> platforms;  // accepted calls.platform values, first = default
   std::vector<std::string> facts;      // SessionFacts::vendor names, for {call.vendor.NAME}
   std::string transport;               // "POST JSON", "GET query or POST form"
@@ -109,5 +138,7 @@ struct VendorInfo {
 // Every vendor, in a fixed order (no self-registration).
 const std::vector<VendorInfo>& registry();
 const VendorInfo* find_vendor(std::string_view name);
+// The registry's events, platforms and signing schemes, for the scenario loader.
+scenario::Catalog catalog();
 
 }  // namespace callhook::vendors

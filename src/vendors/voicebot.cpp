@@ -1,6 +1,7 @@
 #include "vendors/voicebot.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -360,7 +361,7 @@ class VoiceBotSession final : public Session {
       const auto confidence = static_cast<double>(m_insight_rng.range(60, 99)) / 100.0;
       std::string value;
       std::string reason;
-      std::int64_t score = static_cast<std::int64_t>(confidence * 100.0 + 0.5);
+      std::int64_t score = std::llround(confidence * 100.0);
       if (type == "sentiment") {
         static const std::vector<std::string> moods = {"positive", "neutral", "negative"};
         const auto previous = m_last_insight.find(type);
@@ -607,6 +608,19 @@ const VendorInfo& voicebot_info() {
     i.name = "voicebot";
     i.title = "Exotel VoiceBot webhooks";
     i.events = k_webhook_types;
+    i.events_note = "pre_agent_transfer only for callers who want an agent (calls.transfer_p).";
+    i.roles = {{"session_start", Role::Start, ""},
+               {"session_end", Role::End, "session_start"},
+               {"transcript_events", Role::Transcript, ""}};
+    // VoiceBot names no event; each trigger reason belongs to one webhook type
+    // (pre_agent_transfer is its own).
+    i.webhook.reason_key = "trigger_reason";
+    i.webhook.reason_events = {{"start", "session_start"},
+                               {"turn_progress", "transcript_events"},
+                               {"turn_complete", "transcript_events"},
+                               {"timer", "insights_events"},
+                               {"end", "session_end"}};
+    i.webhook.call_id_pointers = {"/external_id"};
     i.platforms = {"pstn", "sip"};
     i.facts = {"conversation_id", "intent"};
     i.transport = "POST JSON";

@@ -265,6 +265,16 @@ const VendorInfo& voiceflow_info() {
     i.name = "voiceflow";
     i.title = "Voiceflow session lifecycle webhooks";
     i.events = {"runtime.call.start", "runtime.call.end", "runtime.session.start", "runtime.session.end"};
+    // Calls and sessions pair separately: a caller who calls back reuses the
+    // session, so call.end closes call.start, session.end session.start.
+    i.roles = {{"runtime.call.start", Role::Start, ""},
+               {"runtime.session.start", Role::Start, ""},
+               {"runtime.call.end", Role::End, "runtime.call.start"},
+               {"runtime.session.end", Role::End, "runtime.session.start"}};
+    i.webhook.event_json_keys = {"type"};
+    // The call id is the platform's (see Leg::id), else the session's.
+    i.webhook.call_id_pointers = {"/data/metadata/callSid", "/data/metadata/callControlID", "/data/metadata/callUUID",
+                                  "/data/sessionID"};
     i.platforms = {"twilio", "web-voice", "telnyx", "vonage"};
     i.facts = {"user_id", "project_id", "environment_id"};
     i.transport = "POST application/json";

@@ -265,6 +265,12 @@ const VendorInfo& voicekit_info() {
     i.name = "voicekit";
     i.title = "VoiceKit call webhooks";
     i.events = {"call_started", "call_ended", "call_finalized", "callStartedHook"};
+    i.events_note = "callStartedHook is sent only when vendor_config call_started_hook is set.";
+    i.roles = {{"call_started", Role::Start, ""},
+               {"call_ended", Role::End, "call_started"},
+               {"call_finalized", Role::Recording, "call_ended"}};
+    i.webhook.event_json_keys = {"event"};
+    i.webhook.call_id_pointers = {"/data/call_id"};
     i.platforms = {"phone", "web"};
     i.facts = {"room_id", "room_name", "egress_id"};
     i.transport = "POST JSON";

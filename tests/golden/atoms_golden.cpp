@@ -6,7 +6,7 @@
 #include <map>
 
 #include "golden_support.hpp"
-#include "util/json_cursor.hpp"
+#include "support/vendor_session.hpp"
 #include "vendors/atoms.hpp"
 
 namespace {
@@ -31,13 +31,7 @@ Examples atoms_examples() {
 }
 
 std::vector<callhook::vendors::Delivery> generate(const callhook::population::Call& call) {
-  callhook::util::Problems problems;
-  const callhook::util::Json config = callhook::util::Json::object();
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
-  auto vendor =
-      callhook::vendors::atoms_info().configure(callhook::util::Cursor(&config, "", problems), context, problems);
-  REQUIRE(vendor);
-  return vendor->open(call)->start();
+  return vtest::run(*vtest::configured(callhook::vendors::atoms_info()), call).all;
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "golden_support.hpp"
-#include "util/json_cursor.hpp"
+#include "support/vendor_session.hpp"
 #include "vendors/fonedynamics.hpp"
 
 namespace {
@@ -76,49 +76,15 @@ Spec read_spec() {
   return spec;
 }
 
-std::string decode(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
-using Params = std::vector<std::pair<std::string, std::string>>;
-
-Params parse_params(const std::string& encoded) {
-  Params out;
-  std::istringstream in(encoded);
-  std::string pair;
-  while (std::getline(in, pair, '&')) {
-    const auto eq = pair.find('=');
-    out.emplace_back(decode(pair.substr(0, eq)), decode(pair.substr(eq + 1)));
-  }
-  return out;
-}
-
-Params params_of(const callhook::vendors::Delivery& d) {
-  if (d.method == "GET") return parse_params(d.url.substr(d.url.find('?') + 1));
-  return parse_params(d.body);
-}
+using vtest::Params;
+using vtest::params_of;
 
 std::vector<callhook::vendors::Delivery> generate(std::uint64_t seed, const std::string& config_text) {
-  callhook::util::Problems problems;
-  const auto config = callhook::util::Json::parse(config_text);
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
-  auto vendor = callhook::vendors::fonedynamics_info().configure(callhook::util::Cursor(&config, "", problems), context,
-                                                                 problems);
-  REQUIRE(vendor);
   auto call = golden::sample_call(seed);
   call.country = "61";
   call.user_number = "+61412345678";
   call.agent_number = "+61291234567";
-  return vendor->open(call)->start();
+  return vtest::run(*vtest::configured(callhook::vendors::fonedynamics_info(), config_text), call).all;
 }
 
 // The "yyyy-MM-dd HH:mm:ss" of a description as a regular expression.

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "population/call.hpp"
+#include "support/vendor_session.hpp"
 
 namespace golden {
 
@@ -125,19 +126,11 @@ inline bool matches(const std::string& text, const std::string& pattern) {
 // "+" and seven to fifteen digits.
 inline constexpr const char* k_e164 = R"(\+[1-9][0-9]{6,14})";
 
-// A call as the population would make it, with turns.
+// The unit tests' call, spread over ids and start times by the seed.
 inline callhook::population::Call sample_call(std::uint64_t seed, std::int64_t duration_ms = 95300) {
-  callhook::population::Call call;
-  call.seed = seed;
+  callhook::population::Call call = vtest::make_call(seed, duration_ms);
   call.index = seed % 1000;
   call.start_ms = 1752666057000 + static_cast<std::int64_t>(seed % 97) * 1000;
-  call.duration_ms = duration_ms;
-  call.user_number = "+14155550123";
-  call.agent_number = "+17782006110";
-  call.turns = {{"assistant", "Hello! How may I help you?", 0, 2500},
-                {"user", "I want to check my order status please", 3200, 6500},
-                {"assistant", "Sure, what is your order number?", 7100, 9000},
-                {"user", "It is one two three four five", 9600, 12000}};
   return call;
 }
 

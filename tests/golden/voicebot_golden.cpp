@@ -11,6 +11,7 @@
 #include <set>
 
 #include "golden_support.hpp"
+#include "support/vendor_session.hpp"
 #include "util/json_cursor.hpp"
 #include "vendors/voicebot.hpp"
 
@@ -172,30 +173,13 @@ const Doc& voicebot_doc() {
   return doc;
 }
 
-struct Run {
-  std::vector<callhook::vendors::Delivery> deliveries;
-  std::vector<callhook::vendors::Finding> findings;
-};
-
-Run run(const callhook::population::Call& call, const std::string& config_text, const std::string& start_answer,
-        const std::string& transfer_answer) {
-  callhook::util::Problems problems;
-  const auto config = callhook::util::Json::parse(config_text);
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
-  auto vendor =
-      callhook::vendors::voicebot_info().configure(callhook::util::Cursor(&config, "", problems), context, problems);
-  REQUIRE(vendor);
-  auto session = vendor->open(call);
-  Run out;
-  auto batch = session->start();
-  while (!batch.empty()) {
-    out.deliveries.insert(out.deliveries.end(), batch.begin(), batch.end());
-    if (!batch.back().blocking) break;
-    callhook::vendors::Answer answer{true, 200, batch.back().event == "session_start" ? start_answer : transfer_answer,
-                                     ""};
-    batch = session->resume(batch.back(), answer, out.findings);
-  }
-  return out;
+// A session to its end, its handshakes answered with the documents' answers.
+vtest::Run run(const callhook::population::Call& call, const std::string& config_text, const std::string& start_answer,
+               const std::string& transfer_answer) {
+  return vtest::run(*vtest::configured(callhook::vendors::voicebot_info(), config_text), call,
+                    [&](const callhook::vendors::Delivery& d) {
+                      return vtest::ok(d.event == "session_start" ? start_answer : transfer_answer);
+                    });
 }
 
 const char* k_uuid4 = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
@@ -234,9 +218,9 @@ TEST_CASE("voicebot bodies follow the common request format", "[golden][voicebot
   auto call = golden::sample_call(11);
   call.wants_agent = true;
   call.custom_parameters = {{"key1", "value1"}};
-  const Run r = run(call, R"({"insights": {"trigger_interval_sec": 3}})", "", "");
+  const vtest::Run r = run(call, R"({"insights": {"trigger_interval_sec": 3}})", "", "");
   std::set<std::string> seen_events, seen_reasons;
-  for (const auto& d : r.deliveries) {
+  for (const auto& d : r.all) {
     INFO(d.event << " " << d.body);
     seen_events.insert(d.event);
     const OJson body = OJson::parse(d.body);
@@ -297,9 +281,9 @@ TEST_CASE("voicebot accepts the documented session_start answer", "[golden][voic
   // Applied to a session: later webhooks go to the answer's URLs.
   auto call = golden::sample_call(4);
   call.wants_agent = true;
-  const Run r = run(call, "{}", answer.dump(), voicebot_doc().transfer_answer.dump());
+  const vtest::Run r = run(call, "{}", answer.dump(), voicebot_doc().transfer_answer.dump());
   CHECK(r.findings.empty());
-  for (const auto& d : r.deliveries) {
+  for (const auto& d : r.all) {
     INFO(d.event);
     if (d.event == "session_start") CHECK(d.url == "http://127.0.0.1:3000/hooks");
     if (d.event != "session_start")

@@ -6,7 +6,7 @@
 #include <map>
 
 #include "golden_support.hpp"
-#include "util/json_cursor.hpp"
+#include "support/vendor_session.hpp"
 #include "vendors/voicekit.hpp"
 
 namespace {
@@ -33,13 +33,7 @@ Examples voicekit_examples() {
 
 std::vector<callhook::vendors::Delivery> generate(const callhook::population::Call& call,
                                                   const std::string& config_text = "{}") {
-  callhook::util::Problems problems;
-  const auto config = callhook::util::Json::parse(config_text);
-  const callhook::vendors::StreamContext context{"http://127.0.0.1:3000/hooks", "http://127.0.0.1:4000/recordings", 7};
-  auto vendor =
-      callhook::vendors::voicekit_info().configure(callhook::util::Cursor(&config, "", problems), context, problems);
-  REQUIRE(vendor);
-  return vendor->open(call)->start();
+  return vtest::run(*vtest::configured(callhook::vendors::voicekit_info(), config_text), call).all;
 }
 
 }  // namespace

@@ -18,6 +18,8 @@
 #include <sstream>
 
 #include "harness.hpp"
+#include "util/url.hpp"
+#include "vendors/vendor.hpp"
 
 using callhook::testing::read_json;
 using callhook::testing::Received;
@@ -97,49 +99,18 @@ std::string hmac_sha256_hex(const std::string& key, const std::string& body) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-std::string percent_decode(const std::string& s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-// A raw form or query string as a receiver reads it, without assertions:
-// receiver handlers run on server threads, where Catch must not be used.
-Params decode_form(const std::string& raw) {
-  Params params;
-  std::stringstream in(raw);
-  for (std::string pair; std::getline(in, pair, '&');) {
-    const auto eq = pair.find('=');
-    if (eq == std::string::npos) continue;
-    params.emplace_back(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
-  }
-  return params;
-}
-
-// The same on the test's thread, also checking that the encoding is the
-// documented one (only unreserved characters and %XX, every pair with '=').
+// A form or query string as a receiver reads it, on the test's thread (a
+// receiver's handler, on a server thread, calls util::form_params without
+// assertions), also checking that the encoding is the documented one (only unreserved characters and %XX, every pair
+// with '=').
 Params parse_form(const std::string& raw) {
   INFO(raw);
   REQUIRE(matches(raw, "([A-Za-z0-9._~-]|%[0-9A-F]{2}|=|&)*"));
   std::stringstream in(raw);
   for (std::string pair; std::getline(in, pair, '&');) REQUIRE(pair.find('=') != std::string::npos);
-  return decode_form(raw);
+  return callhook::util::form_params(raw);
 }
 
 std::optional<std::string> param(const Params& params, const std::string& name) {
@@ -1326,7 +1297,7 @@ TEST_CASE("fonedynamics recordings download during the run, sized from the call"
   std::mutex mutex;
   std::vector<Fetched> fetched;
   Receiver receiver([&](const httplib::Request& req, httplib::Response& res) {
-    const Params params = decode_form(req.body);
+    const Params params = callhook::util::form_params(req.body);
     const auto uri = param(params, "Call.Recording.Uri");
     if (param(params, "Event") == "Call.Complete" && uri) {
       Fetched f;
@@ -1571,8 +1542,8 @@ TEST_CASE("sample prints every listed event of every vendor in the vendor's form
       for (std::string e; std::getline(list, e, ',');) events_of[vendor].push_back(e.substr(e.find_first_not_of(' ')));
     }
   }
-  REQUIRE(events_of.size() == 5);
-  for (const char* v : {"voicebot", "atoms", "fonedynamics", "voicekit"}) REQUIRE(events_of.count(v) == 1);
+  REQUIRE(events_of.size() == callhook::vendors::registry().size());
+  for (const auto& v : callhook::vendors::registry()) CHECK(events_of[v.name] == v.events);
 
   // Events that need a documented vendor_config setting to be sent at all.
   const std::map<std::string, std::string> config_for = {

@@ -20,7 +20,9 @@ using callhook::delivery::make_transport;
 using callhook::delivery::Transport;
 using callhook::delivery::TransportOptions;
 using callhook::test::HostileServer;
+using callhook::test::one;
 using callhook::test::Peer;
+using callhook::test::wait_for;
 using namespace std::chrono_literals;
 
 namespace {
@@ -39,21 +41,6 @@ std::unique_ptr<Transport> insecure_transport(const callhook::util::Clock& clock
   TransportOptions options;
   options.insecure = true;
   return make_transport(options, clock);
-}
-
-// Polls until `count` results arrived or a generous limit passed; results in arrival order.
-std::vector<HttpResult> wait_for(Transport& transport, std::size_t count, std::chrono::seconds limit = 10s) {
-  std::vector<HttpResult> done;
-  const auto give_up = std::chrono::steady_clock::now() + limit;
-  while (done.size() < count && std::chrono::steady_clock::now() < give_up) transport.poll(done, 20'000);
-  return done;
-}
-
-HttpResult one(Transport& transport, HttpRequest request) {
-  transport.submit(std::move(request));
-  auto done = wait_for(transport, 1);
-  REQUIRE(done.size() == 1);
-  return done.front();
 }
 
 // Sends until the client goes away or `limit` pieces went out.

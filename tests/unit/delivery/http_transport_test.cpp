@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "delivery/make_transport.hpp"
+#include "test_receivers.hpp"
 
 using callhook::delivery::ErrorKind;
 using callhook::delivery::HttpRequest;
@@ -28,6 +29,11 @@ using callhook::delivery::HttpResult;
 using callhook::delivery::make_transport;
 using callhook::delivery::Transport;
 using callhook::delivery::TransportOptions;
+using callhook::test::HostileServer;
+using callhook::test::one;
+using callhook::test::scripted;
+using callhook::test::ScriptedReply;
+using callhook::test::wait_for;
 using namespace std::chrono_literals;
 
 namespace {
@@ -85,103 +91,6 @@ class PortLog {
   int m_requests = 0;
 };
 
-// Serves one connection at a time; script(n) answers the n-th request.
-class RawServer {
- public:
-  struct Reply {
-    std::string bytes;
-    bool close_after = false;
-  };
-
-  explicit RawServer(std::function<Reply(int)> script) : m_script(std::move(script)) {
-    m_listen = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof address;
-    ::bind(m_listen, reinterpret_cast<sockaddr*>(&address), size);
-    ::listen(m_listen, 16);
-    ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&address), &size);
-    m_port = ntohs(address.sin_port);
-    m_thread = std::thread([this] { run(); });
-  }
-  ~RawServer() {
-    m_stop = true;
-    m_thread.join();
-    ::close(m_listen);
-  }
-  RawServer(const RawServer&) = delete;
-  RawServer& operator=(const RawServer&) = delete;
-
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port) + "/raw"; }
-  int connections() const { return m_connections; }
-  int requests() const { return m_requests; }
-
-  static std::string ok(const std::string& body) {
-    return "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
-  }
-
- private:
-  void run() {
-    while (!m_stop) {
-      pollfd ready{m_listen, POLLIN, 0};
-      if (::poll(&ready, 1, 20) <= 0) continue;
-      const int fd = ::accept(m_listen, nullptr, nullptr);
-      if (fd < 0) continue;
-      ++m_connections;
-      serve(fd);
-      ::close(fd);
-    }
-  }
-
-  void serve(int fd) {
-    std::string in;
-    while (!m_stop) {
-      std::size_t header_end = 0;
-      while ((header_end = in.find("\r\n\r\n")) == std::string::npos) {
-        if (!read_some(fd, in)) return;
-      }
-      std::size_t length = 0;
-      const std::string head = in.substr(0, header_end);
-      if (const auto at = head.find("Content-Length: "); at != std::string::npos) {
-        length = std::stoul(head.substr(at + 16));
-      }
-      while (in.size() < header_end + 4 + length) {
-        if (!read_some(fd, in)) return;
-      }
-      in.erase(0, header_end + 4 + length);
-      const Reply reply = m_script(m_requests++);
-      for (std::size_t sent = 0; sent < reply.bytes.size();) {
-        const ssize_t n = ::send(fd, reply.bytes.data() + sent, reply.bytes.size() - sent, MSG_NOSIGNAL);
-        if (n <= 0) return;
-        sent += static_cast<std::size_t>(n);
-      }
-      if (reply.close_after) return;
-    }
-  }
-
-  bool read_some(int fd, std::string& in) {
-    while (!m_stop) {
-      pollfd ready{fd, POLLIN, 0};
-      if (::poll(&ready, 1, 20) <= 0) continue;
-      char buffer[4096];
-      const ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n <= 0) return false;
-      in.append(buffer, static_cast<std::size_t>(n));
-      return true;
-    }
-    return false;
-  }
-
-  std::function<Reply(int)> m_script;
-  int m_listen = -1;
-  int m_port = 0;
-  std::atomic<bool> m_stop{false};
-  std::atomic<int> m_connections{0};
-  std::atomic<int> m_requests{0};
-  std::thread m_thread;
-};
-
 HttpRequest post(const std::string& url, std::uint64_t id, std::string body = "{}") {
   HttpRequest request;
   request.id = id;
@@ -189,21 +98,6 @@ HttpRequest post(const std::string& url, std::uint64_t id, std::string body = "{
   request.headers = {{"Content-Type", "application/json"}};
   request.body = std::move(body);
   return request;
-}
-
-// Polls until `count` results arrived or a generous limit passed.
-std::vector<HttpResult> wait_for(Transport& transport, std::size_t count, std::chrono::seconds limit = 20s) {
-  std::vector<HttpResult> done;
-  const auto give_up = std::chrono::steady_clock::now() + limit;
-  while (done.size() < count && std::chrono::steady_clock::now() < give_up) transport.poll(done, 50'000);
-  return done;
-}
-
-HttpResult one(Transport& transport, HttpRequest request) {
-  transport.submit(std::move(request));
-  auto done = wait_for(transport, 1);
-  REQUIRE(done.size() == 1);
-  return done.front();
 }
 
 // A port on which nothing listens: bound, read back, closed.
@@ -401,10 +295,10 @@ TEST_CASE("idle keep-alive connections closed by the server are replaced silentl
 
 TEST_CASE("a reused connection that closes before answering is re-sent once on a fresh one", "[delivery][transport]") {
   SECTION("the retry succeeds") {
-    RawServer server([](int n) {
-      if (n == 1) return RawServer::Reply{"", true};  // reads the request, closes without a byte
-      return RawServer::Reply{RawServer::ok("fine " + std::to_string(n)), false};
-    });
+    HostileServer server(false, scripted([](int n) {
+                           if (n == 1) return ScriptedReply{"", true};  // reads the request, closes without a byte
+                           return ScriptedReply{HostileServer::ok("fine " + std::to_string(n)), false};
+                         }));
     callhook::util::SystemClock clock;
     auto transport = make_transport(TransportOptions{}, clock);
     CHECK(one(*transport, post(server.url(), 1)).body == "fine 0");
@@ -417,10 +311,10 @@ TEST_CASE("a reused connection that closes before answering is re-sent once on a
     CHECK(server.requests() == 3);
   }
   SECTION("a second silent close is reported") {
-    RawServer server([](int n) {
-      if (n >= 1) return RawServer::Reply{"", true};
-      return RawServer::Reply{RawServer::ok("fine"), false};
-    });
+    HostileServer server(false, scripted([](int n) {
+                           if (n >= 1) return ScriptedReply{"", true};
+                           return ScriptedReply{HostileServer::ok("fine"), false};
+                         }));
     callhook::util::SystemClock clock;
     auto transport = make_transport(TransportOptions{}, clock);
     CHECK(one(*transport, post(server.url(), 1)).status == 200);
@@ -431,7 +325,7 @@ TEST_CASE("a reused connection that closes before answering is re-sent once on a
     CHECK(server.requests() == 3);
   }
   SECTION("a fresh connection closing is reported at once") {
-    RawServer server([](int) { return RawServer::Reply{"", true}; });
+    HostileServer server(false, scripted([](int) { return ScriptedReply{"", true}; }));
     callhook::util::SystemClock clock;
     auto transport = make_transport(TransportOptions{}, clock);
     const HttpResult result = one(*transport, post(server.url(), 1));
@@ -442,7 +336,9 @@ TEST_CASE("a reused connection that closes before answering is re-sent once on a
 }
 
 TEST_CASE("a server that closes after every response costs no failures", "[delivery][transport]") {
-  RawServer server([](int n) { return RawServer::Reply{RawServer::ok(std::to_string(n)), true}; });
+  HostileServer server(false, scripted([](int n) {
+                         return ScriptedReply{HostileServer::ok(std::to_string(n)), true};
+                       }));
   callhook::util::SystemClock clock;
   auto transport = make_transport(TransportOptions{}, clock);
   for (std::uint64_t i = 0; i < 5; ++i) {
@@ -457,14 +353,14 @@ TEST_CASE("a server that closes after every response costs no failures", "[deliv
 TEST_CASE("interim responses, close-delimited bodies and garbage", "[delivery][transport]") {
   struct Row {
     const char* name;
-    RawServer::Reply reply;
+    ScriptedReply reply;
     ErrorKind error;
     int status;
     const char* body;
   };
   const Row rows[] = {
       {"100 Continue first",
-       {"HTTP/1.1 100 Continue\r\n\r\n" + RawServer::ok("after"), false},
+       {"HTTP/1.1 100 Continue\r\n\r\n" + HostileServer::ok("after"), false},
        ErrorKind::None,
        200,
        "after"},
@@ -474,7 +370,7 @@ TEST_CASE("interim responses, close-delimited bodies and garbage", "[delivery][t
   };
   for (const auto& row : rows) {
     INFO(row.name);
-    RawServer server([&](int) { return row.reply; });
+    HostileServer server(false, scripted([&](int) { return row.reply; }));
     callhook::util::SystemClock clock;
     auto transport = make_transport(TransportOptions{}, clock);
     const HttpResult result = one(*transport, post(server.url(), 1));
@@ -587,7 +483,9 @@ TEST_CASE("a connect that hangs runs into the connect timeout", "[delivery][tran
     ::connect(filler, reinterpret_cast<sockaddr*>(&address), size);
     fillers.push_back(filler);
   }
-  std::this_thread::sleep_for(50ms);
+  // The backlog is full once the first filler's handshake is done.
+  pollfd connected{fillers[0], POLLOUT, 0};
+  REQUIRE(::poll(&connected, 1, 5000) == 1);
 
   callhook::util::SystemClock clock;
   auto transport = make_transport(TransportOptions{}, clock);

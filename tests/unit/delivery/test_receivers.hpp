@@ -1,5 +1,6 @@
 #pragma once
-// Loopback receivers for the transport's tests: a self-signed certificate
+// Loopback receivers for the transport's tests (and the helpers that send to
+// them and wait for results): a self-signed certificate
 // made in memory, and a raw-socket server (plain or TLS) whose handler
 // decides byte by byte what a connection gets, so it can misbehave on
 // purpose. Connections are served one at a time on the server's thread;
@@ -12,6 +13,7 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -23,6 +25,10 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <catch2/catch.hpp>
+
+#include "delivery/transport.hpp"
 
 namespace callhook::test {
 
@@ -261,5 +267,40 @@ class HostileServer {
   std::atomic<int> m_resumed{0};
   std::thread m_thread;
 };
+
+// Polls until `count` results arrived or a generous limit passed; results in arrival order.
+inline std::vector<delivery::HttpResult> wait_for(delivery::Transport& transport, std::size_t count,
+                                                  std::chrono::seconds limit = std::chrono::seconds(20)) {
+  std::vector<delivery::HttpResult> done;
+  const auto give_up = std::chrono::steady_clock::now() + limit;
+  while (done.size() < count && std::chrono::steady_clock::now() < give_up) transport.poll(done, 20'000);
+  return done;
+}
+
+// Sends `request` and waits for its one result.
+inline delivery::HttpResult one(delivery::Transport& transport, delivery::HttpRequest request) {
+  transport.submit(std::move(request));
+  auto done = wait_for(transport, 1);
+  REQUIRE(done.size() == 1);
+  return done.front();
+}
+
+// One scripted answer: `bytes` sent whole, then the connection closed when
+// `close_after`.
+struct ScriptedReply {
+  std::string bytes;
+  bool close_after = false;
+};
+
+// A handler that answers the n-th request (0-based, over all connections)
+// with script(n), reading each request whole first.
+inline HostileServer::Handler scripted(std::function<ScriptedReply(int)> script) {
+  return [script = std::move(script), n = 0](Peer& peer, int) mutable {
+    while (peer.read_request()) {
+      const ScriptedReply reply = script(n++);
+      if (!peer.send(reply.bytes) || reply.close_after) return;
+    }
+  };
+}
 
 }  // namespace callhook::test

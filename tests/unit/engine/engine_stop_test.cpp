@@ -10,13 +10,14 @@
 #include "engine/plan.hpp"
 #include "report/run_stats.hpp"
 #include "scenario/load.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook;
 
 namespace {
 
 engine::RunPlan plan_of(const std::string& text) {
-  auto loaded = scenario::parse_scenario(text, "test.json", engine::vendor_catalog());
+  auto loaded = scenario::parse_scenario(text, "test.json", vendors::catalog());
   INFO(loaded.problems.format("test.json"));
   REQUIRE(loaded.problems.empty());
   util::Problems problems;

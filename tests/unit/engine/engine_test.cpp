@@ -15,6 +15,7 @@
 #include "journal/journal.hpp"
 #include "report/run_stats.hpp"
 #include "scenario/load.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook;
 using nlohmann::json;
@@ -22,7 +23,7 @@ using nlohmann::json;
 namespace {
 
 engine::RunPlan plan_of(const std::string& text) {
-  auto loaded = scenario::parse_scenario(text, "test.json", engine::vendor_catalog());
+  auto loaded = scenario::parse_scenario(text, "test.json", vendors::catalog());
   INFO(loaded.problems.format("test.json"));
   REQUIRE(loaded.problems.empty());
   util::Problems problems;

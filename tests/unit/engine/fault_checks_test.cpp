@@ -5,6 +5,7 @@
 #include "engine/plan.hpp"
 #include "faults/faults.hpp"
 #include "scenario/load.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook;
 
@@ -13,7 +14,7 @@ namespace {
 // The problems make_plan reports, formatted as validate prints them.
 std::string problems_of(const std::string& stream) {
   const std::string text = R"({"streams": [)" + stream + "]}";
-  auto loaded = scenario::parse_scenario(text, "t.json", engine::vendor_catalog());
+  auto loaded = scenario::parse_scenario(text, "t.json", vendors::catalog());
   INFO(loaded.problems.format("t.json"));
   REQUIRE(loaded.problems.empty());
   util::Problems problems;
@@ -137,7 +138,7 @@ TEST_CASE("a stream-level signature fault is off for an event that cannot carry 
       "delivery": {"signing": {"secret": "whsec_c2Vjb25k"},
                    "events": {"runtime.call.end": {"signing": {"scheme": "x-signature", "secret": "k"}}}},
       "faults": {"bad_signature": 1, "stale_timestamp": 1}}]})",
-                                         "t.json", engine::vendor_catalog());
+                                         "t.json", vendors::catalog());
   REQUIRE(loaded.problems.empty());
   util::Problems problems;
   const auto plan = engine::make_plan(std::move(*loaded.scenario), "", "http://127.0.0.1:9/hooks",

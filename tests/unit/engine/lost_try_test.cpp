@@ -14,13 +14,14 @@
 #include "journal/reader.hpp"
 #include "report/run_stats.hpp"
 #include "scenario/load.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook;
 
 TEST_CASE("a lost and re-sent try is recorded and counted without spending the retry budget", "[engine]") {
   auto loaded = scenario::parse_scenario(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1},
       "delivery": {"retry": {"max_attempts": 1}}}]})",
-                                         "test.json", engine::vendor_catalog());
+                                         "test.json", vendors::catalog());
   REQUIRE(loaded.problems.empty());
   util::Problems problems;
   auto plan = engine::make_plan(std::move(*loaded.scenario), "", "http://127.0.0.1:9/hooks",

@@ -14,6 +14,7 @@
 #include "report/run_stats.hpp"
 #include "scenario/load.hpp"
 #include "scenario/placeholders.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook;
 using nlohmann::json;
@@ -22,7 +23,7 @@ namespace {
 
 // The plan of a scenario, or the problems that stopped it.
 std::optional<engine::RunPlan> try_plan(const std::string& text, std::string& problems_text) {
-  auto loaded = scenario::parse_scenario(text, "t.json", engine::vendor_catalog());
+  auto loaded = scenario::parse_scenario(text, "t.json", vendors::catalog());
   problems_text = loaded.problems.format("t.json");
   if (!loaded.scenario) return std::nullopt;
   util::Problems problems;

@@ -5,7 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include "scenario/load.hpp"
-#include "test_catalog.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook::scenario;
 
@@ -29,7 +29,7 @@ TEST_CASE("the scenario reference's examples load without problems", "[scenario]
   REQUIRE(examples.size() >= 8);
   for (std::size_t i = 0; i < examples.size(); ++i) {
     CAPTURE(i, examples[i]);
-    const LoadResult result = parse_scenario(examples[i], "docs/scenario.md", testing::test_catalog());
+    const LoadResult result = parse_scenario(examples[i], "docs/scenario.md", callhook::vendors::catalog());
     CHECK(result.problems.format(result.source) == "");
     CHECK(result.scenario.has_value());
   }

@@ -8,7 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include "scenario/load.hpp"
-#include "test_catalog.hpp"
+#include "vendors/vendor.hpp"
 
 namespace fs = std::filesystem;
 using namespace callhook::scenario;
@@ -40,7 +40,7 @@ TEST_CASE("each invalid scenario gives exactly its expected messages", "[scenari
   for (const auto& name : names) {
     DYNAMIC_SECTION(name) {
       const fs::path file = k_dir / (name + ".json");
-      const LoadResult result = load_scenario(file.string(), testing::test_catalog());
+      const LoadResult result = load_scenario(file.string(), callhook::vendors::catalog());
       CHECK_FALSE(result.scenario.has_value());
       CHECK(result.source == file.string());
       // Messages name the file as the user gave it; here, by its file name.

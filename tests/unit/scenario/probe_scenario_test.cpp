@@ -4,7 +4,7 @@
 
 #include "scenario/load.hpp"
 #include "scenario/placeholders.hpp"
-#include "test_catalog.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook::scenario;
 
@@ -14,7 +14,7 @@ namespace {
 LoadResult with_probe(const std::string& probe, const std::string& rest = "") {
   return parse_scenario(
       R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1}, "probe": )" + probe + "}]" + rest + "}", "p.json",
-      testing::test_catalog());
+      callhook::vendors::catalog());
 }
 
 std::string messages(const LoadResult& r) { return r.problems.format("p.json"); }
@@ -23,8 +23,8 @@ std::string messages(const LoadResult& r) { return r.problems.format("p.json"); 
 
 TEST_CASE("every placeholder name loads, in URL, headers, body and expected values", "[scenario][probe]") {
   std::string names;
-  for (const auto& name :
-       placeholder_names(testing::test_catalog().events.at("voiceflow"), testing::test_catalog().facts.at("voiceflow")))
+  for (const auto& name : placeholder_names(callhook::vendors::catalog().events.at("voiceflow"),
+                                            callhook::vendors::catalog().facts.at("voiceflow")))
     names += "{" + name + "}";
   REQUIRE(names.find("{call.delivered.runtime.call.end}") != std::string::npos);
   REQUIRE(names.find("{call.vendor.user_id}") != std::string::npos);
@@ -121,7 +121,7 @@ TEST_CASE("a probe expects no failed probes unless the expect block says otherwi
   REQUIRE(relaxed.scenario);
   CHECK(relaxed.scenario->expect == Expectations{{"probe_failures", 3}});
   const auto none = parse_scenario(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1}}]})", "p.json",
-                                   testing::test_catalog());
+                                   callhook::vendors::catalog());
   REQUIRE(none.scenario);
   CHECK(none.scenario->expect.empty());
 }
@@ -129,13 +129,13 @@ TEST_CASE("a probe expects no failed probes unless the expect block says otherwi
 TEST_CASE("lost_ack is a probability per stream and per event", "[scenario][faults]") {
   const auto r = parse_scenario(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1},
       "faults": {"lost_ack": 0.25, "events": {"runtime.call.end": {"lost_ack": 1}}}}]})",
-                                "p.json", testing::test_catalog());
+                                "p.json", callhook::vendors::catalog());
   INFO(messages(r));
   REQUIRE(r.scenario);
   CHECK(r.scenario->streams[0].faults.lost_ack_p == 0.25);
   CHECK(r.scenario->streams[0].event_faults.at("runtime.call.end").lost_ack_p == 1);
   const auto bad =
       parse_scenario(R"({"streams": [{"vendor": "voiceflow", "calls": {"count": 1}, "faults": {"lost_ack": 2}}]})",
-                     "p.json", testing::test_catalog());
+                     "p.json", callhook::vendors::catalog());
   CHECK(messages(bad) == "p.json: /streams/0/faults/lost_ack: expected a probability from 0 to 1, got 2\n");
 }

@@ -2,7 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "scenario/load.hpp"
-#include "test_catalog.hpp"
+#include "vendors/vendor.hpp"
 
 using namespace callhook::scenario;
 using callhook::util::Json;
@@ -10,7 +10,7 @@ using callhook::util::Json;
 namespace {
 
 Scenario parse_ok(const std::string& text) {
-  const LoadResult result = parse_scenario(text, "scenarios/test.json", testing::test_catalog());
+  const LoadResult result = parse_scenario(text, "scenarios/test.json", callhook::vendors::catalog());
   INFO(result.problems.format(result.source));
   REQUIRE(result.problems.empty());
   REQUIRE(result.scenario.has_value());
@@ -323,7 +323,7 @@ TEST_CASE("retry and signing shorthands", "[scenario][valid]") {
     }
   }
   SECTION("without the vendor's scheme in the catalog, a lone secret is kept for the engine to resolve") {
-    Catalog catalog = testing::test_catalog();
+    Catalog catalog = callhook::vendors::catalog();
     catalog.signing.clear();
     const LoadResult result = parse_scenario(
         R"({"streams": [{"vendor": "voicebot", "calls": {"count": 1}, "delivery": {"signing": {"secret": "k"}}}]})",
@@ -375,14 +375,14 @@ TEST_CASE("a script-only stream generates no calls", "[scenario][valid]") {
 TEST_CASE("an unknown vendor is reported once, not once per event", "[scenario][valid]") {
   const LoadResult result = parse_scenario(R"({"streams": [{"vendor": "nobody", "calls": {"count": 1},
       "overrides": {"anything": {"/a": 1}}, "faults": {"events": {"x": {"drop": 1}}}}]})",
-                                           "x.json", testing::test_catalog());
+                                           "x.json", callhook::vendors::catalog());
   CHECK_FALSE(result.scenario.has_value());
   CHECK(result.problems.size() == 1);
 }
 
 TEST_CASE("parse_scenario reports invalid JSON with line, column and pointer", "[scenario][valid]") {
   const LoadResult result =
-      parse_scenario("{\n  \"seed\": 7,\n  \"streams\": [}\n}", "x.json", testing::test_catalog());
+      parse_scenario("{\n  \"seed\": 7,\n  \"streams\": [}\n}", "x.json", callhook::vendors::catalog());
   REQUIRE(result.problems.size() == 1);
   CHECK(result.problems.list()[0].pointer == "/streams/0");
   CHECK(result.problems.format("x.json").rfind("x.json: /streams/0: invalid JSON at line 3, column 15: ", 0) == 0);
@@ -391,7 +391,7 @@ TEST_CASE("parse_scenario reports invalid JSON with line, column and pointer", "
 TEST_CASE("parse_scenario refuses nesting deeper than the limit, naming where", "[scenario][valid][limits]") {
   // 100,000 levels once overflowed the stack while a message described the value.
   const std::string deep = "{\n\"seed\": " + std::string(100000, '[') + std::string(100000, ']') + "}";
-  const LoadResult result = parse_scenario(deep, "x.json", testing::test_catalog());
+  const LoadResult result = parse_scenario(deep, "x.json", callhook::vendors::catalog());
   REQUIRE(result.problems.size() == 1);
   std::string pointer = "/seed";
   for (int i = 0; i < 127; ++i) pointer += "/0";
@@ -400,13 +400,13 @@ TEST_CASE("parse_scenario refuses nesting deeper than the limit, naming where", 
 
   // 128 levels are allowed (and then the type is wrong).
   const std::string deepest = "{\"seed\": " + std::string(127, '[') + std::string(127, ']') + "}";
-  const LoadResult allowed = parse_scenario(deepest, "x.json", testing::test_catalog());
+  const LoadResult allowed = parse_scenario(deepest, "x.json", callhook::vendors::catalog());
   REQUIRE_FALSE(allowed.problems.empty());
   CHECK(allowed.problems.list()[0].message.find("nested") == std::string::npos);
 }
 
 TEST_CASE("a vendor without platforms accepts none", "[scenario][valid]") {
-  Catalog catalog = testing::test_catalog();
+  Catalog catalog = callhook::vendors::catalog();
   catalog.platforms["voicekit"].clear();
   const LoadResult result = parse_scenario(
       R"({"streams": [{"vendor": "voicekit", "calls": {"count": 1, "platform": "phone"}}]})", "x.json", catalog);

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "sink/event_name.hpp"
+#include "support/vendor_session.hpp"
 #include "util/url.hpp"
 
 using namespace callhook::sink;
@@ -81,4 +82,28 @@ TEST_CASE("delivery_id prefers the signature id header and hashes bodies otherwi
   CHECK(delivery_id({}, "{\"a\":1}") == delivery_id({}, "{\"a\":1}"));
   CHECK(delivery_id({}, "{\"a\":1}") != delivery_id({}, "{\"a\":2}"));
   CHECK(delivery_id({}, "x").rfind("body:", 0) == 0);
+}
+
+TEST_CASE("the sink names every vendor's webhooks and calls as the profiles send them") {
+  const auto call = vtest::make_call(11);
+  for (const auto& v : callhook::vendors::registry()) {
+    INFO(v.name);
+    // A GET carries its parameters in the query.
+    for (const std::string config : {R"({})", R"({"method": "GET"})"}) {
+      if (config != "{}" && !vtest::configure(v, config).vendor) continue;  // only vendors that offer GET
+      const auto sent = vtest::run(*vtest::configured(v, config), call).all;
+      REQUIRE_FALSE(sent.empty());
+      for (const auto& d : sent) {
+        INFO(d.event << " " << d.method);
+        const auto mark = d.url.find('?');
+        const std::string query = mark == std::string::npos ? "" : d.url.substr(mark + 1);
+        CHECK(event_name(d.content_type, d.body, query) == d.event);
+        // Where the webhook carries the profile's call id, that is what is read;
+        // Voiceflow's session webhooks carry only the session id, read instead.
+        const std::string found = call_id(d.content_type, d.body, query);
+        CHECK_FALSE(found.empty());
+        if ((d.body + query).find(d.call_id) != std::string::npos) CHECK(found == d.call_id);
+      }
+    }
+  }
 }

@@ -4,8 +4,8 @@
 #include <regex>
 #include <set>
 
+#include "support/vendor_session.hpp"
 #include "util/time_format.hpp"
-#include "vendor_test_support.hpp"
 #include "vendors/atoms.hpp"
 
 using namespace vtest;
@@ -14,12 +14,7 @@ namespace {
 
 const vendors::VendorInfo& info() { return vendors::atoms_info(); }
 
-std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") {
-  auto c = configure(info(), config);
-  INFO(c.problems.format("scenario"));
-  REQUIRE(c.vendor);
-  return std::move(c.vendor);
-}
+std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") { return configured(info(), config); }
 
 OJson body(const vendors::Delivery& d) { return OJson::parse(d.body); }
 

@@ -3,8 +3,8 @@
 #include <regex>
 #include <set>
 
+#include "support/vendor_session.hpp"
 #include "util/time_format.hpp"
-#include "vendor_test_support.hpp"
 #include "vendors/fonedynamics.hpp"
 
 using namespace vtest;
@@ -13,17 +13,7 @@ namespace {
 
 const vendors::VendorInfo& info() { return vendors::fonedynamics_info(); }
 
-std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") {
-  auto c = configure(info(), config);
-  INFO(c.problems.format("scenario"));
-  REQUIRE(c.vendor);
-  return std::move(c.vendor);
-}
-
-Params params_of(const vendors::Delivery& d) {
-  if (d.method == "GET") return parse_form(d.url.substr(d.url.find('?') + 1));
-  return parse_form(d.body);
-}
+std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") { return configured(info(), config); }
 
 population::Call au_call(std::uint64_t seed) {
   auto call = make_call(seed);

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
+#include "support/vendor_session.hpp"
 #include "util/url.hpp"
-#include "vendor_test_support.hpp"
 #include "vendors/atoms.hpp"
 #include "vendors/fonedynamics.hpp"
 #include "vendors/voicebot.hpp"

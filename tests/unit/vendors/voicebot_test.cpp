@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "vendor_test_support.hpp"
+#include "support/vendor_session.hpp"
 #include "vendors/voicebot.hpp"
 
 using namespace vtest;
@@ -12,12 +12,7 @@ namespace {
 
 const vendors::VendorInfo& info() { return vendors::voicebot_info(); }
 
-std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") {
-  auto c = configure(info(), config);
-  INFO(c.problems.format("scenario"));
-  REQUIRE(c.vendor);
-  return std::move(c.vendor);
-}
+std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") { return configured(info(), config); }
 
 OJson body(const vendors::Delivery& d) { return OJson::parse(d.body); }
 

@@ -2,7 +2,7 @@
 
 #include <tuple>
 
-#include "vendor_test_support.hpp"
+#include "support/vendor_session.hpp"
 #include "vendors/voicekit.hpp"
 
 using namespace vtest;
@@ -11,12 +11,7 @@ namespace {
 
 const vendors::VendorInfo& info() { return vendors::voicekit_info(); }
 
-std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") {
-  auto c = configure(info(), config);
-  INFO(c.problems.format("scenario"));
-  REQUIRE(c.vendor);
-  return std::move(c.vendor);
-}
+std::unique_ptr<vendors::Vendor> vendor(const std::string& config = "{}") { return configured(info(), config); }
 
 OJson body(const vendors::Delivery& d) { return OJson::parse(d.body); }
 

@@ -1,17 +1,19 @@
 #pragma once
-// Helpers for the vendor profile tests: configure a profile from JSON text,
-// run a session to its end with scripted handshake answers, read form bodies.
+// Helpers for the vendor profile and golden tests: configure a profile from
+// JSON text, run a session to its end with scripted handshake answers, read
+// form bodies and queries.
 #include <functional>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "population/call.hpp"
 #include "util/json_cursor.hpp"
+#include "util/url.hpp"
 #include "vendors/vendor.hpp"
 
 namespace vtest {
@@ -39,6 +41,15 @@ inline Configured configure(const vendors::VendorInfo& info, const std::string& 
   const util::Json config = util::Json::parse(config_text);
   out.vendor = info.configure(util::Cursor(&config, k_pointer, out.problems), context, out.problems);
   return out;
+}
+
+// A profile configured from `config_text`, which must have no problems.
+inline std::unique_ptr<vendors::Vendor> configured(const vendors::VendorInfo& info,
+                                                   const std::string& config_text = "{}") {
+  auto c = configure(info, config_text);
+  INFO(c.problems.format("scenario"));
+  REQUIRE(c.vendor);
+  return std::move(c.vendor);
 }
 
 inline population::Call make_call(std::uint64_t seed, std::int64_t duration_ms = 95300) {
@@ -88,30 +99,14 @@ inline std::vector<vendors::Delivery> of_event(const Run& r, const std::string& 
   return out;
 }
 
-inline std::string percent_decode(const std::string& text) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%' && i + 2 < text.size()) {
-      out += static_cast<char>(std::stoi(text.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += text[i];
-    }
-  }
-  return out;
-}
-
 using Params = std::vector<std::pair<std::string, std::string>>;
 
-inline Params parse_form(const std::string& encoded) {
-  Params out;
-  std::istringstream in(encoded);
-  std::string pair;
-  while (std::getline(in, pair, '&')) {
-    const auto eq = pair.find('=');
-    out.emplace_back(percent_decode(pair.substr(0, eq)), percent_decode(pair.substr(eq + 1)));
-  }
-  return out;
+inline Params parse_form(const std::string& encoded) { return util::form_params(encoded); }
+
+// A form delivery's parameters: its query for a GET, else its body.
+inline Params params_of(const vendors::Delivery& d) {
+  if (d.method == "GET") return parse_form(d.url.substr(d.url.find('?') + 1));
+  return parse_form(d.body);
 }
 
 // The value of a parameter, or "<absent>".
