@@ -35,8 +35,8 @@ void fill(RunStats& stats) {
   stats.on_final(final_event("e", "c9", 9, Final::Dropped, "", {"drop"}));
   stats.on_finding({"c1", "e", "x"});
   stats.on_finding({"c2", "e", "y"});
-  stats.on_probe({"c1", "u", true, ""});
-  stats.on_probe({"c2", "u", false, "m"});
+  stats.on_probe(testing::probe("c1", "u", true, ""));
+  stats.on_probe(testing::probe("c2", "u", false, "m"));
 }
 
 struct Row {

@@ -119,7 +119,7 @@ TEST_CASE("JUnit: one test case per call, failures with reasons, escaped") {
   stats.on_final(final_event("start", "probed", 2, Final::Delivered));
   stats.on_final(final_event("start", "ok-call", 3, Final::Dropped, "", {"drop"}));
   stats.on_finding({"bad<&>\"'call", "start", "bad JSON: \x01\xff"});
-  stats.on_probe({"probed", "http://x/calls/probed?a=1&b=2", false, "/status: expected \"ended\""});
+  stats.on_probe(testing::probe("probed", "http://x/calls/probed?a=1&b=2", false, "/status: expected \"ended\""));
 
   std::ostringstream out;
   write_junit(stats, info(), out, check_expectations({{"failed", 0}, {"dropped", 1}}, stats));

@@ -21,6 +21,16 @@ inline AttemptEvent attempt(std::string event, std::string call_id, int status, 
   return a;
 }
 
+// A judged probe: its call, URL, verdict and message.
+inline ProbeResult probe(std::string call_id, std::string url, bool passed, std::string message) {
+  ProbeResult p;
+  p.call_id = std::move(call_id);
+  p.url = std::move(url);
+  p.passed = passed;
+  p.message = std::move(message);
+  return p;
+}
+
 inline AttemptEvent transport_error(std::string event, std::string call_id, delivery::ErrorKind error,
                                     std::int64_t latency_us, int number = 1) {
   AttemptEvent a = attempt(std::move(event), std::move(call_id), 0, latency_us, 0, number);

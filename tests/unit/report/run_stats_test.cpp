@@ -176,9 +176,9 @@ TEST_CASE("findings and probes are capped lists with full counts") {
   CHECK(stats.findings_total() == 5);
   CHECK(stats.findings()[2].message == "bad JSON 2");
 
-  stats.on_probe({"c1", "http://x/calls/c1", true, ""});
-  stats.on_probe({"c2", "http://x/calls/c2", false, "/status: expected \"ended\", got \"active\""});
-  stats.on_probe({"c3", "http://x/calls/c3", false, "timeout"});
+  stats.on_probe(testing::probe("c1", "http://x/calls/c1", true, ""));
+  stats.on_probe(testing::probe("c2", "http://x/calls/c2", false, "/status: expected \"ended\", got \"active\""));
+  stats.on_probe(testing::probe("c3", "http://x/calls/c3", false, "timeout"));
   CHECK(stats.probes().size() == 2);
   CHECK(stats.probes_total() == 3);
   CHECK(stats.probe_failures() == 2);
@@ -190,8 +190,8 @@ TEST_CASE("calls keep their failures, in the order they were first seen") {
   stats.on_final(final_event("start", "a", 1, Final::Failed, "status 503 after 3 attempts"));
   stats.on_final(final_event("end", "b", 2, Final::Dropped, "", {"drop"}));
   stats.on_finding({"b", "session_start", "webhook_config is not an object"});
-  stats.on_probe({"c", "http://x/calls/c", false, "/status: expected \"ended\""});
-  stats.on_probe({"d", "http://x/calls/d", true, ""});
+  stats.on_probe(testing::probe("c", "http://x/calls/c", false, "/status: expected \"ended\""));
+  stats.on_probe(testing::probe("d", "http://x/calls/d", true, ""));
 
   const std::deque<CallOutcome>& calls = stats.calls();
   REQUIRE(calls.size() == 4);

@@ -152,7 +152,7 @@ TEST_CASE("JSON report: a numeric speed, unaccounted deliveries, expectations") 
 TEST_CASE("JSON report: findings and probes, with invalid UTF-8 made valid") {
   RunStats stats;
   stats.on_finding({"A", "session_start", "answer was \"\xff\xfe\""});
-  stats.on_probe({"A", "http://x/calls/A", false, "/status: expected \"ended\""});
+  stats.on_probe(testing::probe("A", "http://x/calls/A", false, "/status: expected \"ended\""));
   const Json report = to_json(stats, info());
   REQUIRE(report["findings"].size() == 1);
   CHECK(report["findings"][0]["message"] == "answer was \"\xEF\xBF\xBD\xEF\xBF\xBD\"");
@@ -192,7 +192,7 @@ TEST_CASE("text summary") {
   RunStats stats;
   fill(stats);
   for (int i = 0; i < 25; ++i) stats.on_finding({"C", "runtime.call.start", "finding " + std::to_string(i)});
-  stats.on_probe({"B", "http://x/calls/B", false, "/status: expected \"ended\""});
+  stats.on_probe(testing::probe("B", "http://x/calls/B", false, "/status: expected \"ended\""));
   std::ostringstream out;
   RunInfo run = info();
   run.outputs = {"report.json", "run.jsonl"};
