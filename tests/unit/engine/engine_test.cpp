@@ -621,7 +621,7 @@ TEST_CASE("script: again sends an earlier step's delivery once more, same id and
   const auto& r = run.transport.requests();
   REQUIRE(r.size() == 4);
   CHECK(body_type(r[1]) == "runtime.call.end");
-  for (std::size_t k : {2, 3}) {
+  for (const std::size_t k : {std::size_t{2}, std::size_t{3}}) {
     CHECK(r[k].body == r[0].body);  // overrides included
     CHECK(header_of(r[k], "svix-id") == header_of(r[0], "svix-id"));
   }
