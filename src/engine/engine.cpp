@@ -221,8 +221,10 @@ struct Engine::State {
     maybe_close(s);
   }
 
-  // Scripted deliveries are exact: no faults, keyed in script order, one at
-  // a time. Each keeps the place in its call's plan that build_script gave it.
+  // Scripted deliveries are exact: no drawn faults (a step's own lost_ack
+  // aside), keyed in script order, one at a time (a step's copies sent
+  // "together" at once). Each keeps the place in its call's plan that
+  // build_script gave it.
   void open_script() {
     if (plan.script.empty()) return;
     const std::uint32_t s = sessions.add();
@@ -297,7 +299,7 @@ struct Engine::State {
 
   TimelinePlace place_of(std::uint32_t i, util::MonoUs now) const {
     const Item& item = items[i];
-    return {i, item.due_ms, item.plan_order, item.d.seq, now};
+    return {i, item.due_ms, item.plan_order, item.d.seq, now, item.d.together};
   }
 
   // Holds an attempt back until its call's timeline lets it go.

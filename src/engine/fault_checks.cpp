@@ -18,18 +18,6 @@ std::string signature_problem(std::string_view fault, const std::string& scheme)
   return "";
 }
 
-// Why a lost ack cannot act under `retry`, or "" when it can: the vendor
-// must send the delivery again after an answer it did not get.
-std::string lost_ack_problem(const scenario::RetryPolicy& retry) {
-  if (retry.max_attempts <= 1)
-    return "cannot act: retries are off (delivery.retry.max_attempts is 1), so a lost answer is never sent again; "
-           "give delivery.retry more attempts";
-  if (!retry.on_connect)
-    return "cannot act: a lost answer is retried as a dropped connection, and delivery.retry.on leaves out "
-           "\"connect\"";
-  return "";
-}
-
 // Whether `event` plays the role `pattern` moves, and it (and, for an end,
 // its start) is sent under the stream's configuration.
 bool moves(const std::string& pattern, const std::string& vendor, const vendors::Vendor* profile,
@@ -85,6 +73,16 @@ void check_plan(const scenario::FaultPlan& plan, const scenario::FaultPlan* inhe
 }
 
 }  // namespace
+
+std::string lost_ack_problem(const scenario::RetryPolicy& retry) {
+  if (retry.max_attempts <= 1)
+    return "cannot act: retries are off (delivery.retry.max_attempts is 1), so a lost answer is never sent again; "
+           "give delivery.retry more attempts";
+  if (!retry.on_connect)
+    return "cannot act: a lost answer is retried as a dropped connection, and delivery.retry.on leaves out "
+           "\"connect\"";
+  return "";
+}
 
 void check_faults(scenario::Stream& stream, std::size_t index, const StreamPlan& plan, util::Problems& problems) {
   const std::string base = "/streams/" + std::to_string(index) + "/faults";

@@ -15,10 +15,15 @@
 // another scheme, or does not retry) is switched off for that event rather
 // than refused.
 #include <cstddef>
+#include <string>
 
 #include "engine/plan.hpp"
 
 namespace callhook::engine {
+
+// Why a lost ack cannot act under `retry`, or "" when it can: the vendor
+// must send the delivery again after an answer it did not get.
+std::string lost_ack_problem(const scenario::RetryPolicy& retry);
 
 void check_faults(scenario::Stream& stream, std::size_t index, const StreamPlan& plan, util::Problems& problems);
 

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "engine/fault_checks.hpp"
 #include "engine/plan.hpp"
 #include "faults/faults.hpp"
 #include "population/population.hpp"
@@ -29,13 +30,25 @@ std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, cons
   return all;
 }
 
+namespace {
+
+// The delivery a step sends again (its "again"): the one an earlier step of
+// the alias sent of that event, as it was sent; nullptr when none did.
+const vendors::Delivery* sent_before(const std::map<std::string, vendors::Delivery>& sent, const std::string& event) {
+  const auto it = sent.find(event);
+  return it == sent.end() ? nullptr : &it->second;
+}
+
+}  // namespace
+
 std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
                                             util::Problems& problems, std::vector<ScriptCall>* calls,
                                             std::vector<std::uint32_t>* call_of) {
   struct AliasPlan {
     std::vector<vendors::Delivery> deliveries;
     std::vector<bool> used;
-    std::uint32_t index = 0;  // in *calls
+    std::uint32_t index = 0;                        // in *calls
+    std::map<std::string, vendors::Delivery> sent;  // by event: the last delivery sent of it, for "again"
   };
   std::map<std::pair<std::size_t, std::string>, AliasPlan> aliases;
   std::vector<vendors::Delivery> out;
@@ -58,35 +71,59 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
       }
     }
     AliasPlan& alias = it->second;
-    std::size_t found = alias.deliveries.size();
-    for (std::size_t i = 0; i < alias.deliveries.size(); ++i) {
-      if (!alias.used[i] && alias.deliveries[i].event == step.event) {
-        found = i;
-        break;
+    if (step.lost_ack)
+      if (std::string problem = lost_ack_problem(streams[step.stream].for_event(step.event).retry); !problem.empty()) {
+        problems.add(pointer + "/lost_ack", problem);
+        continue;
+      }
+    vendors::Delivery d;
+    int first_copy = 0;
+    if (step.again) {
+      const vendors::Delivery* earlier = sent_before(alias.sent, step.event);
+      if (!earlier) {
+        problems.add(pointer + "/again", "call \"" + step.call + "\" sent no \"" + step.event +
+                                             "\" before this step, so there is none to send again");
+        continue;
+      }
+      d = *earlier;
+      first_copy = d.copy + 1;  // every copy of it is a duplicate
+    } else {
+      std::size_t found = alias.deliveries.size();
+      for (std::size_t i = 0; i < alias.deliveries.size(); ++i) {
+        if (!alias.used[i] && alias.deliveries[i].event == step.event) {
+          found = i;
+          break;
+        }
+      }
+      if (found == alias.deliveries.size()) {
+        problems.add(pointer + "/event",
+                     "call \"" + step.call + "\" has no " + (alias.used.empty() ? "" : "further ") + "\"" + step.event +
+                         "\" event to send" +
+                         (sent_before(alias.sent, step.event) ? " (\"again\": true sends it again)" : ""));
+        continue;
+      }
+      alias.used[found] = true;
+      d = alias.deliveries[found];
+      d.seq = static_cast<std::uint32_t>(found);  // its place in the call's lifecycle, whatever the script's order
+      d.blocking = false;
+      if (!step.overrides.empty()) faults::apply_overrides(d, step.overrides);
+      if (d.event_id.empty()) {  // one id per step: its copies are the same delivery again
+        util::Rng id_rng(util::derive(scenario.seed, 0, k_script_call_index + k, "event-id"));
+        d.event_id = "msg_" + util::base62_id(id_rng, 27);
       }
     }
-    if (found == alias.deliveries.size()) {
-      problems.add(pointer + "/event", "call \"" + step.call + "\" has no " + (alias.used.empty() ? "" : "further ") +
-                                           "\"" + step.event + "\" event to send");
-      continue;
-    }
-    alias.used[found] = true;
-    vendors::Delivery d = alias.deliveries[found];
-    d.seq = static_cast<std::uint32_t>(found);  // its place in the call's lifecycle, whatever the script's order
-    d.blocking = false;
     d.due_ms = scenario.epoch_ms + step.at_ms;
-    if (!step.overrides.empty()) faults::apply_overrides(d, step.overrides);
-    if (d.event_id.empty()) {  // one id per step: its copies are the same delivery again
-      util::Rng id_rng(util::derive(scenario.seed, 0, k_script_call_index + k, "event-id"));
-      d.event_id = "msg_" + util::base62_id(id_rng, 27);
-    }
+    d.lost_ack = step.lost_ack;
+    d.together = step.together ? static_cast<std::uint32_t>(k + 1) : 0;
     for (int copy = 0; copy < std::max(1, step.copies); ++copy) {
       vendors::Delivery c = d;
-      c.copy = copy;
-      if (copy > 0) c.faults.emplace_back(scenario::fault_name(scenario::Fault::Duplicate));
+      c.copy = first_copy + copy;
+      if (c.copy > 0) c.faults.emplace_back(scenario::fault_name(scenario::Fault::Duplicate));
       out.push_back(std::move(c));
       if (call_of) call_of->push_back(alias.index);
     }
+    d.copy = first_copy + std::max(1, step.copies) - 1;
+    alias.sent[step.event] = std::move(d);
   }
   return out;
 }

@@ -36,7 +36,11 @@ struct ScriptCall {
 // (handshakes answered as accepted); step k takes that call's next delivery
 // of the named event, and keeps that delivery's place in the call's plan
 // (Delivery::seq, its place in the call's lifecycle). A step naming an
-// event the call doesn't have is a problem at /script/<k>/event. `calls`,
+// event the call doesn't have is a problem at /script/<k>/event. A step
+// with "again" sends the delivery the alias's last step of its event sent
+// (same id, body and place), a problem at /script/<k>/again when none did;
+// one with "lost_ack" needs the event's retries (/script/<k>/lost_ack);
+// "together" copies share Delivery::together. `calls`,
 // when given, receives each alias's call and `call_of` the index there of
 // each delivery's call.
 std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,

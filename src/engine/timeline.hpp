@@ -14,13 +14,15 @@
 //              so a later event may overtake it, as with the real vendor.
 //              Copies of one delivery made by the duplicate fault with
 //              spacing 0 (same planned position, same due time) go together:
-//              the race a receiver's de-duplication must survive.
+//              the race a receiver's de-duplication must survive. So do
+//              copies of one scripted step marked "together".
 //  concurrent  what a real vendor's sends allow at any speed: an attempt may
 //              overlap an earlier one of its call once that one has been in
 //              flight for as long as the virtual gap between them, in real
 //              milliseconds.
 //  strict      one delivery at a time: the next waits until the previous is
-//              final, retries included.
+//              final, retries included. Copies of one scripted step marked
+//              "together" share the turn: they go at once.
 //
 // Attempts of one call are handed to the gate in due order (the engine's
 // queue is keyed by due time, then planned order), so "earlier" only ever
@@ -43,6 +45,7 @@ struct TimelinePlace {
   std::uint64_t plan_order = 0;  // planned order (ties at one due time)
   std::uint32_t seq = 0;         // the delivery's planned position; copies share it
   util::MonoUs sent_us = 0;      // wall time the attempt was sent (in flight only)
+  std::uint32_t together = 0;    // nonzero: copies sent at once share it (Delivery::together)
 };
 
 class CallTimeline {
@@ -68,8 +71,9 @@ class CallTimeline {
  private:
   Ordering m_ordering = Ordering::Timeline;
   std::vector<TimelinePlace> m_in_flight;
-  std::uint32_t m_turn = k_free;  // strict: the delivery whose turn it is
-  static constexpr std::uint32_t k_free = std::numeric_limits<std::uint32_t>::max();
+  // Strict: the deliveries whose turn it is, not yet final (several only
+  // for copies sent together).
+  std::vector<TimelinePlace> m_turn;
 };
 
 }  // namespace callhook::engine

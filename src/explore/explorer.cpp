@@ -14,6 +14,7 @@ ExploreResult explore(const std::vector<std::string>& events, const ExploreOptio
   VariantOptions variant_options;
   variant_options.seed = options.seed;
   variant_options.drops = options.drops;
+  variant_options.lost_ack = options.lost_ack;
   const std::vector<Variant> variants = make_variants(events, variant_options);
   result.variants = variants.size();
 

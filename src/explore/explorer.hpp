@@ -18,7 +18,8 @@ struct ExploreOptions {
   std::size_t budget = 5000;  // variants tried at most (shrinking and confirming come on top)
   double time_s = 0;          // stop trying new variants after this long (0: no limit)
   bool drops = false;
-  int confirmations = 3;  // runs of each minimal variant after shrinking
+  std::vector<bool> lost_ack;  // deliveries whose acknowledgement may be lost (VariantOptions::lost_ack)
+  int confirmations = 3;       // runs of each minimal variant after shrinking
   // Set from another thread to stop trying new variants (a failure being
   // shrunk is finished first).
   const std::atomic<bool>* stop = nullptr;

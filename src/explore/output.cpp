@@ -21,23 +21,29 @@ std::string plural(std::size_t n, const char* one, const char* many) {
 
 std::string steps_text(const std::vector<std::string>& events, const std::vector<Step>& steps) {
   std::string out;
+  std::vector<bool> sent(events.size(), false);
   for (const Step& step : steps) {
     if (!out.empty()) out += " → ";
     out += events.at(step.delivery);
     if (step.copies > 1) out += " ×" + std::to_string(step.copies);
+    if (step.together) out += " at once";
+    if (step.lost_ack) out += " (ack lost)";
+    if (sent[step.delivery]) out += " again";
+    sent[step.delivery] = true;
   }
   return out;
 }
 
 std::vector<std::string> sent_events(const std::vector<std::string>& events, const std::vector<Step>& steps) {
   std::vector<std::string> out;
-  for (const Step& step : steps)
-    for (int copy = 0; copy < step.copies; ++copy) out.push_back(events.at(step.delivery));
+  for (const Step& step : steps)  // a lost acknowledgement makes the vendor send each copy once more
+    for (int copy = 0; copy < step.copies * (step.lost_ack ? 2 : 1); ++copy) out.push_back(events.at(step.delivery));
   return out;
 }
 
 std::string failure_stem(const std::string& dir, const std::vector<std::string>& events, const Failure& failure) {
   std::string name;
+  std::vector<bool> sent(events.size(), false);
   for (const Step& step : failure.steps) {
     if (!name.empty()) name += "-then-";
     for (const char c : events.at(step.delivery)) {
@@ -45,6 +51,10 @@ std::string failure_stem(const std::string& dir, const std::vector<std::string>&
       name += plain ? static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) : '-';
     }
     if (step.copies > 1) name += "-x" + std::to_string(step.copies);
+    if (step.together) name += "-at-once";
+    if (step.lost_ack) name += "-ack-lost";
+    if (sent[step.delivery]) name += "-again";
+    sent[step.delivery] = true;
   }
   if (name.size() > 80) name.resize(80);
   const std::string number = (failure.number < 10 ? "0" : "") + std::to_string(failure.number);

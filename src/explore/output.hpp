@@ -13,10 +13,12 @@
 
 namespace callhook::explore {
 
-// "runtime.call.start ×2 → runtime.call.end".
+// "runtime.call.start ×2 → runtime.call.end", with " at once", " (ack
+// lost)" and " again" where a step has them.
 std::string steps_text(const std::vector<std::string>& events, const std::vector<Step>& steps);
 
-// Every send in order, a repeated step once per copy.
+// Every send in order, a repeated step once per copy, a lost ack's copy
+// twice (the vendor's retry).
 std::vector<std::string> sent_events(const std::vector<std::string>& events, const std::vector<Step>& steps);
 
 // "DIR/failures/01-runtime-call-end-then-runtime-call-start" (add .json or .jsonl).

@@ -74,6 +74,7 @@ std::optional<PreparedExplore> prepare_explore(const ExploreRequest& request, ut
     problems.add("/streams/0", "the stream's vendor sends no delivery for a call");
     return std::nullopt;
   }
+  p.options.lost_ack = lost_ack_deliveries(p.setup, p.events);
   // The trials' own scenario must be valid (a stream setting a script cannot take shows here).
   const auto planned = trial_scenario(p.setup, p.events, planned_variant(p.events.size()).steps, p.options.seed);
   auto check = scenario::parse_scenario(planned.dump(), source, vendors::catalog());

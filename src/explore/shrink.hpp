@@ -14,7 +14,8 @@ namespace callhook::explore {
 // Whether these steps fail against the receiver.
 using Oracle = std::function<bool(const std::vector<Step>& steps)>;
 
-// The steps sorted into the planned order, each delivery once: what the
+// The steps sorted into the planned order, each delivery once, with no
+// copies, no lost ack: what the
 // receiver must take without failing for a failure of the same deliveries
 // to be about their order or their repeats.
 std::vector<Step> planned_control(std::vector<Step> steps);
@@ -26,7 +27,10 @@ std::vector<Step> planned_control(std::vector<Step> steps);
 //  2. remove two steps, on the same terms (a call leg's start and end,
 //     which make sense only together);
 //  3. send a repeated step once fewer;
-//  4. undo a swap: two neighbours out of planned order put back in it.
+//  4. drop a flag: copies sent one after another rather than together, an
+//     acknowledgement let through;
+//  5. undo a swap: two neighbours out of planned order put back in it.
+// Every candidate is in canonical form (variants.hpp).
 // `failing` must fail; the result fails too and is no longer than it.
 std::vector<Step> shrink(std::vector<Step> failing, const Oracle& fails);
 

@@ -1,6 +1,7 @@
 #include "explore/trial.hpp"
 
 #include "delivery/make_transport.hpp"
+#include "engine/fault_checks.hpp"
 #include "engine/plan.hpp"
 #include "engine/script.hpp"
 #include "population/population.hpp"
@@ -71,16 +72,25 @@ nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector
   doc["speed"] = "max";
   doc["streams"] = nlohmann::ordered_json::array({trial_stream(setup)});
   nlohmann::ordered_json script = nlohmann::ordered_json::array();
+  std::vector<bool> sent(events.size(), false);
+  int lost_acks = 0;  // each is retried once
   for (std::size_t i = 0; i < steps.size(); ++i) {
     nlohmann::ordered_json step;
     step["at_ms"] = static_cast<std::int64_t>(i) * k_step_gap_ms;
     step["call"] = "A";
     step["event"] = events.at(steps[i].delivery);
     if (steps[i].copies > 1) step["copies"] = steps[i].copies;
+    if (steps[i].together) step["together"] = true;
+    if (steps[i].lost_ack) {
+      step["lost_ack"] = true;
+      lost_acks += steps[i].copies;
+    }
+    if (sent.at(steps[i].delivery)) step["again"] = true;
+    sent[steps[i].delivery] = true;
     script.push_back(std::move(step));
   }
   doc["script"] = std::move(script);
-  doc["expect"] = {{"failed", 0}, {"retried", 0}, {"findings", 0}};
+  doc["expect"] = {{"failed", 0}, {"retried", lost_acks}, {"findings", 0}};
   return doc;
 }
 
@@ -99,6 +109,17 @@ std::optional<std::vector<std::string>> call_events(const TrialSetup& setup, std
   return events;
 }
 
+std::vector<bool> lost_ack_deliveries(const TrialSetup& setup, const std::vector<std::string>& events) {
+  util::Problems ignored;
+  const auto plan = engine::make_plan(setup.scenario, setup.target, "http://127.0.0.1:9/webhooks",
+                                      "http://127.0.0.1:9/recordings", ignored);
+  std::vector<bool> out(events.size(), false);
+  if (!plan) return out;
+  for (std::size_t d = 0; d < events.size(); ++d)
+    out[d] = engine::lost_ack_problem(plan->streams.front().for_event(events[d]).retry).empty();
+  return out;
+}
+
 TrialResult run_trial(const TrialSetup& setup, const nlohmann::ordered_json& scenario,
                       const std::string& journal_path) {
   if (!setup.reset_url.empty())
@@ -108,7 +129,7 @@ TrialResult run_trial(const TrialSetup& setup, const nlohmann::ordered_json& sce
   options.scenario_text = scenario.dump();
   options.target = setup.target;
   options.threads = 1;
-  options.connections = 1;
+  options.connections = 2;  // copies sent "together" need a connection each to overlap
   options.insecure = setup.insecure;
   options.keep_call_ids = false;
   options.journal_path = journal_path;

@@ -36,8 +36,9 @@ struct TrialResult {
 // The scenario a trial plays (and a failure is written as): the first
 // stream's settings without its population ("count": 0) or faults, its
 // probe, the call's deliveries as a `script` in the steps' order with their
-// copies, and expectations that fail the run on any retry, failed delivery
-// or finding (a receiver error makes the vendor retry).
+// copies, "together", "lost_ack" and "again" (a delivery an earlier step
+// sent), and expectations that fail the run on any retry but the lost acks'
+// own, failed delivery or finding (a receiver error makes the vendor retry).
 nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector<std::string>& events,
                                       const std::vector<Step>& steps, std::uint64_t seed);
 
@@ -46,6 +47,10 @@ nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector
 // plan's problems when the stream cannot be planned.
 std::optional<std::vector<std::string>> call_events(const TrialSetup& setup, std::uint64_t seed,
                                                     util::Problems& problems);
+
+// Per delivery of `events` (the call's, in the vendor's order): whether its
+// event is retried, so a lost acknowledgement can be tried on it.
+std::vector<bool> lost_ack_deliveries(const TrialSetup& setup, const std::vector<std::string>& events);
 
 // Plays a trial against setup.target: the reset request, then the run.
 // With journal_path set, the run's journal is written there.

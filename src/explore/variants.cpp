@@ -63,16 +63,49 @@ std::vector<std::vector<std::size_t>> pair_covering_orders(std::size_t n, std::u
   return out;
 }
 
+std::vector<Step> canonical(std::vector<Step> steps) {
+  std::vector<Step> out;
+  for (Step& step : steps) {
+    if (step.copies < 2) step.together = false;
+    const bool plain = !step.together && !step.lost_ack;
+    if (!out.empty() && out.back().delivery == step.delivery && plain && !out.back().together && !out.back().lost_ack) {
+      out.back().copies += step.copies;
+      continue;
+    }
+    out.push_back(step);
+  }
+  return out;
+}
+
 std::vector<Variant> make_variants(const std::vector<std::string>& events, const VariantOptions& options) {
   const std::size_t n = events.size();
   std::vector<Variant> all;
   all.push_back(planned_variant(n));
-  for (std::size_t d = 0; d < n; ++d) {
-    Variant v = planned_variant(n);
-    v.kind = "duplicate";
-    v.steps[d].copies = 2;
-    all.push_back(std::move(v));
-  }
+  const auto each_delivery = [&](const char* kind, const auto& change) {
+    for (std::size_t d = 0; d < n; ++d) {
+      Variant v = planned_variant(n);
+      v.kind = kind;
+      if (change(v.steps, d)) all.push_back(std::move(v));
+    }
+  };
+  each_delivery("duplicate", [](std::vector<Step>& steps, std::size_t d) {
+    steps[d].copies = 2;
+    return true;
+  });
+  each_delivery("together", [](std::vector<Step>& steps, std::size_t d) {
+    steps[d].copies = 2;
+    steps[d].together = true;
+    return true;
+  });
+  each_delivery("after_call", [](std::vector<Step>& steps, std::size_t d) {
+    steps.push_back({d, 1, false, false});
+    return true;
+  });
+  each_delivery("lost_ack", [&](std::vector<Step>& steps, std::size_t d) {
+    if (d >= options.lost_ack.size() || !options.lost_ack[d]) return false;
+    steps[d].lost_ack = true;
+    return true;
+  });
   if (n <= options.exhaustive_up_to) {
     std::vector<std::size_t> order = identity(n);
     while (std::next_permutation(order.begin(), order.end())) all.push_back(from_order("order", order));
@@ -89,17 +122,24 @@ std::vector<Variant> make_variants(const std::vector<std::string>& events, const
   }
   std::set<std::string> seen;
   std::vector<Variant> out;
-  for (auto& v : all)
+  for (auto& v : all) {
+    v.steps = canonical(std::move(v.steps));
     if (seen.insert(variant_key(events, v.steps)).second) out.push_back(std::move(v));
+  }
   return out;
 }
 
 std::string variant_key(const std::vector<std::string>& events, const std::vector<Step>& steps) {
   std::string key;
+  std::vector<bool> sent(events.size(), false);
   for (const Step& step : steps) {
     if (!key.empty()) key += ',';
     key += events.at(step.delivery);
     if (step.copies > 1) key += '*' + std::to_string(step.copies);
+    if (step.together) key += " together";
+    if (step.lost_ack) key += " lost_ack";
+    if (sent[step.delivery]) key += " again";
+    sent[step.delivery] = true;
   }
   return key;
 }

@@ -73,7 +73,8 @@ std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<Ve
   if (!non_empty_array(at)) return script;
   for (std::size_t i = 0; i < at.size(); ++i) {
     const util::Cursor step = at.at(i);
-    if (!step.keys({"at_ms", "call", "event", "stream", "overrides", "copies"})) continue;
+    if (!step.keys({"at_ms", "call", "event", "stream", "overrides", "copies", "together", "lost_ack", "again"}))
+      continue;
     ScriptStep parsed;
     step["at_ms"].require();
     step["call"].require();
@@ -94,6 +95,13 @@ std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<Ve
     }
     if (step["overrides"].exists()) parsed.overrides = read_pointer_map(step["overrides"]);
     parsed.copies = static_cast<int>(step["copies"].integer_or(1, 1, 100));
+    parsed.together = step["together"].boolean_or(false);
+    parsed.lost_ack = step["lost_ack"].boolean_or(false);
+    parsed.again = step["again"].boolean_or(false);
+    if (parsed.together && parsed.copies < 2)
+      step["together"].fail("sends a step's copies at once, and this step has one (give \"copies\": 2 or more)");
+    if (parsed.again && step["overrides"].exists())
+      step["again"].fail("sends an earlier step's delivery as it was, so it takes no \"overrides\"");
     script.push_back(std::move(parsed));
   }
   return script;

@@ -186,6 +186,14 @@ struct ScriptStep {
   std::size_t stream = 0;
   std::map<std::string, util::Json> overrides;  // JSON pointer -> value
   int copies = 1;
+  // The copies go out at once, none waiting for another's answer (a retry
+  // sent while the first attempt is still unanswered); needs copies > 1.
+  bool together = false;
+  // The receiver's 2xx is treated as lost: the vendor retries (same id).
+  bool lost_ack = false;
+  // The delivery an earlier step of this alias and event sent, once more
+  // here (same id and body): a duplicate after the call has moved on.
+  bool again = false;
 };
 
 // "expect": {"failed": 0, "p99_latency_ms": 200, ...}: name -> limit.

@@ -31,6 +31,9 @@ struct Delivery {
   bool stale_timestamp = false;
   bool bad_signature = false;
   bool lost_ack = false;  // the first 2xx answer is treated as lost (a lost_ack fault), once
+  // Scripted copies sent at once (a step's "together") share this nonzero
+  // number: none waits for another's answer.
+  std::uint32_t together = 0;
 };
 
 }  // namespace callhook::vendors

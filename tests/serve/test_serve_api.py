@@ -383,10 +383,12 @@ class ExploresTest(unittest.TestCase):
         self.assertEqual(job["exit_code"], 1)
         result = job["result"]
         self.assertEqual(result["variants_tried"], result["variants"])
-        steps = sorted(tuple(f["steps"]) for f in result["failures"])
-        self.assertEqual(steps, [("runtime.call.end", "runtime.call.start"),
-                                 ("runtime.call.start", "runtime.call.start", "runtime.call.end")])
-        self.assertEqual(job["progress"]["failures"], 2)
+        steps = sorted((tuple(f["steps"]), f["found_by"]) for f in result["failures"])
+        # The start twice (back to back, and again after its lost acknowledgement) and the ghost call.
+        self.assertEqual(steps, [(("runtime.call.end", "runtime.call.start"), "after_call"),
+                                 (("runtime.call.start", "runtime.call.start", "runtime.call.end"), "duplicate"),
+                                 (("runtime.call.start", "runtime.call.start", "runtime.call.end"), "lost_ack")])
+        self.assertEqual(job["progress"]["failures"], 3)
         failure = job["urls"]["failures"][0]
         status, scenario = self.server.json("GET", failure["scenario"])
         self.assertEqual(status, 200)

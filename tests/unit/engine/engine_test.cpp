@@ -576,3 +576,95 @@ TEST_CASE("a 5xx to a bad signature is retried and fails as any other", "[engine
   CHECK(totals.retried == totals.planned);
   CHECK(totals.rejected_as_expected == 0);
 }
+
+namespace {
+
+// A Voiceflow stream whose deliveries carry their id (svix-id), for a script.
+engine::RunPlan signed_script(const std::string& steps) {
+  return plan_of(R"({"streams": [{"vendor": "voiceflow",
+      "delivery": {"signing": {"secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}}}], "script": [)" +
+                 steps + "]}");
+}
+
+}  // namespace
+
+TEST_CASE("script: copies sent together go at once; plain copies wait for each other's answer", "[engine][script]") {
+  const auto slow = [](const delivery::HttpRequest&) { return reply(200, 500000); };
+  const auto together = signed_script(R"(
+      {"at_ms": 0, "call": "A", "event": "runtime.call.start", "copies": 3, "together": true},
+      {"at_ms": 10, "call": "A", "event": "runtime.call.end"})");
+  Run run(together, slow);
+  const auto& r = run.transport.requests();
+  const auto& at = run.transport.submit_times();
+  REQUIRE(r.size() == 4);
+  for (std::size_t k = 1; k < 3; ++k) {
+    CHECK(at[k] == at[0]);  // none waited for the first answer
+    CHECK(r[k].body == r[0].body);
+    CHECK(header_of(r[k], "svix-id") == header_of(r[0], "svix-id"));
+  }
+  CHECK(!header_of(r[0], "svix-id").empty());
+  CHECK(body_type(r[3]) == "runtime.call.end");
+  CHECK(at[3] >= at[0] + 500000);  // the next step still waits for all three
+  CHECK(run.stats.totals().delivered == 4);
+
+  const auto apart = signed_script(R"({"at_ms": 0, "call": "A", "event": "runtime.call.start", "copies": 2})");
+  Run one_by_one(apart, slow);
+  REQUIRE(one_by_one.transport.requests().size() == 2);
+  CHECK(one_by_one.transport.submit_times()[1] >= one_by_one.transport.submit_times()[0] + 500000);
+}
+
+TEST_CASE("script: again sends an earlier step's delivery once more, same id and body", "[engine][script]") {
+  const auto plan = signed_script(R"(
+      {"at_ms": 0, "call": "A", "event": "runtime.call.start", "overrides": {"/data/userID": "u1"}},
+      {"at_ms": 10, "call": "A", "event": "runtime.call.end"},
+      {"at_ms": 20, "call": "A", "event": "runtime.call.start", "again": true, "copies": 2})");
+  Run run(plan, ok);
+  const auto& r = run.transport.requests();
+  REQUIRE(r.size() == 4);
+  CHECK(body_type(r[1]) == "runtime.call.end");
+  for (const std::size_t k : {std::size_t{2}, std::size_t{3}}) {
+    CHECK(r[k].body == r[0].body);  // overrides included
+    CHECK(header_of(r[k], "svix-id") == header_of(r[0], "svix-id"));
+  }
+  CHECK(header_of(r[1], "svix-id") != header_of(r[0], "svix-id"));
+  CHECK(run.stats.totals().delivered == 4);
+  CHECK(run.stats.totals().out_of_order == 2);  // the start again, after the end: same place in the lifecycle
+}
+
+TEST_CASE("script: a step's lost_ack makes the vendor send it again with the same id", "[engine][script]") {
+  const auto plan = signed_script(R"(
+      {"at_ms": 0, "call": "A", "event": "runtime.call.start", "lost_ack": true},
+      {"at_ms": 10, "call": "A", "event": "runtime.call.end"})");
+  Run run(plan, ok);
+  const auto& r = run.transport.requests();
+  REQUIRE(r.size() == 3);
+  CHECK(body_type(r[0]) == "runtime.call.start");
+  CHECK(body_type(r[1]) == "runtime.call.start");  // the retry, before the next step
+  CHECK(header_of(r[1], "svix-id") == header_of(r[0], "svix-id"));
+  CHECK(body_type(r[2]) == "runtime.call.end");
+  CHECK(run.stats.totals().retried == 1);
+  CHECK(run.stats.totals().delivered == 2);
+}
+
+TEST_CASE("script: again with nothing before it and lost_ack without retries are refused", "[engine][script]") {
+  const auto problems_of = [](const std::string& text) {
+    auto loaded = scenario::parse_scenario(text, "test.json", engine::vendor_catalog());
+    REQUIRE(loaded.problems.empty());
+    util::Problems problems;
+    CHECK_FALSE(engine::make_plan(std::move(*loaded.scenario), "", "http://127.0.0.1:9/hooks",
+                                  "http://127.0.0.1:9/recordings", problems));
+    return problems.format("test.json");
+  };
+  CHECK(problems_of(R"({"streams": [{"vendor": "voiceflow"}], "script": [
+      {"at_ms": 0, "call": "A", "event": "runtime.call.end"},
+      {"at_ms": 5, "call": "A", "event": "runtime.call.start", "again": true}]})") ==
+        "test.json: /script/1/again: call \"A\" sent no \"runtime.call.start\" before this step, so there is none to "
+        "send again\n");
+  CHECK(problems_of(R"({"streams": [{"vendor": "voiceflow", "delivery": {"retry": {"max_attempts": 1}}}],
+      "script": [{"at_ms": 0, "call": "A", "event": "runtime.call.start", "lost_ack": true}]})")
+            .find("test.json: /script/0/lost_ack: cannot act: retries are off") == 0);
+  CHECK(problems_of(R"({"streams": [{"vendor": "voiceflow"}], "script": [
+      {"at_ms": 0, "call": "A", "event": "runtime.call.end"},
+      {"at_ms": 5, "call": "A", "event": "runtime.call.end"}]})")
+            .find("(\"again\": true sends it again)") != std::string::npos);
+}

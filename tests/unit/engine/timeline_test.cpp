@@ -69,3 +69,24 @@ TEST_CASE("strict: one delivery at a time, retries included", "[timeline]") {
   t.finished(1);
   CHECK(t.release_at(place(2, 2000, 2, 1), 5) == 5);
 }
+
+TEST_CASE("strict: copies sent together share the turn; the next delivery waits for all of them", "[timeline]") {
+  CallTimeline t(Ordering::Strict);
+  TimelinePlace first = place(1, 1000, 1, 0);
+  first.together = 7;
+  t.sent(first);
+  TimelinePlace copy = place(2, 1000, 2, 0);
+  CHECK(t.release_at(copy, 5) == k_no_time);  // a plain copy waits its turn
+  copy.together = 7;
+  CHECK(t.release_at(copy, 5) == 5);
+  t.sent(copy);
+  TimelinePlace other_step = place(3, 1000, 3, 0);
+  other_step.together = 8;  // copies of another step do not share this turn
+  CHECK(t.release_at(other_step, 5) == k_no_time);
+  t.answered(1);
+  t.finished(1);
+  CHECK(t.release_at(place(4, 2000, 4, 1), 5) == k_no_time);  // the second copy is not final yet
+  t.answered(2);
+  t.finished(2);
+  CHECK(t.release_at(place(4, 2000, 4, 1), 5) == 5);
+}

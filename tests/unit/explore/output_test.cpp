@@ -24,6 +24,18 @@ TEST_CASE("output: steps as the summary, explore.json and file names show them",
        "runtime.call.start ×2 → runtime.call.end",
        {"runtime.call.start", "runtime.call.start", "runtime.call.end"},
        "out/failures/01-runtime-call-start-x2-then-runtime-call-end"},
+      {{{1, 2, true, false}, {2, 1}},
+       "runtime.call.start ×2 at once → runtime.call.end",
+       {"runtime.call.start", "runtime.call.start", "runtime.call.end"},
+       "out/failures/01-runtime-call-start-x2-at-once-then-runtime-call-end"},
+      {{{1, 1, false, true}, {2, 1}},
+       "runtime.call.start (ack lost) → runtime.call.end",
+       {"runtime.call.start", "runtime.call.start", "runtime.call.end"},  // the vendor's retry is a send
+       "out/failures/01-runtime-call-start-ack-lost-then-runtime-call-end"},
+      {{{1, 1}, {2, 1}, {1, 1}},
+       "runtime.call.start → runtime.call.end → runtime.call.start again",
+       {"runtime.call.start", "runtime.call.end", "runtime.call.start"},
+       "out/failures/01-runtime-call-start-then-runtime-call-end-then-runtime-call-start-again"},
   };
   for (const Row& row : rows) {
     INFO(row.text);

@@ -27,8 +27,9 @@ bool sends_every_delivery(const Variant& v, std::size_t n) {
 
 TEST_CASE("variants: the planned order, each duplicate, then every order", "[explore]") {
   const auto variants = make_variants(k_voiceflow, {});
-  // 1 planned + 4 duplicates + 23 other orders.
-  REQUIRE(variants.size() == 28);
+  // 1 planned + 4 back to back + 4 at once + 3 after the call (the last
+  // delivery again after itself is back to back) + 23 other orders.
+  REQUIRE(variants.size() == 35);
   CHECK(variants[0].kind == "planned");
   CHECK(variant_key(k_voiceflow, variants[0].steps) ==
         "runtime.call.start,runtime.session.start,runtime.call.end,runtime.session.end");
@@ -37,12 +38,60 @@ TEST_CASE("variants: the planned order, each duplicate, then every order", "[exp
         "runtime.call.start*2,runtime.session.start,runtime.call.end,runtime.session.end");
   CHECK(variant_key(k_voiceflow, variants[4].steps) ==
         "runtime.call.start,runtime.session.start,runtime.call.end,runtime.session.end*2");
+  CHECK(variants[5].kind == "together");
+  CHECK(variant_key(k_voiceflow, variants[5].steps) ==
+        "runtime.call.start*2 together,runtime.session.start,runtime.call.end,runtime.session.end");
+  CHECK(variants[9].kind == "after_call");
+  CHECK(variant_key(k_voiceflow, variants[9].steps) ==
+        "runtime.call.start,runtime.session.start,runtime.call.end,runtime.session.end,runtime.call.start again");
+  CHECK(variants[11].kind == "after_call");
+  CHECK(variants[12].kind == "order");
   std::set<std::string> keys;
   for (const Variant& v : variants) {
     CHECK(sends_every_delivery(v, 4));
+    CHECK(v.steps == canonical(v.steps));
     CHECK(keys.insert(variant_key(k_voiceflow, v.steps)).second);
   }
   CHECK(variants.back().kind == "order");
+}
+
+TEST_CASE("variants: a lost ack for each delivery whose event is retried", "[explore]") {
+  VariantOptions options;
+  options.lost_ack = {true, false, true, true};
+  const auto variants = make_variants(k_voiceflow, options);
+  REQUIRE(variants.size() == 38);
+  std::vector<std::string> lost;
+  for (const Variant& v : variants) {
+    CHECK(sends_every_delivery(v, 4));
+    if (v.kind == "lost_ack") lost.push_back(variant_key(k_voiceflow, v.steps));
+  }
+  CHECK(lost == std::vector<std::string>{
+                    "runtime.call.start lost_ack,runtime.session.start,runtime.call.end,runtime.session.end",
+                    "runtime.call.start,runtime.session.start,runtime.call.end lost_ack,runtime.session.end",
+                    "runtime.call.start,runtime.session.start,runtime.call.end,runtime.session.end lost_ack"});
+  CHECK(variants[12].kind == "lost_ack");
+}
+
+TEST_CASE("variants: the canonical form of steps that send the same", "[explore]") {
+  struct Row {
+    std::vector<Step> steps;
+    std::vector<Step> canonical;
+  };
+  const std::vector<Row> rows = {
+      // Sent again right after itself: one step, more copies.
+      {{{0, 1}, {0, 2}, {1, 1}}, {{0, 3}, {1, 1}}},
+      // Not when either has a flag: a lost ack or copies at once stay apart.
+      {{{0, 1, false, true}, {0, 1}}, {{0, 1, false, true}, {0, 1}}},
+      {{{0, 2, true, false}, {0, 1}}, {{0, 2, true, false}, {0, 1}}},
+      // Together needs two copies.
+      {{{0, 1, true, false}, {1, 1}}, {{0, 1}, {1, 1}}},
+      // Apart, a delivery sent again stays a step of its own.
+      {{{0, 1}, {1, 1}, {0, 1}}, {{0, 1}, {1, 1}, {0, 1}}},
+  };
+  for (const Row& row : rows) {
+    INFO(variant_key(names(2), row.steps));
+    CHECK(canonical(row.steps) == row.canonical);
+  }
 }
 
 TEST_CASE("variants: sizes by call length", "[explore]") {
@@ -50,8 +99,9 @@ TEST_CASE("variants: sizes by call length", "[explore]") {
     std::size_t n;
     std::size_t expected;
   };
-  // n! orders (the planned one among them) plus n duplicates.
-  for (const Row row : {Row{1, 2}, Row{2, 4}, Row{3, 9}, Row{5, 125}, Row{6, 726}}) {
+  // n! orders (the planned one among them), n duplicates back to back, n at
+  // once, n - 1 after the call.
+  for (const Row row : {Row{1, 3}, Row{2, 7}, Row{3, 14}, Row{5, 134}, Row{6, 737}}) {
     INFO("deliveries " << row.n);
     CHECK(make_variants(names(row.n), {}).size() == row.expected);
   }
@@ -70,8 +120,8 @@ TEST_CASE("variants: drops only when asked", "[explore]") {
   VariantOptions options;
   options.drops = true;
   const auto variants = make_variants(k_voiceflow, options);
-  REQUIRE(variants.size() == 32);
-  for (std::size_t i = 28; i < 32; ++i) {
+  REQUIRE(variants.size() == 39);
+  for (std::size_t i = 35; i < 39; ++i) {
     CHECK(variants[i].kind == "drop");
     CHECK(variants[i].steps.size() == 3);
   }
@@ -89,7 +139,7 @@ TEST_CASE("variants: long calls get a seeded sample covering every pair both way
     }
     for (std::size_t a = 0; a < n; ++a)
       for (std::size_t b = 0; b < n; ++b) CHECK((a == b || before[a][b]));
-    CHECK(variants.size() < 1 + n + 10 * n);  // a sample, not n!
+    CHECK(variants.size() < 3 * n + 10 * n);  // a sample, not n!
   }
 }
 
