@@ -648,7 +648,7 @@ TEST_CASE("script: a step's lost_ack makes the vendor send it again with the sam
 
 TEST_CASE("script: again with nothing before it and lost_ack without retries are refused", "[engine][script]") {
   const auto problems_of = [](const std::string& text) {
-    auto loaded = scenario::parse_scenario(text, "test.json", engine::vendor_catalog());
+    auto loaded = scenario::parse_scenario(text, "test.json", vendors::catalog());
     REQUIRE(loaded.problems.empty());
     util::Problems problems;
     CHECK_FALSE(engine::make_plan(std::move(*loaded.scenario), "", "http://127.0.0.1:9/hooks",
