@@ -19,7 +19,7 @@ struct TempPath {
   ~TempPath() { std::remove(path.c_str()); }
 };
 
-journal::AttemptRecord attempt(const std::string& key, std::string_view call, int number, int status,
+journal::AttemptRecord attempt(std::string_view key, std::string_view call, int number, int status,
                                std::int64_t offset_us, std::int64_t planned_ms, int copy = 0) {
   journal::AttemptRecord a;
   a.delivery = key;
@@ -42,7 +42,7 @@ journal::AttemptRecord attempt(const std::string& key, std::string_view call, in
   return a;
 }
 
-journal::FinalRecord final_record(const std::string& key, std::string_view call, std::string_view result, int attempts,
+journal::FinalRecord final_record(std::string_view key, std::string_view call, std::string_view result, int attempts,
                                   std::int64_t planned_ms) {
   journal::FinalRecord f;
   f.delivery = key;
