@@ -71,11 +71,12 @@ std::string precise(double value) {
 scenario::Expectations with_implied(const scenario::Expectations& expectations, const RunStats& stats) {
   scenario::Expectations out = expectations;
   const Counts& totals = stats.totals();
-  for (const auto& [name, count] : {std::pair{"accepted_bad_signature", totals.accepted_bad_signature},
-                                    std::pair{"accepted_stale_timestamp", totals.accepted_stale_timestamp}}) {
+  for (const auto& implied : {std::pair{"accepted_bad_signature", totals.accepted_bad_signature},
+                              std::pair{"accepted_stale_timestamp", totals.accepted_stale_timestamp}}) {
+    const std::string name = implied.first;
     const bool named = std::any_of(expectations.begin(), expectations.end(),
                                    [&](const auto& expectation) { return expectation.first == name; });
-    if (count > 0 && !named) out.emplace_back(name, 0);
+    if (implied.second > 0 && !named) out.emplace_back(name, 0);
   }
   return out;
 }
