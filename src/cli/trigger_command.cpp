@@ -1,7 +1,6 @@
 // callhook trigger: one event sent to a receiver, exactly as a run sends it
 // (same payload builder, headers, signature and transport), with the answer
 // judged as the vendor judges it (run/trigger_event, as POST /trigger).
-#include <chrono>
 #include <iomanip>
 #include <iostream>
 
@@ -11,6 +10,7 @@
 #include "cli/scenario_input.hpp"
 #include "run/trigger_event.hpp"
 #include "sink/sink.hpp"
+#include "util/clock.hpp"
 #include "util/url.hpp"
 
 namespace callhook::cli {
@@ -83,9 +83,7 @@ int command_trigger(const std::vector<std::string>& args) {
     builtin_sink->start();
     target = builtin_sink->url() + "/webhooks";
   }
-  const std::int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const std::int64_t now_ms = util::SystemClock().unix_ms();
   auto one = make_one_event(flags, target.empty() ? "http://127.0.0.1:9/webhooks" : target, now_ms - now_ms % 1000);
   if (!one) return k_exit_bad_input;
   delivery::HttpRequest request = run::trigger_request(*one, now_ms);

@@ -1,8 +1,7 @@
 #include "serve/trigger.hpp"
 
-#include <chrono>
-
 #include "run/trigger_event.hpp"
+#include "util/clock.hpp"
 #include "util/url.hpp"
 
 namespace callhook::serve {
@@ -67,9 +66,7 @@ std::optional<OJson> send_trigger(const util::Json& body, util::Problems& proble
     run::add_problem(problems, e);
     return std::nullopt;
   }
-  const auto now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-          .count();
+  const std::int64_t now_ms = util::SystemClock().unix_ms();
   delivery::HttpRequest http = run::trigger_request(*call, now_ms);
   OJson out;
   out["request"] = request_json(call->delivery, http.headers);
