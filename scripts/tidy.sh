@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # clang-tidy with the repository's .clang-tidy, on compile commands from
-# build/release/compile_commands.json (made by `cmake --preset release-tests`).
+# build/tidy/compile_commands.json: the release-tests configuration without its
+# precompiled header (GCC's .gch is not a file clang can read), configured
+# here and never built.
 #   scripts/tidy.sh               the src/ .cpp files the last commit touched
 #                                 (for a header, the .cpp file of the same name)
 #   scripts/tidy.sh FILE...       the given .cpp files
@@ -9,9 +11,9 @@
 # (30) so that CI's step stays within a few minutes; --all has no limit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=build/release
+build=build/tidy
 if [[ ! -f "$build/compile_commands.json" ]]; then
-  cmake --preset release-tests >/dev/null
+  cmake --preset release-tests -B "$build" -DCALLHOOK_PCH=OFF >/dev/null
 fi
 
 files=()
