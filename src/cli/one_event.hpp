@@ -24,6 +24,12 @@ struct EventFlags {
 // The call, its session and the delivery, overrides applied.
 using OneEvent = run::SampleCall;
 
+// The flags checked (seed, --config, --set/--add, the vendor with
+// did-you-mean), as the request run::sample_call takes; the event as given.
+// Throws UsageError.
+run::SampleRequest sample_request(const EventFlags& flags, const std::string& target,
+                                  std::optional<std::int64_t> epoch_ms);
+
 // Throws UsageError for bad flags (unknown vendor or event with did-you-mean,
 // bad --config, --set naming no field); returns nullopt after printing the
 // scenario problems. epoch_ms: the call's start (nullopt: the default epoch).

@@ -1,6 +1,7 @@
 // callhook trigger: one event sent to a receiver, exactly as a run sends it
 // (same payload builder, headers, signature and transport), with the answer
 // judged as the vendor judges it (run/trigger_event, as POST /trigger).
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -8,6 +9,7 @@
 #include "cli/one_event.hpp"
 #include "cli/options.hpp"
 #include "cli/scenario_input.hpp"
+#include "run/trigger_call.hpp"
 #include "run/trigger_event.hpp"
 #include "sink/sink.hpp"
 #include "util/clock.hpp"
@@ -21,16 +23,24 @@ const Help& trigger_help() {
       "trigger",
       "callhook trigger VENDOR EVENT [--target URL] [--secret S] [--seed N] [--set POINTER=VALUE]...\n"
       "                              [--add POINTER=VALUE]... [--platform P] [--direction inbound|outbound]\n"
-      "                              [--config JSON] [--insecure]",
+      "                              [--config JSON] [--insecure]\n"
+      "callhook trigger VENDOR --call [--journal FILE] [the same options]",
       "Sends one EVENT webhook of a synthetic call to URL (default: a built-in sink started for it), built\n"
       "and signed exactly as a run would (payload times and signature at the current time), and prints\n"
       "the request (line, headers, body), then the status, latency and answer. A handshake answer (VoiceBot\n"
       "session_start, VoiceKit callStartedHook) is read as the vendor reads it and its findings printed.\n"
-      "Exit 0 when the vendor would accept the answer (2xx within its timeout, no findings), 1 otherwise.\n" +
+      "Exit 0 when the vendor would accept the answer (2xx within its timeout, no findings), 1 otherwise.\n\n"
+      "--call sends every delivery of one synthetic call instead (start, transcripts or turns, end,\n"
+      "recording and insight events: what the vendor sends for a call), in order, each after the answer\n"
+      "to the one before, each tried once; handshake answers change the rest of the call as in a run\n"
+      "(VoiceBot session_start's webhook_config, VoiceKit callStartedHook's runtime data). It prints one\n"
+      "line per delivery (event, status, latency, outcome) and any findings; exit 0 when the vendor would\n"
+      "accept every answer, 1 otherwise. --set EVENT:POINTER=VALUE changes one event's payloads.\n" +
           std::string(run::k_value_typing),
       "  callhook trigger voiceflow runtime.call.start\n"
       "  callhook trigger voicebot session_start --target http://127.0.0.1:3000/voicebot\n"
-      "  callhook trigger atoms analytics.completed --target http://127.0.0.1:3000/hooks --secret whsec_test"};
+      "  callhook trigger atoms analytics.completed --target http://127.0.0.1:3000/hooks --secret whsec_test\n"
+      "  callhook trigger voicebot --call --target http://127.0.0.1:3000/voicebot"};
   return help;
 }
 
@@ -58,16 +68,64 @@ void print_outcome(const run::TriggerOutcome& outcome, const vendors::Delivery& 
   std::cout << (outcome.accepted() ? "accepted" : "not accepted") << "\n";
 }
 
+// One line per delivery of a --call, then its findings.
+void print_delivery(const run::CallDelivery& d, std::size_t n) {
+  std::cout << std::setw(3) << n << "  " << std::left << std::setw(34) << d.event << std::right;
+  if (d.result.empty())
+    std::cout << "     -";
+  else if (!d.error.empty())
+    std::cout << std::setw(6) << d.error;
+  else if (d.status == 0)
+    std::cout << "     -";
+  else
+    std::cout << std::setw(6) << d.status;
+  std::cout << std::setw(10) << static_cast<double>(d.latency_us) / 1e3 << " ms  "
+            << (d.accepted() ? "accepted" : "not accepted");
+  if (!d.result.empty() && d.result != "delivered")
+    std::cout << " (" << d.result << (d.reason.empty() ? "" : ": " + d.reason) << ")";
+  std::cout << "\n";
+  for (const auto& f : d.findings) std::cout << "     finding: " << f << "\n";
+}
+
+int trigger_call(const EventFlags& flags, const std::string& target, const std::string& journal, bool insecure) {
+  run::CallTriggerOptions options;
+  options.call = sample_request(flags, target, util::SystemClock().unix_ms() / 1000 * 1000);
+  options.insecure = insecure;
+  options.journal_path = journal;
+  if (dry_run()) return k_exit_ok;
+  util::Problems problems;
+  std::optional<run::CallTriggerResult> result;
+  try {
+    result = run::trigger_call(options, problems);
+  } catch (const run::BadInput& e) {
+    throw UsageError(e.what());
+  }
+  if (!result) {
+    std::cerr << problems.format("command line");
+    return k_exit_bad_input;
+  }
+  std::cout << std::fixed << std::setprecision(2) << "call " << result->call_id << "\n";
+  std::size_t n = 0;
+  for (const auto& d : result->deliveries) print_delivery(d, ++n);
+  const auto refused = std::count_if(result->deliveries.begin(), result->deliveries.end(),
+                                     [](const run::CallDelivery& d) { return !d.accepted(); });
+  std::cout << result->deliveries.size() << (result->deliveries.size() == 1 ? " delivery, " : " deliveries, ")
+            << (refused == 0 ? std::string("all accepted") : std::to_string(refused) + " not accepted") << "\n";
+  return result->accepted() ? k_exit_ok : k_exit_expectations;
+}
+
 }  // namespace
 
 int command_trigger(const std::vector<std::string>& args) {
   EventFlags flags;
-  std::string target;
-  bool insecure = false;
+  std::string target, journal;
+  bool insecure = false, whole_call = false;
   po::options_description options("options");
   options.add_options()("vendor", po::value(&flags.vendor)->value_name("VENDOR")->required(), "vendor")(
-      "event", po::value(&flags.event)->value_name("EVENT")->required(), "event name")(
+      "event", po::value(&flags.event)->value_name("EVENT"), "event name")(
       "target", po::value(&target)->value_name("URL"), "receiver URL (default: a built-in sink)")(
+      "call", po::bool_switch(&whole_call), "send every delivery of one call, handshakes included")(
+      "journal", po::value(&journal)->value_name("FILE"), "with --call: write the call's journal here")(
       "insecure", po::bool_switch(&insecure), "skip TLS certificate checks");
   flags.add_options(options);
   po::positional_options_description positional;
@@ -76,6 +134,12 @@ int command_trigger(const std::vector<std::string>& args) {
   if (parse_args(args, options, positional, vm, trigger_help())) return k_exit_ok;
   if (!target.empty() && !util::parse_url(target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + target + "\"");
+  if (whole_call && !flags.event.empty())
+    throw UsageError("--call sends every event of a call: give VENDOR --call, or VENDOR EVENT for one event");
+  if (!whole_call && flags.event.empty())
+    throw UsageError("missing EVENT: give VENDOR EVENT (callhook vendors VENDOR lists them), or VENDOR --call");
+  if (!whole_call && !journal.empty()) throw UsageError("--journal: only with --call");
+  if (whole_call) return trigger_call(flags, target, journal, insecure);
 
   std::unique_ptr<sink::Sink> builtin_sink;
   if (target.empty() && !dry_run()) {

@@ -3,13 +3,11 @@
 #include "run/run_session.hpp"
 
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -22,6 +20,7 @@
 #include "report/journal_report.hpp"
 #include "report/plan_estimate.hpp"
 #include "run/lanes.hpp"
+#include "run/temporary_journal.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
 #include "sink/sink.hpp"
@@ -36,27 +35,6 @@ double peak_rss_mb() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
-
-// A journal file in the temporary directory, for --html without --journal
-// (the timeline is read from a journal); removed with the session.
-class TemporaryJournal {
- public:
-  TemporaryJournal() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir != nullptr && *dir != 0 ? dir : "/tmp") + "/callhook-journal-XXXXXX";
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) throw BadInput("--html: cannot create a temporary journal in " + pattern);
-    close(fd);
-    m_path = pattern;
-  }
-  ~TemporaryJournal() { std::remove(m_path.c_str()); }
-  TemporaryJournal(const TemporaryJournal&) = delete;
-  TemporaryJournal& operator=(const TemporaryJournal&) = delete;
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
 
 // Each stream's receiver, each once.
 std::vector<std::string> targets_of(const scenario::Scenario& s) {
@@ -160,7 +138,7 @@ bool RunSession::prepare() {
   }
   s.outputs.emplace(m_options.reports);
   if (s.outputs->wants_html() && m_options.journal_path.empty()) {
-    s.temporary_journal = std::make_unique<TemporaryJournal>();
+    s.temporary_journal = std::make_unique<TemporaryJournal>("--html");
     m_options.journal_path = s.temporary_journal->path();
   }
   const Receivers receivers = start_receivers(*scenario);

@@ -45,6 +45,11 @@ struct SampleCall {
   util::Headers headers(std::int64_t now_ms) const;
 };
 
+// The one-stream scenario of the request's call: one default call (four
+// turns, 95 s; transferred to an agent when wants_agent), its stream as the
+// request gives it. An empty target leaves the stream's "target" out.
+util::Json sample_scenario(const SampleRequest& request, bool wants_agent);
+
 // The first `event` delivery of a default call (or of one transferred to an
 // agent, for events only those send), with its call. Returns nullopt with
 // problems (JSON pointers into the one-stream scenario built from the
