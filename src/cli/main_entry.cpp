@@ -17,9 +17,10 @@ commands:
   validate SCENARIO  check a scenario and print every problem
   sink               a webhook receiver with programmable answers
   sample VENDOR EVENT  print one realistic payload (--headers: with its headers)
-  trigger VENDOR EVENT send one event to a receiver and show the answer
+  trigger VENDOR EVENT send one event to a receiver and show the answer (--call: a whole call)
   vendors [VENDOR]   list the vendors, their events, settings and delivery defaults
-  replay JOURNAL     send the requests of a recorded run again
+  replay JOURNAL     send the requests of a recorded run again (--delivery KEY: one of them)
+  tail JOURNAL|URL   follow a run's attempts live, from its journal or a callhook serve run
   report JOURNAL     rebuild a run's reports (text, JSON, JUnit, HTML) from its journal
   merge --journal OUT JOURNAL...  join the journals of a sharded run
   serve              an HTTP API to start and follow runs from test suites
@@ -48,7 +49,7 @@ int main_entry(int argc, char** argv) {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
       {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
       {"report", command_report},   {"merge", command_merge},       {"serve", command_serve},
-      {"trigger", command_trigger}, {"explore", command_explore},
+      {"trigger", command_trigger}, {"explore", command_explore},   {"tail", command_tail},
   };
   if (argc < 2) {
     std::cerr << k_usage << "\n";

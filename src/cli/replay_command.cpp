@@ -84,7 +84,7 @@ std::optional<ReplayFlags> parse_flags(const std::vector<std::string>& args) {
 // --only or --delivery named a call or delivery the journal has no request
 // of: which ones it has.
 UsageError none_such(const std::string& flag, const std::string& name, const std::string& what,
-                     const std::vector<std::string>& seen, const run::ReplayOptions& options,
+                     const std::string& whats, const std::vector<std::string>& seen, const run::ReplayOptions& options,
                      const run::ReplayResult& result) {
   const std::string guess = util::did_you_mean(name, seen);
   std::string some;
@@ -94,7 +94,7 @@ UsageError none_such(const std::string& flag, const std::string& name, const std
   return UsageError(
       flag + " " + name + ": " + options.journal + " has no request of that " + what +
       (guess.empty() ? "" : " (did you mean " + guess + "?)") +
-      (seen.empty() ? std::string("; it has no requests") : "; its " + what + "s include " + some + count));
+      (seen.empty() ? std::string("; it has no requests") : "; its " + whats + " include " + some + count));
 }
 
 // The one delivery's answer, as `callhook trigger` prints one.
@@ -142,10 +142,11 @@ int command_replay(const std::vector<std::string>& args) {
     std::cerr << "callhook: warning: " << options.journal << ":" << *result.cut_line
               << ": the last line is cut short (the run was killed while writing it); replayed the records before it\n";
   if (!options.only.empty() && result.sent == 0)
-    throw none_such("--only", options.only, "call", result.calls_seen, options, result);
+    throw none_such("--only", options.only, "call", "calls", result.calls_seen, options, result);
   if (!options.delivery.empty()) {
     if (!result.answer)
-      throw none_such("--delivery", options.delivery, "delivery", result.deliveries_seen, options, result);
+      throw none_such("--delivery", options.delivery, "delivery", "deliveries", result.deliveries_seen, options,
+                      result);
     return print_answer(options, result);
   }
   std::cout << "replayed " << result.sent << (result.sent == 1 ? " request" : " requests") << ": " << result.ok

@@ -30,6 +30,12 @@ struct EngineOptions {
   // then end every delivery not yet final as cancelled; 2 = the same at once.
   // Read between events, so a signal handler may set it.
   const std::atomic<int>* stop = nullptr;
+  // A second flag read as *stop is: set from inside the run (an expectation
+  // with "abort" broken, run/abort_watch), apart from the signal's.
+  const std::atomic<int>* abort = nullptr;
+  // Called on the engine's thread after each batch of answers is accounted
+  // in the stats, so a check of the counts sees every final at once.
+  std::function<void()> on_results;
   std::int64_t grace_ms = 2000;
   // The Clock time the run counts wall offsets from; the engines of one run
   // (run --threads) share it so their per-second series line up. Now when

@@ -83,6 +83,12 @@ scenario::Expectations with_implied(const scenario::Expectations& expectations, 
 
 }  // namespace
 
+std::optional<double> measured(std::string_view name, const RunStats& stats) {
+  const auto found = measure(name, stats);
+  if (!found) return std::nullopt;
+  return found->actual;
+}
+
 std::vector<ExpectationResult> check_expectations(const scenario::Expectations& scenario_expectations,
                                                   const RunStats& stats) {
   const scenario::Expectations expectations = with_implied(scenario_expectations, stats);

@@ -1,6 +1,8 @@
 #pragma once
 // The scenario's "expect" block checked against what the run measured.
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "report/run_stats.hpp"
@@ -21,6 +23,9 @@ struct ExpectationResult {
 // unknown names are unmet. accepted_bad_signature and accepted_stale_timestamp
 // are implied with a limit of 0 when they are not 0 and the scenario does not name them.
 std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations, const RunStats& stats);
+
+// The value an expectation name measures in `stats`; nullopt for an unknown name.
+std::optional<double> measured(std::string_view name, const RunStats& stats);
 
 // True when every result is met (also when there are none).
 bool all_met(const std::vector<ExpectationResult>& results);

@@ -118,6 +118,7 @@ void add_run(OrderedJson& report, const RunInfo& info) {
     report["run"]["shard"] = OrderedJson{{"index", info.shard_index}, {"count", info.shard_count}};
   report["exit_code"] = info.exit_code < 0 ? OrderedJson(nullptr) : OrderedJson(info.exit_code);
   report["interrupted"] = info.interrupted;
+  if (!info.aborted_by.empty()) report["aborted_by"] = info.aborted_by;
   report["duration_s"] = number(info.duration_s);
 }
 

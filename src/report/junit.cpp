@@ -81,8 +81,9 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
   }
   cases.push_back(std::move(accounting));
   if (info.interrupted) {
-    const std::string why =
-        "the run was interrupted: " + std::to_string(stats.totals().cancelled) + " planned deliveries cancelled";
+    const std::string why = (info.aborted_by.empty() ? std::string("the run was interrupted: ")
+                                                     : "the run was aborted by expectation " + info.aborted_by + ": ") +
+                            std::to_string(stats.totals().cancelled) + " planned deliveries cancelled";
     cases.push_back(Case{"interrupted", suite + ".run", why, "interrupted", why + "\n"});
   }
   for (const ExpectationResult& result : expectations) {

@@ -191,7 +191,11 @@ void print_header(const RunStats& stats, const RunInfo& info, std::ostream& out,
     out << (info.targets.size() == 1 ? "target       " : "targets      ") << list_text(info.targets, ", ") << '\n';
   if (!info.outputs.empty()) out << "wrote        " << list_text(info.outputs, ", ") << '\n';
   for (const std::string& problem : connection_problems(stats, info)) out << style.bad(problem) << '\n';
-  if (info.interrupted)
+  if (!info.aborted_by.empty())
+    out << style.bad("aborted by expectation " + info.aborted_by + ": " + std::to_string(totals.cancelled) +
+                     " deliveries cancelled")
+        << '\n';
+  else if (info.interrupted)
     out << style.bad("interrupted: " + std::to_string(totals.cancelled) + " deliveries cancelled") << '\n';
   out << '\n';
   print_table(stats, out, style);

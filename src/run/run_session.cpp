@@ -19,6 +19,7 @@
 #include "journal/journal.hpp"
 #include "report/journal_report.hpp"
 #include "report/plan_estimate.hpp"
+#include "run/abort_watch.hpp"
 #include "run/lanes.hpp"
 #include "run/temporary_journal.hpp"
 #include "scenario/load.hpp"
@@ -69,6 +70,7 @@ struct RunSession::State {
   std::unique_ptr<journal::JournalWriter> journal;
   util::SystemClock clock;
   std::unique_ptr<report::RunStats> stats;  // every lane's, merged at the end
+  std::unique_ptr<AbortWatch> abort_watch;  // the expectations with "abort", across the lanes
   engine::RunOutcome outcome;
 
   std::size_t lane_count() const { return std::max<std::size_t>(1, lane_plans.size()); }
@@ -242,6 +244,7 @@ void RunSession::run(const TickHook& on_tick) {
   std::vector<std::unique_ptr<report::RunStats>> stats;
   std::vector<engine::RunOutcome> outcomes(lanes);
   for (std::size_t lane = 0; lane < lanes; ++lane) stats.push_back(std::make_unique<report::RunStats>(stats_options));
+  s.abort_watch = std::make_unique<AbortWatch>(s.plan->scenario, lanes);
   s.started_at_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
@@ -277,6 +280,10 @@ void RunSession::run(const TickHook& on_tick) {
     options.grace_ms = m_options.grace_ms;
     options.start_us = start_us;
     report::RunStats& lane_stats = *stats[lane];
+    if (s.abort_watch->active()) {
+      options.abort = &s.abort_watch->flag();
+      options.on_results = [&s, &lane_stats, lane] { s.abort_watch->update(lane, lane_stats); };
+    }
     options.on_tick = [&, lane](double elapsed_s, std::size_t in_flight) {
       {
         const std::lock_guard lock(progress_mutex);
@@ -315,6 +322,7 @@ RunResult RunSession::finish() {
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;
   info.interrupted = outcome.interrupted;
+  info.aborted_by = s.abort_watch ? s.abort_watch->broken() : "";
   const std::int64_t start_us = m_options.start_us >= 0 ? m_options.start_us : outcome.started_us;
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - start_us) / 1e3;
@@ -324,10 +332,13 @@ RunResult RunSession::finish() {
   s.outputs->list(info.outputs);
   if (!m_options.journal_path.empty() && !s.temporary_journal) info.outputs.push_back(m_options.journal_path);
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
+  for (auto& expectation : m_expectations)
+    if (expectation.name == info.aborted_by) expectation.text += " (aborted the run)";
   const bool accounted = stats.totals().accounted();
   const bool met = report::all_met(m_expectations);
-  info.exit_code =
-      run_exit_code(accounted, outcome.interrupted, outcome.interrupted ? m_options.interrupted_exit_code() : 0, met);
+  // An abort is an unmet expectation (exit 1), not an interrupt.
+  const bool interrupted = outcome.interrupted && info.aborted_by.empty();
+  info.exit_code = run_exit_code(accounted, interrupted, interrupted ? m_options.interrupted_exit_code() : 0, met);
   if (s.journal) {
     const auto& totals = stats.totals();
     s.journal->end(report::end_record(totals, outcome.interrupted));
@@ -348,7 +359,8 @@ RunResult RunSession::finish() {
   publish(last);
 
   RunResult result;
-  result.interrupted = outcome.interrupted;
+  result.interrupted = interrupted;
+  result.aborted_by = info.aborted_by;
   result.expectations_met = met;
   result.accounted = accounted;
   result.exit_code = info.exit_code;

@@ -44,6 +44,7 @@ struct RunResult {
   bool interrupted = false;  // stopped before the end
   bool accounted = true;     // every planned delivery ended exactly once
   bool expectations_met = true;
+  std::string aborted_by;  // the expectation whose "abort" stopped the run; "" when none did (then not `interrupted`)
 };
 
 class RunSession {

@@ -107,14 +107,31 @@ std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<Ve
   return script;
 }
 
-Expectations read_expect(const util::Cursor& at) {
+// A limit is a number, or {"limit": N, "abort": true} to stop the run as
+// soon as it is broken for good.
+Expectations read_expect(const util::Cursor& at, std::vector<std::string>& abort_on) {
   Expectations expect;
   if (!at.exists()) return expect;
   std::vector<std::string> names;
   for (const auto& info : expectation_catalog()) names.emplace_back(info.name);
   if (!at.keys(names)) return expect;
   for (const auto& info : expectation_catalog()) {
-    const util::Cursor limit = at[info.name];
+    util::Cursor limit = at[info.name];
+    if (limit.exists() && limit.node()->is_object()) {
+      if (!limit.keys({"limit", "abort"})) continue;
+      const util::Cursor abort = limit["abort"];
+      if (abort.boolean_or(false)) {
+        if (info.can_abort)
+          abort_on.emplace_back(info.name);
+        else
+          abort.fail(
+              std::string(info.name) +
+              (info.bound == Bound::AtLeast ? " is a lower limit" : " can still change either way") +
+              ", decided only when the run ends, so it cannot stop a run early; these can: " + abortable_names());
+      }
+      limit = limit["limit"];
+      limit.require();
+    }
     std::optional<double> value;
     if (info.ratio)
       value = limit.number(0, 1);
@@ -166,7 +183,7 @@ Scenario read_document(const util::Cursor& root, const std::string& source, cons
       at["name"].fail("duplicate stream name \"" + scenario.streams.back().name + "\"");
   }
   scenario.script = read_script(root["script"], vendors);
-  scenario.expect = read_expect(root["expect"]);
+  scenario.expect = read_expect(root["expect"], scenario.abort_on);
   // A probe is a check: a failed one fails the run, as an unmet expectation
   // does, unless the expect block allows some.
   const bool probed = std::any_of(scenario.streams.begin(), scenario.streams.end(),

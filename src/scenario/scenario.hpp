@@ -217,6 +217,9 @@ struct Scenario {
   std::vector<Stream> streams;
   std::vector<ScriptStep> script;
   Expectations expect;
+  // The names in `expect` given "abort": true: the run stops as soon as one
+  // of them is over its limit (only names whose ExpectationInfo::can_abort).
+  std::vector<std::string> abort_on;
   Shard shard;
 };
 
