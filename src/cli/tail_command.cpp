@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -57,8 +58,11 @@ void show(std::string_view record, const TailFlags& flags, const std::string& so
   std::cout.flush();
 }
 
+// The journal writer starts every record with its kind (journal/journal.hpp).
 bool is_end_record(std::string_view line) {
-  return line.substr(0, 15) == "{\"kind\":\"end\"," || line == "{\"kind\":\"end\"}";
+  constexpr std::string_view prefix = "{\"kind\":\"end\"";
+  return line.substr(0, prefix.size()) == prefix && line.size() > prefix.size() &&
+         (line[prefix.size()] == ',' || line[prefix.size()] == '}');
 }
 
 int tail_journal(const TailFlags& flags) {
@@ -83,6 +87,35 @@ int tail_journal(const TailFlags& flags) {
     if (!flags.follow) return k_exit_ok;
     if (lines.empty()) std::this_thread::sleep_for(k_poll);
   }
+}
+
+// The `end` event's data is the run as GET /runs/ID shows it:
+// "end: the run finished: 6 planned, 6 delivered, ...".
+std::string end_line(const std::string& data) {
+  const auto run = util::parse_json(data, util::k_journal_line_json);
+  if (run.failure || !run.value.is_object()) return "end: the run ended";
+  const util::Json& doc = run.value;
+  std::string line = "end: the run ";
+  line += doc.contains("state") && doc["state"].is_string() ? doc["state"].get<std::string>() : "ended";
+  if (doc.contains("counters") && doc["counters"].is_object()) {
+    const util::Json& counters = doc["counters"];
+    const char* sep = ": ";
+    for (const char* name : {"planned", "delivered", "failed", "dropped", "cancelled"})
+      if (counters.contains(name) && counters[name].is_number_integer()) {
+        line += sep + std::to_string(counters[name].get<std::int64_t>()) + " " + name;
+        sep = ", ";
+      }
+  }
+  return line;
+}
+
+// An error answer's "error" text, else the body as it is.
+std::string error_text(const std::string& body) {
+  const auto parsed = util::parse_json(body, util::k_answer_json);
+  if (!parsed.failure && parsed.value.is_object() && parsed.value.contains("error") &&
+      parsed.value["error"].is_string())
+    return parsed.value["error"].get<std::string>();
+  return body;
 }
 
 // The events of GET /runs/ID/events, split as they arrive. Per the
@@ -133,15 +166,10 @@ class EventStream {
       return true;
     }
     m_ended = true;
-    if (m_flags.json) {
+    if (m_flags.json)
       std::cout << data << "\n";
-    } else {
-      const auto run = util::parse_json(data, util::k_journal_line_json);
-      std::string state = "ended";
-      if (!run.failure && run.value.is_object() && run.value.contains("state") && run.value["state"].is_string())
-        state = run.value["state"].get<std::string>();
-      std::cout << "end: the run " << state << "\n";
-    }
+    else
+      std::cout << end_line(data) << "\n";
     std::cout.flush();
     return false;
   }
@@ -188,9 +216,11 @@ int tail_server(const TailFlags& flags) {
       });
   if (events.ended()) return k_exit_ok;
   if (status != 0 && status != 200)
-    throw UsageError(url_text + ": HTTP " + std::to_string(status) + (error_body.empty() ? "" : ": " + error_body));
+    throw UsageError(url_text + ": HTTP " + std::to_string(status) +
+                     (error_body.empty() ? "" : ": " + error_text(error_body)));
   if (!answer) {
-    std::cerr << "callhook: error: " << url_text << ": " << httplib::to_string(answer.error()) << "\n";
+    std::cerr << "callhook: error: " << url_text << ": cannot reach the server (" << httplib::to_string(answer.error())
+              << ")\n";
     return k_exit_cannot_run;
   }
   std::cerr << "callhook: error: " << url_text << ": the stream ended before the run did\n";
