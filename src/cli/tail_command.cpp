@@ -246,7 +246,11 @@ int command_tail(const std::vector<std::string>& args) {
     if (const char* env = std::getenv("CALLHOOK_TOKEN")) flags.token = env;
   const bool remote =
       !flags.server.empty() || flags.source.rfind("http://", 0) == 0 || flags.source.rfind("https://", 0) == 0;
-  if (dry_run()) return k_exit_ok;
+  if (dry_run()) {
+    if (!remote && !flags.follow && !std::filesystem::exists(flags.source))
+      throw UsageError(flags.source + ": no such journal file");
+    return k_exit_ok;
+  }
   return remote ? tail_server(flags) : tail_journal(flags);
 }
 
