@@ -30,7 +30,8 @@ const Help& run_help() {
       "                        [--json FILE|-] [--junit FILE|-] [--html FILE] [--set [EVENT:]POINTER=VALUE]...\n"
       "                        [--add [EVENT:]POINTER=VALUE]... [--progress auto|always|never] [--insecure]\n"
       "                        [--quiet] [--grace S] [--recordings-listen HOST:PORT] [--recordings-url URL]\n"
-      "                        [--threads N] [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]",
+      "                        [--threads N] [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]\n"
+      "                        [--metrics-listen HOST:PORT]",
       "Runs a scenario (- reads it from standard input): every stream's calls become the vendor's\n"
       "webhooks, sent to the stream's target (--target overrides all). With no target anywhere, callhook\n"
       "starts its built-in sink and sends there. Prints a summary (on standard error when an output file\n"
@@ -42,7 +43,10 @@ const Help& run_help() {
           "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).\n"
           "--threads N runs N event loops, each with its own calls (split by index, as shards are) and its\n"
           "share of --concurrency and --connections; the default is one per core.\n"
-          "--shard I/N plays the calls whose index % N == I (docs/distributed.md).",
+          "--shard I/N plays the calls whose index % N == I (docs/distributed.md).\n"
+          "--metrics-listen HOST:PORT serves GET /metrics (Prometheus text format: deliveries by vendor and\n"
+          "outcome, attempts, attempt latency histogram, requests in flight) while the run runs; its URL is\n"
+          "printed on standard error (port 0: any free port).",
       "  callhook run scenarios/demo.json\n"
       "  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --json report.json\n"
       "  callhook run scenarios/load-max.json --target http://127.0.0.1:3000/hooks --rate 500 --duration 30"};
@@ -69,12 +73,13 @@ struct RunFlags {
   std::int64_t grace_ms = 2000;
   std::optional<ListenAddress> recordings_listen;
   std::string recordings_url;
+  std::optional<ListenAddress> metrics_listen;
 };
 
 // The flags' text, checked and converted by parse_flags.
 struct FlagText {
   std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration;
-  std::string shard, shards, start_at, grace = "2", recordings_listen;
+  std::string shard, shards, start_at, grace = "2", recordings_listen, metrics_listen;
   std::vector<std::string> sets, adds;
   JsonReportFlag json;  // --json FILE|- (and its alias --report)
 };
@@ -115,7 +120,9 @@ po::options_description run_options(RunFlags& f, FlagText& t) {
       "base URL of recordings written into payloads")("shard", po::value(&t.shard)->value_name("I/N"),
                                                       "play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
       "shards", po::value(&t.shards)->value_name("N"), "the shard count, with the index from JOB_COMPLETION_INDEX")(
-      "start-at", po::value(&t.start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together");
+      "start-at", po::value(&t.start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together")(
+      "metrics-listen", po::value(&t.metrics_listen)->value_name("HOST:PORT"),
+      "serve Prometheus metrics at GET /metrics while the run runs");
   return options;
 }
 
@@ -170,6 +177,7 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (grace_s > 3600) throw UsageError("--grace: expected 0 to 3600 seconds, got \"" + t.grace + "\"");
   f.grace_ms = static_cast<std::int64_t>(grace_s * 1000);
   if (vm.count("recordings-listen")) f.recordings_listen = parse_listen(t.recordings_listen, "--recordings-listen");
+  if (vm.count("metrics-listen")) f.metrics_listen = parse_listen(t.metrics_listen, "--metrics-listen");
   if (vm.count("recordings-url")) {
     if (!util::parse_url(f.recordings_url))
       throw UsageError("--recordings-url: expected an http:// or https:// URL, got \"" + f.recordings_url + "\"");
@@ -209,6 +217,10 @@ int command_run(const std::vector<std::string>& args) {
     options.recordings_port = flags.recordings_listen->port;
   }
   options.recordings_url = flags.recordings_url;
+  if (flags.metrics_listen) {
+    options.metrics_host = flags.metrics_listen->host;
+    options.metrics_port = flags.metrics_listen->port;
+  }
   options.dry_run = dry_run();
   // --count/--rate/--duration reshape the calls; --set and --add are checked
   // against each stream's vendor once the plan exists.
@@ -233,6 +245,7 @@ int command_run(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
   if (dry_run()) return k_exit_ok;
+  if (!session.metrics_url().empty()) std::cerr << "callhook: metrics at " << session.metrics_url() << "\n";
 
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);

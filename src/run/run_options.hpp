@@ -55,6 +55,10 @@ struct RunOptions {
   std::optional<std::string> recordings_host;
   int recordings_port = 0;
   std::string recordings_url;
+  // Where GET /metrics is served while the run runs (run --metrics-listen;
+  // run/metrics_server); none when unset.
+  std::optional<std::string> metrics_host;
+  int metrics_port = 0;
   // Load and plan only (checks the inputs), then stop: no sink, no files.
   bool dry_run = false;
   // Changes to the scenario before planning (run --count/--rate/--duration);

@@ -21,6 +21,7 @@
 #include "report/plan_estimate.hpp"
 #include "run/abort_watch.hpp"
 #include "run/lanes.hpp"
+#include "run/metrics_server.hpp"
 #include "run/temporary_journal.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
@@ -71,6 +72,7 @@ struct RunSession::State {
   util::SystemClock clock;
   std::unique_ptr<report::RunStats> stats;  // every lane's, merged at the end
   std::unique_ptr<AbortWatch> abort_watch;  // the expectations with "abort", across the lanes
+  std::unique_ptr<MetricsServer> metrics;   // run --metrics-listen
   engine::RunOutcome outcome;
 
   std::size_t lane_count() const { return std::max<std::size_t>(1, lane_plans.size()); }
@@ -149,6 +151,11 @@ bool RunSession::prepare() {
   if (!s.plan) return false;
   m_total_calls = report::estimate_plan(s.plan->scenario).total_calls;
   if (!make_lane_plans(whole, receivers)) return false;
+  if (m_options.metrics_host) {
+    s.metrics = std::make_unique<MetricsServer>(s.plan->scenario, s.lane_count());
+    const int port = s.metrics->start(*m_options.metrics_host, m_options.metrics_port);
+    m_metrics_url = sink::origin_url(*m_options.metrics_host, port) + "/metrics";
+  }
   open_journal();
   return true;
 }
@@ -290,10 +297,12 @@ void RunSession::run(const TickHook& on_tick) {
         lane_progress[lane] =
             LaneProgress{lane_stats.live(), lane_stats.totals(), static_cast<std::int64_t>(in_flight)};
       }
+      if (s.metrics) s.metrics->update(lane, lane_stats, static_cast<std::int64_t>(in_flight));
       if (lane == 0) show_progress(elapsed_s);
     };
     engine::Engine engine(plan, *transport, s.clock, lane_stats, s.journal.get(), options);
     outcomes[lane] = engine.run();
+    if (s.metrics) s.metrics->update(lane, lane_stats, 0);
     const std::lock_guard lock(progress_mutex);
     lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), 0};
   };

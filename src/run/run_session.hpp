@@ -83,6 +83,8 @@ class RunSession {
   std::atomic<int>& stop_flag() { return m_stop; }
   // The latest progress, safe to read from any thread.
   Progress snapshot() const;
+  // "http://HOST:PORT/metrics" once prepared with RunOptions::metrics_host; "" otherwise.
+  const std::string& metrics_url() const { return m_metrics_url; }
 
   // After finish(): the reports.
   const ReportSet& reports() const { return *m_reports; }
@@ -116,6 +118,7 @@ class RunSession {
   report::RunInfo m_info;
   std::vector<report::ExpectationResult> m_expectations;
   std::int64_t m_total_calls = -1;
+  std::string m_metrics_url;
   std::optional<ReportSet> m_reports;
 };
 
