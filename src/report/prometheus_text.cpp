@@ -17,6 +17,19 @@ void header(std::string& out, const char* name, const char* type, const char* he
   out.append("# TYPE ").append(name).append(" ").append(type).append("\n");
 }
 
+// A counter with one sample per vendor.
+template <class Value>
+void per_vendor(std::string& out, const MetricsSample& sample, const char* name, const char* help, Value value) {
+  header(out, name, "counter", help);
+  for (const auto& vendor : sample.vendors)
+    out.append(name)
+        .append("{vendor=\"")
+        .append(vendor.name)
+        .append("\"} ")
+        .append(std::to_string(value(vendor.counts)))
+        .append("\n");
+}
+
 }  // namespace
 
 const std::vector<double>& latency_bucket_bounds_s() {
@@ -45,21 +58,11 @@ std::string prometheus_text(const MetricsSample& sample) {
           .append(std::to_string(count))
           .append("\n");
   }
-  header(out, "callhook_deliveries_planned_total", "counter", "Deliveries planned so far, by vendor.");
-  for (const auto& vendor : sample.vendors)
-    out.append("callhook_deliveries_planned_total{vendor=\"")
-        .append(vendor.name)
-        .append("\"} ")
-        .append(std::to_string(vendor.counts.planned))
-        .append("\n");
-  header(out, "callhook_attempts_total", "counter",
-         "HTTP attempts answered or timed out, retries included, by vendor.");
-  for (const auto& vendor : sample.vendors)
-    out.append("callhook_attempts_total{vendor=\"")
-        .append(vendor.name)
-        .append("\"} ")
-        .append(std::to_string(vendor.counts.sent))
-        .append("\n");
+  per_vendor(out, sample, "callhook_deliveries_planned_total", "Deliveries planned so far, by vendor.",
+             [](const Counts& c) { return c.planned; });
+  per_vendor(out, sample, "callhook_attempts_total",
+             "HTTP attempts answered or timed out, retries included, by vendor.",
+             [](const Counts& c) { return c.sent; });
 
   // Cumulative counts from the histogram's buckets: each is within 1% wide,
   // so a bucket counts under the first bound at or above its lowest value.

@@ -51,6 +51,20 @@ Receiver refusing_call_ends() {
   });
 }
 
+// The scenario with `expect` played at max speed against `receiver`: its
+// exit code, and its JSON report (which no abort named).
+int play_through(const std::string& expect, const Receiver& receiver, json& report) {
+  TempDir dir;
+  const std::string path = dir.write("scenario.json", scenario(expect));
+  const auto r = run_callhook(
+      {"run", path, "--speed", "max", "--target", receiver.url() + "/hooks", "--json", dir.path("r.json")});
+  INFO(r.out << r.err);
+  report = read_json(dir.path("r.json"));
+  CHECK_FALSE(report.contains("aborted_by"));
+  CHECK(report.at("totals").at("cancelled") == 0);
+  return r.exit_code;
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -98,31 +112,17 @@ TEST_CASE(
 }
 
 TEST_CASE("an \"abort\" expectation that stays met lets the run play to its end with exit 0", "[abort]") {
-  TempDir dir;
   Receiver receiver;
-  const std::string path = dir.write("abort.json", scenario(R"({ "failed": { "limit": 0, "abort": true } })"));
-  const auto r = run_callhook(
-      {"run", path, "--speed", "max", "--target", receiver.url() + "/hooks", "--json", dir.path("r.json")});
-  INFO(r.out << r.err);
-  CHECK(r.exit_code == 0);
-  const json report = read_json(dir.path("r.json"));
-  CHECK_FALSE(report.contains("aborted_by"));
-  CHECK(report.at("totals").at("cancelled") == 0);
+  json report;
+  CHECK(play_through(R"({ "failed": { "limit": 0, "abort": true } })", receiver, report) == 0);
   CHECK(report.at("totals").at("delivered") == 240);
 }
 
 TEST_CASE("a broken expectation without \"abort\" fails the run only at its end", "[abort]") {
-  TempDir dir;
   Receiver receiver = refusing_call_ends();
-  const std::string path = dir.write("plain.json", scenario(R"({ "failed": 2 })"));
-  const auto r = run_callhook(
-      {"run", path, "--speed", "max", "--target", receiver.url() + "/hooks", "--json", dir.path("r.json")});
-  INFO(r.out << r.err);
-  CHECK(r.exit_code == 1);
-  const json report = read_json(dir.path("r.json"));
-  CHECK_FALSE(report.contains("aborted_by"));
+  json report;
+  CHECK(play_through(R"({ "failed": 2 })", receiver, report) == 1);
   CHECK(report.at("totals").at("failed") == 60);
-  CHECK(report.at("totals").at("cancelled") == 0);
 }
 
 TEST_CASE("max_latency_ms with \"abort\" stops the run at the first slower answer", "[abort]") {

@@ -1,8 +1,10 @@
 #include "harness.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,18 @@
 namespace callhook::testing {
 
 std::string source_path(const std::string& relative) { return std::string(CALLHOOK_SOURCE_DIR) + "/" + relative; }
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
 
 ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) {
   return run_callhook(args, ProcessOptions{}, timeout_s);

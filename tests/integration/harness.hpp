@@ -92,5 +92,7 @@ class TempDir {
 nlohmann::json read_json(const std::string& path);
 std::vector<nlohmann::json> read_jsonl(const std::string& path);
 std::string source_path(const std::string& relative);
+// A loopback port that was free a moment ago.
+int free_port();
 
 }  // namespace callhook::testing

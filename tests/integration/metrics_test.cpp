@@ -2,9 +2,6 @@
 // by a parser of the Prometheus text exposition format (0.0.4) that
 // rejects what Prometheus rejects, and checked against what the receiver got.
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -17,6 +14,7 @@
 
 #include "harness.hpp"
 
+using callhook::testing::free_port;
 using callhook::testing::ProcessResult;
 using callhook::testing::read_json;
 using callhook::testing::Receiver;
@@ -25,18 +23,6 @@ using callhook::testing::TempDir;
 using nlohmann::json;
 
 namespace {
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 // One parsed exposition: every sample by its series ("name{a=\"x\",b=\"y\"}"
 // with labels sorted), and each family's type.

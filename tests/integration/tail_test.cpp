@@ -2,9 +2,6 @@
 // a Server-Sent Events stream in every form the format allows, and a real
 // `callhook serve` run.
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
@@ -14,6 +11,7 @@
 
 #include "harness.hpp"
 
+using callhook::testing::free_port;
 using callhook::testing::ProcessResult;
 using callhook::testing::read_jsonl;
 using callhook::testing::Receiver;
@@ -39,18 +37,6 @@ std::size_t count_with(const std::string& out, const std::string& part) {
   for (const auto& line : lines_of(out))
     if (contains(line, part)) ++n;
   return n;
-}
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
 }
 
 const std::string k_attempt =
