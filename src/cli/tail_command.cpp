@@ -27,17 +27,18 @@ constexpr auto k_poll = std::chrono::milliseconds(100);
 const Help k_help{
     "tail",
     "callhook tail JOURNAL [--follow] [--json]\n"
-    "callhook tail http://HOST:PORT/runs/ID [--token T] [--json]\n"
-    "callhook tail ID --server http://HOST:PORT [--token T] [--json]",
+    "callhook tail http[s]://HOST:PORT/runs/ID [--token T] [--insecure] [--json]\n"
+    "callhook tail ID --server http[s]://HOST:PORT [--token T] [--insecure] [--json]",
     "Prints a run's attempts as lines: the time since the run began, the call, the event, the attempt\n"
     "number, the status (or transport error), the latency and the verdict; then each delivery's outcome\n"
     "(\"= delivered after 1 attempt\"), findings and the run's end. --json prints the records as they are.\n\n"
     "From a journal file it prints what the file holds; --follow waits for the file (a run about to\n"
     "start) and for more lines as the run writes them, like tail -f, and stops at the run's end record.\n"
     "From a `callhook serve` run (its URL, or its id with --server) it follows GET /runs/ID/events\n"
-    "until the run ends, sending --token (default: $CALLHOOK_TOKEN) as a bearer token. Exit 0 once the\n"
-    "run's end was shown (or a journal without --follow was read), 2 for an unknown run or file, 3 when\n"
-    "the server cannot be reached.",
+    "until the run ends, sending --token (default: $CALLHOOK_TOKEN) as a bearer token (--insecure: no\n"
+    "certificate check over https). Exit 0 once the run's end was shown (or a journal without --follow\n"
+    "was read), 2 for an unknown run or file, 3 when the server cannot be reached or the stream ends\n"
+    "before the run does.",
     "  callhook tail run.jsonl\n"
     "  callhook tail run.jsonl --follow\n"
     "  callhook tail http://127.0.0.1:8700/runs/run-1\n"
@@ -45,7 +46,7 @@ const Help k_help{
 
 struct TailFlags {
   std::string source, server, token;
-  bool follow = false, json = false;
+  bool follow = false, json = false, insecure = false;
 };
 
 // One record printed, as it is or as a line.
@@ -190,10 +191,11 @@ int tail_server(const TailFlags& flags) {
     url_text += "/runs/" + flags.source;
   }
   const auto url = util::parse_url(url_text);
-  if (!url || url->scheme != "http") throw UsageError("expected an http:// URL of a run, got \"" + url_text + "\"");
+  if (!url) throw UsageError("expected an http:// or https:// URL of a run, got \"" + url_text + "\"");
   std::string path = url->target;
   if (path.size() < 7 || path.substr(path.size() - 7) != "/events") path += "/events";
-  httplib::Client client(url->host, url->port);
+  httplib::Client client(url->origin());
+  if (flags.insecure) client.enable_server_certificate_verification(false);
   client.set_connection_timeout(5);
   client.set_read_timeout(3600);  // a quiet run still ends with its `end` event
   httplib::Headers headers{{"Accept", "text/event-stream"}};
@@ -237,6 +239,7 @@ int command_tail(const std::vector<std::string>& args) {
       "server", po::value(&flags.server)->value_name("URL"), "the callhook serve address, for a run id")(
       "token", po::value(&flags.token)->value_name("T"), "bearer token (default: $CALLHOOK_TOKEN)")(
       "follow,f", po::bool_switch(&flags.follow), "journal: wait for more lines until the run's end")(
+      "insecure", po::bool_switch(&flags.insecure), "https: skip the certificate check")(
       "json", po::bool_switch(&flags.json), "print the records as they are");
   po::positional_options_description positional;
   positional.add("source", 1);

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <thread>
 
+#include "../unit/delivery/test_receivers.hpp"
 #include "harness.hpp"
 
 using callhook::testing::free_port;
@@ -216,4 +217,27 @@ TEST_CASE("tail follows a callhook serve run to its end, one line per attempt of
   CHECK(attempts == receiver.count());
   CHECK(count_with(tail.out, " #") == attempts);
   CHECK(lines_of(tail.out).back().rfind("end: the run finished: ", 0) == 0);
+}
+
+TEST_CASE("tail follows a stream over https, checking the certificate unless --insecure", "[tail]") {
+  auto [key, cert] = callhook::test::self_signed();
+  REQUIRE(key);
+  REQUIRE(cert);
+  httplib::SSLServer server(cert.get(), key.get());
+  server.Get(".*", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("event: attempt\ndata: " + k_attempt + "\n\nevent: end\ndata: " + k_end + "\n\n",
+                    "text/event-stream");
+  });
+  const int port = server.bind_to_any_port("127.0.0.1");
+  std::thread serving([&] { server.listen_after_bind(); });
+  const std::string url = "https://127.0.0.1:" + std::to_string(port) + "/runs/run-7";
+  const auto verified = run_callhook({"tail", url});
+  const auto insecure = run_callhook({"tail", url, "--insecure"});
+  server.stop();
+  serving.join();
+  INFO(verified.out << verified.err << insecure.out << insecure.err);
+  CHECK(verified.exit_code == 3);  // a self-signed certificate
+  CHECK(insecure.exit_code == 0);
+  CHECK(count_with(insecure.out, "#1 ") == 1);
+  CHECK(lines_of(insecure.out).back().rfind("end: the run finished", 0) == 0);
 }
