@@ -28,7 +28,6 @@ class Probes:
         server.wait(self.done["id"])
         self.gone = server.start_run(QUICK_SCENARIO)
         server.wait(self.gone["id"])
-        self.slow = server.start_run(SLOW_SCENARIO)
         # An explore whose every trial fails (the receiver answers 500): one failure to fetch.
         self.failing = Receiver(status=500)
         self.explore_body = {"budget": 1, "scenario": {
@@ -39,10 +38,14 @@ class Probes:
         server.json("GET", self.explore + "?wait=60")
 
     def table(self):
-        s, done, slow = self.server, self.done["id"], self.slow["id"]
+        s, done = self.server, self.done["id"]
         big = {"scenario": dict(QUICK_SCENARIO, name="x" * 5000)}
         trigger = {"vendor": "voiceflow", "event": "runtime.call.start", "target": self.receiver.url}
         no_token = {"token": "wrong"}
+
+        def running():
+            # A run of its own per probe: another probe cancels its run, and a cancelled run has a report.
+            return s.start_run(SLOW_SCENARIO)["id"]
 
         def hold_and_ask():
             # --max-runs 1: a slow run holds the only slot.
@@ -76,7 +79,7 @@ class Probes:
             ("/runs/{id}", "get", "400"): lambda: s.request("GET", "/runs/%s?wait=-1" % done),
             ("/runs/{id}", "get", "401"): lambda: s.request("GET", "/runs/" + done, **no_token),
             ("/runs/{id}", "get", "404"): lambda: s.request("GET", "/runs/run-0"),
-            ("/runs/{id}", "delete", "202"): lambda: s.request("DELETE", "/runs/" + slow),
+            ("/runs/{id}", "delete", "202"): lambda: s.request("DELETE", "/runs/" + running()),
             ("/runs/{id}", "delete", "204"): lambda: s.request("DELETE", "/runs/" + self.gone["id"]),
             ("/runs/{id}", "delete", "401"): lambda: s.request("DELETE", "/runs/" + done, **no_token),
             ("/runs/{id}", "delete", "404"): lambda: s.request("DELETE", "/runs/run-0"),
@@ -84,7 +87,7 @@ class Probes:
             ("/runs/{id}/report", "get", "400"): lambda: s.request("GET", "/runs/%s/report?format=csv" % done),
             ("/runs/{id}/report", "get", "401"): lambda: s.request("GET", "/runs/%s/report" % done, **no_token),
             ("/runs/{id}/report", "get", "404"): lambda: s.request("GET", "/runs/run-0/report"),
-            ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % slow),
+            ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % running()),
             ("/runs/{id}/report", "get", "501"): lambda: s.request("GET", "/runs/%s/report?format=html" % done),
             ("/runs/{id}/journal", "get", "200"): lambda: s.request("GET", "/runs/%s/journal" % done),
             ("/runs/{id}/journal", "get", "401"): lambda: s.request("GET", "/runs/%s/journal" % done, **no_token),
