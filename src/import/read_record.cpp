@@ -1,0 +1,39 @@
+// `callhook sink --record` files: one JSON object per request.
+#include "import/json_input.hpp"
+#include "import/readers.hpp"
+#include "import/time_text.hpp"
+
+namespace callhook::import {
+
+std::vector<Captured> read_record(const std::string& path, std::string_view text) {
+  std::vector<Captured> out;
+  for (const Line& line : lines_of(text)) {
+    const std::string where = path + ":" + std::to_string(line.number);
+    const util::Json doc = parse_document(where, line.text, true);
+    util::Problems problems;
+    const util::Cursor at(&doc, "", problems);
+    Captured c;
+    c.where = where;
+    if (at.is_object()) {
+      for (const char* key : {"received_at", "method", "path", "body"}) at[key].require();
+      if (const auto time = at["received_at"].string()) {
+        if (const auto ms = parse_time_text(*time))
+          c.time_ms = *ms;
+        else
+          at["received_at"].fail_expected("an ISO 8601 time");
+      }
+      c.method = at["method"].string(false).value_or("POST");
+      c.path = at["path"].string().value_or("");
+      if (const auto query = at["query"].string(); query && !query->empty()) c.path += "?" + *query;
+      c.headers = read_headers(at["headers"]);
+      c.body = at["body"].string().value_or("");
+      c.event = at["event"].string_or("");
+      c.call = at["call_id"].string_or("");
+    }
+    throw_first(where, problems);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace callhook::import
