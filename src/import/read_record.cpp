@@ -1,4 +1,7 @@
 // `callhook sink --record` files: one JSON object per request.
+#include <algorithm>
+#include <utility>
+
 #include "import/json_input.hpp"
 #include "import/readers.hpp"
 #include "import/time_text.hpp"
@@ -6,7 +9,9 @@
 namespace callhook::import {
 
 std::vector<Captured> read_record(const std::string& path, std::string_view text) {
-  std::vector<Captured> out;
+  // A sink writes a line when its answer is sent, so lines of requests served
+  // at once may be out of arrival order; "seq" is the arrival order.
+  std::vector<std::pair<std::int64_t, Captured>> read;
   for (const Line& line : lines_of(text)) {
     const std::string where = path + ":" + std::to_string(line.number);
     const util::Json doc = parse_document(where, line.text, true);
@@ -30,9 +35,13 @@ std::vector<Captured> read_record(const std::string& path, std::string_view text
       c.event = at["event"].string_or("");
       c.call = at["call_id"].string_or("");
     }
+    const std::int64_t seq = at["seq"].integer_or(static_cast<std::int64_t>(read.size()), 0);
     throw_first(where, problems);
-    out.push_back(std::move(c));
+    read.emplace_back(seq, std::move(c));
   }
+  std::stable_sort(read.begin(), read.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<Captured> out;
+  for (auto& [seq, c] : read) out.push_back(std::move(c));
   return out;
 }
 

@@ -189,7 +189,7 @@ HttpResponse Sink::Impl::serve_recording(const HttpRequest& request) {
 
 HttpResponse Sink::Impl::handle(const HttpRequest& request) {
   std::string event = event_name(request.header("Content-Type"), request.body, request.query);
-  const auto rule_index = forwarder ? std::nullopt : match_rule(options.rules, request.path, event);
+  const auto rule_index = match_rule(options.rules, request.path, event);
   if (!forwarder && !rule_index && options.serve_recordings && (request.method == "GET" || request.method == "HEAD") &&
       request.path.starts_with(k_recordings_prefix))
     return serve_recording(request);
@@ -268,8 +268,10 @@ int Sink::start() {
   std::lock_guard lock(m_impl->lifecycle);
   Impl& impl = *m_impl;
   if (impl.started) throw std::logic_error("sink already started");
-  if (!impl.options.forward_url.empty() && !impl.forwarder)
+  if (!impl.options.forward_url.empty() && !impl.forwarder) {
     impl.forwarder = std::make_unique<Forwarder>(impl.options.forward_url, impl.options.forward_timeout_ms);
+    impl.options.rules.clear();  // the receiver answers, not rules
+  }
   if (!impl.options.record_path.empty()) {
     impl.record.open(impl.options.record_path, std::ios::out | std::ios::trunc | std::ios::binary);
     if (!impl.record) throw std::runtime_error("cannot open record file \"" + impl.options.record_path + "\"");
