@@ -80,12 +80,8 @@ nlohmann::ordered_json raw_step(const nlohmann::ordered_json& recorded, std::int
 std::vector<nlohmann::ordered_json> recorded_call(const nlohmann::ordered_json& document) {
   std::vector<nlohmann::ordered_json> out;
   if (!document.is_object() || !document.contains("script") || !document["script"].is_array()) return out;
-  std::string call;
-  for (const auto& step : document["script"]) {
-    if (!is_raw(step) || step.value("stream", 0) != 0 || !step.contains("call") || !step["call"].is_string()) continue;
-    if (call.empty()) call = step["call"].get<std::string>();
-    if (step["call"] == call) out.push_back(step);
-  }
+  for (const auto& step : document["script"])
+    if (is_raw(step) && step.value("stream", 0) == 0) out.push_back(step);
   return out;
 }
 

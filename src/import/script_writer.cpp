@@ -11,19 +11,6 @@
 #include "util/utf8.hpp"
 
 namespace callhook::import {
-namespace {
-
-bool valid_utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const std::size_t n = util::utf8_length(text, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
-
-}  // namespace
-
 bool keep_header(std::string_view name) {
   if (name.empty() || name.front() == ':' || sink::is_hop_by_hop(name)) return false;
   for (std::string_view dropped :
@@ -69,7 +56,7 @@ util::OrderedJson write_scenario(const std::vector<Captured>& captured, const ve
     std::string id = header_value(step_capture.headers, "webhook-id");
     if (id.empty()) id = header_value(step_capture.headers, "svix-id");
     if (!id.empty()) step["id"] = id;
-    if (valid_utf8(step_capture.body))
+    if (util::is_utf8(step_capture.body))
       step["body"] = step_capture.body;
     else
       step["body_base64"] = util::base64_encode(step_capture.body);

@@ -15,9 +15,11 @@
 #include "sink/event_name.hpp"
 #include "sink/recordings.hpp"
 #include "sink/server.hpp"
+#include "util/base64.hpp"
 #include "util/json_limits.hpp"
 #include "util/text.hpp"
 #include "util/time_format.hpp"
+#include "util/utf8.hpp"
 
 namespace callhook::sink {
 namespace {
@@ -111,6 +113,8 @@ std::string record_line(const Received& r) {
       {"seq", r.seq},         {"received_at", r.received_at},  {"method", r.method},       {"path", r.path},
       {"query", r.query},     {"headers", std::move(headers)}, {"body", r.body},           {"event", r.event},
       {"call_id", r.call_id}, {"delivery_id", r.delivery_id},  {"duplicate", r.duplicate}, {"status", r.status}};
+  // JSON holds text: a body that is not UTF-8 is kept exactly as base64 too.
+  if (!util::is_utf8(r.body)) line["body_base64"] = util::base64_encode(r.body);
   if (r.forward) line["forward"] = forward_json(r.forward_url, *r.forward);
   return dump(line);
 }
