@@ -83,8 +83,8 @@ int command_import(const std::vector<std::string>& args) {
   try {
     if (!map_text.empty()) request.map = import::parse_field_map(map_text);
     const run::OutputFile out(out_path.empty() ? "-" : out_path, "--out");
-    if (dry_run()) return k_exit_ok;
     const import::ImportResult result = import::import_captures(request);
+    if (dry_run()) return k_exit_ok;  // the captures read, nothing written
     out.write(result.scenario.dump(2, ' ', false, util::OrderedJson::error_handler_t::replace) + "\n");
     std::cerr << "callhook import: " << result.summary.steps << (result.summary.steps == 1 ? " request" : " requests")
               << " of " << result.summary.calls << (result.summary.calls == 1 ? " call" : " calls") << " ("
