@@ -27,9 +27,9 @@ util::OrderedJson write_scenario(const std::vector<Captured>& captured, const ve
   util::OrderedJson doc;
   doc["name"] = options.name;
   const std::int64_t first = captured.empty() ? 0 : captured.front().time_ms;
-  // The epoch is the first request's time (to the second), so payload times a
-  // step's overrides make sit where the incident happened.
-  if (first > 0) doc["epoch"] = util::iso8601_s(first);
+  // The epoch is the first request's time, so that step times are the
+  // incident's own (at_ms 0 is the first request).
+  if (first > 0) doc["epoch"] = first % 1000 == 0 ? util::iso8601_s(first) : util::iso8601_ms(first);
   doc["speed"] = 1;
   doc["streams"] = util::OrderedJson::array({{{"vendor", vendor.name}, {"target", options.target}}});
   util::OrderedJson script = util::OrderedJson::array();

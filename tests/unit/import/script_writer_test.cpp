@@ -41,7 +41,7 @@ TEST_CASE("each capture is one raw step at its time after the first, named as th
   WriteSummary summary;
   const auto doc = write_scenario(captured, *voiceflow, {"incident", "http://127.0.0.1:3000", nullptr}, summary);
   CHECK(doc["name"] == "incident");
-  CHECK(doc["epoch"] == "2025-07-16T11:40:57Z");
+  CHECK(doc["epoch"] == "2025-07-16T11:40:57.120Z");
   CHECK(doc["streams"][0]["vendor"] == "voiceflow");
   const auto& script = doc["script"];
   REQUIRE(script.size() == 2);
