@@ -24,6 +24,7 @@ commands:
   merge --journal OUT JOURNAL...  join the journals of a sharded run
   serve              an HTTP API to start and follow runs from test suites
   explore SCENARIO   search the delivery orders that break a receiver, shrink and save them
+  import FILE...     captured traffic (sink record, HAR, Svix, JSON lines, journal) as a scenario
 
 exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run,
             130/143 interrupted by SIGINT/SIGTERM
@@ -48,7 +49,7 @@ int main_entry(int argc, char** argv) {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
       {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
       {"report", command_report},   {"merge", command_merge},       {"serve", command_serve},
-      {"trigger", command_trigger}, {"explore", command_explore},
+      {"trigger", command_trigger}, {"explore", command_explore},   {"import", command_import},
   };
   if (argc < 2) {
     std::cerr << k_usage << "\n";

@@ -148,6 +148,7 @@ Receiver::Receiver(Handler handler) : m_server(std::make_unique<httplib::Server>
   };
   m_server->Get(".*", handle);
   m_server->Post(".*", handle);
+  m_server->Put(".*", handle);
   // cpp-httplib listens with a backlog of 5, so a burst of connections
   // waits a second for SYN retransmission; listening again raises it.
   // The server keeps the callback, so it owns what it writes to.
