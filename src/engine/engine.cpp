@@ -428,6 +428,7 @@ struct Engine::State {
     a.error = delivery::ErrorKind::None;
     a.too_slow = false;
     a.will_retry = false;
+    a.retry_after_clamped_ms = -1;
     a.latency_us = 0;
     a.lateness_us = 0;
     a.sent_at_us = 0;
@@ -501,6 +502,7 @@ struct Engine::State {
     a.too_slow = verdict == delivery::Verdict::TooSlow;
     a.rejected = refused;
     a.will_retry = retry;
+    a.retry_after_clamped_ms = item.retry_after_clamped_ms;
     a.latency_us = result.latency_us;
     a.lateness_us = max_speed() ? 0 : std::max<std::int64_t>(0, result.started_us - wall_of(item.due_ms));
     a.sent_at_us = result.started_us - wall_start;

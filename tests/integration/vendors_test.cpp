@@ -1517,6 +1517,14 @@ void check_sample(const std::string& name, const std::string& event, const std::
     const std::string url = get.out.substr(0, get.out.size() - 1);
     REQUIRE(std::regex_match(url, m, std::regex(R"(https?://[^?]+\?(.*))")));
     REQUIRE(parse_form(m[1].str()) == params);
+  } else if (name == "exotel") {
+    // Passthru: a GET URL with its query; StatusCallback: a form body.
+    std::smatch m;
+    const bool get = std::regex_match(text, m, std::regex(R"(https?://[^?]+\?(.*))"));
+    REQUIRE(get == (event == "passthru"));
+    const Params params = parse_form(get ? m[1].str() : text);
+    REQUIRE(std::regex_match(param(params, "CallSid").value_or(""), std::regex("[0-9a-f]{32}")));
+    REQUIRE(param(params, event == "passthru" ? "CallType" : "DateUpdated"));
   } else {
     REQUIRE(name == "voicekit");
     const OJ body = OJ::parse(text);
@@ -1562,7 +1570,7 @@ TEST_CASE("sample prints every listed event of every vendor in the vendor's form
       ++checked;
     }
   }
-  REQUIRE(checked == 4 + 4 + 6 + 2 + 4);
+  REQUIRE(checked == 4 + 4 + 2 + 6 + 2 + 4);
 }
 
 TEST_CASE("sample prints a voicebot pre_agent_transfer body", "[integration][vendors]") {

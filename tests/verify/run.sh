@@ -3,8 +3,10 @@
 # (over 10 virtual minutes, with retries, secret rotation and signature
 # faults) against verifier.mjs, once per scheme, and checks every attempt
 # with check.mjs; then replays a journal signed on the (long past) virtual
-# clock with `replay --resign` and checks it the same way; and checks one
-# signed `callhook trigger` the same way (a real svix-id). Installs the npm packages when they are missing. Fails,
+# clock with `replay --resign` and checks it the same way; checks a signed
+# `callhook trigger` of each Voiceflow event the same way (a real svix-id),
+# and the headers `callhook sample --headers --secret` prints with the Svix
+# library. Installs the npm packages when they are missing. Fails,
 # never skips, when node or npm is absent.
 # Usage: tests/verify/run.sh PATH/TO/callhook
 set -euo pipefail
@@ -87,18 +89,44 @@ for scheme in standard svix; do
   node "$here/check.mjs" "$work/journal.jsonl" "$work/log.jsonl"
 done
 
-# One event sent by `callhook trigger` with one secret: signed as a run signs
-# it, with a real svix-id, so the official verifier accepts it.
+# Each Voiceflow event sent by `callhook trigger` with one secret: signed as
+# a run signs it, with a real svix-id, so the official verifier accepts it.
 verifier_secrets=("${secrets[0]}")
 start_verifier
-"$callhook" trigger voiceflow runtime.call.start --target "http://127.0.0.1:$port/hooks" --secret "${secrets[0]}" \
-  > "$work/trigger.txt" || true  # the verifier may answer a first attempt 503: its log is the verdict
+events=(runtime.call.start runtime.call.end runtime.session.start runtime.session.end)
+for event in "${events[@]}"; do
+  "$callhook" trigger voiceflow "$event" --target "http://127.0.0.1:$port/hooks" --secret "${secrets[0]}" \
+    > "$work/trigger.txt" || true  # the verifier may answer a first attempt 503: its log is the verdict
+done
 stop_verifier
 echo -n "verify trigger svix: "
 node -e '
 const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
-if (lines.length !== 1 || !lines[0].id || !lines[0].verified) {
-  console.error("expected one verified request with an id, got " + JSON.stringify(lines));
+const want = Number(process.argv[2]);
+const ids = new Set(lines.map((l) => l.id));
+if (lines.length !== want || lines.some((l) => !l.id || !l.verified) || ids.size !== want) {
+  console.error("expected " + want + " verified requests with distinct ids, got " + JSON.stringify(lines));
   process.exit(1);
 }
-console.log("1 request verified, id " + lines[0].id);' "$work/log.jsonl"
+console.log(want + " requests verified, ids " + [...ids].join(" "));' "$work/log.jsonl" "${#events[@]}"
+
+# `callhook sample --headers --secret`: the printed headers and body verify
+# with the official Svix library as they stand (a real svix-id, a fresh timestamp).
+for event in "${events[@]}"; do
+  "$callhook" sample voiceflow "$event" --headers --secret "${secrets[0]}" > "$work/sample.txt"
+  echo -n "verify sample --headers $event: "
+  (cd "$here" && node --input-type=module -e '
+import { readFileSync } from "node:fs";
+import { Webhook } from "svix";
+const text = readFileSync(process.argv[1], "utf8");
+const [head, ...rest] = text.split("\n\n");
+const headers = {};
+for (const line of head.split("\n").slice(1)) {
+  const at = line.indexOf(": ");
+  headers[line.slice(0, at).toLowerCase()] = line.slice(at + 2);
+}
+const body = rest.join("\n\n").replace(/\n$/, "");
+if (!headers["svix-id"]) { console.error("no svix-id in " + head); process.exit(1); }
+new Webhook(process.argv[2]).verify(body, headers);
+console.log("verified, id " + headers["svix-id"]);' "$work/sample.txt" "${secrets[0]}")
+done

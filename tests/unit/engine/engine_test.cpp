@@ -668,3 +668,20 @@ TEST_CASE("script: again with nothing before it and lost_ack without retries are
       {"at_ms": 5, "call": "A", "event": "runtime.call.end"}]})")
             .find("(\"again\": true sends it again)") != std::string::npos);
 }
+
+TEST_CASE("a vendor's per-event default retry applies unless the stream sets its own", "[engine]") {
+  // Exotel documents retries for the StatusCallback only; its Passthru is sent once.
+  const auto plan = plan_of(R"({"streams": [{"vendor": "exotel", "calls": {"count": 1}}]})");
+  CHECK(plan.streams[0].for_event("status_callback").retry.max_attempts == 3);
+  CHECK(plan.streams[0].for_event("passthru").retry.max_attempts == 1);
+  CHECK(plan.streams[0].for_event("passthru").timeout_ms == 15000);
+  const auto own = plan_of(
+      R"({"streams": [{"vendor": "exotel", "calls": {"count": 1}, "delivery": {"retry": {"max_attempts": 5}}}]})");
+  CHECK(own.streams[0].for_event("passthru").retry.max_attempts == 5);
+  CHECK(own.streams[0].for_event("status_callback").retry.max_attempts == 5);
+  const auto per_event = plan_of(R"({"streams": [{"vendor": "exotel", "calls": {"count": 1},
+      "delivery": {"timeout_ms": 2000, "events": {"passthru": {"timeout_ms": 3000}}}}]})");
+  CHECK(per_event.streams[0].for_event("passthru").retry.max_attempts == 1);
+  CHECK(per_event.streams[0].for_event("passthru").timeout_ms == 3000);
+  CHECK(per_event.streams[0].for_event("status_callback").timeout_ms == 2000);
+}
