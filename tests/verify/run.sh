@@ -5,8 +5,9 @@
 # with check.mjs; then replays a journal signed on the (long past) virtual
 # clock with `replay --resign` and checks it the same way; checks a signed
 # `callhook trigger` of each Voiceflow event the same way (a real svix-id),
-# and the headers `callhook sample --headers --secret` prints with the Svix
-# library. Installs the npm packages when they are missing. Fails,
+# the headers `callhook sample --headers --secret` prints with the Svix
+# library, and `callhook serve`'s POST /trigger signed with either scheme.
+# Installs the npm packages when they are missing. Fails,
 # never skips, when node or npm is absent.
 # Usage: tests/verify/run.sh PATH/TO/callhook
 set -euo pipefail
@@ -21,8 +22,10 @@ fi
 
 work=$(mktemp -d)
 verifier_pid=""
+serve_pid=""
 cleanup() {
   if [[ -n "$verifier_pid" ]]; then kill "$verifier_pid" 2>/dev/null || true; fi
+  if [[ -n "$serve_pid" ]]; then kill "$serve_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -130,3 +133,33 @@ if (!headers["svix-id"]) { console.error("no svix-id in " + head); process.exit(
 new Webhook(process.argv[2]).verify(body, headers);
 console.log("verified, id " + headers["svix-id"]);' "$work/sample.txt" "${secrets[0]}")
 done
+
+# POST /trigger of `callhook serve`, once per scheme: the Svix and the
+# Standard Webhooks verifier accept what it sends (a real svix-id or webhook-id).
+"$callhook" serve --listen 127.0.0.1:0 > "$work/serve.txt" 2>&1 &
+serve_pid=$!
+for _ in $(seq 100); do grep -q "listening on" "$work/serve.txt" 2>/dev/null && break; sleep 0.1; done
+api=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/serve.txt")
+[[ -n "$api" ]] || { echo "verify: FAILED: callhook serve did not start" >&2; exit 1; }
+start_verifier
+for scheme in svix standard; do
+  for event in "${events[@]}"; do
+    curl -sf -X POST "$api/trigger" -H "Content-Type: application/json" -d "{\"vendor\": \"voiceflow\",
+      \"event\": \"$event\", \"target\": \"http://127.0.0.1:$port/hooks\",
+      \"delivery\": {\"signing\": {\"scheme\": \"$scheme\", \"secret\": \"${secrets[0]}\"}}}" > /dev/null ||
+      { echo "verify: FAILED: POST /trigger $scheme $event" >&2; exit 1; }
+  done
+done
+stop_verifier
+kill "$serve_pid"; wait "$serve_pid" 2>/dev/null || true; serve_pid=""
+echo -n "verify POST /trigger: "
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => JSON.parse(l));
+const want = Number(process.argv[2]);
+const bad = lines.filter((l) => !l.id || !l.verified);
+const schemes = new Set(lines.map((l) => l.scheme));
+if (lines.length !== want || bad.length > 0 || schemes.size !== 2) {
+  console.error("expected " + want + " verified requests of both schemes, got " + JSON.stringify(lines));
+  process.exit(1);
+}
+console.log(want + " requests verified (svix and standard)");' "$work/log.jsonl" "$((2 * ${#events[@]}))"
