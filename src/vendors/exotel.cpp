@@ -149,7 +149,7 @@ class ExotelSession final : public Session {
     // The document: digits come wrapped in double quotes.
     if (!m_digits.empty()) p.emplace_back("digits", "\"" + m_digits + "\"");
     if (!c.custom_field.empty()) p.emplace_back("CustomField", c.custom_field);
-    return make_delivery("passthru", util::append_query(c.url, encode(p)), "GET", "", "", due, m_sid, "");
+    return make_delivery("passthru", util::append_query(c.url, form_text(p)), "GET", "", "", due, m_sid, "");
   }
 
   // The overall status of the call, one of the four the document lists.
@@ -178,17 +178,8 @@ class ExotelSession final : public Session {
       p.emplace_back("Direction", m_call.direction == "outbound" ? "outbound-api" : "inbound");
       if (!c.custom_field.empty()) p.emplace_back("CustomField", c.custom_field);
     }
-    return make_delivery("status_callback", c.url, "POST", "application/x-www-form-urlencoded", encode(p), due, m_sid,
-                         "");
-  }
-
-  static std::string encode(const Params& params) {
-    std::string encoded;
-    for (const auto& [name, value] : params) {
-      if (!encoded.empty()) encoded += '&';
-      encoded += util::form_encode(name) + "=" + util::form_encode(value);
-    }
-    return encoded;
+    return make_delivery("status_callback", c.url, "POST", "application/x-www-form-urlencoded", form_text(p), due,
+                         m_sid, "");
   }
 
   std::shared_ptr<const Config> m_config;
