@@ -1,10 +1,9 @@
 // callhook trigger: one event sent to a receiver, exactly as a run sends it
 // (same payload builder, headers, signature and transport), with the answer
 // judged as the vendor judges it (run/trigger_event, as POST /trigger).
+#include <chrono>
 #include <iomanip>
 #include <iostream>
-
-#include <chrono>
 #include <thread>
 
 #include "cli/cli.hpp"
