@@ -53,6 +53,7 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
   request.vendor_config = config;
   if (!flags.secret.empty()) request.delivery = {{"signing", {{"secret", flags.secret}}}};
   request.target = target;
+  if (!flags.recordings_url.empty()) request.recordings_url = flags.recordings_url;
   util::Problems problems;
   std::optional<OneEvent> one;
   try {

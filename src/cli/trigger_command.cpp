@@ -1,14 +1,18 @@
 // callhook trigger: one event sent to a receiver, exactly as a run sends it
 // (same payload builder, headers, signature and transport), with the answer
 // judged as the vendor judges it (run/trigger_event, as POST /trigger).
+#include <chrono>
 #include <iomanip>
 #include <iostream>
+#include <thread>
 
 #include "cli/cli.hpp"
+#include "cli/listen.hpp"
 #include "cli/one_event.hpp"
 #include "cli/options.hpp"
 #include "cli/scenario_input.hpp"
 #include "run/trigger_event.hpp"
+#include "sink/recordings.hpp"
 #include "sink/sink.hpp"
 #include "util/clock.hpp"
 #include "util/url.hpp"
@@ -21,12 +25,15 @@ const Help& trigger_help() {
       "trigger",
       "callhook trigger VENDOR EVENT [--target URL] [--secret S] [--seed N] [--set POINTER=VALUE]...\n"
       "                              [--add POINTER=VALUE]... [--platform P] [--direction inbound|outbound]\n"
-      "                              [--config JSON] [--insecure]",
+      "                              [--config JSON] [--insecure] [--recordings-listen HOST:PORT]\n"
+      "                              [--recordings-url URL] [--recordings-hold S]",
       "Sends one EVENT webhook of a synthetic call to URL (default: a built-in sink started for it), built\n"
       "and signed exactly as a run would (payload times and signature at the current time), and prints\n"
       "the request (line, headers, body), then the status, latency and answer. A handshake answer (VoiceBot\n"
       "session_start, VoiceKit callStartedHook) is read as the vendor reads it and its findings printed.\n"
-      "Exit 0 when the vendor would accept the answer (2xx within its timeout, no findings), 1 otherwise.\n" +
+      "Exit 0 when the vendor would accept the answer (2xx within its timeout, no findings), 1 otherwise.\n"
+      "Recording URLs in the body point at a recording server trigger runs until the answer comes\n"
+      "(--recordings-hold S: S seconds longer), or at --recordings-url URL.\n" +
           std::string(run::k_value_typing),
       "  callhook trigger voiceflow runtime.call.start\n"
       "  callhook trigger voicebot session_start --target http://127.0.0.1:3000/voicebot\n"
@@ -64,11 +71,17 @@ int command_trigger(const std::vector<std::string>& args) {
   EventFlags flags;
   std::string target;
   bool insecure = false;
+  std::string recordings_listen, recordings_hold = "0";
   po::options_description options("options");
   options.add_options()("vendor", po::value(&flags.vendor)->value_name("VENDOR")->required(), "vendor")(
       "event", po::value(&flags.event)->value_name("EVENT")->required(), "event name")(
       "target", po::value(&target)->value_name("URL"), "receiver URL (default: a built-in sink)")(
-      "insecure", po::bool_switch(&insecure), "skip TLS certificate checks");
+      "insecure", po::bool_switch(&insecure), "skip TLS certificate checks")(
+      "recordings-listen", po::value(&recordings_listen)->value_name("HOST:PORT"),
+      "address of the recording server (default 127.0.0.1, any port)")(
+      "recordings-url", po::value(&flags.recordings_url)->value_name("URL"),
+      "base URL of recordings written into the body")("recordings-hold", po::value(&recordings_hold)->value_name("S"),
+                                                      "keep serving recordings S seconds after the answer (default 0)");
   flags.add_options(options);
   po::positional_options_description positional;
   positional.add("vendor", 1).add("event", 1);
@@ -76,6 +89,25 @@ int command_trigger(const std::vector<std::string>& args) {
   if (parse_args(args, options, positional, vm, trigger_help())) return k_exit_ok;
   if (!target.empty() && !util::parse_url(target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + target + "\"");
+  if (!flags.recordings_url.empty() && !util::parse_url(flags.recordings_url))
+    throw UsageError("--recordings-url: expected an http:// or https:// URL, got \"" + flags.recordings_url + "\"");
+  const double hold_s = recordings_hold == "0" ? 0 : parse_positive("--recordings-hold", recordings_hold);
+  if (hold_s > 3600) throw UsageError("--recordings-hold: expected 0 to 3600 seconds, got \"" + recordings_hold + "\"");
+  const ListenAddress listen =
+      recordings_listen.empty() ? ListenAddress{} : parse_listen(recordings_listen, "--recordings-listen");
+
+  // The recording URLs the body carries answer while the receiver handles
+  // it (a receiver that downloads the recording on arrival), and for
+  // --recordings-hold after.
+  sink::RecordingServer recordings;
+  if (!dry_run()) {
+    try {
+      recordings.start(listen.host, listen.port);
+    } catch (const std::exception& e) {
+      throw UsageError(std::string("--recordings-listen: ") + e.what());
+    }
+    if (flags.recordings_url.empty()) flags.recordings_url = recordings.base_url();
+  }
 
   std::unique_ptr<sink::Sink> builtin_sink;
   if (target.empty() && !dry_run()) {
@@ -91,6 +123,10 @@ int command_trigger(const std::vector<std::string>& args) {
   if (dry_run()) return k_exit_ok;
   const run::TriggerOutcome outcome = run::send_and_judge(*one, std::move(request), insecure);
   print_outcome(outcome, one->delivery);
+  if (hold_s > 0) {
+    std::cout << "serving recordings at " << recordings.base_url() << " for " << hold_s << " s" << std::endl;
+    std::this_thread::sleep_for(std::chrono::duration<double>(hold_s));
+  }
   return outcome.accepted() ? k_exit_ok : k_exit_expectations;
 }
 

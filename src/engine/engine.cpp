@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -186,11 +187,16 @@ struct Engine::State {
   }
 
   // One batch of a session: made ready (engine/batch.hpp), then queued.
-  void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch) {
+  // not_before_ms: a batch that resumes a handshake cannot leave before
+  // the handshake did (held back by a fault or its retries): its deliveries
+  // wait until then and keep their planned times (what their bodies report).
+  void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch,
+                     std::int64_t not_before_ms = std::numeric_limits<std::int64_t>::min()) {
     CallSlot& session = sessions[s];
     prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream, session.call_index,
                   session.numbered, session.fault_rng, session.vendor_session.get());
     for (auto& d : batch) {
+      d.due_ms = std::max(d.due_ms, not_before_ms);
       if (d.blocking) sessions[s].awaiting = true;
       plan_item(s, std::move(d), delivery_key(sessions[s].stream, sessions[s].call_index, sessions[s].numbered++));
     }
@@ -428,6 +434,7 @@ struct Engine::State {
     a.error = delivery::ErrorKind::None;
     a.too_slow = false;
     a.will_retry = false;
+    a.retry_after_clamped_ms = -1;
     a.latency_us = 0;
     a.lateness_us = 0;
     a.sent_at_us = 0;
@@ -501,6 +508,7 @@ struct Engine::State {
     a.too_slow = verdict == delivery::Verdict::TooSlow;
     a.rejected = refused;
     a.will_retry = retry;
+    a.retry_after_clamped_ms = item.retry_after_clamped_ms;
     a.latency_us = result.latency_us;
     a.lateness_us = max_speed() ? 0 : std::max<std::int64_t>(0, result.started_us - wall_of(item.due_ms));
     a.sent_at_us = result.started_us - wall_start;
@@ -597,7 +605,7 @@ struct Engine::State {
       session.awaiting = false;
       auto next = resume_session(*session.vendor_session, *blocking,
                                  answer_of(result == report::Final::Delivered, last), stats, journal);
-      enqueue_batch(s, std::move(next));
+      enqueue_batch(s, std::move(next), due_ms);
     }
     maybe_close(s);
   }

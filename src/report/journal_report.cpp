@@ -195,6 +195,7 @@ class FirstPass {
     a.too_slow = e.verdict == "too_slow";
     a.rejected = e.verdict == "rejected";
     a.will_retry = e.will_retry;
+    a.retry_after_clamped_ms = e.retry_after_clamped_ms;
     a.latency_us = e.wall_latency_us;
     a.sent_at_us = e.wall_offset_us;
     if (speed > 0) {

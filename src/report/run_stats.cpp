@@ -154,6 +154,7 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
     ++counts->sent;
     if (retry) ++counts->retried;
     if (attempt.too_slow) ++counts->too_slow;
+    if (attempt.retry_after_clamped_ms >= 0) ++counts->retry_after_clamped;
   }
 
   // A timeout's latency is the time waited, so it counts; a refused or reset

@@ -44,6 +44,7 @@ struct AttemptEvent {
   bool too_slow = false;  // a 2xx after the vendor's timeout
   bool rejected = false;  // a 4xx to a delivery a correct receiver must refuse: not an error
   bool will_retry = false;
+  std::int64_t retry_after_clamped_ms = -1;  // a Retry-After over the cap, as asked; -1 otherwise
   std::int64_t latency_us = 0;
   std::int64_t lateness_us = 0;  // actual send time minus planned send time (wall)
   std::int64_t sent_at_us = 0;   // since the run started (wall)
@@ -81,9 +82,10 @@ struct Counts {
   std::int64_t delivered = 0;
   std::int64_t failed = 0;
   std::int64_t dropped = 0;
-  std::int64_t cancelled = 0;  // the run was interrupted first
-  std::int64_t retried = 0;    // attempts beyond the first
-  std::int64_t too_slow = 0;   // 2xx answers after the vendor's timeout
+  std::int64_t cancelled = 0;            // the run was interrupted first
+  std::int64_t retried = 0;              // attempts beyond the first
+  std::int64_t too_slow = 0;             // 2xx answers after the vendor's timeout
+  std::int64_t retry_after_clamped = 0;  // answers whose Retry-After asked more than retry_after_max_ms
   std::int64_t out_of_order = 0;
   std::int64_t rejected_as_expected = 0;      // deliveries refused as they had to be (Final::Rejected)
   std::int64_t accepted_bad_signature = 0;    // delivered although their signature was wrong: a finding
@@ -104,6 +106,7 @@ struct Counts {
     f(CountField{"cancelled", nullptr}, c.cancelled...);
     f(CountField{"retried", "retried"}, c.retried...);
     f(CountField{"too_slow", nullptr}, c.too_slow...);
+    f(CountField{"retry_after_clamped", nullptr}, c.retry_after_clamped...);
     f(CountField{"out_of_order", "out-of-order"}, c.out_of_order...);
     f(CountField{"accepted_bad_signature", nullptr}, c.accepted_bad_signature...);
     f(CountField{"accepted_stale_timestamp", nullptr}, c.accepted_stale_timestamp...);

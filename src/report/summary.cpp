@@ -220,6 +220,10 @@ void print_rates(const RunStats& stats, const RunInfo& info, std::ostream& out, 
     out << "too slow     " << totals.too_slow
         << " answers were 2xx after the vendor's timeout: the real vendor would have retried or dropped them\n";
   }
+  if (totals.retry_after_clamped > 0)
+    out << "retry-after  " << totals.retry_after_clamped
+        << " answers asked to wait longer than retry.retry_after_max_ms: the retry waited that long (each attempt's "
+           "retry_after_clamped_ms in the journal says what was asked)\n";
   if (totals.rejected_as_expected > 0)
     out << "refused      " << totals.rejected_as_expected
         << " deliveries with a bad signature or a stale timestamp were refused with a 4xx, as they must be\n";

@@ -36,7 +36,7 @@ std::optional<engine::RunPlan> sample_plan(const SampleRequest& request, bool wa
   auto loaded = scenario::parse_scenario(doc.dump(), "sample", vendors::catalog());
   problems = std::move(loaded.problems);
   if (!problems.empty()) return std::nullopt;
-  return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
+  return engine::make_plan(std::move(*loaded.scenario), "", "", request.recordings_url, problems);
 }
 
 // The idempotency id a run gives a delivery that has none of its vendor's

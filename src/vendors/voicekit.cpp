@@ -42,13 +42,22 @@ void read_runtime_data(const util::Cursor& c, util::Json& out) {
   }
 }
 
+// A call's place in its stream's block of call_ids. Generated calls count
+// up from 1; a script's calls (an alias; their index is 2^40 + k, see
+// engine/script) count down from the top of the block, so a scripted call
+// keeps a small integer id and never meets a generated call's.
+std::int64_t position(const population::Call& call) {
+  if (call.alias.empty()) return static_cast<std::int64_t>(call.index) + 1;
+  constexpr std::uint64_t k_script_index_bits = (1ULL << 40) - 1;
+  return k_calls_per_stream - static_cast<std::int64_t>((call.index & k_script_index_bits) % k_calls_per_stream);
+}
+
 class VoiceKitSession final : public Session {
  public:
   VoiceKitSession(std::shared_ptr<const Config> config, const population::Call& call)
       : m_config(std::move(config)), m_call(call) {
     const Config& c = *m_config;
-    m_call_id = c.call_id_base + static_cast<std::int64_t>(m_call.stream) * k_calls_per_stream +
-                static_cast<std::int64_t>(m_call.index) + 1;
+    m_call_id = c.call_id_base + static_cast<std::int64_t>(m_call.stream) * k_calls_per_stream + position(m_call);
     util::Rng rng{m_call.seed};
     m_call_slug = util::lower_alnum_id(rng, 8);
     m_egress_id = "EG_" + util::base62_id(rng, 12);

@@ -220,6 +220,29 @@ class RunsTest(unittest.TestCase):
         self.assertEqual(status, 400)
         self.assertEqual(sorted(p["pointer"] for p in error["problems"]), ["/event", "/target"])
 
+    def test_trigger_serves_the_recording_its_body_names_until_the_answer(self):
+        fetched = []
+
+        def fetch(entry):  # a receiver that downloads the recording on arrival
+            url = json.loads(entry["body"])["data"]["recording_url"]
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                fetched.append((url, answer.status, answer.headers.get("Content-Type"), len(answer.read())))
+
+        receiver = Receiver(on_request=fetch)
+        try:
+            status, answer = self.server.json("POST", "/trigger", {
+                "vendor": "voicekit", "event": "call_finalized", "target": receiver.url})
+            self.assertEqual(status, 200, answer)
+            self.assertTrue(answer["accepted"], answer)
+        finally:
+            receiver.stop()
+        self.assertEqual(len(fetched), 1)
+        url, code, content_type, size = fetched[0]
+        self.assertNotIn("127.0.0.1:8080", url)
+        self.assertEqual(code, 200)
+        self.assertTrue(content_type.startswith("audio/"), content_type)
+        self.assertEqual(size, int(url.rsplit("-", 1)[1].split(".")[0]))  # the size the name says
+
     def test_a_bad_trigger_pointer_or_field_is_400_at_its_member(self):
         base = {"vendor": "voiceflow", "event": "runtime.call.start", "target": "http://127.0.0.1:9/hooks"}
         status, error = self.server.json("POST", "/trigger", dict(base, set={"/a~2": 1}))
