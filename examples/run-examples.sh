@@ -51,6 +51,8 @@ if "$python" -c "import pytest" 2>/dev/null; then
 else
   "$python" -m unittest discover -v -s "$here/pytest" -p "test_*.py"
 fi
+echo "== examples/pytest without RECEIVER_URL: the suite's own receiver, under unittest"
+env -u RECEIVER_URL "$python" -m unittest discover -v -s "$here/pytest" -p "test_*.py"
 
 echo "== examples/node-test"
 if ! command -v node >/dev/null; then
