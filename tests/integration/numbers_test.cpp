@@ -9,22 +9,11 @@
 
 #include "harness.hpp"
 
+using callhook::testing::closed_port;
 using callhook::testing::read_json;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 using callhook::testing::TempDir;
-
-namespace {
-
-// A loopback port nothing listens on: a receiver started and stopped.
-int closed_port() {
-  Receiver receiver;
-  const int port = receiver.port();
-  receiver.stop();
-  return port;
-}
-
-}  // namespace
 
 TEST_CASE("a latency limit with no receiver running fails with no data", "[integration][numbers]") {
   TempDir dir;
@@ -41,6 +30,9 @@ TEST_CASE("a latency limit with no receiver running fails with no data", "[integ
   CHECK_THAT(run.out, Catch::Contains("\u2717 p99_latency_ms: no data (no answered attempts)"));
   CHECK_THAT(run.out, !Catch::Contains("p99_latency_ms 0 <= 1000"));
   CHECK_THAT(run.out, Catch::Contains("\u2013"));  // the latency columns
+  // The error kind says "connect" once.
+  CHECK_THAT(run.out, Catch::Contains(": connect (Connection refused) after 1 attempt"));
+  CHECK_THAT(run.out + run.err, !Catch::Contains("connect: connect"));
   const auto report = read_json(dir.path("r.json"));
   CHECK(report["latency_ms"]["p99"].is_null());
   CHECK(report["expectations"][0]["actual"].is_null());
@@ -126,6 +118,17 @@ TEST_CASE("progress lines off a terminal: none for a run under 5 s", "[integrati
   REQUIRE(run.exit_code == 0);
   CHECK_THAT(run.err, !Catch::Contains("in flight"));
   CHECK_THAT(run.out, !Catch::Contains("in flight"));
+}
+
+TEST_CASE("sink --help: per-delivery status sequences and the handshakes it answers", "[integration][numbers]") {
+  const auto help = run_callhook({"sink", "--help"});
+  REQUIRE(help.exit_code == 0);
+  CHECK_THAT(help.out, Catch::Contains("per=delivery"));
+  CHECK_THAT(help.out, Catch::Contains("Vendor handshakes get the minimal answer their"));
+  CHECK_THAT(help.out, Catch::Contains("call_started_hook"));
+  const auto bad = run_callhook({"sink", "--respond", "status=500 per=call"});
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.err, Catch::Contains("expected rule or delivery, got \"call\""));
 }
 
 TEST_CASE("messages: version, a missing file, a vendor_config an event needs, one problem per typo",

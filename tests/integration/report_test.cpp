@@ -7,22 +7,11 @@
 
 #include "harness.hpp"
 
+using callhook::testing::closed_port;
 using callhook::testing::read_json;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 using callhook::testing::TempDir;
-
-namespace {
-
-// A loopback port nothing listens on: a receiver started and stopped.
-int closed_port() {
-  Receiver receiver;
-  const int port = receiver.port();
-  receiver.stop();
-  return port;
-}
-
-}  // namespace
 
 TEST_CASE("a receiver that is not running is named in the summary, also with --quiet", "[integration][report]") {
   const std::string port = std::to_string(closed_port());
