@@ -676,10 +676,9 @@ struct Engine::State {
       util::MonoUs wake = next_tick;
       if (stopping)
         wake = std::min(wake, stop_deadline);
-      else if (options.max_duration_us >= 0)
-        wake = std::min(wake, wall_start + options.max_duration_us);
       else if (!queue.empty() && transport.in_flight() < concurrency)
         wake = std::min(wake, max_speed() ? now : wall_of(queue.top().due_ms));
+      if (!stopping && options.max_duration_us >= 0) wake = std::min(wake, wall_start + options.max_duration_us);
       if (!wakes.empty()) wake = std::min(wake, wakes.top().at);
       // At max speed calls are admitted at the top of the loop as the queue
       // reaches them; only a finite speed waits for the next call's time.
