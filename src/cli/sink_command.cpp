@@ -25,8 +25,11 @@ constexpr const char* k_examples = R"(  callhook sink --listen 127.0.0.1:3000
 
 constexpr const char* k_description = R"(A webhook receiver: accepts any method and path, prints one line per webhook
 (time, method, path, event, call id, delivery id, status, body size; "dup" marks a
-delivery id seen before), answers 200 {"ok":true}
-unless a rule says otherwise, and runs until SIGINT or SIGTERM. The first line
+delivery id seen before), answers 200 {"ok":true} unless a rule says otherwise,
+and runs until SIGINT or SIGTERM. Vendor handshakes get the minimal answer their
+vendor documents, so a run against the sink has no findings: Exotel VoiceBot's
+{"http_code":200,"response":{"data":{}}} envelope, VoiceKit's call_started_hook
+an empty {} (no overrides). The first line
 it prints is "callhook sink listening on http://HOST:PORT"; with port 0 the
 port is the one the system chose. It also serves recordings: GET
 /recordings/<name>-<bytes>.<ogg|wav> answers audio of exactly <bytes> bytes.
@@ -44,6 +47,10 @@ RULE: KEY=VALUE items separated by spaces; several rules may be separated by
   event=runtime.call.end exact event; event=runtime.call.* a prefix
   status=500,500,200     the n-th matching request gets the n-th status; the
                          last repeats (default 200)
+  per=delivery           count status sequences per delivery id (webhook-id /
+                         svix-id, else the body) instead of per rule: with
+                         status=500,500,200 every delivery fails twice, then
+                         succeeds (per=rule, the default, counts all matches)
   delay_ms=50            wait before answering
   body=TEXT | body=@FILE answer body (default {"ok":true}, {"ok":false} for
                          a status of 400 and above)
@@ -51,11 +58,12 @@ RULE: KEY=VALUE items separated by spaces; several rules may be separated by
   header=NAME:VALUE      extra answer header, repeatable
 examples:
   --respond 'event=runtime.call.end status=500,500,200 delay_ms=50'
+  --respond 'status=500,500,200 per=delivery'
   --respond 'path=/voicebot/start body=@answer.json'
   --respond 'status=429 header=Retry-After:2'
 
 --rules FILE: a JSON array of rule objects with keys "path", "event",
-"status" (integer or array), "delay_ms", "body" (a string is sent as is, other
+"status" (integer or array), "per" ("rule" or "delivery"), "delay_ms", "body" (a string is sent as is, other
 JSON is serialized), "content_type", "headers" (object).
 
 --record FILE writes one JSON object per webhook and line: seq, received_at,

@@ -61,8 +61,11 @@ void print_outcome(const run::TriggerOutcome& outcome, const vendors::Delivery& 
                       : "")
               << "\n< " << result.body << "\n";
   for (const auto& f : outcome.findings) std::cout << "finding: " << f.message << "\n";
-  if (outcome.handshake && outcome.accepted()) std::cout << "handshake answer accepted\n";
-  std::cout << (outcome.accepted() ? "accepted" : "not accepted") << "\n";
+  // One verdict line; a handshake's says its answer was read as the vendor reads it.
+  if (outcome.accepted())
+    std::cout << (outcome.handshake ? "accepted (the handshake answer too)" : "accepted") << "\n";
+  else
+    std::cout << "not accepted\n";
 }
 
 }  // namespace

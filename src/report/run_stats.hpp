@@ -53,6 +53,7 @@ struct AttemptEvent {
 struct FinalEvent {
   std::string event;
   std::string call_id;
+  std::string vendor;          // the stream's vendor ("" when unknown), for JUnit's case names
   std::uint64_t delivery = 0;  // planned delivery number
   Final result = Final::Delivered;
   int attempts = 0;
@@ -182,6 +183,13 @@ struct CallOutcome {
   std::string call_id;
   std::vector<std::string> failures;  // at most k_max_call_failures kept
   std::int64_t failure_count = 0;     // all of them
+  // What JUnit names and times the call by: its vendor, the events of its
+  // first and last deliveries to end, and the wall span of its attempts.
+  std::string vendor;
+  std::string first_event;
+  std::string last_event;
+  std::int64_t first_sent_us = -1;  // since the run started; -1 before any attempt
+  std::int64_t last_answer_us = 0;
 };
 
 class RunStats {
@@ -266,13 +274,15 @@ class RunStats {
   const Histogram& lateness() const { return m_lateness; }
   // Index = wall second since the run started.
   const std::vector<Second>& throughput() const { return m_seconds; }
-  // Attempts (or completed deliveries) per wall second, over the whole
-  // seconds from the start to the last answer: the seconds the peak is taken
-  // from, so the peak is never below the mean.
+  // Attempts (or completed deliveries) per second over the run's real span,
+  // from the start to the last answer (a 10 ms run of 84 attempts: 8400/s).
   double mean_sent_per_s() const;
-  // Those whole seconds: from the start to the last answer, at least 1.
-  std::int64_t span_seconds() const { return static_cast<std::int64_t>(whole_seconds()); }
   double mean_delivered_per_s() const;
+  // The run's span in seconds: from the start to the last answer (at least 1 ms).
+  double span_s() const;
+  // Whole seconds from the start to the last answer, at least 1.
+  std::int64_t span_seconds() const { return static_cast<std::int64_t>(whole_seconds()); }
+  // The busiest whole wall second's count, never below the mean.
   std::int64_t peak_sent_per_s() const;
   std::int64_t peak_delivered_per_s() const;
   // Attempts that did not deliver, by kind: "connect", "timeout", ... then

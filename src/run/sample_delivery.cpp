@@ -87,6 +87,10 @@ std::optional<SampleCall> sample_call(const SampleRequest& request, util::Proble
       batch = session->resume(last, k_accepted, ignored);
     }
   }
+  for (const auto& [event, config] : info.event_configs)
+    if (event == request.event)
+      throw BadInput("a default " + info.name + " call sends no \"" + request.event + "\": it needs vendor_config " +
+                     config + " (--config '" + config + "')");
   throw BadInput("a default " + info.name + " call sends no \"" + request.event +
                  "\" (it may need a vendor_config setting: callhook vendors " + info.name +
                  " and docs/vendors.md list them)");

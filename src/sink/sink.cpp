@@ -8,6 +8,7 @@
 #include <iostream>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -159,6 +160,12 @@ struct Sink::Impl {
   std::ofstream record;
   std::vector<Received> kept;
   std::unordered_set<std::string> seen_ids;  // delivery ids, when printing or recording
+  // per=delivery rules: requests matched per (rule, delivery id).
+  std::mutex per_delivery_mutex;
+  std::unordered_map<std::string, std::uint64_t> per_delivery;
+
+  // The n-th (0-based) request of this rule's sequence: the rule's, or the delivery's.
+  std::uint64_t nth_match(std::size_t rule_index, const HttpRequest& request);
 
   std::mutex waiting;
   std::condition_variable wake;
@@ -191,6 +198,14 @@ HttpResponse Sink::Impl::serve_recording(const HttpRequest& request) {
   return response;
 }
 
+std::uint64_t Sink::Impl::nth_match(std::size_t rule_index, const HttpRequest& request) {
+  if (options.rules[rule_index].per == StatusCount::PerRule) return matched[rule_index].fetch_add(1);
+  const std::string key = std::to_string(rule_index) + ' ' +
+                          delivery_id(request.headers, request.body.empty() ? request.query : request.body);
+  std::lock_guard lock(per_delivery_mutex);
+  return per_delivery[key]++;
+}
+
 HttpResponse Sink::Impl::handle(const HttpRequest& request) {
   std::string event = event_name(request.header("Content-Type"), request.body, request.query);
   const auto rule_index = match_rule(options.rules, request.path, event);
@@ -210,7 +225,7 @@ HttpResponse Sink::Impl::handle(const HttpRequest& request) {
     response = forwarded_answer(*received.forward);
   } else if (rule_index) {
     const Rule& rule = options.rules[*rule_index];
-    response.status = rule_status(rule, matched[*rule_index].fetch_add(1));
+    response.status = rule_status(rule, nth_match(*rule_index, request));
     response.content_type = rule.content_type;
     response.body = rule.body ? *rule.body : default_body(response.status);
     response.headers = rule.headers;

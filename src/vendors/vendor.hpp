@@ -127,7 +127,10 @@ struct VendorInfo {
   std::string name;   // "voiceflow"
   std::string title;  // "Voiceflow session lifecycle webhooks"
   std::vector<std::string> events;
-  std::string events_note;       // which events a vendor_config setting decides, "" when none
+  std::string events_note;  // which events a vendor_config setting decides, "" when none
+  // Events a default call does not send, each with the vendor_config (a JSON
+  // object's text) that makes it send them; `callhook sample` names it.
+  std::vector<std::pair<std::string, std::string>> event_configs;
   std::vector<EventRole> roles;  // events with a part in the story; the rest are Other (or
                                  // Transcript when the name mentions "transcript")
   WebhookKeys webhook;

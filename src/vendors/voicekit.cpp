@@ -275,6 +275,7 @@ const VendorInfo& voicekit_info() {
     i.title = "VoiceKit call webhooks";
     i.events = {"call_started", "call_ended", "call_finalized", "callStartedHook"};
     i.events_note = "callStartedHook is sent only when vendor_config call_started_hook is set.";
+    i.event_configs = {{"callStartedHook", R"({"call_started_hook":"http://127.0.0.1:3000/hook"})"}};
     i.roles = {{"call_started", Role::Start, ""},
                {"call_ended", Role::End, "call_started"},
                {"call_finalized", Role::Recording, "call_ended"}};
