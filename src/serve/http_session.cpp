@@ -79,6 +79,7 @@ class Session final : public Exchange {
     std::string text = "HTTP/1.1 200 OK\r\nContent-Type: " + head.content_type +
                        "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n";
     for (const auto& [name, value] : head.headers) text += name + ": " + value + "\r\n";
+    if (!m_origin.empty()) text += "Access-Control-Allow-Origin: " + m_origin + "\r\nVary: Origin\r\n";
     text += "\r\n";
     m_next = std::move(next);
     m_interval = interval;
@@ -100,6 +101,7 @@ class Session final : public Exchange {
 
   void read_next() {
     begin_request();
+    m_origin.clear();
     m_parser.emplace();
     m_parser->header_limit(k_header_limit);
     m_parser->body_limit(static_cast<std::uint64_t>(m_core->limits.max_body));
@@ -142,8 +144,11 @@ class Session final : public Exchange {
     if (!parse_target(target, m_request.path, m_request.query))
       return refuse(error_response(400, "malformed request target (a bad percent escape)"));
     if (auto refusal = refuse_caller(m_core->rules, m_request)) return refuse(std::move(*refusal));
+    // Past refuse_caller an Origin is an allowed one: its answers may be read by its pages.
+    m_origin = m_request.header("Origin");
     auto match = m_core->router.match(head.method(), m_request.path);
     if (match.allow.empty()) return refuse(error_response(404, "no such route: " + m_request.path));
+    if (head.method() == http::verb::options) return refuse(preflight(match.allow));
     if (!match.handler) {
       ApiResponse refusal =
           error_response(405, "method " + std::string(head.method_string()) + " is not allowed on " + m_request.path);
@@ -161,6 +166,20 @@ class Session final : public Exchange {
     if (expect != head.end() && beast::iequals(expect->value(), "100-continue"))
       return write_raw("HTTP/1.1 100 Continue\r\n\r\n", [](Session& self) { self.read_body(); });
     read_body();
+  }
+
+  // OPTIONS: the path's methods, and for an allowed Origin what a browser's
+  // preflight needs to send its JSON POST with a token.
+  ApiResponse preflight(const std::string& allow) const {
+    ApiResponse answer;
+    answer.status = 204;
+    answer.headers.emplace_back("Allow", allow);
+    if (!m_origin.empty()) {
+      answer.headers.emplace_back("Access-Control-Allow-Methods", allow);
+      answer.headers.emplace_back("Access-Control-Allow-Headers", "Authorization, Content-Type, Last-Event-ID");
+      answer.headers.emplace_back("Access-Control-Max-Age", "600");
+    }
+    return answer;
   }
 
   void read_body() {
@@ -200,6 +219,10 @@ class Session final : public Exchange {
     message->set(http::field::server, "callhook");
     if (answer.status != 204) message->set(http::field::content_type, answer.content_type);
     for (const auto& [name, value] : answer.headers) message->set(name, value);
+    if (!m_origin.empty()) {
+      message->set(http::field::access_control_allow_origin, m_origin);
+      message->set(http::field::vary, "Origin");
+    }
     message->body() = std::move(answer.body);
     message->keep_alive(m_keep_alive && !answer.close && !stopping());
     message->prepare_payload();
@@ -302,6 +325,7 @@ class Session final : public Exchange {
   std::optional<http::request_parser<http::string_body>> m_parser;
   ApiRequest m_request;
   const Handler* m_handler = nullptr;
+  std::string m_origin;  // the request's allowed Origin, "" without one
   unsigned m_version = 11;
   bool m_keep_alive = false;
   bool m_closed = false;

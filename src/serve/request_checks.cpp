@@ -68,7 +68,8 @@ std::optional<ApiResponse> refuse_caller(const RequestRules& rules, const ApiReq
   if (origin != message.end() && std::find(rules.allow_origins.begin(), rules.allow_origins.end(),
                                            std::string(origin->value())) == rules.allow_origins.end())
     return error_response(403, "Origin \"" + std::string(origin->value()) + "\" is not allowed (--allow-origin)");
-  if (rules.token.empty() ||
+  // A browser's preflight (OPTIONS) never carries the token; its answer gives nothing away.
+  if (rules.token.empty() || message.method() == boost::beast::http::verb::options ||
       std::find(rules.open_paths.begin(), rules.open_paths.end(), request.path) != rules.open_paths.end())
     return std::nullopt;
   const auto token = bearer_token(request.header("Authorization"));

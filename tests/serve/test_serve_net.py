@@ -364,6 +364,13 @@ class CrossSiteTest(unittest.TestCase):
                 "POST", "/runs", "callhook.internal:1", body, {"Origin": "http://app.example"})))
             self.assertEqual(status, 201, answer)
             self.assertEqual(json.loads(answer)["id"], "run-1")
+            preflight = request_bytes("OPTIONS", "/runs", host, None, {
+                "Origin": "http://app.example", "Access-Control-Request-Method": "POST"})
+            status, headers, _ = asyncio.run(ask(server, preflight))
+            self.assertEqual(status, 204)
+            self.assertEqual(headers["access-control-allow-origin"], "http://app.example")
+            self.assertIn("POST", headers["access-control-allow-methods"])
+            self.assertIn("Content-Type", headers["access-control-allow-headers"])
             for name in ("localhost", "[::1]", "127.0.0.1"):
                 self.assertEqual(asyncio.run(ask(server, request_bytes("GET", "/healthz", name + ":9")))[0], 200)
         finally:
