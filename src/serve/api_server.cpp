@@ -34,10 +34,11 @@ using ExchangePtr = std::shared_ptr<Exchange>;
 constexpr double k_max_wait_s = 60;
 // How often streams look at the journal for new lines.
 constexpr auto k_stream_poll = std::chrono::milliseconds(50);
-// Threads for the work that may block (starting runs and explores, triggers,
-// reports, deletes), and how many such requests may wait for one.
-constexpr std::size_t k_worker_threads = 16;
-constexpr std::size_t k_worker_queue = 256;
+// Threads for the work that may block (starting runs and explores, reports,
+// deletes), and how many such requests may wait for one; triggers, which wait
+// on their receiver, have their own, so they never delay the others.
+constexpr PoolSize k_local_workers{16, 256};
+constexpr PoolSize k_trigger_workers{32, 64};
 
 std::string dump(const OJson& json) {
   return json.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
@@ -370,7 +371,7 @@ struct ApiServer::Impl {
     r.add(Verb::get, "/vendors/{}/events/{}/sample",
           [](ApiRequest& req, const ExchangePtr& ex) { ex->respond(sample(req)); });
     r.add(Verb::post, "/trigger", [](ApiRequest& req, const ExchangePtr& ex) {
-      ex->offload([body = std::move(req.message.body())] { return trigger(body); });
+      ex->offload([body = std::move(req.message.body())] { return trigger(body); }, Lane::remote);
     });
     r.add(Verb::post, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) {
       ex->offload([this, body = std::move(req.message.body())] { return create_run(body); });
@@ -444,7 +445,7 @@ ApiServer::Bound ApiServer::start() {
   core.rules.allow_hosts = o.allow_hosts;
   core.rules.open_paths = {"/healthz"};  // health checks carry no secret
   impl.routes(core.router);
-  impl.http = std::make_unique<HttpServer>(impl.core, k_worker_threads, k_worker_queue);
+  impl.http = std::make_unique<HttpServer>(impl.core, k_local_workers, k_trigger_workers);
   const auto endpoint = impl.http->start(o.host, o.port, {o.tls_cert, o.tls_key});
   Bound bound;
   bound.address = endpoint.address().to_string();

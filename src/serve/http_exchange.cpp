@@ -42,7 +42,7 @@ void Exchange::respond(ApiResponse response) {
   write_response(std::move(response));
 }
 
-void Exchange::offload(std::function<ApiResponse()> work) {
+void Exchange::offload(std::function<ApiResponse()> work, Lane lane) {
   // The worker leaves its answer here and wakes the io thread; the wait
   // below answers with it, or with 503 when the server stops first.
   struct Result {
@@ -65,7 +65,8 @@ void Exchange::offload(std::function<ApiResponse()> work) {
       if (auto self = weak.lock()) self->wake();
     });
   };
-  if (!m_core->pool || !m_core->pool->try_submit(std::move(task))) {
+  WorkerPool* pool = lane == Lane::remote ? m_core->remote_pool : m_core->pool;
+  if (!pool || !pool->try_submit(std::move(task))) {
     ApiResponse busy = error_response(503, "every worker is busy; try again shortly");
     busy.headers.emplace_back("Retry-After", "1");
     return respond(std::move(busy));

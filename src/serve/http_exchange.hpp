@@ -20,6 +20,11 @@ namespace callhook::serve {
 
 class WorkerPool;
 
+// Which workers take an offloaded request: local work (runs, reports,
+// deletes, explores) never queues behind requests that wait on another
+// host (a trigger waits for its receiver up to its timeout).
+enum class Lane { local, remote };
+
 struct HttpLimits {
   std::size_t max_connections = 1024;                // more: 503 at once, then closed
   std::size_t max_body = 1 << 20;                    // request body bytes, chunked or not
@@ -35,7 +40,8 @@ class ServerCore {
   HttpLimits limits;
   RequestRules rules;
   Router router;
-  WorkerPool* pool = nullptr;  // set while the server runs
+  WorkerPool* pool = nullptr;         // Lane::local; set while the server runs
+  WorkerPool* remote_pool = nullptr;  // Lane::remote; set while the server runs
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> connections{0};
   std::atomic<int> busy{0};  // requests read and not yet answered in full
@@ -58,9 +64,9 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
 
   // Answers the request in hand; later answers to it are dropped. io thread.
   void respond(ApiResponse response);
-  // Runs `work` on a worker thread and answers with what it returns; 503 at
-  // once when the workers and their queue are full, or when the server stops first.
-  void offload(std::function<ApiResponse()> work);
+  // Runs `work` on a worker thread of `lane` and answers with what it returns;
+  // 503 at once when its workers and their queue are full, or when the server stops first.
+  void offload(std::function<ApiResponse()> work, Lane lane = Lane::local);
   // Answers with answer() once ready() holds, at `deadline`, or when the
   // server stops, whichever comes first; ready() is asked every 50 ms.
   void wait_until(std::chrono::steady_clock::time_point deadline, std::function<bool()> ready,

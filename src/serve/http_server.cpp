@@ -25,6 +25,7 @@ constexpr auto k_stop_grace = std::chrono::milliseconds(2000);
 struct HttpServer::Impl {
   std::shared_ptr<ServerCore> core;
   WorkerPool pool;
+  WorkerPool remote_pool;
   asio::io_context io{1};
   tcp::acceptor acceptor{io};
   asio::steady_timer retry{io};  // accepting again after a failure (no descriptors left)
@@ -32,8 +33,8 @@ struct HttpServer::Impl {
   std::thread thread;
   bool stopped = false;
 
-  Impl(std::shared_ptr<ServerCore> c, std::size_t workers, std::size_t max_queued)
-      : core(std::move(c)), pool(workers, max_queued) {}
+  Impl(std::shared_ptr<ServerCore> c, PoolSize local, PoolSize remote)
+      : core(std::move(c)), pool(local.threads, local.max_queued), remote_pool(remote.threads, remote.max_queued) {}
 
   void accept() {
     acceptor.async_accept([this](const error_code& ec, tcp::socket socket) {
@@ -52,8 +53,8 @@ struct HttpServer::Impl {
   }
 };
 
-HttpServer::HttpServer(std::shared_ptr<ServerCore> core, std::size_t workers, std::size_t max_queued)
-    : m_impl(std::make_unique<Impl>(std::move(core), workers, max_queued)) {}
+HttpServer::HttpServer(std::shared_ptr<ServerCore> core, PoolSize local, PoolSize remote)
+    : m_impl(std::make_unique<Impl>(std::move(core), local, remote)) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -81,6 +82,7 @@ tcp::endpoint HttpServer::start(const std::string& host, int port, const TlsFile
   if (ec) throw std::runtime_error("cannot listen on " + host + ":" + std::to_string(port) + " (" + ec.message() + ")");
   const tcp::endpoint bound = impl.acceptor.local_endpoint();
   impl.core->pool = &impl.pool;
+  impl.core->remote_pool = &impl.remote_pool;
   impl.core->attach(&impl.io);
   impl.accept();
   impl.thread = std::thread([&impl] {
@@ -116,6 +118,7 @@ void HttpServer::stop() {
   }
   impl.core->attach(nullptr);
   impl.pool.shutdown(k_stop_grace);
+  impl.remote_pool.shutdown(std::chrono::milliseconds(0));
 }
 
 }  // namespace callhook::serve

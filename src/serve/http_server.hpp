@@ -1,7 +1,7 @@
 #pragma once
 // The listening side of `callhook serve`: one io thread owns every socket
 // (accepts with the system's backlog, refuses past --max-connections with a
-// 503), and a bounded worker pool takes the work that may block. Routes,
+// 503), and two bounded worker pools take the work that may block. Routes,
 // limits and checks come in a ServerCore.
 #include <boost/asio/ip/tcp.hpp>
 #include <memory>
@@ -12,6 +12,11 @@
 
 namespace callhook::serve {
 
+struct PoolSize {
+  std::size_t threads = 0;
+  std::size_t max_queued = 0;  // requests waiting for a thread; one more is 503
+};
+
 struct TlsFiles {
   std::string cert;  // PEM certificate chain; "" = plain HTTP
   std::string key;   // PEM private key
@@ -19,7 +24,8 @@ struct TlsFiles {
 
 class HttpServer {
  public:
-  HttpServer(std::shared_ptr<ServerCore> core, std::size_t workers, std::size_t max_queued);
+  // `local` and `remote`: the workers of Lane::local and Lane::remote.
+  HttpServer(std::shared_ptr<ServerCore> core, PoolSize local, PoolSize remote);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
