@@ -18,15 +18,11 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import serve_fixture  # noqa: E402
-from serve_fixture import QUICK_SCENARIO, Server  # noqa: E402
+from serve_fixture import QUICK_SCENARIO, SLOW_SCENARIO, Server  # noqa: E402
 
-# Calls spread over a minute of wall time: a run that runs through a test.
-LONG_SCENARIO = {
-    "name": "long",
-    "seed": 5,
-    "speed": 1,
-    "streams": [{"vendor": "voiceflow", "calls": {"count": 60, "arrival": {"rate_per_s": 1}, "duration_s": 2}}],
-}
+# SLOW_SCENARIO's calls, 60 of them over a minute of wall time: a run that runs through a test.
+LONG_SCENARIO = dict(SLOW_SCENARIO, name="long", streams=[
+    dict(SLOW_SCENARIO["streams"][0], calls=dict(SLOW_SCENARIO["streams"][0]["calls"], count=60))])
 # One call whose end comes 20 s after its start: a quiet stream, for heartbeats.
 QUIET_SCENARIO = {
     "name": "quiet",
