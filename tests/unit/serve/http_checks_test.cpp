@@ -80,6 +80,20 @@ TEST_CASE("an Origin is refused unless allowed, before the token is looked at", 
   CHECK(serve::bearer_token("Bearer") == std::nullopt);
 }
 
+TEST_CASE("a CORS preflight needs no token but an allowed Origin", "[serve]") {
+  serve::RequestRules rules;
+  rules.token = "s3cret";
+  rules.allow_origins = {"http://app.example"};
+  const auto status = [&](http::verb method, const std::string& origin) {
+    const auto refusal =
+        serve::refuse_caller(rules, request(method, "/runs", {{"Host", "127.0.0.1"}, {"Origin", origin}}));
+    return refusal ? refusal->status : 200u;
+  };
+  CHECK(status(http::verb::options, "http://app.example") == 200);
+  CHECK(status(http::verb::options, "http://evil.example") == 403);
+  CHECK(status(http::verb::post, "http://app.example") == 401);
+}
+
 TEST_CASE("a POST must say application/json", "[serve]") {
   CHECK_FALSE(serve::refuse_content_type(request(http::verb::post, "/runs", {{"Content-Type", "application/json"}})));
   CHECK_FALSE(serve::refuse_content_type(
