@@ -56,6 +56,7 @@ int check_health(const std::string& url_text) {
 
 int command_serve(const std::vector<std::string>& args) {
   std::string listen = "127.0.0.1:" + std::to_string(serve::k_default_port), token, check;
+  std::string max_connections = "1024";
   serve::ServeOptions options;
   po::options_description described("options");
   described.add_options()("listen", po::value(&listen)->value_name("HOST:PORT"),
@@ -66,9 +67,8 @@ int command_serve(const std::vector<std::string>& args) {
                                                   po::value(&options.max_runs)->value_name("N")->default_value(8),
                                                   "runs in flight at once (more: 429)")(
       "max-body", po::value(&options.max_body)->value_name("BYTES")->default_value(1 << 20),
-      "largest request body in bytes (more: 413)")(
-      "max-connections", po::value(&options.max_connections)->value_name("N")->default_value(1024),
-      "open connections at once (more: 503 at once)")(
+      "largest request body in bytes (more: 413)")("max-connections", po::value(&max_connections)->value_name("N"),
+                                                   "open connections at once (default 1024; more: 503 at once)")(
       "allow-origin", po::value(&options.allow_origins)->value_name("ORIGIN")->composing(),
       "an Origin allowed to call (repeatable; default none: browsers' cross-site requests get 403)")(
       "allow-host", po::value(&options.allow_hosts)->value_name("HOST")->composing(),
@@ -96,7 +96,7 @@ int command_serve(const std::vector<std::string>& args) {
       "--listen " + listen + " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN";
   if (options.token.empty() && !serve::resolves_to_loopback(options.host)) throw UsageError(no_token);
   if (options.tls_cert.empty() != options.tls_key.empty()) throw UsageError("--tls-cert and --tls-key go together");
-  if (options.max_connections < 1) throw UsageError("--max-connections: expected a positive integer");
+  options.max_connections = static_cast<std::size_t>(parse_integer("--max-connections", max_connections, 1, 1 << 20));
   if (options.keep < 1) throw UsageError("--keep: expected a positive integer");
   if (options.max_runs < 1) throw UsageError("--max-runs: expected a positive integer");
   if (options.max_body < 1024) throw UsageError("--max-body: expected at least 1024 bytes");

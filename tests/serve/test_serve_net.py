@@ -299,6 +299,13 @@ class LimitsAndFramingTest(unittest.TestCase):
             self.assertEqual((await get(self.server, "/healthz"))[0], 200)
         asyncio.run(body())
 
+    def test_a_bad_max_connections_is_a_usage_error(self):
+        for value in ("-1", "0", "1e3"):
+            bad = subprocess.run([serve_fixture.CALLHOOK, "serve", "--listen", "127.0.0.1:0", "--max-connections", value],
+                                 capture_output=True, text=True, timeout=30)
+            self.assertEqual(bad.returncode, 2, value)
+            self.assertIn("--max-connections", bad.stderr)
+
     def test_a_chunked_body_over_max_body_is_413_before_it_is_read_whole(self):
         async def body():
             host, port = address(self.server)
