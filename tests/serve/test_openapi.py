@@ -67,12 +67,20 @@ class Probes:
             ("/trigger", "post", "200"): lambda: s.request("POST", "/trigger", trigger),
             ("/trigger", "post", "400"): lambda: s.request("POST", "/trigger", {"vendor": "voicekit"}),
             ("/trigger", "post", "401"): lambda: s.request("POST", "/trigger", trigger, **no_token),
+            ("/trigger", "post", "403"):
+                lambda: s.request("POST", "/trigger", trigger, headers={"Origin": "http://elsewhere.example"}),
+            ("/trigger", "post", "415"):
+                lambda: s.request("POST", "/trigger", trigger, headers={"Content-Type": "text/plain"}),
             ("/trigger", "post", "413"): lambda: self.limited.request("POST", "/trigger", big),
             ("/runs", "get", "200"): lambda: s.request("GET", "/runs"),
             ("/runs", "get", "401"): lambda: s.request("GET", "/runs", **no_token),
             ("/runs", "post", "201"): lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
             ("/runs", "post", "400"): lambda: s.request("POST", "/runs", {"scenario": {"streams": []}}),
             ("/runs", "post", "401"): lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, **no_token),
+            ("/runs", "post", "403"):
+                lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, headers={"Origin": "http://elsewhere.example"}),
+            ("/runs", "post", "415"):
+                lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, headers={"Content-Type": "text/plain"}),
             ("/runs", "post", "413"): lambda: self.limited.request("POST", "/runs", big),
             ("/runs", "post", "429"): hold_and_ask,
             ("/runs/{id}", "get", "200"): lambda: s.request("GET", "/runs/%s?wait=0.1" % done),
@@ -80,7 +88,8 @@ class Probes:
             ("/runs/{id}", "get", "401"): lambda: s.request("GET", "/runs/" + done, **no_token),
             ("/runs/{id}", "get", "404"): lambda: s.request("GET", "/runs/run-0"),
             ("/runs/{id}", "delete", "202"): lambda: s.request("DELETE", "/runs/" + running()),
-            ("/runs/{id}", "delete", "204"): lambda: s.request("DELETE", "/runs/" + self.gone["id"]),
+            ("/runs/{id}", "delete", "204"): lambda: s.request("DELETE", "/runs/%s?purge=1" % self.gone["id"]),
+            ("/runs/{id}", "delete", "409"): lambda: s.request("DELETE", "/runs/" + done),
             ("/runs/{id}", "delete", "401"): lambda: s.request("DELETE", "/runs/" + done, **no_token),
             ("/runs/{id}", "delete", "404"): lambda: s.request("DELETE", "/runs/run-0"),
             ("/runs/{id}/report", "get", "200"): lambda: s.request("GET", "/runs/%s/report?format=junit" % done),
@@ -100,6 +109,10 @@ class Probes:
             ("/explores", "post", "201"): lambda: s.request("POST", "/explores", self.explore_body),
             ("/explores", "post", "400"): lambda: s.request("POST", "/explores", {"scenario": {"streams": []}}),
             ("/explores", "post", "401"): lambda: s.request("POST", "/explores", self.explore_body, **no_token),
+            ("/explores", "post", "403"):
+                lambda: s.request("POST", "/explores", self.explore_body, headers={"Origin": "http://elsewhere.example"}),
+            ("/explores", "post", "415"):
+                lambda: s.request("POST", "/explores", self.explore_body, headers={"Content-Type": "text/plain"}),
             ("/explores", "post", "413"): lambda: self.limited.request("POST", "/explores", big),
             ("/explores/{id}", "get", "200"): lambda: s.request("GET", self.explore + "?wait=0.1"),
             ("/explores/{id}", "get", "400"): lambda: s.request("GET", self.explore + "?wait=-1"),

@@ -85,7 +85,7 @@ class RunsTest(unittest.TestCase):
             while not first.endswith(b"\n\n"):
                 first += stream.readline()
             # The first attempt arrives while the run still runs.
-            self.assertTrue(first.startswith(b"event: attempt\n"), first)
+            self.assertRegex(first, rb"^id: \d+\nevent: attempt\n")
             status, state = self.server.json("GET", run["urls"]["self"])
             self.assertEqual(state["state"], "running")
             status, error = self.server.json("GET", run["urls"]["report"])
@@ -182,10 +182,15 @@ class RunsTest(unittest.TestCase):
         self.assertEqual(totals["planned"],
                          totals["delivered"] + totals["failed"] + totals["dropped"] + totals["cancelled"])
 
-    def test_delete_of_an_ended_run_forgets_it(self):
+    def test_delete_of_an_ended_run_forgets_it_only_with_purge(self):
         run = self.server.start_run(QUICK_SCENARIO)
         self.server.wait(run["id"])
-        status, _, body = self.server.request("DELETE", run["urls"]["self"])
+        # A retried cancel must not destroy the results: without ?purge=1 it is 409.
+        status, error = self.server.json("DELETE", run["urls"]["self"])
+        self.assertEqual(status, 409)
+        self.assertIn("purge=1", error["error"])
+        self.assertEqual(self.server.json("GET", run["urls"]["report"])[0], 200)
+        status, _, body = self.server.request("DELETE", run["urls"]["self"] + "?purge=1")
         self.assertEqual(status, 204)
         self.assertEqual(self.server.json("GET", run["urls"]["self"])[0], 404)
         self.assertEqual(self.server.json("GET", "/runs/run-999999")[0], 404)
