@@ -52,6 +52,7 @@ run::SampleRequest sample_request(const EventFlags& flags, const std::string& ta
   request.vendor_config = config;
   if (!flags.secret.empty()) request.delivery = {{"signing", {{"secret", flags.secret}}}};
   request.target = target;
+  if (!flags.recordings_url.empty()) request.recordings_url = flags.recordings_url;
   return request;
 }
 

@@ -16,6 +16,7 @@ namespace callhook::cli {
 struct EventFlags {
   std::string vendor, event, platform, direction = "inbound", config_text = "{}", secret;
   std::string seed_text = "1";
+  std::string recordings_url;  // "" = run::k_sample_recordings_url
   std::vector<std::string> sets, adds;
   // Adds --seed, --set, --add, --platform, --direction, --config, --secret.
   void add_options(po::options_description& options);

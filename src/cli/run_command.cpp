@@ -26,7 +26,8 @@ const Help& run_help() {
   static const Help help{
       "run",
       "callhook run SCENARIO|- [--target URL] [--seed N] [--speed X|max] [--count N] [--rate R]\n"
-      "                        [--duration S] [--concurrency N] [--connections N] [--journal FILE|-]\n"
+      "                        [--duration S] [--max-duration S] [--concurrency N] [--connections N] [--journal "
+      "FILE|-]\n"
       "                        [--json FILE|-] [--junit FILE|-] [--html FILE] [--set [EVENT:]POINTER=VALUE]...\n"
       "                        [--add [EVENT:]POINTER=VALUE]... [--progress auto|always|never] [--insecure]\n"
       "                        [--quiet] [--grace S] [--recordings-listen HOST:PORT] [--recordings-url URL]\n"
@@ -36,7 +37,10 @@ const Help& run_help() {
       "webhooks, sent to the stream's target (--target overrides all). With no target anywhere, callhook\n"
       "starts its built-in sink and sends there. Prints a summary (on standard error when an output file\n"
       "is -, standard output); exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
-      "--count, --rate and --duration reshape a one-stream scenario's calls, load-tool style.\n"
+      "--count, --rate and --duration reshape a one-stream scenario's calls, load-tool style: --duration\n"
+      "stops starting calls after S seconds, and the calls in progress finish. --max-duration S limits\n"
+      "the whole run: when S seconds have passed it stops as Ctrl-C does (requests in flight get --grace,\n"
+      "the rest are cancelled, every output is written) and exits 4.\n"
       "--set changes a field the payloads have (EVENT: limits it to one event); --add adds one.\n" +
           std::string(run::k_value_typing) +
           "\nCtrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
@@ -71,6 +75,7 @@ struct RunFlags {
   scenario::Shard shard;
   std::optional<std::int64_t> start_at_ms;  // unix ms
   std::int64_t grace_ms = 2000;
+  double max_duration_s = 0;  // 0 = no limit
   std::optional<ListenAddress> recordings_listen;
   std::string recordings_url;
   std::optional<ListenAddress> metrics_listen;
@@ -78,7 +83,8 @@ struct RunFlags {
 
 // The flags' text, checked and converted by parse_flags.
 struct FlagText {
-  std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration;
+  std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration,
+                     max_duration;
   std::string shard, shards, start_at, grace = "2", recordings_listen, metrics_listen;
   std::vector<std::string> sets, adds;
   JsonReportFlag json;  // --json FILE|- (and its alias --report)
@@ -95,7 +101,9 @@ po::options_description run_options(RunFlags& f, FlagText& t) {
       "count", po::value(&t.count)->value_name("N"), "calls in all (one-stream scenarios)")(
       "rate", po::value(&t.rate)->value_name("R"), "calls started per second, constant (one-stream scenarios)")(
       "duration", po::value(&t.duration)->value_name("S"),
-      "stop starting calls after S seconds (one-stream scenarios)")(
+      "stop starting calls after S seconds; calls in progress finish (one-stream scenarios)")(
+      "max-duration", po::value(&t.max_duration)->value_name("S"),
+      "stop the whole run after S seconds, as an interrupt does; exit 4")(
       "concurrency", po::value(&t.concurrency)->value_name("N"),
       "requests in flight at once (default: the scenario's, 64)")(
       "connections", po::value(&t.connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
@@ -143,6 +151,11 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (vm.count("count")) f.calls.count = parse_integer("--count", t.count, 1, std::int64_t{1} << 40);
   if (vm.count("rate")) f.calls.rate = parse_positive("--rate", t.rate);
   if (vm.count("duration")) f.calls.duration_s = parse_positive("--duration", t.duration);
+  if (vm.count("max-duration")) {
+    f.max_duration_s = parse_positive("--max-duration", t.max_duration);
+    if (f.max_duration_s > 604800)
+      throw UsageError("--max-duration: expected at most 604800 seconds (a week), got \"" + t.max_duration + "\"");
+  }
   if (!f.target.empty() && !util::parse_url(f.target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + f.target + "\"");
   if (t.progress != "auto" && t.progress != "always" && t.progress != "never")
@@ -212,6 +225,7 @@ int command_run(const std::vector<std::string>& args) {
   options.shard = flags.shard;
   options.start_at_ms = flags.start_at_ms;
   options.grace_ms = flags.grace_ms;
+  options.max_duration_s = flags.max_duration_s;
   if (flags.recordings_listen) {
     options.recordings_host = flags.recordings_listen->host;
     options.recordings_port = flags.recordings_listen->port;
@@ -266,8 +280,9 @@ int command_run(const std::vector<std::string>& args) {
       if (!e.met) std::cerr << "expectation not met: " << e.text << "\n";
   }
   if (result.interrupted && result.accounted)
-    std::cerr << "callhook: run interrupted: " << session.stats().totals().cancelled
-              << " planned deliveries cancelled\n";
+    std::cerr << (session.info().max_duration_s > 0 ? "callhook: run stopped at its max duration: "
+                                                    : "callhook: run interrupted: ")
+              << session.stats().totals().cancelled << " planned deliveries cancelled\n";
   return result.exit_code;
 }
 

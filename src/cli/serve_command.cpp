@@ -17,11 +17,14 @@ namespace {
 
 const Help k_help{"serve",
                   "callhook serve [--listen HOST:PORT] [--token T] [--keep N] [--max-runs N] [--max-body BYTES]\n"
+                  "               [--max-connections N] [--allow-origin ORIGIN]... [--allow-host HOST]...\n"
+                  "               [--tls-cert FILE --tls-key FILE]\n"
                   "callhook serve --check [URL]",
                   "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
                   "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
                   "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
-                  "\"Authorization: Bearer TOKEN\". --check asks a server's /healthz and exits 0 when it answers.",
+                  "\"Authorization: Bearer TOKEN\". Requests from another Origin or for another Host are refused\n"
+                  "(403) unless allowed. --check asks a server's /healthz and exits 0 when it answers.",
                   "  callhook serve\n"
                   "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
                   "  callhook serve --check http://127.0.0.1:8700/healthz"};
@@ -53,6 +56,7 @@ int check_health(const std::string& url_text) {
 
 int command_serve(const std::vector<std::string>& args) {
   std::string listen = "127.0.0.1:" + std::to_string(serve::k_default_port), token, check;
+  std::string max_connections = "1024";
   serve::ServeOptions options;
   po::options_description described("options");
   described.add_options()("listen", po::value(&listen)->value_name("HOST:PORT"),
@@ -63,8 +67,16 @@ int command_serve(const std::vector<std::string>& args) {
                                                   po::value(&options.max_runs)->value_name("N")->default_value(8),
                                                   "runs in flight at once (more: 429)")(
       "max-body", po::value(&options.max_body)->value_name("BYTES")->default_value(1 << 20),
-      "largest request body in bytes (more: 413)")("check", po::value(&check)->value_name("URL")->implicit_value(""),
-                                                   "ask a server's /healthz and exit 0 when healthy");
+      "largest request body in bytes (more: 413)")("max-connections", po::value(&max_connections)->value_name("N"),
+                                                   "open connections at once (default 1024; more: 503 at once)")(
+      "allow-origin", po::value(&options.allow_origins)->value_name("ORIGIN")->composing(),
+      "an Origin allowed to call (repeatable; default none: browsers' cross-site requests get 403)")(
+      "allow-host", po::value(&options.allow_hosts)->value_name("HOST")->composing(),
+      "a Host name answered beside the listen address and loopback (repeatable)")(
+      "tls-cert", po::value(&options.tls_cert)->value_name("FILE"), "PEM certificate chain: serve HTTPS")(
+      "tls-key", po::value(&options.tls_key)->value_name("FILE"), "PEM private key of --tls-cert")(
+      "check", po::value(&check)->value_name("URL")->implicit_value(""),
+      "ask a server's /healthz and exit 0 when healthy");
   po::positional_options_description positional;
   po::variables_map vm;
   if (parse_args(args, described, positional, vm, k_help)) return k_exit_ok;
@@ -78,8 +90,13 @@ int command_serve(const std::vector<std::string>& args) {
   if (token.empty())
     if (const char* env = std::getenv("CALLHOOK_TOKEN")) token = env;
   options.token = token;
-  if (options.token.empty() && !serve::is_loopback(options.host))
-    throw UsageError("--listen " + listen + " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN");
+  // The name is resolved, as the server will bind it: a name that resolves
+  // to 0.0.0.0 reaches beyond this machine as surely as 0.0.0.0 does.
+  const std::string no_token =
+      "--listen " + listen + " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN";
+  if (options.token.empty() && !serve::resolves_to_loopback(options.host)) throw UsageError(no_token);
+  if (options.tls_cert.empty() != options.tls_key.empty()) throw UsageError("--tls-cert and --tls-key go together");
+  options.max_connections = static_cast<std::size_t>(parse_integer("--max-connections", max_connections, 1, 1 << 20));
   if (options.keep < 1) throw UsageError("--keep: expected a positive integer");
   if (options.max_runs < 1) throw UsageError("--max-runs: expected a positive integer");
   if (options.max_body < 1024) throw UsageError("--max-body: expected at least 1024 bytes");
@@ -89,10 +106,11 @@ int command_serve(const std::vector<std::string>& args) {
   ShutdownSignals signals;
 
   serve::ApiServer server(options);
-  const int port = server.start();
-  std::cout << "callhook serve: listening on http://"
-            << (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) << ":" << port
-            << (options.token.empty() ? "" : " (bearer token required)") << std::endl;
+  const auto bound = server.start();
+  if (options.token.empty() && !bound.loopback) throw UsageError(no_token + " (it bound " + bound.address + ")");
+  std::cout << "callhook serve: listening on " << (options.tls_cert.empty() ? "http://" : "https://")
+            << (options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host) << ":"
+            << bound.port << (options.token.empty() ? "" : " (bearer token required)") << std::endl;
   const int received = signals.wait();
   std::cout << "callhook serve: stopping (" << (received == SIGINT ? "SIGINT" : "SIGTERM")
             << "); cancelling runs in flight" << std::endl;

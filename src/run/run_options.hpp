@@ -68,6 +68,10 @@ struct RunOptions {
   scenario::Shard shard;
   // Unix ms to wait for before the first call (run --start-at).
   std::optional<std::int64_t> start_at_ms;
+  // Wall seconds the run may take (0 = no limit; run --max-duration): once
+  // passed, the run is stopped as by a first stop request (in the engine,
+  // whichever stop flag is set) and exits k_exit_max_duration.
+  double max_duration_s = 0;
 };
 
 }  // namespace callhook::run

@@ -113,11 +113,13 @@ engine::RunOutcome merge_outcomes(const std::vector<engine::RunOutcome>& lanes) 
   for (std::size_t i = 1; i < lanes.size(); ++i) {
     const engine::RunOutcome& lane = lanes[i];
     out.calls += lane.calls;
+    out.legs += lane.legs;
     out.virtual_span_ms = std::max(out.virtual_span_ms, lane.virtual_span_ms);
     out.wall_s = std::max(out.wall_s, lane.wall_s);
     if (lane.first_send_us >= 0 && (out.first_send_us < 0 || lane.first_send_us < out.first_send_us))
       out.first_send_us = lane.first_send_us;
     out.interrupted = out.interrupted || lane.interrupted;
+    out.max_duration_reached = out.max_duration_reached || lane.max_duration_reached;
   }
   return out;
 }
@@ -232,6 +234,7 @@ void RunSession::open_journal() {
   }
   const auto& sc = s.plan->scenario;
   if (!sc.shard.whole()) s.journal->set_shard(sc.shard.index, sc.shard.count);
+  s.journal->set_run_facts(engine::ordering_summary(*s.plan), sc.expect);
   s.journal->run_header(sc.name, sc.seed, sc.speed, sc.epoch_ms);
   if (m_options.flush_journal_live) s.journal->flush();
 }
@@ -286,6 +289,8 @@ void RunSession::run(const TickHook& on_tick) {
     options.stop = m_options.stop ? m_options.stop : &m_stop;
     options.grace_ms = m_options.grace_ms;
     options.start_us = start_us;
+    if (m_options.max_duration_s > 0)
+      options.max_duration_us = static_cast<std::int64_t>(m_options.max_duration_s * 1e6);
     report::RunStats& lane_stats = *stats[lane];
     if (s.abort_watch->active()) {
       options.abort = &s.abort_watch->flag();
@@ -330,8 +335,10 @@ RunResult RunSession::finish() {
   info.duration_s = outcome.wall_s;
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;
+  info.legs = outcome.legs;
   info.interrupted = outcome.interrupted;
   info.aborted_by = s.abort_watch ? s.abort_watch->broken() : "";
+  if (outcome.max_duration_reached && info.aborted_by.empty()) info.max_duration_s = m_options.max_duration_s;
   const std::int64_t start_us = m_options.start_us >= 0 ? m_options.start_us : outcome.started_us;
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - start_us) / 1e3;
@@ -345,9 +352,13 @@ RunResult RunSession::finish() {
     if (expectation.name == info.aborted_by) expectation.text += " (aborted the run)";
   const bool accounted = stats.totals().accounted();
   const bool met = report::all_met(m_expectations);
-  // An abort is an unmet expectation (exit 1), not an interrupt.
+  // An abort is an unmet expectation (exit 1), not an interrupt; the max
+  // duration has an exit code of its own (4).
   const bool interrupted = outcome.interrupted && info.aborted_by.empty();
-  info.exit_code = run_exit_code(accounted, interrupted, interrupted ? m_options.interrupted_exit_code() : 0, met);
+  const int stopped_code = !interrupted                   ? 0
+                           : outcome.max_duration_reached ? k_exit_max_duration
+                                                          : m_options.interrupted_exit_code();
+  info.exit_code = run_exit_code(accounted, interrupted, stopped_code, met);
   if (s.journal) {
     const auto& totals = stats.totals();
     s.journal->end(report::end_record(totals, outcome.interrupted));

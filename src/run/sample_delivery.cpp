@@ -22,7 +22,7 @@ std::optional<engine::RunPlan> sample_plan(const SampleRequest& request, bool wa
   auto loaded = scenario::parse_scenario(sample_scenario(request, wants_agent).dump(), "sample", vendors::catalog());
   problems = std::move(loaded.problems);
   if (!problems.empty()) return std::nullopt;
-  return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
+  return engine::make_plan(std::move(*loaded.scenario), "", "", request.recordings_url, problems);
 }
 
 // The idempotency id a run gives a delivery that has none of its vendor's
@@ -88,6 +88,10 @@ std::optional<SampleCall> sample_call(const SampleRequest& request, util::Proble
       batch = session->resume(last, k_accepted, ignored);
     }
   }
+  for (const auto& [event, config] : info.event_configs)
+    if (event == request.event)
+      throw BadInput("a default " + info.name + " call sends no \"" + request.event + "\": it needs vendor_config " +
+                     config + " (--config '" + config + "')");
   throw BadInput("a default " + info.name + " call sends no \"" + request.event +
                  "\" (it may need a vendor_config setting: callhook vendors " + info.name +
                  " and docs/vendors.md list them)");

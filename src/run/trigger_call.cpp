@@ -77,6 +77,9 @@ std::optional<CallTriggerResult> trigger_call(const CallTriggerOptions& options,
   run.insecure = options.insecure;
   run.threads = 1;
   run.connections = 1;
+  run.recordings_host = options.recordings_host;
+  run.recordings_port = options.recordings_port;
+  run.recordings_url = options.recordings_url;
   std::optional<TemporaryJournal> temporary;
   if (options.journal_path.empty()) temporary.emplace("--call");
   run.journal_path = temporary ? temporary->path() : options.journal_path;

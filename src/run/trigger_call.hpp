@@ -17,6 +17,11 @@ struct CallTriggerOptions {
   SampleRequest call;  // vendor, seed, platform, direction, vendor_config, delivery, target, sets; event unused
   bool insecure = false;
   std::string journal_path;  // "" = a temporary journal
+  // The recording server's address (any loopback port when unset) and the
+  // base URL the payloads show ("" = the server's), as run's flags.
+  std::optional<std::string> recordings_host;
+  int recordings_port = 0;
+  std::string recordings_url;
 };
 
 // One delivery of the call as it ended.

@@ -158,6 +158,9 @@ void RunRegistry::abandon(const Slot& slot) {
   std::remove(slot.journal_path.c_str());
   std::lock_guard lock(m_mutex);
   --m_reserved;
+  // A refused run does not use up its id: the next run gets it, unless
+  // another reservation has come since.
+  if (slot.id == "run-" + std::to_string(m_next - 1)) --m_next;
 }
 
 std::shared_ptr<Run> RunRegistry::start(const Slot& slot, std::unique_ptr<run::RunSession> session) {

@@ -91,6 +91,7 @@ class RunRegistry {
     std::string journal_path;
   };
   std::optional<Slot> reserve();
+  // Gives the slot back; its id too, when no later slot was handed out.
   void abandon(const Slot& slot);
   // Starts a prepared session in the slot on its own thread.
   std::shared_ptr<Run> start(const Slot& slot, std::unique_ptr<run::RunSession> session);

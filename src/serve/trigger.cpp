@@ -1,6 +1,7 @@
 #include "serve/trigger.hpp"
 
 #include "run/trigger_event.hpp"
+#include "sink/recordings.hpp"
 #include "util/clock.hpp"
 #include "util/url.hpp"
 
@@ -54,6 +55,15 @@ std::optional<OJson> send_trigger(const util::Json& body, util::Problems& proble
   const bool insecure = root["insecure"].boolean().value_or(false);
   if (!problems.empty()) return std::nullopt;
 
+  // The recording URLs the body carries answer until the receiver's
+  // answer comes (a receiver may download the recording on arrival).
+  sink::RecordingServer recordings;
+  try {
+    recordings.start("127.0.0.1", 0);
+    request.recordings_url = recordings.base_url();
+  } catch (const std::exception&) {
+    // No port: the body keeps run::k_sample_recordings_url.
+  }
   util::Problems sample_problems;
   auto call = run::sample_call(request, sample_problems);
   if (!call) {

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "harness.hpp"
 
@@ -108,6 +109,35 @@ TEST_CASE(
       CHECK(records.back().at("kind") == "end");
       CHECK(records.back().at("cancelled") == totals.at("cancelled"));
     }
+  }
+}
+
+TEST_CASE("an abort and --max-duration: whichever stops the run first is the one reported", "[abort]") {
+  TempDir dir;
+  // The scenario with `expect` under --max-duration: the run and its JSON report.
+  const auto play = [&dir](const std::string& expect, const Receiver& receiver, const std::string& max_duration) {
+    const std::string path = dir.write("scenario.json", scenario(expect));
+    auto r = run_callhook({"run", path, "--target", receiver.url() + "/hooks", "--max-duration", max_duration, "--json",
+                           dir.path("report.json")});
+    return std::make_pair(std::move(r), read_json(dir.path("report.json")));
+  };
+  SECTION("the abort first: exit 1 and aborted_by, not the max duration's 4") {
+    const auto [r, report] = play(R"({ "failed": { "limit": 2, "abort": true } })", refusing_call_ends(), "30");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 1);
+    CHECK(contains(r.out, "aborted by expectation failed: "));
+    CHECK_FALSE(contains(r.err, "max duration"));
+    CHECK(report.at("aborted_by") == "failed");
+    CHECK(report.at("max_duration_reached") == false);
+  }
+  SECTION("the max duration first: exit 4, no aborted_by") {
+    const auto [r, report] = play(R"({ "failed": { "limit": 0, "abort": true } })", Receiver(), "0.5");
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.out, "stopped at the max duration"));
+    CHECK_FALSE(report.contains("aborted_by"));
+    CHECK(report.at("max_duration_reached") == true);
+    CHECK(report.at("totals").at("cancelled").get<int>() > 0);
   }
 }
 

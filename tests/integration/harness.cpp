@@ -162,6 +162,7 @@ Receiver::Receiver(Handler handler) : m_server(std::make_unique<httplib::Server>
   };
   m_server->Get(".*", handle);
   m_server->Post(".*", handle);
+  m_server->Put(".*", handle);
   // cpp-httplib listens with a backlog of 5, so a burst of connections
   // waits a second for SYN retransmission; listening again raises it.
   // The server keeps the callback, so it owns what it writes to.
@@ -183,6 +184,13 @@ Receiver::~Receiver() { stop(); }
 void Receiver::stop() {
   if (m_server) m_server->stop();
   if (m_thread.joinable()) m_thread.join();
+}
+
+int closed_port() {
+  Receiver receiver;
+  const int port = receiver.port();
+  receiver.stop();
+  return port;
 }
 
 std::string Receiver::url() const { return "http://127.0.0.1:" + std::to_string(m_port); }

@@ -77,6 +77,9 @@ class Receiver {
   std::vector<Received> m_received;
 };
 
+// A loopback port nothing listens on: a receiver's, started and stopped.
+int closed_port();
+
 // A fresh empty directory under the system temp dir, removed at scope end.
 class TempDir {
  public:

@@ -8,6 +8,7 @@
 
 #include "harness.hpp"
 
+using callhook::testing::free_port;
 using callhook::testing::read_jsonl;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
@@ -70,6 +71,45 @@ TEST_CASE("trigger --call exits 1 when one delivery is refused, and tries each o
     }
   CHECK(refused == 1);
   CHECK(contains(r.out, "1 not accepted"));
+}
+
+TEST_CASE("trigger voicekit --call serves its recordings at --recordings-listen while the call plays",
+          "[trigger_call]") {
+  const int port = free_port();
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  const std::string base = "http://" + listen + "/recordings/";
+  std::mutex mutex;
+  std::vector<int> fetched;  // the status of each recording fetched on arrival
+  Receiver receiver([&](const httplib::Request& req, httplib::Response&) {
+    const auto at = req.body.find(base);
+    if (at == std::string::npos) return;
+    const auto end = req.body.find('"', at);
+    const std::string path = "/recordings/" + req.body.substr(at + base.size(), end - at - base.size());
+    httplib::Client client("127.0.0.1", port);
+    const auto answer = client.Get(path);
+    const std::lock_guard<std::mutex> lock(mutex);
+    fetched.push_back(answer ? answer->status : 0);
+  });
+  const auto r = run_callhook(
+      {"trigger", "voicekit", "--call", "--target", receiver.url() + "/hooks", "--recordings-listen", listen});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  const std::lock_guard<std::mutex> lock(mutex);
+  REQUIRE(!fetched.empty());
+  for (const int status : fetched) CHECK(status == 200);
+
+  Receiver other;
+  const auto pinned = run_callhook({"trigger", "voicekit", "--call", "--target", other.url() + "/hooks",
+                                    "--recordings-url", "http://callhook:9100/recordings/"});
+  CHECK(pinned.exit_code == 0);
+  bool shown = false;
+  for (const auto& received : other.received())
+    shown = shown || contains(received.body, "http://callhook:9100/recordings/");
+  CHECK(shown);
+
+  const auto held = run_callhook({"trigger", "voicekit", "--call", "--recordings-hold", "2"});
+  CHECK(held.exit_code == 2);
+  CHECK(contains(held.err, "--recordings-hold: only for one event"));
 }
 
 TEST_CASE("trigger voicebot --call follows the session_start answer's webhook_config", "[trigger_call]") {

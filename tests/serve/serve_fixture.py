@@ -93,7 +93,8 @@ class Server:
 class Receiver:
     """A webhook receiver that answers 200 and keeps what it got."""
 
-    def __init__(self, status=200):
+    def __init__(self, status=200, on_request=None):
+        """on_request(entry), when given, runs before the answer goes."""
         received = self.received = []
         answer_status = status
 
@@ -104,6 +105,8 @@ class Receiver:
                 length = int(self.headers.get("Content-Length", 0))
                 received.append({"method": "POST", "path": self.path, "headers": dict(self.headers),
                                  "body": self.rfile.read(length).decode("utf-8", "replace")})
+                if on_request:
+                    on_request(received[-1])
                 body = b'{"ok":true}'
                 self.send_response(answer_status)
                 self.send_header("Content-Type", "application/json")

@@ -28,7 +28,6 @@ class Probes:
         server.wait(self.done["id"])
         self.gone = server.start_run(QUICK_SCENARIO)
         server.wait(self.gone["id"])
-        self.slow = server.start_run(SLOW_SCENARIO)
         # An explore whose every trial fails (the receiver answers 500): one failure to fetch.
         self.failing = Receiver(status=500)
         self.explore_body = {"budget": 1, "scenario": {
@@ -39,10 +38,14 @@ class Probes:
         server.json("GET", self.explore + "?wait=60")
 
     def table(self):
-        s, done, slow = self.server, self.done["id"], self.slow["id"]
+        s, done = self.server, self.done["id"]
         big = {"scenario": dict(QUICK_SCENARIO, name="x" * 5000)}
         trigger = {"vendor": "voiceflow", "event": "runtime.call.start", "target": self.receiver.url}
         no_token = {"token": "wrong"}
+
+        def running():
+            # A run of its own per probe: another probe cancels its run, and a cancelled run has a report.
+            return s.start_run(SLOW_SCENARIO)["id"]
 
         def hold_and_ask():
             # --max-runs 1: a slow run holds the only slot.
@@ -64,27 +67,36 @@ class Probes:
             ("/trigger", "post", "200"): lambda: s.request("POST", "/trigger", trigger),
             ("/trigger", "post", "400"): lambda: s.request("POST", "/trigger", {"vendor": "voicekit"}),
             ("/trigger", "post", "401"): lambda: s.request("POST", "/trigger", trigger, **no_token),
+            ("/trigger", "post", "403"):
+                lambda: s.request("POST", "/trigger", trigger, headers={"Origin": "http://elsewhere.example"}),
+            ("/trigger", "post", "415"):
+                lambda: s.request("POST", "/trigger", trigger, headers={"Content-Type": "text/plain"}),
             ("/trigger", "post", "413"): lambda: self.limited.request("POST", "/trigger", big),
             ("/runs", "get", "200"): lambda: s.request("GET", "/runs"),
             ("/runs", "get", "401"): lambda: s.request("GET", "/runs", **no_token),
             ("/runs", "post", "201"): lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
             ("/runs", "post", "400"): lambda: s.request("POST", "/runs", {"scenario": {"streams": []}}),
             ("/runs", "post", "401"): lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, **no_token),
+            ("/runs", "post", "403"):
+                lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, headers={"Origin": "http://elsewhere.example"}),
+            ("/runs", "post", "415"):
+                lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, headers={"Content-Type": "text/plain"}),
             ("/runs", "post", "413"): lambda: self.limited.request("POST", "/runs", big),
             ("/runs", "post", "429"): hold_and_ask,
             ("/runs/{id}", "get", "200"): lambda: s.request("GET", "/runs/%s?wait=0.1" % done),
             ("/runs/{id}", "get", "400"): lambda: s.request("GET", "/runs/%s?wait=-1" % done),
             ("/runs/{id}", "get", "401"): lambda: s.request("GET", "/runs/" + done, **no_token),
             ("/runs/{id}", "get", "404"): lambda: s.request("GET", "/runs/run-0"),
-            ("/runs/{id}", "delete", "202"): lambda: s.request("DELETE", "/runs/" + slow),
-            ("/runs/{id}", "delete", "204"): lambda: s.request("DELETE", "/runs/" + self.gone["id"]),
+            ("/runs/{id}", "delete", "202"): lambda: s.request("DELETE", "/runs/" + running()),
+            ("/runs/{id}", "delete", "204"): lambda: s.request("DELETE", "/runs/%s?purge=1" % self.gone["id"]),
+            ("/runs/{id}", "delete", "409"): lambda: s.request("DELETE", "/runs/" + done),
             ("/runs/{id}", "delete", "401"): lambda: s.request("DELETE", "/runs/" + done, **no_token),
             ("/runs/{id}", "delete", "404"): lambda: s.request("DELETE", "/runs/run-0"),
             ("/runs/{id}/report", "get", "200"): lambda: s.request("GET", "/runs/%s/report?format=junit" % done),
             ("/runs/{id}/report", "get", "400"): lambda: s.request("GET", "/runs/%s/report?format=csv" % done),
             ("/runs/{id}/report", "get", "401"): lambda: s.request("GET", "/runs/%s/report" % done, **no_token),
             ("/runs/{id}/report", "get", "404"): lambda: s.request("GET", "/runs/run-0/report"),
-            ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % slow),
+            ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % running()),
             ("/runs/{id}/report", "get", "501"): lambda: s.request("GET", "/runs/%s/report?format=html" % done),
             ("/runs/{id}/journal", "get", "200"): lambda: s.request("GET", "/runs/%s/journal" % done),
             ("/runs/{id}/journal", "get", "401"): lambda: s.request("GET", "/runs/%s/journal" % done, **no_token),
@@ -97,6 +109,10 @@ class Probes:
             ("/explores", "post", "201"): lambda: s.request("POST", "/explores", self.explore_body),
             ("/explores", "post", "400"): lambda: s.request("POST", "/explores", {"scenario": {"streams": []}}),
             ("/explores", "post", "401"): lambda: s.request("POST", "/explores", self.explore_body, **no_token),
+            ("/explores", "post", "403"):
+                lambda: s.request("POST", "/explores", self.explore_body, headers={"Origin": "http://elsewhere.example"}),
+            ("/explores", "post", "415"):
+                lambda: s.request("POST", "/explores", self.explore_body, headers={"Content-Type": "text/plain"}),
             ("/explores", "post", "413"): lambda: self.limited.request("POST", "/explores", big),
             ("/explores/{id}", "get", "200"): lambda: s.request("GET", self.explore + "?wait=0.1"),
             ("/explores/{id}", "get", "400"): lambda: s.request("GET", self.explore + "?wait=-1"),
