@@ -63,7 +63,7 @@ blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "class We
 assert len(blocks) == 1, "the README's test-suite example is not one python block"
 open(sys.argv[2], "w", encoding="utf-8").write(blocks[0])
 PY
-(cd "$work/readme" && "$python" -m unittest -v test_webhooks)
+(cd "$work/readme" && PYTHONPATH="$here/../clients/python" "$python" -m unittest -v test_webhooks)
 
 echo "== examples/node-test"
 if ! command -v node >/dev/null; then
