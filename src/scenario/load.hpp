@@ -31,5 +31,9 @@ struct LoadResult {
 LoadResult load_scenario(const std::string& path, const Catalog& catalog);
 // The same from text, for tests and for stdin.
 LoadResult parse_scenario(std::string_view text, const std::string& source, const Catalog& catalog);
+// An "expect" block alone (serve's verify-after-the-run), checked as in a
+// scenario; problems are added at the cursor's pointers. "abort" is accepted
+// and has nothing to stop.
+Expectations read_expectations(const util::Cursor& at);
 
 }  // namespace callhook::scenario

@@ -169,6 +169,8 @@ std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<Ve
   return script;
 }
 
+}  // namespace
+
 // A limit is a number, or {"limit": N, "abort": true} to stop the run as
 // soon as it is broken for good.
 Expectations read_expect(const util::Cursor& at, std::vector<std::string>& abort_on) {
@@ -205,8 +207,6 @@ Expectations read_expect(const util::Cursor& at, std::vector<std::string>& abort
   }
   return expect;
 }
-
-}  // namespace
 
 Scenario read_document(const util::Cursor& root, const std::string& source, const Catalog& catalog) {
   Scenario scenario;
@@ -257,3 +257,12 @@ Scenario read_document(const util::Cursor& root, const std::string& source, cons
 }
 
 }  // namespace callhook::scenario::detail
+
+namespace callhook::scenario {
+
+Expectations read_expectations(const util::Cursor& at) {
+  std::vector<std::string> abort_on;
+  return detail::read_expect(at, abort_on);
+}
+
+}  // namespace callhook::scenario

@@ -32,6 +32,10 @@ struct VendorNames {
 // The whole document: top-level keys, streams, script and expectations.
 Scenario read_document(const util::Cursor& root, const std::string& source, const Catalog& catalog);
 
+// The "expect" block: each limit a number, or {"limit": N, "abort": true};
+// the names of the aborting ones go to `abort_on`.
+Expectations read_expect(const util::Cursor& at, std::vector<std::string>& abort_on);
+
 // Reports `name` when it is not in `known` ("unknown event \"x\" ... (did you
 // mean ...)"); returns whether it is known.
 bool check_name(const util::Cursor& at, const std::string& name, std::string_view what, std::string_view owner,

@@ -12,15 +12,22 @@
 #include <optional>
 #include <thread>
 
+#include "journal/reader.hpp"
+#include "report/run_info.hpp"
 #include "run/run_session.hpp"
 #include "run/sample_delivery.hpp"
 #include "serve/explore_jobs.hpp"
 #include "serve/http_server.hpp"
 #include "serve/journal_stream.hpp"
+#include "serve/openapi_document.hpp"
+#include "serve/run_deliveries.hpp"
 #include "serve/run_registry.hpp"
 #include "serve/run_request.hpp"
+#include "serve/run_verify.hpp"
+#include "serve/server_metrics.hpp"
 #include "serve/trigger.hpp"
 #include "util/json_limits.hpp"
+#include "util/url.hpp"
 #include "vendors/vendor.hpp"
 
 namespace callhook::serve {
@@ -119,6 +126,30 @@ std::string make_journal_dir() {
   return pattern;
 }
 
+// The run a worker started, read by the io thread's long poll.
+class CreatedRun {
+ public:
+  void set(std::shared_ptr<Run> run) {
+    std::lock_guard lock(m_mutex);
+    m_run = std::move(run);
+  }
+  std::shared_ptr<Run> get() const {
+    std::lock_guard lock(m_mutex);
+    return m_run;
+  }
+
+ private:
+  mutable std::mutex m_mutex;
+  std::shared_ptr<Run> m_run;
+};
+
+// GET /runs?state=: the names a run's state may have.
+bool known_state(const std::string& state) {
+  for (const auto s : {RunState::Running, RunState::Finished, RunState::Interrupted, RunState::Failed})
+    if (state == state_name(s)) return true;
+  return false;
+}
+
 }  // namespace
 
 struct ApiServer::Impl {
@@ -156,16 +187,21 @@ struct ApiServer::Impl {
     return run;
   }
 
-  ApiResponse create_run(const std::string& body) {
+  // Starts a run; the run started is left in `made` (for POST /runs?wait=).
+  ApiResponse create_run(const std::string& body, const std::shared_ptr<CreatedRun>& made) {
     util::Problems problems;
     auto options_parsed = parse_run_request(body, problems);
-    if (!options_parsed) return problems_response("invalid request", problems, "request");
+    const auto names = options_parsed ? parse_run_names(body, problems) : std::nullopt;
+    if (!options_parsed || !names) return problems_response("invalid request", problems, "request");
     if (const auto problem = journal_dir_problem(); !problem.empty()) return error_response(503, problem);
-    auto slot = registry->reserve();
+    auto slot = registry->reserve(names->id_prefix);
     if (!slot) {
-      return error_response(429, std::to_string(registry->max_running()) +
-                                     " runs are in flight (--max-runs); wait for one to end or cancel one");
+      ApiResponse busy = error_response(429, std::to_string(registry->max_running()) +
+                                                 " runs are in flight (--max-runs); wait for one to end or cancel one");
+      busy.headers.emplace_back("Retry-After", "1");
+      return busy;
     }
+    slot->label = names->label;
     run::RunOptions run_options = std::move(*options_parsed);
     run_options.journal_path = slot->journal_path;
     run_options.keep_call_ids = true;  // the JUnit report lists every call
@@ -189,6 +225,7 @@ struct ApiServer::Impl {
       return error_response(503, std::string("cannot start the run: ") + e.what());
     }
     auto run = registry->start(*slot, std::move(session));
+    made->set(run);
     ApiResponse created = json_response(201, describe_run(*run));
     created.headers.emplace_back("Location", "/runs/" + run->id());
     return created;
@@ -354,6 +391,86 @@ struct ApiServer::Impl {
     ex->respond(json_response(200, util::parse_ordered_json(text, util::k_scenario_json).value));
   }
 
+  // GET /runs?label=&state=&after=ID&limit=N: oldest first; a Link header
+  // names the next page when there is one.
+  ApiResponse list_runs(const ApiRequest& req) const {
+    const std::string label = req.param("label");
+    const std::string state = req.param("state");
+    if (!state.empty() && !known_state(state))
+      return error_response(400, "state: expected running, finished, interrupted or failed, got \"" + state + "\"");
+    std::size_t limit = 1000;
+    if (req.has_param("limit")) {
+      char* end = nullptr;
+      const std::string text = req.param("limit");
+      const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || text[0] == '-' || value < 1 || value > 1000)
+        return error_response(400, "limit: expected 1 to 1000, got \"" + text + "\"");
+      limit = static_cast<std::size_t>(value);
+    }
+    const std::string after = req.param("after");
+    const auto runs = registry->list();
+    auto it = runs.begin();
+    if (!after.empty()) {
+      it = std::find_if(runs.begin(), runs.end(), [&](const auto& run) { return run->id() == after; });
+      if (it == runs.end()) return error_response(400, "after: no run \"" + after + "\" is kept");
+      ++it;
+    }
+    OJson list = OJson::array();
+    std::string last;
+    bool more = false;
+    for (; it != runs.end(); ++it) {
+      const Run& run = **it;
+      if (!label.empty() && run.label() != label) continue;
+      if (!state.empty() && state_name(run.state()) != state) continue;
+      if (list.size() == limit) {
+        more = true;
+        break;
+      }
+      list.push_back(describe_run(run));
+      last = run.id();
+    }
+    ApiResponse answer = json_response(200, list);
+    if (more) {
+      std::string next = "/runs?after=" + last + "&limit=" + std::to_string(limit);
+      if (!label.empty()) next += "&label=" + util::form_encode(label);
+      if (!state.empty()) next += "&state=" + state;
+      answer.headers.emplace_back("Link", "<" + next + ">; rel=\"next\"");
+    }
+    return answer;
+  }
+
+  static ApiResponse verify(const std::shared_ptr<Run>& run, const std::string& body) {
+    if (!run->ended())
+      return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
+    util::Problems problems;
+    try {
+      const auto verdict = verify_run(run->journal_path(), body, problems);
+      if (!verdict) return problems_response("invalid request", problems, "request");
+      return json_response(200, *verdict);
+    } catch (const journal::JournalError& e) {
+      return error_response(409, run->id() + " has no readable journal: " + e.what());
+    }
+  }
+
+  ApiResponse info() const {
+    OJson vendor_names = OJson::array();
+    for (const auto& v : vendors::registry()) vendor_names.push_back(v.name);
+    const std::size_t running = registry->running();
+    return json_response(
+        200, {{"version", report::k_version},
+              {"limits",
+               {{"max_runs", options.max_runs},
+                {"keep", options.keep},
+                {"max_body", options.max_body},
+                {"max_connections", options.max_connections}}},
+              {"runs",
+               {{"in_flight", running}, {"free_slots", running < options.max_runs ? options.max_runs - running : 0}}},
+              {"token_required", !options.token.empty()},
+              {"tls", !options.tls_cert.empty()},
+              {"vendors", vendor_names},
+              {"openapi", "/openapi.yaml"}});
+  }
+
   ApiResponse health() const {
     if (const auto problem = journal_dir_problem(); !problem.empty())
       return json_response(503, {{"ok", false}, {"error", problem}, {"runs_in_flight", registry->running()}});
@@ -374,12 +491,57 @@ struct ApiServer::Impl {
       ex->offload([body = std::move(req.message.body())] { return trigger(body); }, Lane::remote);
     });
     r.add(Verb::post, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) {
-      ex->offload([this, body = std::move(req.message.body())] { return create_run(body); });
+      const auto wait = wait_seconds(req);
+      if (!wait) return ex->respond(bad_wait(req));
+      auto made = std::make_shared<CreatedRun>();
+      Hold hold;
+      if (*wait > 0) {  // ?wait=S: the 201 comes when the run has ended, or S seconds have passed
+        hold.until = deadline_in(*wait);
+        hold.done = [made] { return made->get() && made->get()->ended(); };
+        hold.refresh = [made](ApiResponse created) {
+          created.body = dump(describe_run(*made->get()));
+          return created;
+        };
+      }
+      ex->offload([this, made, body = std::move(req.message.body())] { return create_run(body, made); }, Lane::local,
+                  std::move(hold));
     });
-    r.add(Verb::get, "/runs", [this](ApiRequest&, const ExchangePtr& ex) {
-      OJson list = OJson::array();
-      for (const auto& run : registry->list()) list.push_back(describe_run(*run));
-      ex->respond(json_response(200, list));
+    r.add(Verb::get, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) { ex->respond(list_runs(req)); });
+    r.add(Verb::post, "/runs/{}/verify", [this](ApiRequest& req, const ExchangePtr& ex) {
+      auto run = find_run(req, ex);
+      if (!run) return;
+      ex->offload([run, body = std::move(req.message.body())] { return verify(run, body); });
+    });
+    r.add(Verb::get, "/runs/{}/deliveries", [this](ApiRequest& req, const ExchangePtr& ex) {
+      auto run = find_run(req, ex);
+      if (!run) return;
+      DeliveryFilter filter;
+      filter.call = req.param("call");
+      filter.event = req.param("event");
+      filter.outcome = req.param("outcome");
+      if (req.has_param("limit")) {
+        char* end = nullptr;
+        const std::string text = req.param("limit");
+        const unsigned long long limit = std::strtoull(text.c_str(), &end, 10);
+        if (text.empty() || *end != '\0' || text[0] == '-' || limit < 1 || limit > 100'000)
+          return ex->respond(error_response(400, "limit: expected 1 to 100000, got \"" + text + "\""));
+        filter.limit = static_cast<std::size_t>(limit);
+      }
+      ex->offload([run, filter] { return json_response(200, list_deliveries(run->journal_path(), filter)); });
+    });
+    r.add(Verb::get, "/info", [this](ApiRequest&, const ExchangePtr& ex) { ex->respond(info()); });
+    r.add(Verb::get, "/openapi.yaml", [](ApiRequest&, const ExchangePtr& ex) {
+      ex->respond(text_response(std::string(openapi_document()), "application/yaml"));
+    });
+    r.add(Verb::get, "/metrics", [this](ApiRequest&, const ExchangePtr& ex) {
+      ex->respond(text_response(metrics_text(registry->list(), explores->list().size(), core->connections.load()),
+                                "text/plain; version=0.0.4; charset=utf-8"));
+    });
+    r.add(Verb::post, "/reset", [this](ApiRequest&, const ExchangePtr& ex) {
+      ex->offload([this] {
+        const std::size_t explores_forgotten = explores->reset();
+        return json_response(200, {{"runs_forgotten", registry->reset()}, {"explores_forgotten", explores_forgotten}});
+      });
     });
     r.add(Verb::get, "/runs/{}", [this](ApiRequest& req, const ExchangePtr& ex) { get_run(req, ex); });
     r.add(Verb::delete_, "/runs/{}", [this](ApiRequest& req, const ExchangePtr& ex) {

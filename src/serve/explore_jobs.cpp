@@ -159,6 +159,16 @@ std::shared_ptr<ExploreJob> ExploreJobs::find(const std::string& id) const {
   return nullptr;
 }
 
+std::size_t ExploreJobs::reset() {
+  std::vector<std::shared_ptr<ExploreJob>> jobs;
+  {
+    const std::lock_guard lock(m_mutex);
+    jobs.swap(m_jobs);
+  }
+  for (const auto& job : jobs) job->stop();
+  return jobs.size();  // destroyed here, outside the lock: each joins its thread and removes its directory
+}
+
 std::vector<std::shared_ptr<ExploreJob>> ExploreJobs::list() const {
   const std::lock_guard lock(m_mutex);
   return m_jobs;

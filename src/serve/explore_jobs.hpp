@@ -71,6 +71,8 @@ class ExploreJobs {
   std::shared_ptr<ExploreJob> start(explore::PreparedExplore prepared);
   std::shared_ptr<ExploreJob> find(const std::string& id) const;
   std::vector<std::shared_ptr<ExploreJob>> list() const;
+  // Stops and forgets every explore with its directory (POST /reset); returns how many.
+  std::size_t reset();
   std::size_t max_running() const { return m_max_running; }
 
  private:

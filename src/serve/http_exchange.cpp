@@ -42,7 +42,7 @@ void Exchange::respond(ApiResponse response) {
   write_response(std::move(response));
 }
 
-void Exchange::offload(std::function<ApiResponse()> work, Lane lane) {
+void Exchange::offload(std::function<ApiResponse()> work, Lane lane, Hold hold) {
   // The worker leaves its answer here and wakes the io thread; the wait
   // below answers with it, or with 503 when the server stops first.
   struct Result {
@@ -71,16 +71,21 @@ void Exchange::offload(std::function<ApiResponse()> work, Lane lane) {
     busy.headers.emplace_back("Retry-After", "1");
     return respond(std::move(busy));
   }
+  const auto held = [hold](const ApiResponse& response) {
+    return hold.done && response.status >= 200 && response.status < 300;
+  };
   wait_until(
       std::chrono::steady_clock::time_point::max(),
-      [result] {
+      [result, hold, held] {
         std::lock_guard lock(result->mutex);
-        return result->response.has_value();
+        if (!result->response) return false;
+        return !held(*result->response) || hold.done() || std::chrono::steady_clock::now() >= hold.until;
       },
-      [result] {
+      [result, hold, held] {
         std::lock_guard lock(result->mutex);
-        if (result->response) return std::move(*result->response);
-        return error_response(503, "the server is stopping");
+        if (!result->response) return error_response(503, "the server is stopping");
+        if (held(*result->response)) return hold.refresh(std::move(*result->response));
+        return std::move(*result->response);
       });
 }
 

@@ -55,6 +55,15 @@ class ServerCore {
   boost::asio::io_context* m_io = nullptr;
 };
 
+// An offloaded answer held back after the work (a long poll on what the
+// work started): a 2xx answer waits until done() holds or `until` passes,
+// then refresh() makes the answer from it. No hold when done is empty.
+struct Hold {
+  std::chrono::steady_clock::time_point until{};
+  std::function<bool()> done;
+  std::function<ApiResponse(ApiResponse)> refresh;
+};
+
 class Exchange : public std::enable_shared_from_this<Exchange> {
  public:
   Exchange(std::shared_ptr<ServerCore> core, boost::asio::any_io_executor executor);
@@ -66,7 +75,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void respond(ApiResponse response);
   // Runs `work` on a worker thread of `lane` and answers with what it returns;
   // 503 at once when its workers and their queue are full, or when the server stops first.
-  void offload(std::function<ApiResponse()> work, Lane lane = Lane::local);
+  void offload(std::function<ApiResponse()> work, Lane lane = Lane::local, Hold hold = {});
   // Answers with answer() once ready() holds, at `deadline`, or when the
   // server stops, whichever comes first; ready() is asked every 50 ms.
   void wait_until(std::chrono::steady_clock::time_point deadline, std::function<bool()> ready,

@@ -102,6 +102,7 @@ nlohmann::ordered_json Run::describe() const {
   out["id"] = m_id;
   out["state"] = state_name(m_state);
   out["scenario"] = m_scenario_name;
+  out["label"] = m_label.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(m_label);
   out["created_at"] = m_created_at;
   out["cancel_requested"] = m_session->stop_flag().load() > 0;
   out["elapsed_s"] = progress.elapsed_s;
@@ -141,7 +142,7 @@ RunRegistry::~RunRegistry() {
   runs.clear();  // joins each run's thread
 }
 
-std::optional<RunRegistry::Slot> RunRegistry::reserve() {
+std::optional<RunRegistry::Slot> RunRegistry::reserve(const std::string& prefix) {
   std::lock_guard lock(m_mutex);
   std::size_t running = m_reserved;
   for (const auto& [seq, run] : m_runs)
@@ -149,7 +150,8 @@ std::optional<RunRegistry::Slot> RunRegistry::reserve() {
   if (running >= m_max_running) return std::nullopt;
   ++m_reserved;
   Slot slot;
-  slot.id = "run-" + std::to_string(m_next++);
+  slot.seq = m_next++;
+  slot.id = prefix + "-" + std::to_string(slot.seq);
   slot.journal_path = m_journal_dir + "/" + slot.id + ".jsonl";
   return slot;
 }
@@ -160,17 +162,18 @@ void RunRegistry::abandon(const Slot& slot) {
   --m_reserved;
   // A refused run does not use up its id: the next run gets it, unless
   // another reservation has come since.
-  if (slot.id == "run-" + std::to_string(m_next - 1)) --m_next;
+  if (slot.seq == m_next - 1) --m_next;
 }
 
 std::shared_ptr<Run> RunRegistry::start(const Slot& slot, std::unique_ptr<run::RunSession> session) {
   auto run = std::make_shared<Run>(slot.id, slot.journal_path, std::move(session));
   run->m_scenario_name = run->m_session->scenario_name();
+  run->m_label = slot.label;
   std::vector<std::shared_ptr<Run>> evicted;
   {
     std::lock_guard lock(m_mutex);
     --m_reserved;
-    m_runs.emplace(std::stoull(slot.id.substr(4)), run);
+    m_runs.emplace(slot.seq, run);
     evicted = evict_locked();
   }
   // The thread holds no reference to the run: only the registry and readers
@@ -204,6 +207,32 @@ std::vector<std::shared_ptr<Run>> RunRegistry::evict_locked() {
     }
   }
   return evicted;
+}
+
+std::size_t RunRegistry::reset() {
+  std::vector<std::shared_ptr<Run>> runs;
+  {
+    std::lock_guard lock(m_mutex);
+    for (auto& [seq, run] : m_runs) runs.push_back(run);
+  }
+  for (const auto& run : runs) run->cancel(2);
+  for (const auto& run : runs)
+    while (!run->wait(1)) {
+    }
+  std::vector<std::shared_ptr<Run>> forgotten;
+  {
+    std::lock_guard lock(m_mutex);
+    for (auto it = m_runs.begin(); it != m_runs.end();) {
+      if (it->second->ended()) {
+        std::remove(it->second->journal_path().c_str());
+        forgotten.push_back(std::move(it->second));
+        it = m_runs.erase(it);
+      } else {
+        ++it;  // started after the reset began: not ours to forget
+      }
+    }
+  }
+  return forgotten.size();  // destroyed (joined) here, outside the lock
 }
 
 std::shared_ptr<Run> RunRegistry::find(const std::string& id) const {

@@ -41,6 +41,7 @@ class Run {
   const std::string& journal_path() const { return m_journal_path; }
   const std::string& created_at() const { return m_created_at; }
   const std::string& scenario_name() const { return m_scenario_name; }
+  const std::string& label() const { return m_label; }  // the client's, "" when none
 
   RunState state() const;
   bool ended() const { return state() != RunState::Running; }
@@ -65,6 +66,7 @@ class Run {
   std::string m_journal_path;
   std::string m_created_at;
   std::string m_scenario_name;
+  std::string m_label;
   std::unique_ptr<run::RunSession> m_session;
   mutable std::mutex m_mutex;
   mutable std::condition_variable m_ended;
@@ -87,10 +89,13 @@ class RunRegistry {
   // A slot for a new run, or nullopt when max_running runs are in flight
   // (or being prepared). Release it with start() or abandon().
   struct Slot {
-    std::string id;
+    std::uint64_t seq = 0;
+    std::string id;  // PREFIX-SEQ
     std::string journal_path;
+    std::string label;  // set by the caller before start()
   };
-  std::optional<Slot> reserve();
+  // `prefix` is checked by the caller: letters, digits, '.', '_', '-'.
+  std::optional<Slot> reserve(const std::string& prefix = "run");
   // Gives the slot back; its id too, when no later slot was handed out.
   void abandon(const Slot& slot);
   // Starts a prepared session in the slot on its own thread.
@@ -103,6 +108,9 @@ class RunRegistry {
   bool remove(const std::string& id);
   std::size_t running() const;
   std::size_t max_running() const { return m_max_running; }
+  // Stops every run at once, waits for them and forgets them with their
+  // journals (POST /reset); returns how many were forgotten.
+  std::size_t reset();
   // Asks every running run to stop (SIGINT/SIGTERM of the server).
   void cancel_all(int how);
 

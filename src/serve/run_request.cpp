@@ -1,5 +1,8 @@
 #include "serve/run_request.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 #include "util/url.hpp"
 
 namespace callhook::serve {
@@ -17,12 +20,38 @@ std::optional<util::Json> parse_json_body(std::string_view body, util::Problems&
   return doc;
 }
 
+std::optional<RunNames> parse_run_names(std::string_view body, util::Problems& problems) {
+  const auto doc = parse_json_body(body, problems);
+  if (!doc) return std::nullopt;
+  const util::Cursor root(&*doc, "", problems);
+  RunNames names;
+  if (const auto label = root["label"].string(false)) {
+    const bool printable = std::all_of(label->begin(), label->end(), [](char c) { return c >= 0x20 && c != 0x7f; });
+    if (label->size() > 64 || !printable)
+      root["label"].fail_expected("1 to 64 printable characters");
+    else
+      names.label = *label;
+  }
+  if (const auto prefix = root["id_prefix"].string(false)) {
+    const auto allowed = [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    };
+    if (prefix->size() > 32 || !std::isalnum(static_cast<unsigned char>(prefix->front())) ||
+        !std::all_of(prefix->begin(), prefix->end(), allowed))
+      root["id_prefix"].fail_expected("1 to 32 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    else
+      names.id_prefix = *prefix;
+  }
+  if (!problems.empty()) return std::nullopt;
+  return names;
+}
+
 std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Problems& problems) {
   const auto doc = parse_json_body(body, problems);
   if (!doc) return std::nullopt;
   const util::Cursor root(&*doc, "", problems);
   root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "threads", "set", "add", "insecure",
-             "ordering", "grace_ms"});
+             "ordering", "grace_ms", "label", "id_prefix"});
   run::RunOptions options;
   options.scenario_path = "scenario";  // names it in messages
 
