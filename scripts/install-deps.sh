@@ -8,7 +8,9 @@ set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
           libboost-program-options-dev libboost-dev catch2 libssl-dev
-          python3 python3-yaml)  # python3-yaml: tests read docs/openapi.yaml and the Kubernetes manifests
+          python3 python3-yaml python3-prometheus-client)
+# python3-yaml: tests read docs/openapi.yaml and the Kubernetes manifests;
+# python3-prometheus-client: a test parses serve's /metrics with its parser.
 for flag in "$@"; do
   case "$flag" in
     --bench) packages+=(nginx-light wrk openssl) ;;
