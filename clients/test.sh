@@ -5,7 +5,9 @@
 # file lists of `npm pack` and the Python package.
 # Usage: clients/test.sh PATH/TO/callhook
 set -euo pipefail
-export CALLHOOK_BIN=${1:?usage: clients/test.sh PATH/TO/callhook}
+binary=${1:?usage: clients/test.sh PATH/TO/callhook}
+CALLHOOK_BIN=$(realpath "$binary")  # the suites run from other directories
+export CALLHOOK_BIN
 here=$(cd "$(dirname "$0")" && pwd)
 for tool in node npm python3; do
   command -v "$tool" >/dev/null || { echo "clients: FAILED: $tool is not installed" >&2; exit 1; }

@@ -17,8 +17,27 @@ export interface Counters {
   p99_latency_ms: number | null;
 }
 
+export interface Expectation {
+  name: string;
+  limit: number;
+  actual: number | null;
+  met: boolean;
+  text: string;
+}
+
+export interface Delivery {
+  delivery: string;
+  call: string;
+  event: string;
+  copy: number;
+  outcome: 'delivered' | 'failed' | 'dropped' | 'cancelled' | 'rejected' | 'pending';
+  reason: string | null;
+  attempts: { attempt: number; status: number | null; error: string | null; verdict: string; latency_ms: number; sent_at_ms: number; response: string }[];
+}
+
 export interface Run {
   id: string;
+  label: string | null;
   state: 'running' | 'finished' | 'interrupted' | 'failed';
   scenario: string;
   created_at: string;
@@ -61,6 +80,8 @@ export interface RunOptions {
   add?: Json;
   ordering?: 'concurrent' | 'strict';
   grace_ms?: number;
+  label?: string;
+  id_prefix?: string;
   [key: string]: any;
 }
 
@@ -77,7 +98,14 @@ export class Callhook {
   start(scenario: Scenario, target?: string, options?: RunOptions): Promise<Run>;
   run(scenario: Scenario, target?: string, options?: RunOptions & { wait?: boolean; timeoutS?: number }): Promise<Run>;
   get(runId: string): Promise<Run>;
-  runs(): Promise<Run[]>;
+  runs(filter?: { label?: string; state?: Run['state'] }): Promise<Run[]>;
+  verify(runId: string, expect: Json): Promise<{ met: boolean; expectations: Expectation[] }>;
+  deliveries(
+    runId: string,
+    filter?: { call?: string; event?: string; outcome?: string; limit?: number },
+  ): Promise<{ count: number; deliveries: Delivery[] }>;
+  info(): Promise<Json>;
+  reset(): Promise<{ runs_forgotten: number; explores_forgotten: number }>;
   wait(runId: string, timeoutS?: number): Promise<Run>;
   cancel(runId: string): Promise<Run>;
   report(runId: string): Promise<Json>;

@@ -43,8 +43,29 @@ export class Callhook {
     return this.#json('GET', `/runs/${quote(runId)}`);
   }
 
-  runs() {
-    return this.#json('GET', '/runs');
+  // The runs kept, oldest first; only those with `label` and in `state` when
+  // given. Follows every page (the Link header).
+  async runs({ label, state } = {}) {
+    const query = new URLSearchParams();
+    if (label !== undefined) query.set('label', label);
+    if (state !== undefined) query.set('state', state);
+    let path = `/runs${query.toString() ? `?${query}` : ''}`;
+    const found = [];
+    while (path) {
+      const answer = await this.#fetch('GET', path);
+      found.push(...(await answer.json()));
+      path = /<([^>]+)>;\s*rel="next"/.exec(answer.headers.get('link') ?? '')?.[1];
+    }
+    return found;
+  }
+
+  verify(runId, expect) {
+    return this.#json('POST', `/runs/${quote(runId)}/verify`, { expect });
+  }
+
+  deliveries(runId, filter = {}) {
+    const query = new URLSearchParams(filter).toString();
+    return this.#json('GET', `/runs/${quote(runId)}/deliveries${query ? `?${query}` : ''}`);
   }
 
   wait(runId, timeoutS) {
@@ -121,6 +142,14 @@ export class Callhook {
 
   vendors() {
     return this.#json('GET', '/vendors');
+  }
+
+  info() {
+    return this.#json('GET', '/info');
+  }
+
+  reset() {
+    return this.#json('POST', '/reset', {});
   }
 
   async healthy() {

@@ -62,9 +62,29 @@ class Callhook:
         """The run as `GET /runs/{id}` shows it."""
         return self._json("GET", "/runs/" + _quote(run_id))
 
-    def runs(self) -> List[Json]:
-        """Every run the server keeps, oldest first."""
-        return self._json("GET", "/runs")
+    def runs(self, label: Optional[str] = None, state: Optional[str] = None) -> List[Json]:
+        """The runs the server keeps, oldest first; only those with `label`
+        (as given to start) and in `state` when said. Follows every page."""
+        query = {k: v for k, v in (("label", label), ("state", state)) if v is not None}
+        path: Optional[str] = "/runs" + ("?" + urllib.parse.urlencode(query) if query else "")
+        found: List[Json] = []
+        while path:
+            with self._open(self._request("GET", path, None), self.timeout_s) as answer:
+                found += json.loads(answer.read())
+                path = _next_page(answer.headers.get("Link"))
+        return found
+
+    def verify(self, run_id: str, expect: Json) -> Json:
+        """Judges an ended run by `expect` rules (as a scenario's): {"met", "expectations"}."""
+        return self._json("POST", "/runs/%s/verify" % _quote(run_id), {"expect": expect})
+
+    def deliveries(self, run_id: str, call: Optional[str] = None, event: Optional[str] = None,
+                   outcome: Optional[str] = None, limit: Optional[int] = None) -> Json:
+        """What the run sent, with every attempt and answer: {"count", "deliveries"}, filtered."""
+        query = {k: v for k, v in (("call", call), ("event", event), ("outcome", outcome), ("limit", limit))
+                 if v is not None}
+        suffix = "?" + urllib.parse.urlencode(query) if query else ""
+        return self._json("GET", "/runs/%s/deliveries%s" % (_quote(run_id), suffix))
 
     def wait(self, run_id: str, timeout_s: Optional[float] = None) -> Json:
         """Long-polls until the run has ended; raises TimeoutError when `timeout_s` passes first."""
@@ -117,6 +137,14 @@ class Callhook:
 
     def vendors(self) -> List[Json]:
         return self._json("GET", "/vendors")
+
+    def info(self) -> Json:
+        """Version, limits and free run slots."""
+        return self._json("GET", "/info")
+
+    def reset(self) -> Json:
+        """Cancels and forgets every run and explore."""
+        return self._json("POST", "/reset", {})
 
     def healthy(self) -> bool:
         """True when `/healthz` answers 200."""
@@ -171,6 +199,12 @@ class Callhook:
 
 def _quote(part: str) -> str:
     return urllib.parse.quote(str(part), safe="")
+
+
+def _next_page(link: Optional[str]) -> Optional[str]:
+    """The path of a `Link: <PATH>; rel="next"` header, None without one."""
+    found = re.match(r'<([^>]+)>;\s*rel="next"', link or "")
+    return found.group(1) if found else None
 
 
 def _server_sent_events(stream) -> Iterator[Tuple[str, Json]]:

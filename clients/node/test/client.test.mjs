@@ -87,6 +87,30 @@ test('trigger sends one webhook and sample builds the same one', async () => {
   assert.ok((await api.vendors()).some((vendor) => vendor.name === 'voicekit'));
 });
 
+test('labels, verify and deliveries', async () => {
+  const run = await api.run(TWO_CALLS, receiverUrl, { label: 'suite-node', id_prefix: 'node' });
+  assert.match(run.id, /^node-/);
+  assert.deepEqual((await api.runs({ label: 'suite-node', state: 'finished' })).map((r) => r.id), [run.id]);
+  assert.equal((await api.verify(run.id, { failed: 0 })).met, true);
+  assert.equal((await api.verify(run.id, { delivered: 1000 })).met, false);
+  const sent = await api.deliveries(run.id, { event: 'call_started' });
+  assert.equal(sent.count, 2);
+  assert.deepEqual(new Set(sent.deliveries.map((d) => d.attempts.at(-1).status)), new Set([200]));
+  assert.equal((await api.info()).limits.max_runs, 8);
+});
+
+test('reset forgets every run', async () => {
+  const own = await new LocalServe(BINARY).start();
+  try {
+    const client = own.client();
+    await client.run(TWO_CALLS);
+    assert.equal((await client.reset()).runs_forgotten, 1);
+    assert.deepEqual(await client.runs(), []);
+  } finally {
+    await own.stop();
+  }
+});
+
 test('a server with a token refuses a client without it', async () => {
   const guarded = await new LocalServe(BINARY, [], { token: 's3cret' }).start();
   try {

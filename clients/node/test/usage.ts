@@ -7,6 +7,10 @@ async function usage(binary: string): Promise<number> {
   const api: Callhook = serve.client();
   const run: Run = await api.run({ streams: [{ vendor: 'voicekit', calls: { count: 1 } }] }, undefined, { seed: 1, speed: 'max' });
   const junit: string = await api.report(run.id, 'junit');
+  const verdict = await api.verify(run.id, { failed: 0 });
+  const sent = await api.deliveries(run.id, { event: 'call_started', limit: 5 });
+  const mine: Run[] = await api.runs({ label: 'suite', state: 'finished' });
+  console.log(verdict.met, verdict.expectations[0]?.actual, sent.deliveries[0]?.attempts[0]?.status, mine.length);
   for await (const { event, data } of api.events(run.id)) if (event === 'end') console.log(data.state, junit.length);
   try {
     await api.start('{"streams": []}');

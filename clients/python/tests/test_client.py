@@ -99,6 +99,20 @@ class ClientTest(unittest.TestCase):
         self.assertIn("voicekit", [vendor["name"] for vendor in self.api.vendors()])
 
 
+    def test_labels_verify_and_deliveries(self):
+        run = self.api.run(TWO_CALLS, self.receiver.url, label="suite-py", id_prefix="py")
+        self.assertTrue(run["id"].startswith("py-"))
+        self.assertEqual([r["id"] for r in self.api.runs(label="suite-py", state="finished")], [run["id"]])
+        self.assertTrue(self.api.verify(run["id"], {"failed": 0})["met"])
+        verdict = self.api.verify(run["id"], {"delivered": 1000})
+        self.assertFalse(verdict["met"])
+        self.assertEqual(verdict["expectations"][0]["name"], "delivered")
+        sent = self.api.deliveries(run["id"], event="call_started")
+        self.assertEqual(sent["count"], 2)
+        self.assertEqual({d["attempts"][-1]["status"] for d in sent["deliveries"]}, {200})
+        self.assertEqual(self.api.info()["limits"]["max_runs"], 8)
+
+
 class TokenTest(unittest.TestCase):
     def test_a_server_with_a_token_refuses_a_client_without_it(self):
         with LocalServe(BINARY, token="s3cret") as serve:
@@ -107,6 +121,13 @@ class TokenTest(unittest.TestCase):
             with self.assertRaises(CallhookError) as refused:
                 Callhook(serve.url, token="wrong").runs()
             self.assertEqual(refused.exception.status, 401)
+
+    def test_reset_forgets_every_run(self):
+        with LocalServe(BINARY) as serve:
+            api = serve.client()
+            api.run(TWO_CALLS)
+            self.assertEqual(api.reset()["runs_forgotten"], 1)
+            self.assertEqual(api.runs(), [])
 
 
 if __name__ == "__main__":
