@@ -118,6 +118,7 @@ void add_run(OrderedJson& report, const RunInfo& info) {
     report["run"]["shard"] = OrderedJson{{"index", info.shard_index}, {"count", info.shard_count}};
   report["exit_code"] = info.exit_code < 0 ? OrderedJson(nullptr) : OrderedJson(info.exit_code);
   report["interrupted"] = info.interrupted;
+  if (!info.interrupted_by.empty()) report["interrupted_by"] = valid_utf8(info.interrupted_by);
   report["duration_s"] = number(info.duration_s);
 }
 

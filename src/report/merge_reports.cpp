@@ -69,6 +69,7 @@ MergedReport merge_reports(std::vector<ReadReport> parts, const std::vector<std:
         info.targets.push_back(target);
     if (p.interrupted) {
       info.interrupted = true;
+      if (info.interrupted_by.empty()) info.interrupted_by = p.interrupted_by;
       out.interrupted_exit_code = std::max(out.interrupted_exit_code, p.exit_code);
     }
   }

@@ -166,6 +166,7 @@ void read_run_info(const Cursor& root, ReadReport& out) {
   }
   info.exit_code = static_cast<int>(integer_or_null(root["exit_code"], -1, 0, 255));
   info.interrupted = root["interrupted"].boolean_or(false);
+  info.interrupted_by = root["interrupted_by"].string_or("");
   info.duration_s = number_or_null(root["duration_s"], 0, 0);
 }
 

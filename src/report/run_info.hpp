@@ -22,6 +22,7 @@ struct RunInfo {
   double first_delivery_ms = -1;     // process start to the first request sent; -1 when none
   double peak_rss_mb = 0;            // the process's peak resident memory; 0 when unknown
   bool interrupted = false;          // stopped by a signal or a cancel before the end
+  std::string interrupted_by;        // what stopped it, when not a signal or a cancel ("max_duration_s 60")
   std::vector<std::string> targets;  // receiver URLs, each once
   std::string ordering;              // "timeline", "concurrent", "strict" (or several, joined by ", "); "" = not said
   std::string started_at;            // ISO 8601 UTC wall time; "" when unknown

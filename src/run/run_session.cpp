@@ -22,6 +22,7 @@
 #include "report/journal_report.hpp"
 #include "report/plan_estimate.hpp"
 #include "run/lanes.hpp"
+#include "run/unavailable.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
 #include "sink/sink.hpp"
@@ -199,17 +200,29 @@ RunSession::Receivers RunSession::start_receivers(const scenario::Scenario& scen
   // the recording server serves the audio files that recording URLs point at.
   auto& s = *m_state;
   Receivers out;
+  // A port or a thread the system will not give is no fault of the scenario:
+  // Unavailable, which serve answers 503 (and `run` exits 3).
   if (needs_builtin_sink(scenario, m_options)) {
     sink::SinkOptions options;
     options.threads = std::max<std::size_t>(8, m_options.connections + 2);  // one thread per keep-alive connection
-    s.builtin_sink = std::make_unique<sink::Sink>(options);
-    s.builtin_sink->start();
+    try {
+      s.builtin_sink = std::make_unique<sink::Sink>(options);
+      s.builtin_sink->start();
+    } catch (const std::exception& e) {
+      s.builtin_sink.reset();
+      throw Unavailable(std::string("cannot start the built-in sink: ") + e.what());
+    }
     out.default_target = s.builtin_sink->url() + "/webhooks";
   }
-  if (m_options.recordings_host)
-    s.recordings.start(*m_options.recordings_host, m_options.recordings_port);
-  else
-    s.recordings.start();
+  try {
+    if (m_options.recordings_host)
+      s.recordings.start(*m_options.recordings_host, m_options.recordings_port);
+    else
+      s.recordings.start();
+  } catch (const std::exception& e) {
+    release();
+    throw Unavailable(std::string("cannot start the recording server: ") + e.what());
+  }
   out.recordings_url = m_options.recordings_url.empty() ? s.recordings.base_url() : m_options.recordings_url;
   return out;
 }
@@ -274,6 +287,11 @@ void RunSession::run(const TickHook& on_tick) {
   std::mutex progress_mutex;
   std::vector<LaneProgress> lane_progress(lanes);
   const auto show_progress = [&](double elapsed_s) {
+    if (m_options.max_duration_s > 0 && elapsed_s >= m_options.max_duration_s && m_stop.load() == 0) {
+      m_timed_out = true;
+      int idle = 0;
+      m_stop.compare_exchange_strong(idle, 1);
+    }
     Progress progress;
     {
       const std::lock_guard lock(progress_mutex);
@@ -337,14 +355,20 @@ RunResult RunSession::finish() {
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;
   info.interrupted = outcome.interrupted;
+  if (outcome.interrupted && m_timed_out) {
+    char seconds[32];
+    std::snprintf(seconds, sizeof seconds, "%g", m_options.max_duration_s);
+    info.interrupted_by = std::string("max_duration_s ") + seconds + " passed";
+  }
   const std::int64_t start_us = m_options.start_us >= 0 ? m_options.start_us : outcome.started_us;
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - start_us) / 1e3;
-  info.peak_rss_mb = peak_rss_mb();
+  info.peak_rss_mb = m_options.hosted ? 0 : peak_rss_mb();  // a server's is not the run's
   info.targets = targets_of(s.plan->scenario);
   info.started_at = util::iso8601_ms(s.started_at_ms);
   s.outputs->list(info.outputs);
-  if (!m_options.journal_path.empty() && !s.temporary_journal) info.outputs.push_back(m_options.journal_path);
+  if (!m_options.journal_path.empty() && !s.temporary_journal && !m_options.hosted)
+    info.outputs.push_back(m_options.journal_path);
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
   const bool accounted = stats.totals().accounted();
   const bool met = report::all_met(m_expectations);
@@ -363,6 +387,9 @@ RunResult RunSession::finish() {
     return report::read_journal_report(m_options.journal_path).timeline;
   });
 
+  // A kept run holds its numbers and files, not servers.
+  release();
+
   Progress last;
   last.live = stats.live();
   last.totals = stats.totals();
@@ -375,6 +402,13 @@ RunResult RunSession::finish() {
   result.accounted = accounted;
   result.exit_code = info.exit_code;
   return result;
+}
+
+void RunSession::release() {
+  auto& s = *m_state;
+  if (s.builtin_sink) s.builtin_sink->stop();
+  s.builtin_sink.reset();
+  s.recordings.stop();
 }
 
 Progress RunSession::snapshot() const {

@@ -145,10 +145,11 @@ Scenario read_document(const util::Cursor& root, const std::string& source, cons
   if (const util::Cursor speed = root["speed"]; speed.exists()) {
     if (speed.node()->is_string() && speed.node()->get<std::string>() == "max")
       scenario.speed = 0;
-    else if (speed.node()->is_number() && speed.node()->get<double>() > 0)
+    else if (speed.node()->is_number() && speed.node()->get<double>() >= k_min_speed &&
+             speed.node()->get<double>() <= k_max_speed)
       scenario.speed = speed.node()->get<double>();
     else
-      speed.fail_expected("a positive number or \"max\"");
+      speed.fail_expected(k_speed_range_text);
   }
   scenario.concurrency = root["concurrency"].integer_or(scenario.concurrency, 1, 100000);
 

@@ -54,8 +54,13 @@ OJson problems_json(const util::Problems& problems) {
 }
 
 void send_problems(httplib::Response& res, const std::string& message, const util::Problems& problems,
-                   const std::string& source) {
-  send_json(res, 400, {{"error", message}, {"problems", problems_json(problems)}, {"text", problems.format(source)}});
+                   const std::string& source, int status = 400) {
+  send_json(res, status,
+            {{"error", message}, {"problems", problems_json(problems)}, {"text", problems.format(source)}});
+}
+
+void send_refusal(httplib::Response& res, const RequestRefused& refused) {
+  send_problems(res, refused.what(), refused.problems(), "request", refused.status());
 }
 
 std::string status_text(int status) {
@@ -176,7 +181,7 @@ struct ApiServer::Impl {
 
   void create_run(const httplib::Request& req, httplib::Response& res) {
     util::Problems problems;
-    auto options_parsed = parse_run_request(req.body, problems);
+    auto options_parsed = parse_run_request(req.body, options.policy, problems);
     if (!options_parsed) return send_problems(res, "invalid request", problems, "request");
     auto slot = registry->reserve();
     if (!slot) {
@@ -192,8 +197,14 @@ struct ApiServer::Impl {
     try {
       if (!session->prepare()) {
         registry->abandon(*slot);
-        return send_problems(res, "invalid scenario", session->problems(), session->source());
+        return send_problems(res, "invalid scenario", scenario_problems(session->problems()), "request");
       }
+    } catch (const RequestRefused& e) {
+      registry->abandon(*slot);
+      return send_refusal(res, e);
+    } catch (const run::Unavailable& e) {
+      registry->abandon(*slot);
+      return send_error(res, 503, e.what());
     } catch (const run::FieldSetError& e) {  // a "set" that names no field of the payloads
       registry->abandon(*slot);
       util::Problems set_problems;
@@ -206,7 +217,12 @@ struct ApiServer::Impl {
       registry->abandon(*slot);
       return send_error(res, 500, std::string("cannot start the run: ") + e.what());
     }
-    auto run = registry->start(*slot, std::move(session));
+    std::shared_ptr<Run> run;
+    try {
+      run = registry->start(*slot, std::move(session));
+    } catch (const run::Unavailable& e) {
+      return send_error(res, 503, e.what());
+    }
     res.set_header("Location", "/runs/" + run->id());
     send_json(res, 201, describe_run(*run));
   }
@@ -288,7 +304,9 @@ struct ApiServer::Impl {
     const auto body = parse_json_body(req.body, problems);
     std::optional<OJson> answer;
     try {
-      if (body) answer = send_trigger(*body, problems);
+      if (body) answer = send_trigger(*body, options.policy.targets, problems);
+    } catch (const RequestRefused& e) {
+      return send_refusal(res, e);
     } catch (const run::BadInput& e) {
       return send_error(res, 400, e.what());
     }
@@ -347,7 +365,7 @@ struct ApiServer::Impl {
     if (!request) return send_problems(res, "invalid request", problems, "request");
     std::string source;
     auto prepared = explore::prepare_explore(*request, problems, source);
-    if (!prepared) return send_problems(res, "invalid scenario", problems, source);
+    if (!prepared) return send_problems(res, "invalid scenario", scenario_problems(problems), "request");
     auto job = explores->start(std::move(*prepared));
     if (!job)
       return send_error(res, 429,

@@ -5,14 +5,25 @@
 #include <string_view>
 
 #include "run/run_options.hpp"
+#include "serve/run_policy.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::serve {
 
+// Engine threads a request may ask for ("threads").
+constexpr std::int64_t k_max_threads = 64;
+
 // The run's options, or nullopt with every problem (pointers into the
-// body) when the body is not valid. The scenario itself is checked later,
-// by the run session, as `callhook validate` checks a file.
-std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Problems& problems);
+// body) when the body is not valid or over policy's limits. The scenario
+// itself is checked later, by the run session, as `callhook validate`
+// checks a file; then its adjust_scenario checks it against policy (which
+// must outlive the session's prepare()) and throws RequestRefused.
+std::optional<run::RunOptions> parse_run_request(std::string_view body, const RunPolicy& policy,
+                                                 util::Problems& problems);
+
+// Problems of the scenario inside a request, at pointers into the body
+// (under "/scenario").
+util::Problems scenario_problems(const util::Problems& problems);
 
 // The body as JSON (comments allowed); nullopt with a problem at "" when it
 // is not JSON or not an object.

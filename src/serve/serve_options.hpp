@@ -4,6 +4,8 @@
 #include <string>
 #include <string_view>
 
+#include "serve/run_policy.hpp"
+
 namespace callhook::serve {
 
 constexpr int k_default_port = 8700;
@@ -16,6 +18,7 @@ struct ServeOptions {
   std::size_t max_runs = 8;        // runs in flight at once
   std::size_t max_body = 1 << 20;  // request body bytes
   std::string journal_dir;         // where runs write their journals; "" = a new temporary directory
+  RunPolicy policy;                // limits of one run, targets runs and triggers may reach
 };
 
 // Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost).

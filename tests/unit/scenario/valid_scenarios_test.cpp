@@ -208,8 +208,9 @@ TEST_CASE("absent keys take their documented defaults", "[scenario][valid]") {
   CHECK(s.expect.empty());
 }
 
-TEST_CASE("\"speed\" is a positive number or \"max\"", "[scenario][valid]") {
-  const std::vector<std::pair<std::string, double>> table = {{"\"max\"", 0}, {"1", 1}, {"0.5", 0.5}, {"600", 600}};
+TEST_CASE("\"speed\" is a number from 0.001 to 1000000 or \"max\"", "[scenario][valid]") {
+  const std::vector<std::pair<std::string, double>> table = {{"\"max\"", 0}, {"1", 1},         {"0.5", 0.5},
+                                                             {"600", 600},   {"0.001", 0.001}, {"1000000", 1e6}};
   for (const auto& [text, speed] : table) {
     CAPTURE(text);
     CHECK(parse_ok(R"({"speed": )" + text + R"(, "streams": [{"vendor": "atoms", "calls": {"count": 1}}]})").speed ==
