@@ -100,11 +100,15 @@ int command_serve(const std::vector<std::string>& args) {
   if (options.token.empty() && !serve::is_loopback(options.host))
     throw UsageError("--listen " + listen + " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN");
   constexpr std::int64_t k_most = 1'000'000'000'000;
+  constexpr std::int64_t k_most_run_s = 31 * 24 * 3600;
   options.keep = static_cast<std::size_t>(parse_integer("--keep", keep, 1, 1'000'000));
   options.max_runs = static_cast<std::size_t>(parse_integer("--max-runs", max_runs, 1, 10'000));
   options.max_body = static_cast<std::size_t>(parse_integer("--max-body", max_body, 1024, std::int64_t{1} << 32));
   serve::RunLimits& limits = options.policy.limits;
   limits.max_duration_s = parse_positive("--max-run-duration", max_duration);
+  if (!(limits.max_duration_s <= k_most_run_s))
+    throw UsageError("--max-run-duration: expected at most " + std::to_string(k_most_run_s) +
+                     " seconds (31 days), got \"" + max_duration + "\"");
   limits.max_deliveries = parse_integer("--max-run-deliveries", max_deliveries, 1, k_most);
   limits.max_concurrency = parse_integer("--max-run-concurrency", max_concurrency, 1, 100'000);
   limits.max_connections = parse_integer("--max-run-connections", max_connections, 1, 1024);

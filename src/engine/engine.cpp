@@ -132,7 +132,11 @@ struct Engine::State {
   bool stopping = false;
   util::MonoUs stop_deadline = 0;  // the grace period's end (wall)
   // Also true as soon as *stop is raised (by a signal, mid-pass).
-  bool stop_requested() const { return stopping || (options.stop && options.stop->load() != 0); }
+  bool stop_requested() const { return stopping || stop_level() != 0; }
+  // The higher of the two stop flags' levels (0 when neither is raised).
+  int stop_level() const {
+    return std::max(options.stop ? options.stop->load() : 0, options.limit_stop ? options.limit_stop->load() : 0);
+  }
 
   State(const RunPlan& p, delivery::Transport& t, const util::Clock& c, report::RunStats& s, journal::JournalWriter* j,
         EngineOptions o)
@@ -622,10 +626,10 @@ struct Engine::State {
       const util::MonoUs now = clock.now_us();
       // Interrupted: wait for the requests in flight up to the grace period
       // (none at level 2), then cancel what is left and end the run.
-      if (options.stop && options.stop->load() != 0) {
+      if (const int level = stop_level(); level != 0) {
         if (!stopping) stop_deadline = now + std::max<std::int64_t>(0, options.grace_ms) * 1000;
         stopping = true;
-        if (options.stop->load() >= 2 || transport.in_flight() == 0 || now >= stop_deadline) {
+        if (level >= 2 || transport.in_flight() == 0 || now >= stop_deadline) {
           cancel_unfinished();
           break;
         }

@@ -30,6 +30,9 @@ struct EngineOptions {
   // then end every delivery not yet final as cancelled; 2 = the same at once.
   // Read between events, so a signal handler may set it.
   const std::atomic<int>* stop = nullptr;
+  // A second flag read as *stop is: the run's own (its max_duration_s)
+  // beside a signal handler's.
+  const std::atomic<int>* limit_stop = nullptr;
   std::int64_t grace_ms = 2000;
   // The Clock time the run counts wall offsets from; the engines of one run
   // (run --threads) share it so their per-second series line up. Now when

@@ -19,7 +19,8 @@ struct ExpectationResult {
 // One result per expectation, in the scenario's order. Counts and latencies
 // are upper limits; "delivered", "planned" and "min_*" are lower limits;
 // unknown names are unmet. accepted_bad_signature and accepted_stale_timestamp
-// are implied with a limit of 0 when they are not 0 and the scenario does not name them.
+// are implied with a limit of 0 when they are not 0 and the scenario does not name them;
+// so is "failed" when the scenario names no expectation at all.
 std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations, const RunStats& stats);
 
 // True when every result is met (also when there are none).

@@ -64,9 +64,9 @@ struct RunOptions {
   scenario::Shard shard;
   // Unix ms to wait for before the first call (run --start-at).
   std::optional<std::int64_t> start_at_ms;
-  // Wall seconds the run may take (0 = no limit): once passed, the run is
-  // stopped as by a first stop request and its report says why (through
-  // the session's own stop flag: not with `stop` set).
+  // Wall seconds the run may take (0 = no limit; the scenario's
+  // max_duration_s when lower): once passed, the run is stopped as by a
+  // first stop request, exits 1 and its report says why.
   double max_duration_s = 0;
   // A run inside `callhook serve`: its reports name none of the server's
   // files and no number of the whole process (peak memory).

@@ -75,6 +75,13 @@ bool needs_builtin_sink(const scenario::Scenario& s, const RunOptions& options) 
   return false;
 }
 
+// The lower of two time limits, 0 meaning none.
+double effective_limit(double a, double b) {
+  if (a <= 0) return b;
+  if (b <= 0) return a;
+  return std::min(a, b);
+}
+
 }  // namespace
 
 struct RunSession::State {
@@ -254,6 +261,9 @@ void RunSession::open_journal() {
   try {
     s.journal = std::make_unique<journal::JournalWriter>(m_options.journal_path);
   } catch (const std::exception&) {
+    // A hosted run's journal is the server's file, not the request's: the
+    // server cannot have it now (and its path is not the client's business).
+    if (m_options.hosted) throw Unavailable(std::string("cannot write the run's journal: ") + std::strerror(errno));
     throw BadInput("--journal: cannot write " + m_options.journal_path + ": " + std::strerror(errno));
   }
   const auto& sc = s.plan->scenario;
@@ -286,8 +296,9 @@ void RunSession::run(const TickHook& on_tick) {
   // once it is done) shows the sum.
   std::mutex progress_mutex;
   std::vector<LaneProgress> lane_progress(lanes);
+  m_max_duration_s = effective_limit(m_options.max_duration_s, s.plan->scenario.max_duration_s);
   const auto show_progress = [&](double elapsed_s) {
-    if (m_options.max_duration_s > 0 && elapsed_s >= m_options.max_duration_s && m_stop.load() == 0) {
+    if (m_max_duration_s > 0 && elapsed_s >= m_max_duration_s && m_stop.load() == 0) {
       m_timed_out = true;
       int idle = 0;
       m_stop.compare_exchange_strong(idle, 1);
@@ -314,6 +325,7 @@ void RunSession::run(const TickHook& on_tick) {
     options.speed = plan.scenario.speed;
     options.concurrency = plan.scenario.concurrency;
     options.stop = m_options.stop ? m_options.stop : &m_stop;
+    options.limit_stop = m_options.stop ? &m_stop : nullptr;  // the time limit beside the signals
     options.grace_ms = m_options.grace_ms;
     options.start_us = start_us;
     report::RunStats& lane_stats = *stats[lane];
@@ -355,9 +367,12 @@ RunResult RunSession::finish() {
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;
   info.interrupted = outcome.interrupted;
-  if (outcome.interrupted && m_timed_out) {
+  // A run stopped by its time limit did not do what it was asked in the
+  // time it had: exit 1, as an unmet expectation, unless a signal came first.
+  const bool timed_out = outcome.interrupted && m_timed_out && !(m_options.stop && m_options.stop->load() != 0);
+  if (timed_out) {
     char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%g", m_options.max_duration_s);
+    std::snprintf(seconds, sizeof seconds, "%g", m_max_duration_s);
     info.interrupted_by = std::string("max_duration_s ") + seconds + " passed";
   }
   const std::int64_t start_us = m_options.start_us >= 0 ? m_options.start_us : outcome.started_us;
@@ -372,8 +387,9 @@ RunResult RunSession::finish() {
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
   const bool accounted = stats.totals().accounted();
   const bool met = report::all_met(m_expectations);
-  info.exit_code =
-      run_exit_code(accounted, outcome.interrupted, outcome.interrupted ? m_options.interrupted_exit_code() : 0, met);
+  const int interrupted_code =
+      timed_out ? k_exit_expectations : (outcome.interrupted ? m_options.interrupted_exit_code() : 0);
+  info.exit_code = run_exit_code(accounted, outcome.interrupted, interrupted_code, met);
   if (s.journal) {
     const auto& totals = stats.totals();
     s.journal->end(report::end_record(totals, outcome.interrupted));

@@ -115,6 +115,7 @@ class RunSession {
   std::string m_source;
   std::atomic<int> m_stop{0};
   std::atomic<bool> m_timed_out{false};  // stopped because max_duration_s passed
+  double m_max_duration_s = 0;           // the run's time limit, the options' and the scenario's; 0 = none
   mutable std::mutex m_progress_mutex;
   Progress m_progress;
   std::unique_ptr<State> m_state;

@@ -86,14 +86,13 @@ bool token_matches(const std::string& given, const std::string& expected) {
 // ?wait=S, bounded by k_max_wait_s; 0 when absent; nullopt after a 400 for a bad value.
 std::optional<double> wait_seconds(const httplib::Request& req, httplib::Response& res) {
   if (!req.has_param("wait")) return 0.0;
-  char* end = nullptr;
   const std::string text = req.get_param_value("wait");
-  const double seconds = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(seconds >= 0)) {
+  const auto seconds = query_seconds(text);
+  if (!seconds) {
     send_error(res, 400, "wait: expected a number of seconds, got \"" + text + "\"");
     return std::nullopt;
   }
-  return std::min(seconds, k_max_wait_s);
+  return std::min(*seconds, k_max_wait_s);
 }
 
 OJson run_links(const std::string& id) {
@@ -321,11 +320,9 @@ struct ApiServer::Impl {
     if (!vendors::find_vendor(request.vendor)) return send_error(res, 404, "no vendor \"" + request.vendor + "\"");
     if (req.has_param("seed")) {
       const std::string text = req.get_param_value("seed");
-      char* end = nullptr;
-      const long long seed = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || seed < 0)
-        return send_error(res, 400, "seed: expected a non-negative integer, got \"" + text + "\"");
-      request.seed = seed;
+      const auto seed = query_seed(text);
+      if (!seed) return send_error(res, 400, "seed: expected a non-negative integer, got \"" + text + "\"");
+      request.seed = *seed;
     }
     if (req.has_param("platform")) request.platform = req.get_param_value("platform");
     if (req.has_param("direction")) request.direction = req.get_param_value("direction");
@@ -366,6 +363,12 @@ struct ApiServer::Impl {
     std::string source;
     auto prepared = explore::prepare_explore(*request, problems, source);
     if (!prepared) return send_problems(res, "invalid scenario", scenario_problems(problems), "request");
+    const TargetPolicy& targets = options.policy.targets;
+    util::Problems refused;
+    refuse_target(targets, prepared->setup.target, "/target", refused);
+    refuse_target(targets, prepared->setup.reset_url, "/reset", refused);
+    refuse_scenario_targets(prepared->setup.scenario, targets, "/scenario", refused);
+    if (!refused.empty()) return send_refusal(res, RequestRefused(403, std::move(refused)));
     auto job = explores->start(std::move(*prepared));
     if (!job)
       return send_error(res, 429,

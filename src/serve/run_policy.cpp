@@ -99,13 +99,18 @@ void check_scenario(const scenario::Scenario& scenario, const RunPolicy& policy,
   if (!over.empty()) throw RequestRefused(400, std::move(over));
 
   util::Problems refused;
+  refuse_scenario_targets(scenario, policy.targets, prefix, refused);
+  if (!refused.empty()) throw RequestRefused(403, std::move(refused));
+}
+
+void refuse_scenario_targets(const scenario::Scenario& scenario, const TargetPolicy& targets, const std::string& prefix,
+                             util::Problems& problems) {
   for (std::size_t i = 0; i < scenario.streams.size(); ++i) {
     const auto& stream = scenario.streams[i];
     const std::string at = prefix + "/streams/" + std::to_string(i);
-    if (!stream.target.empty()) refuse_target(policy.targets, stream.target, prefix + stream.target_pointer, refused);
-    if (stream.probe) refuse_target(policy.targets, stream.probe->url_template, at + "/probe/url", refused);
+    if (!stream.target.empty()) refuse_target(targets, stream.target, prefix + stream.target_pointer, problems);
+    if (stream.probe) refuse_target(targets, stream.probe->url_template, at + "/probe/url", problems);
   }
-  if (!refused.empty()) throw RequestRefused(403, std::move(refused));
 }
 
 }  // namespace callhook::serve

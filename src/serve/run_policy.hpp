@@ -50,6 +50,11 @@ double estimate_deliveries(const scenario::Stream& stream);
 void check_scenario(const scenario::Scenario& scenario, const RunPolicy& policy, const std::string& prefix,
                     bool concurrency_from_request);
 
+// Adds a problem for each stream target and probe URL the policy refuses
+// (pointers under `prefix`).
+void refuse_scenario_targets(const scenario::Scenario& scenario, const TargetPolicy& targets, const std::string& prefix,
+                             util::Problems& problems);
+
 // Adds a problem at `pointer` when policy refuses the URL; true when it does.
 bool refuse_target(const TargetPolicy& policy, const std::string& url, const std::string& pointer,
                    util::Problems& problems);

@@ -1,5 +1,8 @@
 #include "serve/run_request.hpp"
 
+#include <charconv>
+#include <cmath>
+
 #include "util/url.hpp"
 
 namespace callhook::serve {
@@ -102,13 +105,29 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, const Ru
   // Once the scenario is loaded, before anything starts: the limits and
   // the targets, at pointers into this body.
   options.adjust_scenario = [&policy, target = options.target,
-                             own_concurrency = options.concurrency.has_value()](scenario::Scenario& scenario) {
+                             own_concurrency = options.concurrency.has_value()](scenario::Scenario& loaded) {
     util::Problems refused;
     if (!target.empty()) refuse_target(policy.targets, target, "/target", refused);
     if (!refused.empty()) throw RequestRefused(403, std::move(refused));
-    check_scenario(scenario, policy, "/scenario", own_concurrency);
+    check_scenario(loaded, policy, "/scenario", own_concurrency);
   };
   return options;
+}
+
+std::optional<double> query_seconds(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || at != end || !std::isfinite(value) || value < 0) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> query_seed(const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || at != end) return std::nullopt;
+  return value;
 }
 
 util::Problems scenario_problems(const util::Problems& problems) {

@@ -1,7 +1,9 @@
 #pragma once
 // The body of POST /runs: a scenario (an object, or the text of a scenario
 // file, comments allowed) and the options `callhook run` takes as flags.
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "run/run_options.hpp"
@@ -20,6 +22,12 @@ constexpr std::int64_t k_max_threads = 64;
 // must outlive the session's prepare()) and throws RequestRefused.
 std::optional<run::RunOptions> parse_run_request(std::string_view body, const RunPolicy& policy,
                                                  util::Problems& problems);
+
+// A query parameter's number, read as the CLI reads a flag's (no sign,
+// space or trailing text; finite): seconds from 0, or a seed from 0 to
+// 2^64 - 1. nullopt when it is not one.
+std::optional<double> query_seconds(const std::string& text);
+std::optional<std::uint64_t> query_seed(const std::string& text);
 
 // Problems of the scenario inside a request, at pointers into the body
 // (under "/scenario").

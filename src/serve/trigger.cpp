@@ -53,7 +53,7 @@ std::string body_pointer(const std::string& pointer) {
 }
 
 // An answer's body as echoed: at most k_max_echoed_body bytes, cut where a
-// UTF-8 character begins.
+// UTF-8 character begins: the answer stays small whatever the receiver sent.
 void add_echoed_body(OJson& response, const std::string& body) {
   if (body.size() <= k_max_echoed_body) {
     response["body"] = body;
@@ -61,7 +61,6 @@ void add_echoed_body(OJson& response, const std::string& body) {
   }
   response["body"] = std::string(util::utf8_prefix(body, k_max_echoed_body));
   response["body_truncated"] = true;
-  response["body_bytes"] = body.size();
 }
 
 OJson request_json(const vendors::Delivery& d, const util::Headers& sent) {

@@ -12,9 +12,10 @@
 
 namespace callhook::serve {
 
-// The most of a receiver's answer body the answer echoes; a longer one is
-// cut there and marked ("body_truncated", "body_bytes").
-constexpr std::size_t k_max_echoed_body = 64 * 1024;
+// The most of a receiver's answer body the answer echoes (the transport
+// reads at most 64 KiB of it); a longer one is cut there, where a UTF-8
+// character begins, and marked ("body_truncated": true).
+constexpr std::size_t k_max_echoed_body = 16 * 1024;
 
 // The request sent, the answer and the vendor's verdict, or nullopt with
 // problems (pointers into the body) when the body is not valid, a "set"

@@ -5,8 +5,10 @@ Standard library only: the tests run with Debian's /usr/bin/python3.
 import http.server
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -90,12 +92,24 @@ class Server:
             waited += 10
 
 
-class Receiver:
-    """A webhook receiver that answers 200 and keeps what it got."""
+def unwritable_server(*args):
+    """A server whose journal directory has become a plain file: it cannot write a run's journal."""
+    tmp = tempfile.mkdtemp(prefix="callhook-test-")
+    server = Server(*args, env={"TMPDIR": tmp})
+    for name in os.listdir(tmp):
+        shutil.rmtree(os.path.join(tmp, name))
+        open(os.path.join(tmp, name), "w").close()
+    server.tmp = tmp
+    return server
 
-    def __init__(self, status=200):
+
+class Receiver:
+    """A webhook receiver that answers 200 (or `status`, with `answer`) and keeps what it got."""
+
+    def __init__(self, status=200, answer=b'{"ok":true}'):
         received = self.received = []
         answer_status = status
+        answer_body = answer
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -104,7 +118,7 @@ class Receiver:
                 length = int(self.headers.get("Content-Length", 0))
                 received.append({"method": "POST", "path": self.path, "headers": dict(self.headers),
                                  "body": self.rfile.read(length).decode("utf-8", "replace")})
-                body = b'{"ok":true}'
+                body = answer_body
                 self.send_response(answer_status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

@@ -218,6 +218,20 @@ TEST_CASE("\"speed\" is a number from 0.001 to 1000000 or \"max\"", "[scenario][
   }
 }
 
+TEST_CASE("\"max_duration_s\" is a run's wall-time limit, none by default", "[scenario][valid]") {
+  const std::string streams = R"("streams": [{"vendor": "atoms", "calls": {"count": 1}}])";
+  CHECK(parse_ok("{" + streams + "}").max_duration_s == 0);
+  CHECK(parse_ok(R"({"max_duration_s": 1.5, )" + streams + "}").max_duration_s == 1.5);
+  CHECK(parse_ok(R"({"max_duration_s": 2678400, )" + streams + "}").max_duration_s == 2678400);
+  for (const char* bad : {"0", "-1", "2678401", "\"60\""}) {
+    CAPTURE(bad);
+    const LoadResult result = parse_scenario(std::string(R"({"max_duration_s": )") + bad + ", " + streams + "}",
+                                             "test.json", callhook::vendors::catalog());
+    REQUIRE(result.problems.size() == 1);
+    CHECK(result.problems.list()[0].pointer == "/max_duration_s");
+  }
+}
+
 TEST_CASE("distribution forms", "[scenario][valid]") {
   using K = Distribution::Kind;
   struct Row {
