@@ -74,9 +74,10 @@ struct Wake {
 std::string delivery_key(std::size_t stream, std::uint64_t call_index, std::uint32_t n) {
   char text[3 * 21];
   char* end = text + sizeof text;
-  char* at = std::to_chars(text, end, stream).ptr;
+  // Each number leaves room for the dot after it (GCC cannot see that they fit).
+  char* at = std::to_chars(text, end - 1, stream).ptr;
   *at++ = '.';
-  at = std::to_chars(at, end, call_index).ptr;
+  at = std::to_chars(at, end - 1, call_index).ptr;
   *at++ = '.';
   at = std::to_chars(at, end, n).ptr;
   return std::string(text, at);
