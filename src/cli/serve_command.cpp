@@ -27,8 +27,9 @@ const Help k_help{"serve",
                   "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
                   "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
                   "\"Authorization: Bearer TOKEN\". --check asks a server's /healthz and exits 0 when it answers.\n"
-                  "Runs, triggers and probes reach any receiver but link-local and cloud metadata addresses;\n"
-                  "--allow-target limits them to the hosts and networks it names (and may name those).",
+                  "Runs, explores, triggers and probes reach any receiver but link-local and cloud metadata\n"
+                  "addresses; --allow-target limits them to the hosts and networks it names (and may name\n"
+                  "those). --max-run-* bound one run.",
                   "  callhook serve\n"
                   "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
                   "  callhook serve --check http://127.0.0.1:8700/healthz"};
@@ -73,7 +74,7 @@ int command_serve(const std::vector<std::string>& args) {
       "max-body", po::value(&max_body)->value_name("BYTES")->default_value(max_body),
       "largest request body in bytes (more: 413)")(
       "allow-target", po::value(&allowed_targets)->value_name("HOST|HOST:PORT|CIDR")->composing(),
-      "receivers runs, triggers and probes may reach (repeatable; default: any but link-local and metadata)")(
+      "receivers runs, explores, triggers and probes may reach (repeatable; default: any but metadata)")(
       "max-run-duration", po::value(&max_duration)->value_name("S")->default_value(max_duration),
       "wall seconds a run may take; a request's max_duration_s may ask for less")(
       "max-run-deliveries", po::value(&max_deliveries)->value_name("N")->default_value(max_deliveries),
