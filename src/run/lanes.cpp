@@ -56,14 +56,14 @@ std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes)
 }
 
 void run_lanes(std::size_t lanes, const std::function<void(std::size_t lane)>& lane,
-               const std::function<void()>& waiting) {
+               const std::function<void()>& waiting, const std::function<void()>& on_refused) {
   std::vector<std::exception_ptr> failures(lanes);
   std::mutex mutex;
   std::condition_variable lane_ended;
   std::size_t running = lanes - 1;  // lanes after the first, under mutex
   std::vector<std::thread> threads;
-  // A lane whose thread the system refuses fails the run (Unavailable), and
-  // the first lane is not played: the lanes already started end on their own.
+  // A lane whose thread the system refuses fails the run (Unavailable): the
+  // first lane is not played and on_refused stops the lanes already started.
   std::exception_ptr refused;
   for (std::size_t i = 1; i < lanes && !refused; ++i) {
     try {
@@ -88,6 +88,7 @@ void run_lanes(std::size_t lanes, const std::function<void(std::size_t lane)>& l
       running -= lanes - i;  // this lane and the ones after it never start
     }
   }
+  if (refused && on_refused) on_refused();
   try {
     if (refused) std::rethrow_exception(refused);
     lane(0);

@@ -343,7 +343,9 @@ void RunSession::run(const TickHook& on_tick) {
     lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), 0};
   };
 
-  run_lanes(lanes, run_lane, [&] { show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6); });
+  run_lanes(
+      lanes, run_lane, [&] { show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6); },
+      [this] { m_stop.store(2); });  // a lane could not start: the others stop at once
 
   s.stats = std::move(stats.front());
   for (std::size_t lane = 1; lane < lanes; ++lane) s.stats->merge(*stats[lane]);
