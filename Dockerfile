@@ -21,7 +21,11 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
     && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/build/callhook /usr/local/bin/callhook
 COPY scenarios /scenarios
-WORKDIR /
+# Runs as an unprivileged user (uid 10001), in a working directory it owns
+# (reports a run writes go there; the API's journals go to /tmp).
+RUN useradd --system --uid 10001 --user-group --home-dir /work --create-home --shell /usr/sbin/nologin callhook
+USER 10001:10001
+WORKDIR /work
 EXPOSE 8700
 # No curl in the slim image: callhook asks its own /healthz (which needs no token).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \

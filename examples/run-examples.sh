@@ -51,6 +51,19 @@ if "$python" -c "import pytest" 2>/dev/null; then
 else
   "$python" -m unittest discover -v -s "$here/pytest" -p "test_*.py"
 fi
+echo "== examples/pytest without RECEIVER_URL: the suite's own receiver, under unittest"
+env -u RECEIVER_URL "$python" -m unittest discover -v -s "$here/pytest" -p "test_*.py"
+
+echo "== README's test-suite example, saved as test_webhooks.py, under unittest"
+mkdir -p "$work/readme"
+"$python" - "$here/../README.md" "$work/readme/test_webhooks.py" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+blocks = [b for b in re.findall(r"```python\n(.*?)```", text, re.S) if "class WebhookTest" in b]
+assert len(blocks) == 1, "the README's test-suite example is not one python block"
+open(sys.argv[2], "w", encoding="utf-8").write(blocks[0])
+PY
+(cd "$work/readme" && PYTHONPATH="$here/../clients/python" "$python" -m unittest -v test_webhooks)
 
 echo "== examples/node-test"
 if ! command -v node >/dev/null; then

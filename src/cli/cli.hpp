@@ -32,6 +32,8 @@ int command_serve(const std::vector<std::string>& args);
 int command_report(const std::vector<std::string>& args);
 int command_trigger(const std::vector<std::string>& args);
 int command_explore(const std::vector<std::string>& args);
+int command_tail(const std::vector<std::string>& args);
+int command_import(const std::vector<std::string>& args);
 
 // The SystemClock time at which main began, for startup measurements.
 std::int64_t process_start_us();

@@ -34,6 +34,9 @@ const Help& explore_help() {
       "DIR/failures/NN-NAME.json with its journal (.jsonl) beside it;\n"
       "DIR/explore.json lists the trials and failures. The same seed gives the same trials and files,\n"
       "and the same ids: explore again against a fresh receiver, with --reset, or with another --seed.\n"
+      "A scenario with raw script steps (an imported incident) has its first stream's raw steps\n"
+      "explored instead: the recorded requests, the same in every trial (give --reset when the\n"
+      "receiver remembers them).\n"
       "Exit 1 when a failure was found, 0 when none, 2 for bad input.",
       "  callhook explore examples/receivers/voiceflow-receiver.json --target http://127.0.0.1:3000/hooks\n"
       "  callhook explore scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --out found --budget "

@@ -2,6 +2,7 @@
 #include <map>
 
 #include "cli/cli.hpp"
+#include "report/run_info.hpp"
 #include "util/clock.hpp"
 #include "util/json_cursor.hpp"
 
@@ -17,21 +18,32 @@ commands:
   validate SCENARIO  check a scenario and print every problem
   sink               a webhook receiver with programmable answers
   sample VENDOR EVENT  print one realistic payload (--headers: with its headers)
-  trigger VENDOR EVENT send one event to a receiver and show the answer
+  trigger VENDOR EVENT send one event to a receiver and show the answer (--call: a whole call)
   vendors [VENDOR]   list the vendors, their events, settings and delivery defaults
-  replay JOURNAL     send the requests of a recorded run again
+  replay JOURNAL     send the requests of a recorded run again (--delivery KEY: one of them)
+  tail JOURNAL|URL   follow a run's attempts live, from its journal or a callhook serve run
   report JOURNAL     rebuild a run's reports (text, JSON, JUnit, HTML) from its journal
   merge --journal OUT JOURNAL...  join the journals of a sharded run
   serve              an HTTP API to start and follow runs from test suites
   explore SCENARIO   search the delivery orders that break a receiver, shrink and save them
+  import FILE...     captured traffic (sink record, HAR, Svix, JSON lines, journal) as a scenario
+  version            print the version (also --version)
 
 exit codes: 0 ok, 1 an expectation failed, 2 bad input, 3 could not run,
-            130/143 interrupted by SIGINT/SIGTERM
+            4 stopped at --max-duration, 130/143 interrupted by SIGINT/SIGTERM
 
 examples:
   callhook run scenarios/demo.json                      (the built-in sink receives)
   callhook sink --listen 127.0.0.1:3000                 (in another terminal, then:)
   callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks)";
+
+constexpr const char* k_version_help = R"(usage: callhook version
+
+Prints the version ("callhook 0.1.0"), as callhook --version does; the JSON
+report's "version" is the same.
+
+examples:
+  callhook version)";
 
 }  // namespace
 
@@ -48,7 +60,8 @@ int main_entry(int argc, char** argv) {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
       {"sample", command_sample},   {"vendors", command_vendors},   {"replay", command_replay},
       {"report", command_report},   {"merge", command_merge},       {"serve", command_serve},
-      {"trigger", command_trigger}, {"explore", command_explore},
+      {"trigger", command_trigger}, {"explore", command_explore},   {"tail", command_tail},
+      {"import", command_import},
   };
   if (argc < 2) {
     std::cerr << k_usage << "\n";
@@ -64,8 +77,16 @@ int main_entry(int argc, char** argv) {
     name = args.front();
     args = {"--help"};
   }
-  if (name == "--version") {
-    std::cout << "callhook 0.1.0\n";
+  if (name == "--version" || name == "version") {
+    if (!args.empty() && (args.front() == "--help" || args.front() == "-h")) {
+      std::cout << k_version_help << "\n";
+      return k_exit_ok;
+    }
+    if (!args.empty()) {
+      std::cerr << "callhook version: takes no arguments, got \"" << args.front() << "\"\n";
+      return k_exit_bad_input;
+    }
+    std::cout << "callhook " << report::k_version << "\n";
     return k_exit_ok;
   }
   auto it = commands.find(name);

@@ -18,8 +18,8 @@ void EventFlags::add_options(po::options_description& options) {
                                                                    "signing secret: sign as the vendor signs");
 }
 
-std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::string& target,
-                                       std::optional<std::int64_t> epoch_ms) {
+run::SampleRequest sample_request(const EventFlags& flags, const std::string& target,
+                                  std::optional<std::int64_t> epoch_ms) {
   const std::uint64_t seed = parse_seed("--seed", flags.seed_text);
   const auto [config, config_failure] = util::parse_json(flags.config_text, util::k_flag_json);
   if (config_failure && config_failure->kind != util::JsonFailure::Kind::Syntax)
@@ -27,9 +27,9 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
   if (config_failure || !config.is_object())
     throw UsageError("--config: expected a JSON object such as '{\"bot_name\":\"demo\"}', got \"" + flags.config_text +
                      "\"");
-  std::vector<run::FieldSet> sets;
+  run::SampleRequest request;
   try {
-    sets = run::parse_field_flags(flags.sets, flags.adds);
+    request.sets = run::parse_field_flags(flags.sets, flags.adds);
   } catch (const run::FieldSetError& e) {
     throw UsageError(e.what());
   }
@@ -43,7 +43,6 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
     throw UsageError("no vendor \"" + flags.vendor + "\"" +
                      (guess.empty() ? "" : " (did you mean \"" + guess + "\"?)") + "; vendors: " + list);
   }
-  run::SampleRequest request;
   request.vendor = flags.vendor;
   request.event = flags.event;
   request.seed = seed;
@@ -53,6 +52,13 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
   request.vendor_config = config;
   if (!flags.secret.empty()) request.delivery = {{"signing", {{"secret", flags.secret}}}};
   request.target = target;
+  if (!flags.recordings_url.empty()) request.recordings_url = flags.recordings_url;
+  return request;
+}
+
+std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::string& target,
+                                       std::optional<std::int64_t> epoch_ms) {
+  const run::SampleRequest request = sample_request(flags, target, epoch_ms);
   util::Problems problems;
   std::optional<OneEvent> one;
   try {
@@ -65,7 +71,7 @@ std::optional<OneEvent> make_one_event(const EventFlags& flags, const std::strin
     return std::nullopt;
   }
   try {
-    run::apply_field_sets(one->delivery, one->plan.streams[0].info->events, sets);
+    run::apply_field_sets(one->delivery, one->plan.streams[0].info->events, request.sets);
   } catch (const run::FieldSetError& e) {
     throw UsageError(e.what());
   }

@@ -16,6 +16,7 @@ namespace callhook::cli {
 struct EventFlags {
   std::string vendor, event, platform, direction = "inbound", config_text = "{}", secret;
   std::string seed_text = "1";
+  std::string recordings_url;  // "" = run::k_sample_recordings_url
   std::vector<std::string> sets, adds;
   // Adds --seed, --set, --add, --platform, --direction, --config, --secret.
   void add_options(po::options_description& options);
@@ -23,6 +24,12 @@ struct EventFlags {
 
 // The call, its session and the delivery, overrides applied.
 using OneEvent = run::SampleCall;
+
+// The flags checked (seed, --config, --set/--add, the vendor with
+// did-you-mean), as the request run::sample_call takes; the event as given.
+// Throws UsageError.
+run::SampleRequest sample_request(const EventFlags& flags, const std::string& target,
+                                  std::optional<std::int64_t> epoch_ms);
 
 // Throws UsageError for bad flags (unknown vendor or event with did-you-mean,
 // bad --config, --set naming no field); returns nullopt after printing the

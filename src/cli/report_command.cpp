@@ -40,7 +40,7 @@ int command_report(const std::vector<std::string>& args) {
 
   report::RunStats::Options stats_options;
   stats_options.keep_call_ids = !outputs.paths().junit.empty();
-  report::JournalReport built{report::RunStats(stats_options), {}, {}, false};
+  report::JournalReport built{report::RunStats(stats_options), {}, {}, {}, false};
   try {
     built = report::read_journal_report(journal_path, {}, stats_options);
   } catch (const journal::JournalError& e) {
@@ -48,8 +48,9 @@ int command_report(const std::vector<std::string>& args) {
   }
   report::RunInfo& info = built.info;
   outputs.list(info.outputs);
-  const std::vector<report::ExpectationResult> no_expectations;
-  const run::ReportSet reports(built.stats, info, no_expectations);
+  // The run's limits, from the journal's header, judged again on the rebuilt numbers.
+  const std::vector<report::ExpectationResult> expectations = report::check_expectations(built.expect, built.stats);
+  const run::ReportSet reports(built.stats, info, expectations);
   outputs.write(reports, [&] { return built.timeline; });
   if (!quiet) reports.print_text(outputs.takes_stdout() ? std::cerr : std::cout, false);
   return k_exit_ok;

@@ -26,23 +26,31 @@ const Help& run_help() {
   static const Help help{
       "run",
       "callhook run SCENARIO|- [--target URL] [--seed N] [--speed X|max] [--count N] [--rate R]\n"
-      "                        [--duration S] [--concurrency N] [--connections N] [--journal FILE|-]\n"
+      "                        [--duration S] [--max-duration S] [--concurrency N] [--connections N] [--journal "
+      "FILE|-]\n"
       "                        [--json FILE|-] [--junit FILE|-] [--html FILE] [--set [EVENT:]POINTER=VALUE]...\n"
       "                        [--add [EVENT:]POINTER=VALUE]... [--progress auto|always|never] [--insecure]\n"
       "                        [--quiet] [--grace S] [--recordings-listen HOST:PORT] [--recordings-url URL]\n"
-      "                        [--threads N] [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]",
+      "                        [--threads N] [--shard I/N | --shards N] [--start-at ISO8601|+SECONDS]\n"
+      "                        [--metrics-listen HOST:PORT]",
       "Runs a scenario (- reads it from standard input): every stream's calls become the vendor's\n"
       "webhooks, sent to the stream's target (--target overrides all). With no target anywhere, callhook\n"
       "starts its built-in sink and sends there. Prints a summary (on standard error when an output file\n"
       "is -, standard output); exits 1 when an expectation of the scenario's \"expect\" block fails.\n"
-      "--count, --rate and --duration reshape a one-stream scenario's calls, load-tool style.\n"
+      "--count, --rate and --duration reshape a one-stream scenario's calls, load-tool style: --duration\n"
+      "stops starting calls after S seconds, and the calls in progress finish. --max-duration S limits\n"
+      "the whole run: when S seconds have passed it stops as Ctrl-C does (requests in flight get --grace,\n"
+      "the rest are cancelled, every output is written) and exits 4.\n"
       "--set changes a field the payloads have (EVENT: limits it to one event); --add adds one.\n" +
           std::string(run::k_value_typing) +
           "\nCtrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
           "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).\n"
           "--threads N runs N event loops, each with its own calls (split by index, as shards are) and its\n"
           "share of --concurrency and --connections; the default is one per core.\n"
-          "--shard I/N plays the calls whose index % N == I (docs/distributed.md).",
+          "--shard I/N plays the calls whose index % N == I (docs/distributed.md).\n"
+          "--metrics-listen HOST:PORT serves GET /metrics (Prometheus text format: deliveries by vendor and\n"
+          "outcome, attempts, attempt latency histogram, requests in flight) while the run runs; its URL is\n"
+          "printed on standard error (port 0: any free port).",
       "  callhook run scenarios/demo.json\n"
       "  callhook run scenarios/voiceflow-basic.json --target http://127.0.0.1:3000/hooks --json report.json\n"
       "  callhook run scenarios/load-max.json --target http://127.0.0.1:3000/hooks --rate 500 --duration 30"};
@@ -67,14 +75,17 @@ struct RunFlags {
   scenario::Shard shard;
   std::optional<std::int64_t> start_at_ms;  // unix ms
   std::int64_t grace_ms = 2000;
+  double max_duration_s = 0;  // 0 = no limit
   std::optional<ListenAddress> recordings_listen;
   std::string recordings_url;
+  std::optional<ListenAddress> metrics_listen;
 };
 
 // The flags' text, checked and converted by parse_flags.
 struct FlagText {
-  std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration;
-  std::string shard, shards, start_at, grace = "2", recordings_listen;
+  std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration,
+                     max_duration;
+  std::string shard, shards, start_at, grace = "2", recordings_listen, metrics_listen;
   std::vector<std::string> sets, adds;
   JsonReportFlag json;  // --json FILE|- (and its alias --report)
 };
@@ -90,7 +101,9 @@ po::options_description run_options(RunFlags& f, FlagText& t) {
       "count", po::value(&t.count)->value_name("N"), "calls in all (one-stream scenarios)")(
       "rate", po::value(&t.rate)->value_name("R"), "calls started per second, constant (one-stream scenarios)")(
       "duration", po::value(&t.duration)->value_name("S"),
-      "stop starting calls after S seconds (one-stream scenarios)")(
+      "stop starting calls after S seconds; calls in progress finish (one-stream scenarios)")(
+      "max-duration", po::value(&t.max_duration)->value_name("S"),
+      "stop the whole run after S seconds, as an interrupt does; exit 4")(
       "concurrency", po::value(&t.concurrency)->value_name("N"),
       "requests in flight at once (default: the scenario's, 64)")(
       "connections", po::value(&t.connections)->value_name("N"), "keep-alive connections per receiver (default 8)")(
@@ -115,7 +128,9 @@ po::options_description run_options(RunFlags& f, FlagText& t) {
       "base URL of recordings written into payloads")("shard", po::value(&t.shard)->value_name("I/N"),
                                                       "play only the calls whose index % N == I (also CALLHOOK_SHARD)")(
       "shards", po::value(&t.shards)->value_name("N"), "the shard count, with the index from JOB_COMPLETION_INDEX")(
-      "start-at", po::value(&t.start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together");
+      "start-at", po::value(&t.start_at)->value_name("ISO8601|+SECONDS"), "wait until then, so shards begin together")(
+      "metrics-listen", po::value(&t.metrics_listen)->value_name("HOST:PORT"),
+      "serve Prometheus metrics at GET /metrics while the run runs");
   return options;
 }
 
@@ -136,6 +151,11 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (vm.count("count")) f.calls.count = parse_integer("--count", t.count, 1, std::int64_t{1} << 40);
   if (vm.count("rate")) f.calls.rate = parse_positive("--rate", t.rate);
   if (vm.count("duration")) f.calls.duration_s = parse_positive("--duration", t.duration);
+  if (vm.count("max-duration")) {
+    f.max_duration_s = parse_positive("--max-duration", t.max_duration);
+    if (f.max_duration_s > 604800)
+      throw UsageError("--max-duration: expected at most 604800 seconds (a week), got \"" + t.max_duration + "\"");
+  }
   if (!f.target.empty() && !util::parse_url(f.target))
     throw UsageError("--target: expected an http:// or https:// URL, got \"" + f.target + "\"");
   if (t.progress != "auto" && t.progress != "always" && t.progress != "never")
@@ -170,6 +190,7 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
   if (grace_s > 3600) throw UsageError("--grace: expected 0 to 3600 seconds, got \"" + t.grace + "\"");
   f.grace_ms = static_cast<std::int64_t>(grace_s * 1000);
   if (vm.count("recordings-listen")) f.recordings_listen = parse_listen(t.recordings_listen, "--recordings-listen");
+  if (vm.count("metrics-listen")) f.metrics_listen = parse_listen(t.metrics_listen, "--metrics-listen");
   if (vm.count("recordings-url")) {
     if (!util::parse_url(f.recordings_url))
       throw UsageError("--recordings-url: expected an http:// or https:// URL, got \"" + f.recordings_url + "\"");
@@ -204,11 +225,16 @@ int command_run(const std::vector<std::string>& args) {
   options.shard = flags.shard;
   options.start_at_ms = flags.start_at_ms;
   options.grace_ms = flags.grace_ms;
+  options.max_duration_s = flags.max_duration_s;
   if (flags.recordings_listen) {
     options.recordings_host = flags.recordings_listen->host;
     options.recordings_port = flags.recordings_listen->port;
   }
   options.recordings_url = flags.recordings_url;
+  if (flags.metrics_listen) {
+    options.metrics_host = flags.metrics_listen->host;
+    options.metrics_port = flags.metrics_listen->port;
+  }
   options.dry_run = dry_run();
   // --count/--rate/--duration reshape the calls; --set and --add are checked
   // against each stream's vendor once the plan exists.
@@ -233,6 +259,7 @@ int command_run(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
   if (dry_run()) return k_exit_ok;
+  if (!session.metrics_url().empty()) std::cerr << "callhook: metrics at " << session.metrics_url() << "\n";
 
   const bool tty = isatty(STDERR_FILENO) == 1;
   report::ProgressLine progress(std::cerr, report::parse_progress_mode(flags.quiet ? "never" : flags.progress), tty);
@@ -253,8 +280,9 @@ int command_run(const std::vector<std::string>& args) {
       if (!e.met) std::cerr << "expectation not met: " << e.text << "\n";
   }
   if (result.interrupted && result.accounted)
-    std::cerr << "callhook: run interrupted: " << session.stats().totals().cancelled
-              << " planned deliveries cancelled\n";
+    std::cerr << (session.info().max_duration_s > 0 ? "callhook: run stopped at its max duration: "
+                                                    : "callhook: run interrupted: ")
+              << session.stats().totals().cancelled << " planned deliveries cancelled\n";
   return result.exit_code;
 }
 

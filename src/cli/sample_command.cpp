@@ -45,6 +45,11 @@ int command_sample(const std::vector<std::string>& args) {
     for (const auto& [name, value] : one->headers(now_ms)) std::cout << name << ": " << value << "\n";
     std::cout << "\n";
     if (d.method != "GET") std::cout << d.body << "\n";
+    const std::string_view recordings = run::k_sample_recordings_url;
+    if (d.url.find(recordings) != std::string::npos || d.body.find(recordings) != std::string::npos)
+      std::cerr << "note: recording URLs point at " << recordings
+                << ", where nothing listens; callhook trigger serves them while it runs (--recordings-hold S\n"
+                   "      keeps them longer), callhook run for the run (docs/vendors.md#recordings)\n";
     return k_exit_ok;
   }
   std::cout << (d.method == "GET" ? d.url : d.body) << "\n";

@@ -261,7 +261,7 @@ void HttpTransport::open_connection(std::uint32_t origin_index, Job job, std::si
   if (::connect(fd, reinterpret_cast<const sockaddr*>(&address.storage), address.size) == 0) {
     on_connected(index);
   } else if (errno != EINPROGRESS) {
-    on_connect_failed(index, errno_text("connect", errno));
+    on_connect_failed(index, std::strerror(errno));  // the kind already says "connect"
   }
 }
 
@@ -271,7 +271,7 @@ void HttpTransport::on_connected(std::uint32_t index) {
   socklen_t size = sizeof error;
   if (getsockopt(conn.fd, SOL_SOCKET, SO_ERROR, &error, &size) < 0) error = errno;
   if (error != 0) {
-    on_connect_failed(index, errno_text("connect", error));
+    on_connect_failed(index, std::strerror(error));
     return;
   }
   m_origins[conn.origin].preferred = conn.address;

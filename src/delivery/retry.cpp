@@ -14,10 +14,15 @@ std::optional<std::int64_t> retry_after_ms(std::string_view text, std::int64_t w
   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
   if (text.front() >= '0' && text.front() <= '9') {
+    if (!std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+    // RFC 9111 section 1.2.2: delta-seconds too large to represent are taken
+    // as the greatest value that can be (the caller's cap then applies), not
+    // as no Retry-After at all.
     std::int64_t seconds = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+    if (ec == std::errc::result_out_of_range || (ec == std::errc() && seconds > k_retry_after_max_s))
+      return k_retry_after_max_s * 1000;
     if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
-    if (seconds > INT64_MAX / 1000) return std::nullopt;
     return seconds * 1000;
   }
   const auto when = parse_http_date(text);

@@ -26,6 +26,10 @@ bool should_retry(const scenario::RetryPolicy& policy, const HttpResult& result,
 // Virtual milliseconds the policy's schedule waits before attempt + 1.
 std::int64_t backoff_ms(const scenario::RetryPolicy& policy, int attempt, util::Rng& rng);
 
+// The largest Retry-After delta-seconds kept as written; larger values,
+// and values too large to represent at all, are taken as this one.
+inline constexpr std::int64_t k_retry_after_max_s = INT64_MAX / 1000;
+
 // Milliseconds a Retry-After value asks for: delta-seconds, or an HTTP date
 // read against wall_unix_ms (the receiver's clock at the answer, never the
 // virtual one). nullopt when the value is not one of the two forms.

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "delivery/signing.hpp"
+#include "util/text.hpp"
 
 namespace callhook::engine {
 
@@ -31,7 +32,11 @@ void attempt_headers(util::Headers& h, const vendors::Delivery& d, const scenari
     ++n;
   };
   if (!d.content_type.empty()) put("Content-Type", d.content_type);
-  put("User-Agent", "callhook/0.1");
+  // An imported request keeps the sender's own User-Agent.
+  const bool own_agent = std::any_of(d.headers.begin(), d.headers.end(), [](const util::Header& header) {
+    return util::iequals(header.name, "User-Agent");
+  });
+  if (!own_agent) put("User-Agent", "callhook/0.1");
   for (const auto& header : d.headers) put(header.name, header.value);
   h.resize(n);
   if (!probe && signing.scheme != "none")

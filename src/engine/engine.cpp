@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <limits>
 #include <optional>
 #include <unordered_map>
 
@@ -72,14 +73,14 @@ struct Wake {
 // "<stream>.<call index>.<n>", formatted in place: most keys fit in a
 // std::string's inline buffer, so making one allocates nothing.
 std::string delivery_key(std::size_t stream, std::uint64_t call_index, std::uint32_t n) {
-  char text[3 * 21];
-  char* end = text + sizeof text;
-  // Each number leaves room for the dot after it (GCC cannot see that they fit).
-  char* at = std::to_chars(text, end - 1, stream).ptr;
+  // Each number within its own bound (20 digits hold any 64-bit value), so
+  // the compiler sees every write inside the buffer.
+  char text[64];
+  char* at = std::to_chars(text, text + 20, stream).ptr;
   *at++ = '.';
-  at = std::to_chars(at, end - 1, call_index).ptr;
+  at = std::to_chars(at, at + 20, call_index).ptr;
   *at++ = '.';
-  at = std::to_chars(at, end, n).ptr;
+  at = std::to_chars(at, at + 10, n).ptr;
   return std::string(text, at);
 }
 
@@ -118,6 +119,7 @@ struct Engine::State {
   std::int64_t last_due_ms = 0;
   std::int64_t first_send_us = -1;
   std::int64_t calls = 0;
+  std::int64_t legs = 0;  // call-back legs (note_leg)
   std::size_t live_sessions = 0;
   // The script's calls (RunPlan::script_aliases): deliveries not yet final
   // and the last due time, so each is probed when its last delivery ends.
@@ -131,12 +133,13 @@ struct Engine::State {
   // Interrupts (EngineOptions::stop): once stopping, nothing new is
   // dispatched or admitted and handshake answers resume no session.
   bool stopping = false;
-  util::MonoUs stop_deadline = 0;  // the grace period's end (wall)
+  bool max_duration_reached = false;  // the stop came from options.max_duration_us
+  util::MonoUs stop_deadline = 0;     // the grace period's end (wall)
   // Also true as soon as *stop is raised (by a signal, mid-pass).
   bool stop_requested() const { return stopping || stop_level() != 0; }
-  // The higher of the two stop flags' levels (0 when neither is raised).
+  // The higher of *stop and *abort.
   int stop_level() const {
-    return std::max(options.stop ? options.stop->load() : 0, options.limit_stop ? options.limit_stop->load() : 0);
+    return std::max(options.stop ? options.stop->load() : 0, options.abort ? options.abort->load() : 0);
   }
 
   State(const RunPlan& p, delivery::Transport& t, const util::Clock& c, report::RunStats& s, journal::JournalWriter* j,
@@ -191,14 +194,30 @@ struct Engine::State {
   }
 
   // One batch of a session: made ready (engine/batch.hpp), then queued.
-  void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch) {
+  // not_before_ms: a batch that resumes a handshake cannot leave before
+  // the handshake did (held back by a fault or its retries): its deliveries
+  // wait until then and keep their planned times (what their bodies report).
+  void enqueue_batch(std::uint32_t s, std::vector<vendors::Delivery> batch,
+                     std::int64_t not_before_ms = std::numeric_limits<std::int64_t>::min()) {
     CallSlot& session = sessions[s];
     prepare_batch(batch, plan.scenario.streams[session.stream], plan.scenario.seed, session.stream, session.call_index,
                   session.numbered, session.fault_rng, session.vendor_session.get());
     for (auto& d : batch) {
+      d.due_ms = std::max(d.due_ms, not_before_ms);
       if (d.blocking) sessions[s].awaiting = true;
+      note_leg(sessions[s], d.call_id);
       plan_item(s, std::move(d), delivery_key(sessions[s].stream, sessions[s].call_index, sessions[s].numbered++));
     }
+  }
+
+  // A call id other than the call's own is a call-back leg (a caller who
+  // calls back gets a new call id): counted once, so reports can say
+  // "calls 20 (+2 call-back legs)" where ids outnumber calls.
+  void note_leg(CallSlot& session, const std::string& call_id) {
+    if (call_id.empty() || call_id == session.call_id) return;
+    if (std::find(session.leg_ids.begin(), session.leg_ids.end(), call_id) != session.leg_ids.end()) return;
+    session.leg_ids.push_back(call_id);
+    ++legs;
   }
 
   void open_session(std::size_t stream, const population::Call& call) {
@@ -433,6 +452,7 @@ struct Engine::State {
     a.error = delivery::ErrorKind::None;
     a.too_slow = false;
     a.will_retry = false;
+    a.retry_after_clamped_ms = -1;
     a.latency_us = 0;
     a.lateness_us = 0;
     a.sent_at_us = 0;
@@ -506,6 +526,7 @@ struct Engine::State {
     a.too_slow = verdict == delivery::Verdict::TooSlow;
     a.rejected = refused;
     a.will_retry = retry;
+    a.retry_after_clamped_ms = item.retry_after_clamped_ms;
     a.latency_us = result.latency_us;
     a.lateness_us = max_speed() ? 0 : std::max<std::int64_t>(0, result.started_us - wall_of(item.due_ms));
     a.sent_at_us = result.started_us - wall_start;
@@ -570,6 +591,7 @@ struct Engine::State {
     report::FinalEvent& f = final_event;
     f.event = item.d.event;
     f.call_id = item.d.call_id;
+    f.vendor = plan.streams[item.stream].info ? plan.streams[item.stream].info->name : "";
     f.delivery = i;
     f.result = result;
     f.attempts = item.attempts;
@@ -602,7 +624,7 @@ struct Engine::State {
       session.awaiting = false;
       auto next = resume_session(*session.vendor_session, *blocking,
                                  answer_of(result == report::Final::Delivered, last), stats, journal);
-      enqueue_batch(s, std::move(next));
+      enqueue_batch(s, std::move(next), due_ms);
     }
     maybe_close(s);
   }
@@ -627,8 +649,16 @@ struct Engine::State {
       const util::MonoUs now = clock.now_us();
       // Interrupted: wait for the requests in flight up to the grace period
       // (none at level 2), then cancel what is left and end the run.
-      if (const int level = stop_level(); level != 0) {
-        if (!stopping) stop_deadline = now + std::max<std::int64_t>(0, options.grace_ms) * 1000;
+      // A signal, a cancel, an "abort" expectation or the max duration: the
+      // same graceful stop; the max duration is the reason only when nothing
+      // else asked for it.
+      const int level = stop_level();
+      const bool out_of_time = options.max_duration_us >= 0 && now - wall_start >= options.max_duration_us;
+      if (level != 0 || out_of_time) {
+        if (!stopping) {
+          stop_deadline = now + std::max<std::int64_t>(0, options.grace_ms) * 1000;
+          max_duration_reached = out_of_time && level == 0;
+        }
         stopping = true;
         if (level >= 2 || transport.in_flight() == 0 || now >= stop_deadline) {
           cancel_unfinished();
@@ -663,6 +693,7 @@ struct Engine::State {
         wake = std::min(wake, stop_deadline);
       else if (!queue.empty() && transport.in_flight() < concurrency)
         wake = std::min(wake, max_speed() ? now : wall_of(queue.top().due_ms));
+      if (!stopping && options.max_duration_us >= 0) wake = std::min(wake, wall_start + options.max_duration_us);
       if (!wakes.empty()) wake = std::min(wake, wakes.top().at);
       // At max speed calls are admitted at the top of the loop as the queue
       // reaches them; only a finite speed waits for the next call's time.
@@ -674,6 +705,7 @@ struct Engine::State {
       transport.poll(done, std::max<std::int64_t>(0, wake - now));
       const util::MonoUs after = clock.now_us();
       for (auto& result : done) complete(result, after);
+      if (!done.empty() && options.on_results) options.on_results();
 
       if (after >= next_tick) {
         if (options.on_tick) options.on_tick(static_cast<double>(after - wall_start) / 1e6, transport.in_flight());
@@ -682,11 +714,17 @@ struct Engine::State {
     }
     RunOutcome outcome;
     outcome.calls = calls;
+    outcome.legs = legs;
     outcome.virtual_span_ms = last_due_ms > 0 ? last_due_ms - plan.scenario.epoch_ms : 0;
+    // Interrupted at a finite speed, the virtual clock ran to the stop, not
+    // only to the last delivery sent.
+    if (stopping && !max_speed())
+      outcome.virtual_span_ms = std::max(outcome.virtual_span_ms, virtual_now(clock.now_us()) - plan.scenario.epoch_ms);
     outcome.wall_s = static_cast<double>(clock.now_us() - wall_start) / 1e6;
     outcome.first_send_us = first_send_us;
     outcome.started_us = wall_start;
     outcome.interrupted = stopping;
+    outcome.max_duration_reached = max_duration_reached;
     return outcome;
   }
 };

@@ -30,10 +30,17 @@ struct EngineOptions {
   // then end every delivery not yet final as cancelled; 2 = the same at once.
   // Read between events, so a signal handler may set it.
   const std::atomic<int>* stop = nullptr;
-  // A second flag read as *stop is: the run's own (its max_duration_s)
-  // beside a signal handler's.
-  const std::atomic<int>* limit_stop = nullptr;
+  // A second flag read as *stop is: set from inside the run (an expectation
+  // with "abort" broken, run/abort_watch), apart from the signal's.
+  const std::atomic<int>* abort = nullptr;
+  // Called on the engine's thread after each batch of answers is accounted
+  // in the stats, so a check of the counts sees every final at once.
+  std::function<void()> on_results;
   std::int64_t grace_ms = 2000;
+  // The whole run's wall time limit (run --max-duration), in microseconds
+  // from start_us; none when negative. Reached, the run stops as at a first
+  // stop request (grace, then cancelled) and the outcome says so.
+  std::int64_t max_duration_us = -1;
   // The Clock time the run counts wall offsets from; the engines of one run
   // (run --threads) share it so their per-second series line up. Now when
   // negative.
@@ -42,11 +49,13 @@ struct EngineOptions {
 
 struct RunOutcome {
   std::int64_t calls = 0;
-  std::int64_t virtual_span_ms = 0;  // from the epoch to the last due time
+  std::int64_t legs = 0;             // call-back legs: call ids beyond each call's own
+  std::int64_t virtual_span_ms = 0;  // from the epoch to the last due time (interrupted: to the stop)
   double wall_s = 0;
-  std::int64_t started_us = 0;      // the Clock's time when run() began
-  std::int64_t first_send_us = -1;  // wall time of the first request, since run() began
-  bool interrupted = false;         // *stop was set before the run ended
+  std::int64_t started_us = 0;        // the Clock's time when run() began
+  std::int64_t first_send_us = -1;    // wall time of the first request, since run() began
+  bool interrupted = false;           // *stop was set, or max_duration_us passed, before the run ended
+  bool max_duration_reached = false;  // it was max_duration_us that stopped the run
 };
 
 class Engine {

@@ -88,12 +88,21 @@ std::optional<RunPlan> make_plan(scenario::Scenario scenario, const std::string&
         !stream.delivery.signing->secrets.empty())
       stream_settings.signing.scheme = sp.info->defaults.signing;
     sp.settings.emplace("", stream_settings);
+    // An event's own default retry applies unless the stream sets one.
+    const auto event_base = [&](const std::string& event) {
+      EventSettings base = stream_settings;
+      if (!stream.delivery.retry)
+        for (const auto& [name, retry] : sp.info->defaults.event_retry)
+          if (name == event) base.retry = retry;
+      return base;
+    };
     for (const auto& [event, s] : stream.event_delivery) {
-      EventSettings e = resolve(s, stream_settings);
+      EventSettings e = resolve(s, event_base(event));
       if (!s.signing) e.signing = stream_settings.signing;
       e.ordering = stream_settings.ordering;  // a whole call's order: no per-event form
       sp.settings.emplace(event, e);
     }
+    for (const auto& [event, retry] : sp.info->defaults.event_retry) sp.settings.emplace(event, event_base(event));
     check_faults(stream, i, sp, problems);
     plan.streams.push_back(std::move(sp));
   }

@@ -8,6 +8,7 @@
 #include "population/population.hpp"
 #include "scenario/fault_names.hpp"
 #include "util/ids.hpp"
+#include "util/text.hpp"
 
 namespace callhook::engine {
 std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call,
@@ -39,7 +40,36 @@ const vendors::Delivery* sent_before(const std::map<std::string, vendors::Delive
   return it == sent.end() ? nullptr : &it->second;
 }
 
+// A raw step's request as a delivery: its bytes, sent to the stream's
+// target with the step's path after the target's own.
+vendors::Delivery raw_delivery(const scenario::ScriptStep& step, const std::string& target) {
+  const scenario::ScriptStep::Raw& raw = *step.raw;
+  vendors::Delivery d;
+  d.event = step.event;
+  d.method = raw.method;
+  d.url = join_target(target, raw.path);
+  d.body = raw.body;
+  d.content_type.clear();
+  for (const auto& h : raw.headers) {
+    if (util::iequals(h.name, "Content-Type") && d.content_type.empty())
+      d.content_type = h.value;
+    else
+      d.headers.push_back(h);
+  }
+  d.event_id = raw.id;
+  d.call_id = step.call;
+  return d;
+}
+
 }  // namespace
+
+std::string join_target(const std::string& target, const std::string& path) {
+  if (path.empty()) return target;
+  const auto query = target.find('?');
+  std::string base = target.substr(0, query);
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  return base + path;
+}
 
 std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, const std::vector<StreamPlan>& streams,
                                             util::Problems& problems, std::vector<ScriptCall>* calls,
@@ -49,6 +79,7 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
     std::vector<bool> used;
     std::uint32_t index = 0;                        // in *calls
     std::map<std::string, vendors::Delivery> sent;  // by event: the last delivery sent of it, for "again"
+    std::uint32_t raw_steps = 0;                    // raw steps taken so far
   };
   std::map<std::pair<std::size_t, std::string>, AliasPlan> aliases;
   std::vector<vendors::Delivery> out;
@@ -64,6 +95,7 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
       vendors::SessionFacts session;
       it->second.deliveries = whole_session(*streams[step.stream].vendor, call, &session);
       it->second.used.assign(it->second.deliveries.size(), false);
+      if (step.raw) session.call_id = step.call;  // an imported call's alias is its recorded id
       if (calls) {
         const auto& platforms = streams[step.stream].info->platforms;
         it->second.index = static_cast<std::uint32_t>(calls->size());
@@ -87,6 +119,14 @@ std::vector<vendors::Delivery> build_script(const scenario::Scenario& scenario, 
       }
       d = *earlier;
       first_copy = d.copy + 1;  // every copy of it is a duplicate
+    } else if (step.raw) {
+      d = raw_delivery(step, streams[step.stream].context.target);
+      d.seq = alias.raw_steps++;  // its place among the alias's requests: the order they were recorded in
+      if (!step.overrides.empty()) faults::apply_overrides(d, step.overrides);
+      if (d.event_id.empty()) {
+        util::Rng id_rng(util::derive(scenario.seed, 0, k_script_call_index + k, "event-id"));
+        d.event_id = "msg_" + util::base62_id(id_rng, 27);
+      }
     } else {
       std::size_t found = alias.deliveries.size();
       for (std::size_t i = 0; i < alias.deliveries.size(); ++i) {

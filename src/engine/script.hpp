@@ -2,6 +2,7 @@
 // A scenario's "script": exact events, in an exact order, at exact times,
 // for writing a delivery-order bug down as a scenario.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "engine/probes.hpp"
@@ -25,6 +26,10 @@ constexpr std::uint64_t k_script_call_index = 1ULL << 40;
 std::vector<vendors::Delivery> whole_session(const vendors::Vendor& vendor, const population::Call& call,
                                              vendors::SessionFacts* facts = nullptr);
 
+// A raw step's URL: `target` without its query and trailing '/', then
+// `path` ("/hooks/a?x=1"); the target itself when `path` is empty.
+std::string join_target(const std::string& target, const std::string& path);
+
 // One call of the script (an alias): its stream and facts, for the stream's probe.
 struct ScriptCall {
   std::size_t stream = 0;
@@ -39,6 +44,8 @@ struct ScriptCall {
 // event the call doesn't have is a problem at /script/<k>/event. A step
 // with "again" sends the delivery the alias's last step of its event sent
 // (same id, body and place), a problem at /script/<k>/again when none did;
+// a raw step (ScriptStep::raw) sends its own bytes, its place being its
+// position among the alias's raw steps;
 // one with "lost_ack" needs the event's retries (/script/<k>/lost_ack);
 // "together" copies share Delivery::together. `calls`,
 // when given, receives each alias's call and `call_of` the index there of

@@ -49,9 +49,10 @@ struct CallSlot {
   std::size_t stream = 0;
   std::uint64_t call_index = 0;
   std::string call_id;
-  std::uint32_t open = 0;      // items of this call not yet final
-  std::uint32_t numbered = 0;  // items numbered so far (for keys)
-  bool awaiting = false;       // a blocking delivery is not final yet
+  std::vector<std::string> leg_ids;  // call-back legs: other call ids its deliveries carry (Voiceflow)
+  std::uint32_t open = 0;            // items of this call not yet final
+  std::uint32_t numbered = 0;        // items numbered so far (for keys)
+  bool awaiting = false;             // a blocking delivery is not final yet
   CallTimeline timeline;
   std::vector<std::uint32_t> parked;  // items held back by the timeline
   vendors::LifecycleOrder lifecycle;  // out of order: the furthest place delivered (the script: per call)

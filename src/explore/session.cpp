@@ -58,6 +58,7 @@ std::optional<PreparedExplore> prepare_explore(const ExploreRequest& request, ut
   p.setup.document = util::parse_ordered_json(text, util::k_scenario_json).value;
   p.setup.target = request.target.empty() ? p.setup.scenario.streams.front().target : request.target;
   p.setup.reset_url = request.reset_url;
+  p.setup.raw_steps = recorded_call(p.setup.document);
   p.setup.insecure = request.insecure;
   p.options = request.options;
   p.options.seed = request.seed.value_or(p.setup.scenario.seed);

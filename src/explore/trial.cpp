@@ -1,5 +1,7 @@
 #include "explore/trial.hpp"
 
+#include <map>
+
 #include "delivery/make_transport.hpp"
 #include "engine/fault_checks.hpp"
 #include "engine/plan.hpp"
@@ -61,7 +63,27 @@ std::string post_reset(const std::string& url, bool insecure) {
   return "";
 }
 
+bool is_raw(const nlohmann::ordered_json& step) {
+  return step.is_object() && (step.contains("body") || step.contains("body_base64"));
+}
+
+// A raw step as one of the variant's: its recorded request at the trial's time.
+nlohmann::ordered_json raw_step(const nlohmann::ordered_json& recorded, std::int64_t at_ms) {
+  nlohmann::ordered_json step = recorded;
+  step["at_ms"] = at_ms;
+  for (const char* key : {"copies", "together", "lost_ack", "again"}) step.erase(key);
+  return step;
+}
+
 }  // namespace
+
+std::vector<nlohmann::ordered_json> recorded_call(const nlohmann::ordered_json& document) {
+  std::vector<nlohmann::ordered_json> out;
+  if (!document.is_object() || !document.contains("script") || !document["script"].is_array()) return out;
+  for (const auto& step : document["script"])
+    if (is_raw(step) && step.value("stream", 0) == 0) out.push_back(step);
+  return out;
+}
 
 nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector<std::string>& events,
                                       const std::vector<Step>& steps, std::uint64_t seed) {
@@ -76,16 +98,22 @@ nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector
   int lost_acks = 0;  // each is retried once
   for (std::size_t i = 0; i < steps.size(); ++i) {
     nlohmann::ordered_json step;
-    step["at_ms"] = static_cast<std::int64_t>(i) * k_step_gap_ms;
-    step["call"] = "A";
-    step["event"] = events.at(steps[i].delivery);
+    const std::int64_t at_ms = static_cast<std::int64_t>(i) * k_step_gap_ms;
+    if (!setup.raw_steps.empty()) {
+      // A recorded request sent again is the same bytes and id: no "again" needed.
+      step = raw_step(setup.raw_steps.at(steps[i].delivery), at_ms);
+    } else {
+      step["at_ms"] = at_ms;
+      step["call"] = "A";
+      step["event"] = events.at(steps[i].delivery);
+    }
     if (steps[i].copies > 1) step["copies"] = steps[i].copies;
     if (steps[i].together) step["together"] = true;
     if (steps[i].lost_ack) {
       step["lost_ack"] = true;
       lost_acks += steps[i].copies;
     }
-    if (sent.at(steps[i].delivery)) step["again"] = true;
+    if (sent.at(steps[i].delivery) && setup.raw_steps.empty()) step["again"] = true;
     sent[steps[i].delivery] = true;
     script.push_back(std::move(step));
   }
@@ -96,6 +124,18 @@ nlohmann::ordered_json trial_scenario(const TrialSetup& setup, const std::vector
 
 std::optional<std::vector<std::string>> call_events(const TrialSetup& setup, std::uint64_t seed,
                                                     util::Problems& problems) {
+  if (!setup.raw_steps.empty()) {
+    // The recorded requests, each its own delivery: a repeated event is told
+    // apart by its number ("transcript#2").
+    std::vector<std::string> events;
+    std::map<std::string, int> seen;
+    for (const auto& step : setup.raw_steps) {
+      const std::string event = step.value("event", std::string("request"));
+      const int n = ++seen[event];
+      events.push_back(n == 1 ? event : event + "#" + std::to_string(n));
+    }
+    return events;
+  }
   scenario::Scenario s = setup.scenario;
   s.seed = seed;
   s.script.clear();
@@ -116,7 +156,8 @@ std::vector<bool> lost_ack_deliveries(const TrialSetup& setup, const std::vector
   std::vector<bool> out(events.size(), false);
   if (!plan) return out;
   for (std::size_t d = 0; d < events.size(); ++d)
-    out[d] = engine::lost_ack_problem(plan->streams.front().for_event(events[d]).retry).empty();
+    out[d] = engine::lost_ack_problem(plan->streams.front().for_event(events[d].substr(0, events[d].find('#'))).retry)
+                 .empty();
   return out;
 }
 

@@ -23,7 +23,16 @@ struct TrialSetup {
   std::string target;               // --target: every trial's receiver
   std::string reset_url;            // POSTed before each trial when set
   bool insecure = false;
+  // An imported incident: the script's raw steps on the first stream, as
+  // written (each with its own call alias). When set, trials send these
+  // recorded requests (the same bytes and ids every trial) instead of a
+  // fresh call's.
+  std::vector<nlohmann::ordered_json> raw_steps;
 };
+
+// The raw steps (with "body" or "body_base64") of the script on the first
+// stream, as written in `document`; empty when the script has none.
+std::vector<nlohmann::ordered_json> recorded_call(const nlohmann::ordered_json& document);
 
 // How a trial went: failed, and the first reason why.
 struct TrialResult {

@@ -25,15 +25,17 @@ bool asks_for(const Planned& item, std::string_view pattern) {
   return std::find(patterns.begin(), patterns.end(), pattern) != patterns.end();
 }
 
-// Makes `later` go out before `earlier`: they trade due times, and when the
-// times are equal `later` goes 1 ms ahead.
+// Makes `later` go out before `earlier` the only way a vendor could: by
+// holding `earlier` back until 1 ms after `later`, which keeps its own due
+// time. An end is never sent before the call has ended (nor a recording
+// before it is ready), and its body's times stay the ones it reports.
 void put_before(vendors::Delivery& later, vendors::Delivery& earlier) {
-  if (later.due_ms >= earlier.due_ms) std::swap(later.due_ms, earlier.due_ms);
-  if (later.due_ms >= earlier.due_ms) later.due_ms = earlier.due_ms - 1;
+  earlier.due_ms = std::max(earlier.due_ms, later.due_ms + 1);
 }
 
 // Moves each delivery of role `mover` ahead of the latest unpaired earlier
-// delivery named by its partner (an end ahead of its start, say).
+// delivery named by its partner (an end ahead of its start, say), by
+// delaying the partner.
 void pair_pattern(std::vector<Planned>& items, std::string_view vendor, const Draws& draws, Role mover,
                   std::string_view pattern) {
   std::vector<bool> paired(items.size(), false);
@@ -116,8 +118,10 @@ void end_ahead_of_handshake(std::vector<Planned>& items, const scenario::Stream&
     util::Rng id_rng = draws.rng(end_item.origin, 0, "event-id");
     end_item.delivery.event_id = "msg_" + util::base62_id(id_rng, 27);
   }
+  // The end goes at the call's real end; the handshake waits until after it
+  // (a start held back in the vendor's queue), so the end is never early.
   end_item.delivery.planned_ms = end_item.delivery.due_ms;
-  end_item.delivery.due_ms = start.delivery.due_ms - 1;
+  start.delivery.due_ms = std::max(start.delivery.due_ms, end_item.delivery.due_ms + 1);
   mark(end_item.delivery, k_end_before_start);
   mark(start.delivery, k_end_before_start);
   items.insert(items.end() - 1, std::move(end_item));

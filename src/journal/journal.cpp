@@ -154,7 +154,26 @@ void JournalWriter::run_header(std::string_view scenario, std::uint64_t seed, do
     out += ",\"shard\":";
     put_str(out, m_shard);
   }
+  if (!m_ordering.empty()) {
+    out += ",\"ordering\":";
+    put_str(out, m_ordering);
+  }
+  if (!m_expect.empty()) {
+    out += ",\"expect\":{";
+    for (std::size_t i = 0; i < m_expect.size(); ++i) {
+      if (i > 0) out += ',';
+      put_str(out, m_expect[i].first);
+      out += ':';
+      put_double(out, m_expect[i].second);
+    }
+    out += '}';
+  }
   line_done();
+}
+
+void JournalWriter::set_run_facts(std::string ordering, std::vector<std::pair<std::string, double>> expect) {
+  m_ordering = std::move(ordering);
+  m_expect = std::move(expect);
 }
 
 void JournalWriter::set_shard(std::uint64_t index, std::uint64_t count) {

@@ -6,7 +6,8 @@
 //
 // Lines, keys in this order ("wall_" keys hold wall-clock values that differ
 // between identical runs; everything else is a function of the scenario):
-//   {"kind":"run","scenario","seed","speed","epoch_ms","wall_started_at"}       first
+//   {"kind":"run","scenario","seed","speed","epoch_ms","wall_started_at"[,"shard"]
+//    [,"ordering"][,"expect":{name:limit,...}]}       first (ordering and expect: for reports rebuilt from it)
 //   {"kind":"attempt","delivery","attempt","stream","call","event","copy","method",
 //    "url","headers":[[name,value],...],"body","planned_ms","due_ms","status","error",
 //    "verdict","will_retry"[,"resent":true][,"retry_after_clamped_ms"],"faults":[...],"wall_offset_us",
@@ -33,6 +34,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "journal/records.hpp"
@@ -54,6 +56,9 @@ class JournalWriter {
   // The first line; wall_started_at is now, as ISO 8601 UTC.
   // A sharded run's header names its shard ("shard":"I/N"); call before run_header.
   void set_shard(std::uint64_t index, std::uint64_t count);
+  // The run's ordering ("timeline", ...) and its "expect" limits, so a
+  // report rebuilt from the journal shows and judges them; call before run_header.
+  void set_run_facts(std::string ordering, std::vector<std::pair<std::string, double>> expect);
   void run_header(std::string_view scenario, std::uint64_t seed, double speed, std::int64_t epoch_ms);
   // The first line, with the start time given (replays, tests).
   void run_header(std::string_view scenario, std::uint64_t seed, double speed, std::int64_t epoch_ms,
@@ -84,6 +89,8 @@ class JournalWriter {
   bool m_owns_file = true;
   std::string m_buffer;
   std::string m_shard;  // "I/N" of a sharded run, "" for a whole one
+  std::string m_ordering;
+  std::vector<std::pair<std::string, double>> m_expect;
   std::mutex m_mutex;
 };
 

@@ -102,6 +102,7 @@ MergeSummary merge_journals(const std::vector<std::string>& paths, const std::st
   const std::int64_t start_us = earliest->started_us;
   const RunEntry run = earliest->reader->run();
   JournalWriter out(out_path);
+  out.set_run_facts(run.ordering, run.expect);
   out.run_header(run.scenario, run.seed, run.speed, run.epoch_ms, run.wall_started_at);
 
   MergeSummary summary;

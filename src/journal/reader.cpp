@@ -36,6 +36,15 @@ class Fields {
   bool has(std::string_view key) const { return m_root[key].exists(); }
   // A flag written only when true.
   bool flag(std::string_view key) const { return m_root[key].boolean().value_or(false); }
+  // An object of names to numbers written only sometimes (by name).
+  std::vector<std::pair<std::string, double>> optional_numbers(std::string_view key) const {
+    std::vector<std::pair<std::string, double>> out;
+    const util::Cursor object = m_root[key];
+    if (!object.exists() || !object.is_object()) return out;
+    for (const auto& [name, value] : object.node()->items())
+      if (const auto number = object[name].number(-1e300)) out.emplace_back(name, *number);
+    return out;
+  }
   // A key written only sometimes.
   std::int64_t optional_integer(std::string_view key, std::int64_t absent, std::int64_t min) const {
     const util::Cursor c = m_root[key];
@@ -90,6 +99,8 @@ RunEntry read_run(const Fields& f) {
   e.epoch_ms = f.integer("epoch_ms");
   e.wall_started_at = f.text("wall_started_at");
   e.shard = f.optional_text("shard");
+  e.ordering = f.optional_text("ordering");
+  e.expect = f.optional_numbers("expect");
   return e;
 }
 

@@ -26,7 +26,9 @@ struct RunEntry {
   double speed = 0;  // 0 = as fast as order allows
   std::int64_t epoch_ms = 0;
   std::string wall_started_at;
-  std::string shard;  // "I/N" for a shard of a larger run, "" otherwise
+  std::string shard;                                   // "I/N" for a shard of a larger run, "" otherwise
+  std::string ordering;                                // "" in journals that do not say
+  std::vector<std::pair<std::string, double>> expect;  // the scenario's limits, by name
 };
 
 // Every record after the run header (the record types are in journal/records.hpp).

@@ -10,9 +10,12 @@ namespace {
 
 enum class Bound { Upper, Lower };
 
+// A measure of nothing (a percentile of no answers, a ratio of nothing
+// planned) has no value: `missing` says what was missing.
 struct Measure {
   Bound bound;
   double actual;
+  const char* missing = nullptr;
 };
 
 double ms(double us) { return us / 1000.0; }
@@ -21,6 +24,9 @@ std::optional<Measure> measure(std::string_view name, const RunStats& stats) {
   const Counts& totals = stats.totals();
   const auto upper = [](auto value) { return Measure{Bound::Upper, static_cast<double>(value)}; };
   const auto lower = [](auto value) { return Measure{Bound::Lower, static_cast<double>(value)}; };
+  const auto none = [](Bound bound, const char* missing) { return Measure{bound, 0, missing}; };
+  const bool answered = stats.latency().count() > 0;
+  constexpr const char* k_no_answers = "no answered attempts";
   if (name == "failed") return upper(totals.failed);
   if (name == "dropped") return upper(totals.dropped);
   if (name == "retried") return upper(totals.retried);
@@ -31,19 +37,28 @@ std::optional<Measure> measure(std::string_view name, const RunStats& stats) {
   if (name == "accepted_stale_timestamp") return upper(totals.accepted_stale_timestamp);
   if (name == "findings") return upper(stats.findings_total());
   if (name == "probe_failures") return upper(stats.probe_failures());
-  if (name == "p50_latency_ms") return upper(ms(stats.latency().percentile(50)));
-  if (name == "p90_latency_ms") return upper(ms(stats.latency().percentile(90)));
-  if (name == "p99_latency_ms") return upper(ms(stats.latency().percentile(99)));
-  if (name == "max_latency_ms") return upper(ms(static_cast<double>(stats.latency().max())));
-  if (name == "p99_lateness_ms") return upper(ms(stats.lateness().percentile(99)));
+  if (name == "p50_latency_ms")
+    return answered ? upper(ms(stats.latency().percentile(50))) : none(Bound::Upper, k_no_answers);
+  if (name == "p90_latency_ms")
+    return answered ? upper(ms(stats.latency().percentile(90))) : none(Bound::Upper, k_no_answers);
+  if (name == "p99_latency_ms")
+    return answered ? upper(ms(stats.latency().percentile(99))) : none(Bound::Upper, k_no_answers);
+  if (name == "max_latency_ms")
+    return answered ? upper(ms(static_cast<double>(stats.latency().max()))) : none(Bound::Upper, k_no_answers);
+  if (name == "p99_lateness_ms") {
+    if (stats.lateness().count() == 0) return none(Bound::Upper, "no attempts sent");
+    return upper(ms(stats.lateness().percentile(99)));
+  }
   if (name == "delivered") return lower(totals.delivered);
   if (name == "planned") return lower(totals.planned);
   if (name == "min_delivered_ratio") {
-    // Nothing planned means nothing was lost.
-    if (totals.planned == 0) return lower(1.0);
+    if (totals.planned == 0) return none(Bound::Lower, "nothing planned");
     return lower(static_cast<double>(totals.delivered) / static_cast<double>(totals.planned));
   }
-  if (name == "min_throughput_per_s") return lower(stats.mean_sent_per_s());
+  if (name == "min_throughput_per_s") {
+    if (totals.sent == 0) return none(Bound::Lower, "no attempts sent");
+    return lower(stats.mean_sent_per_s());
+  }
   return std::nullopt;
 }
 
@@ -92,16 +107,26 @@ scenario::Expectations with_implied(const scenario::Expectations& expectations, 
 
 }  // namespace
 
+std::optional<double> measured(std::string_view name, const RunStats& stats) {
+  const auto found = measure(name, stats);
+  if (!found) return std::nullopt;
+  return found->actual;
+}
+
 std::vector<ExpectationResult> check_expectations(const scenario::Expectations& scenario_expectations,
                                                   const RunStats& stats) {
   const scenario::Expectations expectations = with_implied(scenario_expectations, stats);
   std::vector<ExpectationResult> results;
   results.reserve(expectations.size());
   for (const auto& [name, limit] : expectations) {
-    ExpectationResult result{name, limit, 0, false, {}};
+    ExpectationResult result{name, limit, 0, false, false, {}};
     const std::optional<Measure> found = measure(name, stats);
     if (!found) {
       result.text = name + ": unknown expectation";
+    } else if (found->missing != nullptr) {
+      // A limit on nothing is not met: a run that measured nothing proves nothing.
+      result.no_data = true;
+      result.text = name + ": no data (" + found->missing + ")";
     } else {
       result.actual = found->actual;
       const bool upper = found->bound == Bound::Upper;

@@ -124,6 +124,8 @@ class FirstPass {
     info.seed = run.seed;
     info.speed = run.speed;
     info.started_at = run.wall_started_at;
+    info.ordering = run.ordering;
+    m_report.expect = run.expect;
     for (;;) {
       std::optional<journal::Entry> entry;
       try {
@@ -158,7 +160,11 @@ class FirstPass {
     info.interrupted = m_report.cut || m_report.stats.totals().cancelled > 0;
     info.duration_s = static_cast<double>(m_end_us) / 1e6;
     info.virtual_span_ms = m_latest_due_ms == INT64_MIN ? 0 : m_latest_due_ms - run.epoch_ms;
-    info.calls = static_cast<std::int64_t>(m_calls.size());
+    // A call is its deliveries' key prefix ("<stream>.<call index>"); ids
+    // beyond that are call-back legs, as the engine counts them.
+    const auto ids = static_cast<std::int64_t>(m_calls.size());
+    info.calls = m_call_keys.empty() ? ids : static_cast<std::int64_t>(m_call_keys.size());
+    info.legs = std::max<std::int64_t>(0, ids - info.calls);
     info.targets.assign(m_targets.begin(), m_targets.end());
   }
 
@@ -180,6 +186,11 @@ class FirstPass {
     return m_calls[it->second];
   }
 
+  void note_call_key(const std::string& key) {
+    const std::size_t dot = key.rfind('.');
+    if (dot != std::string::npos && dot > 0) m_call_keys.insert(key.substr(0, dot));
+  }
+
   void on_attempt(const journal::AttemptEntry& e) {
     if (m_open.find(e.delivery) == m_open.end()) {
       m_open.emplace(e.delivery, OpenDelivery{e.event, e.call});
@@ -195,6 +206,7 @@ class FirstPass {
     a.too_slow = e.verdict == "too_slow";
     a.rejected = e.verdict == "rejected";
     a.will_retry = e.will_retry;
+    a.retry_after_clamped_ms = e.retry_after_clamped_ms;
     a.latency_us = e.wall_latency_us;
     a.sent_at_us = e.wall_offset_us;
     if (speed > 0) {
@@ -205,6 +217,7 @@ class FirstPass {
     m_report.stats.on_attempt(a);
 
     CallTrack& call = track(e.call, e.stream);
+    note_call_key(e.delivery);
     call.offsets.push_back(m_reader.offset());
     if (e.attempt > 1) call.anomalies |= k_retry;
     if (e.copy > 0) call.anomalies |= k_duplicate;
@@ -234,10 +247,12 @@ class FirstPass {
       m_drop_at.emplace(m_reader.offset(), m_last_us);
     }
     CallTrack& call = track(e.call, e.stream);
+    note_call_key(e.delivery);
     call.offsets.push_back(m_reader.offset());
     FinalEvent f;
     f.event = e.event;
     f.call_id = e.call;
+    f.vendor = vendor_of(e.event);
     f.delivery = m_deliveries++;
     f.result = final_of(e.result);
     f.attempts = e.attempts;
@@ -275,6 +290,7 @@ class FirstPass {
   journal::JournalReader& m_reader;
   std::vector<CallTrack> m_calls;
   std::unordered_map<std::string, std::size_t> m_call_index;
+  std::unordered_set<std::string> m_call_keys;  // "<stream>.<call index>" of every delivery
   std::unordered_map<std::string, OpenDelivery> m_open;
   std::unordered_map<std::uint64_t, std::int64_t> m_drop_at;
   std::unordered_map<std::string, vendors::LifecycleOrder> m_lifecycles;
@@ -385,7 +401,7 @@ void fill_timeline(journal::JournalReader& reader, FirstPass& pass, const std::v
 
 JournalReport read_journal_report(const std::string& path, const TimelineOptions& options,
                                   RunStats::Options stats_options) {
-  JournalReport report{RunStats(stats_options), {}, {}, false};
+  JournalReport report{RunStats(stats_options), {}, {}, {}, false};
   journal::JournalReader reader(path);
   FirstPass pass(report, reader);
   pass.run();

@@ -8,6 +8,7 @@
 #include "report/run_info.hpp"
 #include "report/run_stats.hpp"
 #include "report/timeline.hpp"
+#include "scenario/scenario.hpp"
 
 namespace callhook::report {
 
@@ -21,7 +22,8 @@ struct JournalReport {
   RunStats stats;
   RunInfo info;  // scenario, seed, speed, started_at, duration, targets, interrupted
   Timeline timeline;
-  bool cut = false;  // the journal ends in a partial line or without its end record
+  scenario::Expectations expect;  // the run's "expect" limits, from the journal's header
+  bool cut = false;               // the journal ends in a partial line or without its end record
 };
 
 // Reads the journal twice at most: once for the numbers, then only the

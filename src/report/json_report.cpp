@@ -111,6 +111,7 @@ void add_run(OrderedJson& report, const RunInfo& info) {
       {"ordering", info.ordering.empty() ? OrderedJson(nullptr) : OrderedJson(info.ordering)},
       {"started_at", info.started_at.empty() ? OrderedJson(nullptr) : OrderedJson(info.started_at)},
       {"calls", info.calls},
+      {"call_back_legs", info.legs},
       {"virtual_span_ms", info.virtual_span_ms},
       {"first_delivery_ms", info.first_delivery_ms < 0 ? OrderedJson(nullptr) : number(info.first_delivery_ms)},
       {"peak_rss_mb", info.peak_rss_mb > 0 ? number(info.peak_rss_mb) : OrderedJson(nullptr)}};
@@ -118,7 +119,8 @@ void add_run(OrderedJson& report, const RunInfo& info) {
     report["run"]["shard"] = OrderedJson{{"index", info.shard_index}, {"count", info.shard_count}};
   report["exit_code"] = info.exit_code < 0 ? OrderedJson(nullptr) : OrderedJson(info.exit_code);
   report["interrupted"] = info.interrupted;
-  if (!info.interrupted_by.empty()) report["interrupted_by"] = valid_utf8(info.interrupted_by);
+  report["max_duration_reached"] = info.max_duration_s > 0;
+  if (!info.aborted_by.empty()) report["aborted_by"] = info.aborted_by;
   report["duration_s"] = number(info.duration_s);
 }
 
@@ -159,6 +161,7 @@ void add_throughput(OrderedJson& report, const RunStats& stats) {
                   {"mean_delivered_per_s", any ? number(stats.mean_delivered_per_s()) : OrderedJson(nullptr)},
                   {"peak_delivered_per_s", any ? OrderedJson(stats.peak_delivered_per_s()) : OrderedJson(nullptr)},
                   {"span_s", any ? OrderedJson(stats.span_seconds()) : OrderedJson(nullptr)},
+                  {"span_ms", any ? ms(stats.span_s() * 1e6) : OrderedJson(nullptr)},
                   {"per_second", std::move(per_second)}};
 
   OrderedJson errors = OrderedJson::object();
@@ -176,7 +179,12 @@ void add_lists(OrderedJson& report, const RunStats& stats) {
     if (call.failure_count == 0) continue;
     failing.push_back(OrderedJson{{"call_id", valid_utf8(call.call_id)},
                                   {"failures", call.failure_count},
-                                  {"first", valid_utf8(call.failures.empty() ? "" : call.failures.front())}});
+                                  {"first", valid_utf8(call.failures.empty() ? "" : call.failures.front())},
+                                  {"vendor", valid_utf8(call.vendor)},
+                                  {"first_event", valid_utf8(call.first_event)},
+                                  {"last_event", valid_utf8(call.last_event)},
+                                  {"first_sent_us", call.first_sent_us},
+                                  {"last_answer_us", call.last_answer_us}});
     if (failing.size() >= 100) break;
   }
   report["failing_calls"] = std::move(failing);
@@ -217,7 +225,7 @@ void add_expectations(OrderedJson& report, const std::vector<ExpectationResult>&
   for (const ExpectationResult& result : results) {
     list.push_back(OrderedJson{{"name", valid_utf8(result.name)},
                                {"limit", number(result.limit)},
-                               {"actual", number(result.actual)},
+                               {"actual", result.no_data ? OrderedJson(nullptr) : number(result.actual)},
                                {"met", result.met},
                                {"text", valid_utf8(result.text)}});
   }

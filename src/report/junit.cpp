@@ -16,7 +16,20 @@ struct Case {
   std::string message;  // empty when passing
   std::string type;
   std::string details;
+  double time_s = 0;
 };
+
+// "voiceflow runtime.call.start..runtime.session.end CA12...": the vendor,
+// the events of the call's first and last deliveries, the call id.
+std::string case_name(const CallOutcome& call) {
+  const std::string events = call.last_event.empty() || call.last_event == call.first_event
+                                 ? call.first_event
+                                 : call.first_event + ".." + call.last_event;
+  std::string name;
+  for (const std::string* part : {&call.vendor, &events, &call.call_id})
+    if (!part->empty()) name += (name.empty() ? "" : " ") + *part;
+  return name;
+}
 
 // The failure's kind, from how RunStats words its reasons.
 std::string failure_type(const std::string& reason) {
@@ -27,7 +40,9 @@ std::string failure_type(const std::string& reason) {
 }
 
 Case call_case(const CallOutcome& call, const std::string& classname) {
-  Case test{call.call_id, classname, {}, {}, {}};
+  Case test{case_name(call), classname, {}, {}, {}, 0};
+  if (call.first_sent_us >= 0)
+    test.time_s = static_cast<double>(std::max<std::int64_t>(0, call.last_answer_us - call.first_sent_us)) / 1e6;
   if (call.failure_count == 0) return test;
   test.message = call.failures.front();
   test.type = failure_type(call.failures.front());
@@ -38,8 +53,10 @@ Case call_case(const CallOutcome& call, const std::string& classname) {
 }
 
 void write_case(const Case& test, std::ostream& out) {
+  char time[32];
+  std::snprintf(time, sizeof time, "%.3f", test.time_s);
   out << "    <testcase name=\"" << xml_escape(test.name) << "\" classname=\"" << xml_escape(test.classname)
-      << "\" time=\"0\"";
+      << "\" time=\"" << time << "\"";
   if (test.message.empty()) {
     out << "/>\n";
     return;
@@ -62,7 +79,7 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
     const std::int64_t calls = std::max(info.calls, stats.calls_started());
     const std::int64_t unlisted = calls - static_cast<std::int64_t>(stats.calls().size());
     if (unlisted > 0 || stats.failures_not_kept() > 0) {
-      Case rest{std::to_string(std::max<std::int64_t>(unlisted, 0)) + " other calls", suite, {}, {}, {}};
+      Case rest{std::to_string(std::max<std::int64_t>(unlisted, 0)) + " other calls", suite, {}, {}, {}, 0};
       if (stats.failures_not_kept() > 0) {
         rest.message = std::to_string(stats.failures_not_kept()) + " failures in calls beyond the first " +
                        std::to_string(RunStats::k_max_failing_calls) + " failing calls";
@@ -73,7 +90,7 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
     }
   }
 
-  Case accounting{"accounting", suite + ".run", {}, {}, {}};
+  Case accounting{"accounting", suite + ".run", {}, {}, {}, 0};
   if (stats.unaccounted() != 0) {
     accounting.message = std::to_string(stats.unaccounted()) + " planned deliveries unaccounted for";
     accounting.type = "accounting";
@@ -81,12 +98,13 @@ void write_junit(const RunStats& stats, const RunInfo& info, std::ostream& out,
   }
   cases.push_back(std::move(accounting));
   if (info.interrupted) {
-    const std::string why =
-        "the run was interrupted: " + std::to_string(stats.totals().cancelled) + " planned deliveries cancelled";
-    cases.push_back(Case{"interrupted", suite + ".run", why, "interrupted", why + "\n"});
+    const std::string why = (info.aborted_by.empty() ? std::string("the run was interrupted: ")
+                                                     : "the run was aborted by expectation " + info.aborted_by + ": ") +
+                            std::to_string(stats.totals().cancelled) + " planned deliveries cancelled";
+    cases.push_back(Case{"interrupted", suite + ".run", why, "interrupted", why + "\n", 0});
   }
   for (const ExpectationResult& result : expectations) {
-    Case test{"expect " + result.name, suite + ".expectations", {}, {}, {}};
+    Case test{"expect " + result.name, suite + ".expectations", {}, {}, {}, 0};
     if (!result.met) {
       test.message = result.text;
       test.type = "expectation";

@@ -59,6 +59,7 @@ MergedReport merge_reports(std::vector<ReadReport> parts, const std::vector<std:
     out.stats.merge(part.stats, shift_ms * 1000);
     const RunInfo& p = part.info;
     info.calls += p.calls;
+    info.legs += p.legs;
     info.virtual_span_ms = std::max(info.virtual_span_ms, p.virtual_span_ms);
     info.duration_s = std::max(info.duration_s, static_cast<double>(shift_ms) / 1e3 + p.duration_s);
     if (p.first_delivery_ms >= 0 && (info.first_delivery_ms < 0 || p.first_delivery_ms < info.first_delivery_ms))
@@ -69,7 +70,6 @@ MergedReport merge_reports(std::vector<ReadReport> parts, const std::vector<std:
         info.targets.push_back(target);
     if (p.interrupted) {
       info.interrupted = true;
-      if (info.interrupted_by.empty()) info.interrupted_by = p.interrupted_by;
       out.interrupted_exit_code = std::max(out.interrupted_exit_code, p.exit_code);
     }
   }

@@ -20,6 +20,9 @@ ProgressLine::ProgressLine(std::ostream& out, Mode mode, bool is_tty) : m_out(ou
 
 void ProgressLine::update(const RunStats::Live& live, double elapsed_s, std::int64_t in_flight) {
   if (m_interval_s <= 0) return;
+  // Plain lines (a log, a CI job) start after one interval: a run shorter
+  // than that prints none.
+  if (!m_redraw && !m_drawn && elapsed_s < m_interval_s) return;
   if (m_drawn && elapsed_s - m_last_s < m_interval_s) return;
   const double span = elapsed_s - m_last_s;
   const double sent_per_s = span > 0 ? static_cast<double>(live.sent - m_last_sent) / span : 0.0;
@@ -37,6 +40,8 @@ void ProgressLine::update(const RunStats::Live& live, double elapsed_s, std::int
 }
 
 void ProgressLine::finish() {
+  // Nothing is drawn after the run, so no line lands among the summary's.
+  m_interval_s = 0;
   if (!m_open) return;
   m_out << "\r\x1b[K" << std::flush;
   m_open = false;

@@ -23,9 +23,10 @@ class ProgressLine {
 
   // Call as often as convenient; draws only when the interval has passed
   // since the last draw (elapsed_s: wall seconds since the run started).
+  // Plain lines (not a terminal) begin only after the first interval.
   void update(const RunStats::Live& live, double elapsed_s, std::int64_t in_flight);
   // Erases a redrawn line, so the summary that follows starts clean and no
-  // stale numbers stay above it.
+  // stale numbers stay above it; nothing is drawn after it.
   void finish();
   // The number of calls the run will make, when known ahead: the line then
   // shows calls done of the total, the percentage and an ETA.

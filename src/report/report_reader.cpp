@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -156,6 +157,7 @@ void read_run_info(const Cursor& root, ReadReport& out) {
   else if (!info.started_at.empty())
     run["started_at"].fail_expected("an ISO 8601 time");
   info.calls = run["calls"].integer_or(0, 0, k_max_count);
+  info.legs = integer_or_null(run["call_back_legs"], 0, 0, k_max_count);
   info.virtual_span_ms = run["virtual_span_ms"].integer_or(0, 0, k_max_count);
   info.first_delivery_ms = number_or_null(run["first_delivery_ms"], -1);
   info.peak_rss_mb = number_or_null(run["peak_rss_mb"], 0, 0);
@@ -166,7 +168,7 @@ void read_run_info(const Cursor& root, ReadReport& out) {
   }
   info.exit_code = static_cast<int>(integer_or_null(root["exit_code"], -1, 0, 255));
   info.interrupted = root["interrupted"].boolean_or(false);
-  info.interrupted_by = root["interrupted_by"].string_or("");
+  info.aborted_by = root["aborted_by"].string_or("");
   info.duration_s = number_or_null(root["duration_s"], 0, 0);
 }
 
@@ -234,7 +236,10 @@ void read_throughput(const Cursor& root, RunStats::Parts& parts) {
     }
     parts.seconds.push_back(read_second(entry, parts.fault_names));
   }
-  parts.span_us = integer_or_null(throughput["span_s"], 0, 0, RunStats::k_max_seconds) * 1000000;
+  // span_ms is the real span; reports without it give whole seconds.
+  const double span_ms = number_or_null(throughput["span_ms"], -1, 0);
+  parts.span_us = span_ms >= 0 ? std::llround(std::min(span_ms, 1e3 * RunStats::k_max_seconds) * 1000)
+                               : integer_or_null(throughput["span_s"], 0, 0, RunStats::k_max_seconds) * 1000000;
 
   for (const auto& [name, count] : read_named_counts(root["errors"])) {
     if (const auto kind = transport_error_from_name(name)) {
@@ -253,7 +258,14 @@ void read_lists(const Cursor& root, RunStats::Parts& parts) {
   const Cursor failing = root["failing_calls"];
   for (std::size_t i = 0; failing.is_array() && i < failing.size(); ++i) {
     const Cursor call = failing.at(i);
-    CallOutcome outcome{call["call_id"].string_or(""), {}, call["failures"].integer_or(1, 1, k_max_count)};
+    CallOutcome outcome;
+    outcome.call_id = call["call_id"].string_or("");
+    outcome.failure_count = call["failures"].integer_or(1, 1, k_max_count);
+    outcome.vendor = string_or_null(call["vendor"]);
+    outcome.first_event = string_or_null(call["first_event"]);
+    outcome.last_event = string_or_null(call["last_event"]);
+    outcome.first_sent_us = integer_or_null(call["first_sent_us"], -1, -1, INT64_MAX);
+    outcome.last_answer_us = integer_or_null(call["last_answer_us"], 0, 0, INT64_MAX);
     if (const std::string first = call["first"].string_or(""); !first.empty()) outcome.failures.push_back(first);
     parts.calls.push_back(std::move(outcome));
   }

@@ -19,10 +19,12 @@ struct RunInfo {
   double duration_s = 0;  // wall
   std::int64_t virtual_span_ms = 0;
   std::int64_t calls = 0;
+  std::int64_t legs = 0;             // call-back legs: call ids beyond each call's own (Voiceflow)
   double first_delivery_ms = -1;     // process start to the first request sent; -1 when none
   double peak_rss_mb = 0;            // the process's peak resident memory; 0 when unknown
-  bool interrupted = false;          // stopped by a signal or a cancel before the end
-  std::string interrupted_by;        // what stopped it, when not a signal or a cancel ("max_duration_s 60")
+  bool interrupted = false;          // stopped by a signal, a cancel, an abort or the max duration before the end
+  std::string aborted_by;            // the expectation whose "abort" stopped the run early; "" when none did
+  double max_duration_s = 0;         // > 0: the run's max duration (seconds) stopped it
   std::vector<std::string> targets;  // receiver URLs, each once
   std::string ordering;              // "timeline", "concurrent", "strict" (or several, joined by ", "); "" = not said
   std::string started_at;            // ISO 8601 UTC wall time; "" when unknown

@@ -125,7 +125,9 @@ CallOutcome* RunStats::call_record(const std::string& call_id, bool failing) {
   if (auto it = m_call_index.find(call_id); it != m_call_index.end()) return &m_calls[it->second];
   const bool keep = m_options.keep_call_ids || (failing && m_calls.size() < k_max_failing_calls);
   if (!keep) return nullptr;
-  m_calls.push_back(CallOutcome{call_id, {}, 0});
+  CallOutcome call;
+  call.call_id = call_id;
+  m_calls.push_back(std::move(call));
   m_call_index.emplace(m_calls.back().call_id, m_calls.size() - 1);
   return &m_calls.back();
 }
@@ -154,6 +156,7 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
     ++counts->sent;
     if (retry) ++counts->retried;
     if (attempt.too_slow) ++counts->too_slow;
+    if (attempt.retry_after_clamped_ms >= 0) ++counts->retry_after_clamped;
   }
 
   // A timeout's latency is the time waited, so it counts; a refused or reset
@@ -185,6 +188,12 @@ void RunStats::on_attempt(const AttemptEvent& attempt) {
 
   const std::int64_t answered_at = attempt.sent_at_us + std::max<std::int64_t>(attempt.latency_us, 0);
   m_last_answer_us = std::max(m_last_answer_us, answered_at);
+  if (m_options.keep_call_ids) {
+    if (CallOutcome* call = call_record(attempt.call_id, false)) {
+      if (call->first_sent_us < 0 || attempt.sent_at_us < call->first_sent_us) call->first_sent_us = attempt.sent_at_us;
+      call->last_answer_us = std::max(call->last_answer_us, answered_at);
+    }
+  }
   const bool delivered = answered && is_2xx(attempt.status) && !attempt.too_slow;
   if (delivered)
     ++second_at(answered_at).delivered;
@@ -226,8 +235,13 @@ void RunStats::on_final(const FinalEvent& final_event) {
                                 : final_event.reason;
     add_failure(final_event.call_id,
                 "delivery #" + std::to_string(final_event.delivery) + " " + final_event.event + ": " + why);
-  } else if (m_options.keep_call_ids) {
-    call_record(final_event.call_id, false);
+  }
+  if (CallOutcome* call = m_options.keep_call_ids || final_event.result == Final::Failed
+                              ? call_record(final_event.call_id, final_event.result == Final::Failed)
+                              : nullptr) {
+    if (call->vendor.empty()) call->vendor = final_event.vendor;
+    if (call->first_event.empty()) call->first_event = final_event.event;
+    call->last_event = final_event.event;
   }
 }
 
@@ -301,6 +315,15 @@ void RunStats::merge(const RunStats& other, std::int64_t shift_us) {
       continue;
     }
     if (mine->failure_count > 0 && failing) --m_failing_calls;  // counted by both parts
+    if (mine->vendor.empty()) mine->vendor = call.vendor;
+    if (mine->first_event.empty()) mine->first_event = call.first_event;
+    if (!call.last_event.empty()) mine->last_event = call.last_event;
+    if (call.first_sent_us >= 0) {
+      const std::int64_t shift = shift_s * 1000000;
+      if (mine->first_sent_us < 0 || call.first_sent_us + shift < mine->first_sent_us)
+        mine->first_sent_us = call.first_sent_us + shift;
+      mine->last_answer_us = std::max(mine->last_answer_us, call.last_answer_us + shift);
+    }
     for (const std::string& failure : call.failures)
       if (mine->failures.size() < k_max_call_failures) mine->failures.push_back(failure);
     mine->failure_count += call.failure_count;
@@ -323,34 +346,42 @@ RunStats::Live RunStats::live() const {
               m_totals.planned - ended,        m_live_p99_ms, m_calls_ended};
 }
 
-double RunStats::whole_seconds() const {
-  // Every attempt was sent before the last answer, so its second is one of
-  // these: the busiest of them holds at least the mean.
-  return std::max(1.0, std::ceil(static_cast<double>(m_last_answer_us) / 1e6));
+double RunStats::whole_seconds() const { return std::max(1.0, std::ceil(static_cast<double>(m_last_answer_us) / 1e6)); }
+
+double RunStats::span_s() const {
+  // A millisecond at least: a run that ended the moment it started still has a rate.
+  return std::max(1e-3, static_cast<double>(m_last_answer_us) / 1e6);
 }
 
 double RunStats::mean_sent_per_s() const {
   if (m_totals.sent == 0) return 0.0;
-  return static_cast<double>(m_totals.sent) / whole_seconds();
+  return static_cast<double>(m_totals.sent) / span_s();
 }
 
 double RunStats::mean_delivered_per_s() const {
   std::int64_t delivered = 0;
   for (const Second& second : m_seconds) delivered += second.delivered;
   if (delivered == 0) return 0.0;
-  return static_cast<double>(delivered) / whole_seconds();
+  return static_cast<double>(delivered) / span_s();
 }
 
-std::int64_t RunStats::peak_sent_per_s() const {
+namespace {
+
+// The busiest whole wall second, and never below the mean: some window of
+// one second holds at least the mean's share, even when no whole second
+// does (a run shorter than a second, or a burst across a second's edge).
+std::int64_t peak_of(const std::vector<Second>& seconds, std::int64_t Second::*count, double mean) {
   std::int64_t peak = 0;
-  for (const Second& second : m_seconds) peak = std::max(peak, second.sent);
-  return peak;
+  for (const Second& second : seconds) peak = std::max(peak, second.*count);
+  return std::max(peak, static_cast<std::int64_t>(std::llround(mean)));
 }
+
+}  // namespace
+
+std::int64_t RunStats::peak_sent_per_s() const { return peak_of(m_seconds, &Second::sent, mean_sent_per_s()); }
 
 std::int64_t RunStats::peak_delivered_per_s() const {
-  std::int64_t peak = 0;
-  for (const Second& second : m_seconds) peak = std::max(peak, second.delivered);
-  return peak;
+  return peak_of(m_seconds, &Second::delivered, mean_delivered_per_s());
 }
 
 const std::string& RunStats::first_reason(delivery::ErrorKind kind) const {

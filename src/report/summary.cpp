@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::size_t k_text_findings = 20;
 constexpr std::size_t k_text_failing_calls = 10;
+// A statistic of nothing (a percentile with no answers): not 0, which would read as measured.
+constexpr const char* k_nothing = "\u2013";
 
 std::string fixed(double value, int decimals) {
   char text[64];
@@ -44,12 +46,20 @@ std::string span_text(std::int64_t ms_total) {
   return text;
 }
 
+// Columns a UTF-8 text takes: its code points ("\u2013" is one).
+std::size_t columns(const std::string& text) {
+  return static_cast<std::size_t>(
+      std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 std::string pad_left(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
+  const std::size_t used = columns(text);
+  return used >= width ? text : std::string(width - used, ' ') + text;
 }
 
 std::string pad_right(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
+  const std::size_t used = columns(text);
+  return used >= width ? text : text + std::string(width - used, ' ');
 }
 
 class Style {
@@ -88,8 +98,10 @@ void print_table(const RunStats& stats, std::ostream& out, const Style& style) {
           if (shown[index++]) row.cells.push_back(std::to_string(n));
         },
         c);
-    for (double p : {50.0, 90.0, 99.0}) row.cells.push_back(fixed(latency.percentile(p) / 1000.0, 2));
-    row.cells.push_back(fixed(static_cast<double>(latency.max()) / 1000.0, 2));
+    const bool timed = latency.count() > 0;
+    for (double p : {50.0, 90.0, 99.0})
+      row.cells.push_back(timed ? fixed(latency.percentile(p) / 1000.0, 2) : k_nothing);
+    row.cells.push_back(timed ? fixed(static_cast<double>(latency.max()) / 1000.0, 2) : k_nothing);
     return row;
   };
   std::vector<Row> rows;
@@ -100,10 +112,10 @@ void print_table(const RunStats& stats, std::ostream& out, const Style& style) {
 
   std::size_t name_width = 5;
   std::vector<std::size_t> widths;
-  for (const std::string& header : headers) widths.push_back(header.size());
+  for (const std::string& header : headers) widths.push_back(columns(header));
   for (const Row& row : rows) {
-    name_width = std::max(name_width, row.name.size());
-    for (std::size_t i = 0; i < row.cells.size(); ++i) widths[i] = std::max(widths[i], row.cells[i].size());
+    name_width = std::max(name_width, columns(row.name));
+    for (std::size_t i = 0; i < row.cells.size(); ++i) widths[i] = std::max(widths[i], columns(row.cells[i]));
   }
   std::string header = pad_right("event", name_width);
   for (std::size_t i = 0; i < headers.size(); ++i) header += "  " + pad_left(headers[i], widths[i]);
@@ -185,16 +197,23 @@ void print_header(const RunStats& stats, const RunInfo& info, std::ostream& out,
   if (!info.scenario_path.empty()) header += " (" + printable(info.scenario_path) + ")";
   header += "  seed " + std::to_string(info.seed) + "  speed " + speed_text(info.speed) +
             (info.ordering.empty() ? "" : "  ordering " + info.ordering) + "  wall " + fixed(info.duration_s, 2) +
-            "s  virtual " + span_text(info.virtual_span_ms) + "  calls " + std::to_string(info.calls);
+            "s  virtual " + span_text(info.virtual_span_ms) + "  calls " + std::to_string(info.calls) +
+            (info.legs > 0 ? " (+" + std::to_string(info.legs) + " call-back legs)" : "");
   out << style.bold(header) << '\n';
   if (!info.targets.empty())
     out << (info.targets.size() == 1 ? "target       " : "targets      ") << list_text(info.targets, ", ") << '\n';
   if (!info.outputs.empty()) out << "wrote        " << list_text(info.outputs, ", ") << '\n';
   for (const std::string& problem : connection_problems(stats, info)) out << style.bad(problem) << '\n';
-  if (info.interrupted)
-    out << style.bad("interrupted" + (info.interrupted_by.empty() ? "" : " (" + printable(info.interrupted_by) + ")") +
-                     ": " + std::to_string(totals.cancelled) + " deliveries cancelled")
+  if (!info.aborted_by.empty())
+    out << style.bad("aborted by expectation " + info.aborted_by + ": " + std::to_string(totals.cancelled) +
+                     " deliveries cancelled")
         << '\n';
+  else if (info.interrupted && info.max_duration_s > 0)
+    out << style.bad("stopped at the max duration (" + span_text(std::llround(info.max_duration_s * 1000)) +
+                     "): " + std::to_string(totals.cancelled) + " deliveries cancelled")
+        << '\n';
+  else if (info.interrupted)
+    out << style.bad("interrupted: " + std::to_string(totals.cancelled) + " deliveries cancelled") << '\n';
   out << '\n';
   print_table(stats, out, style);
   out << '\n';
@@ -224,6 +243,10 @@ void print_rates(const RunStats& stats, const RunInfo& info, std::ostream& out, 
     out << "too slow     " << totals.too_slow
         << " answers were 2xx after the vendor's timeout: the real vendor would have retried or dropped them\n";
   }
+  if (totals.retry_after_clamped > 0)
+    out << "retry-after  " << totals.retry_after_clamped
+        << " answers asked to wait longer than retry.retry_after_max_ms: the retry waited that long (each attempt's "
+           "retry_after_clamped_ms in the journal says what was asked)\n";
   if (totals.rejected_as_expected > 0)
     out << "refused      " << totals.rejected_as_expected
         << " deliveries with a bad signature or a stale timestamp were refused with a 4xx, as they must be\n";
@@ -237,15 +260,19 @@ void print_rates(const RunStats& stats, const RunInfo& info, std::ostream& out, 
 }
 
 // Failing calls, findings and probe failures, each list cut short.
-void print_failures(const RunStats& stats, std::ostream& out) {
+void print_failures(const RunStats& stats, const RunInfo& info, std::ostream& out) {
   if (stats.failing_calls() > 0) {
-    out << "\nfailing calls (" << stats.failing_calls() << "):\n";
+    // Each call-back leg has a call id of its own, so it is listed as one.
+    out << (info.legs > 0 ? "\nfailing calls and call-back legs (" : "\nfailing calls (") << stats.failing_calls()
+        << "):\n";
     std::size_t shown = 0;
     for (const CallOutcome& call : stats.calls()) {
       if (call.failure_count == 0) continue;
       if (shown == k_text_failing_calls) break;
       out << "  " << printable(call.call_id) << ' ' << printable(call.failures.empty() ? "" : call.failures.front());
-      if (call.failure_count > 1) out << " (and " << call.failure_count - 1 << " more)";
+      if (call.failure_count > 1)
+        out << " (and " << call.failure_count - 1 << (call.failure_count == 2 ? " more failure" : " more failures")
+            << " in this call)";
       out << '\n';
       ++shown;
     }
@@ -305,7 +332,7 @@ void print_text(const RunStats& stats, const RunInfo& info, const std::vector<Ex
   const Style style{color};
   print_header(stats, info, out, style);
   print_rates(stats, info, out, style);
-  print_failures(stats, out);
+  print_failures(stats, info, out);
   if (!expectations.empty()) {
     out << "\nexpectations:\n";
     for (const ExpectationResult& result : expectations) {

@@ -25,7 +25,7 @@ namespace {
 // the journal.
 constexpr std::size_t k_reorder_window = 8192;
 constexpr std::size_t k_max_in_flight = 1024;
-constexpr std::size_t k_max_calls_seen = 1000;
+constexpr std::size_t k_max_seen = 1000;
 constexpr std::int64_t k_answer_timeout_ms = 30000;
 
 struct Pending {
@@ -90,30 +90,44 @@ class Player {
       auto entry = m_reader.next();
       if (!entry) {
         m_more = false;
+        if (m_last_of_delivery) push(std::move(*m_last_of_delivery));
+        m_last_of_delivery.reset();
         return;
       }
       auto* a = std::get_if<journal::AttemptEntry>(&*entry);
       if (!a) continue;
+      if (!m_options.delivery.empty()) {
+        // Its attempts come in order: the last one read is the last sent.
+        if (a->delivery == m_options.delivery)
+          m_last_of_delivery = std::move(*a);
+        else if (!m_last_of_delivery)
+          note(m_result.deliveries_seen, a->delivery);
+        continue;
+      }
       if (m_options.only.empty() || a->call == m_options.only) {
-        m_window.push_back(Pending{std::move(*a), m_read++});
-        std::push_heap(m_window.begin(), m_window.end(), Later{});
+        push(std::move(*a));
       } else if (m_result.sent == 0) {
-        note_call(a->call);
+        note(m_result.calls_seen, a->call);
       }
     }
   }
 
-  void note_call(const std::string& call) {
-    auto& seen = m_result.calls_seen;
-    if (std::find(seen.begin(), seen.end(), call) != seen.end()) return;
-    if (seen.size() < k_max_calls_seen)
-      seen.push_back(call);
+  void push(journal::AttemptEntry attempt) {
+    m_window.push_back(Pending{std::move(attempt), m_read++});
+    std::push_heap(m_window.begin(), m_window.end(), Later{});
+  }
+
+  // A name for a did-you-mean, kept once; up to k_max_seen of them.
+  void note(std::vector<std::string>& seen, const std::string& name) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) return;
+    if (seen.size() < k_max_seen)
+      seen.push_back(name);
     else
-      m_result.calls_seen_capped = true;
+      m_result.seen_capped = true;
   }
 
   util::MonoUs due_of(const journal::AttemptEntry& a, util::MonoUs start) const {
-    if (m_options.speed <= 0) return 0;
+    if (m_options.speed <= 0 || !m_options.delivery.empty()) return 0;
     return start + static_cast<util::MonoUs>(static_cast<double>(a.wall_offset_us) / m_options.speed);
   }
 
@@ -168,6 +182,7 @@ class Player {
         ++m_result.ok;
       else
         ++m_result.other;
+      if (!m_options.delivery.empty()) m_result.answer = r;
       const auto call = m_calls_in_flight.find(r.id);
       if (call == m_calls_in_flight.end()) continue;
       const auto line = m_lines.find(call->second);
@@ -193,6 +208,7 @@ class Player {
   std::unordered_map<std::string, CallLine> m_lines;                 // calls with a request on the wire
   std::unordered_map<std::uint64_t, std::string> m_calls_in_flight;  // request id -> call
   std::vector<delivery::HttpResult> m_done;
+  std::optional<journal::AttemptEntry> m_last_of_delivery;  // with ReplayOptions::delivery
   std::uint64_t m_read = 0;
   bool m_more = true;
   ReplayResult m_result;

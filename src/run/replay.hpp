@@ -14,10 +14,13 @@
 namespace callhook::run {
 
 struct ReplayOptions {
-  std::string journal;                      // the journal file
-  std::optional<util::Url> target;          // replaces each URL's scheme, host and port
-  double speed = 1;                         // timing divisor; <= 0: as fast as each call's order allows
-  std::string only;                         // one call's requests; "" for every call
+  std::string journal;              // the journal file
+  std::optional<util::Url> target;  // replaces each URL's scheme, host and port
+  double speed = 1;                 // timing divisor; <= 0: as fast as each call's order allows
+  std::string only;                 // one call's requests; "" for every call
+  // One delivery (its key, "0.12.3"): only its last attempt's request is
+  // sent again; "" for every delivery.
+  std::string delivery;
   std::vector<std::string> resign_secrets;  // sign again at send time with these, when any
 };
 
@@ -29,7 +32,12 @@ struct ReplayResult {
   // With `only`: up to 1,000 distinct call ids of the journal, for naming
   // the calls it does have when `only` matched none.
   std::vector<std::string> calls_seen;
-  bool calls_seen_capped = false;
+  // With `delivery`: the answer to its request (when it was sent), and up
+  // to 1,000 distinct delivery keys of the journal for naming the ones it
+  // has when the key matched none.
+  std::optional<delivery::HttpResult> answer;
+  std::vector<std::string> deliveries_seen;
+  bool seen_capped = false;  // the journal has more calls (or deliveries) than those seen
   // The journal ended in a line cut short (a run killed mid-write), at this line.
   std::optional<std::size_t> cut_line;
 };
@@ -38,7 +46,9 @@ struct ReplayResult {
 // every answer. Each request leaves at start + recorded send offset / speed,
 // but never before the call's previous request is answered, so a call's
 // requests arrive in their recorded order at any speed and any number of
-// connections; different calls go in parallel. Throws journal::JournalError
+// connections; different calls go in parallel. With `delivery`, the
+// journal is read to its end and only that delivery's last attempt is sent,
+// at once. Throws journal::JournalError
 // for a journal that cannot be read, BadInput for a recorded URL that is
 // not valid.
 ReplayResult replay(const ReplayOptions& options, delivery::Transport& transport, const util::Clock& clock);

@@ -55,6 +55,10 @@ struct RunOptions {
   std::optional<std::string> recordings_host;
   int recordings_port = 0;
   std::string recordings_url;
+  // Where GET /metrics is served while the run runs (run --metrics-listen;
+  // run/metrics_server); none when unset.
+  std::optional<std::string> metrics_host;
+  int metrics_port = 0;
   // Load and plan only (checks the inputs), then stop: no sink, no files.
   bool dry_run = false;
   // Changes to the scenario before planning (run --count/--rate/--duration);
@@ -64,9 +68,9 @@ struct RunOptions {
   scenario::Shard shard;
   // Unix ms to wait for before the first call (run --start-at).
   std::optional<std::int64_t> start_at_ms;
-  // Wall seconds the run may take (0 = no limit; the scenario's
-  // max_duration_s when lower): once passed, the run is stopped as by a
-  // first stop request, exits 1 and its report says why.
+  // Wall seconds the run may take (0 = no limit; run --max-duration, the
+  // scenario's max_duration_s when lower): once passed, the run is stopped
+  // as by a first stop request (in the engine) and exits k_exit_max_duration.
   double max_duration_s = 0;
   // A run inside `callhook serve`: its reports name none of the server's
   // files and no number of the whole process (peak memory).

@@ -3,13 +3,11 @@
 #include "run/run_session.hpp"
 
 #include <sys/resource.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -21,7 +19,10 @@
 #include "journal/journal.hpp"
 #include "report/journal_report.hpp"
 #include "report/plan_estimate.hpp"
+#include "run/abort_watch.hpp"
 #include "run/lanes.hpp"
+#include "run/metrics_server.hpp"
+#include "run/temporary_journal.hpp"
 #include "run/unavailable.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
@@ -37,27 +38,6 @@ double peak_rss_mb() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
-
-// A journal file in the temporary directory, for --html without --journal
-// (the timeline is read from a journal); removed with the session.
-class TemporaryJournal {
- public:
-  TemporaryJournal() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string pattern = std::string(dir != nullptr && *dir != 0 ? dir : "/tmp") + "/callhook-journal-XXXXXX";
-    const int fd = mkstemp(pattern.data());
-    if (fd < 0) throw BadInput("--html: cannot create a temporary journal in " + pattern);
-    close(fd);
-    m_path = pattern;
-  }
-  ~TemporaryJournal() { std::remove(m_path.c_str()); }
-  TemporaryJournal(const TemporaryJournal&) = delete;
-  TemporaryJournal& operator=(const TemporaryJournal&) = delete;
-  const std::string& path() const { return m_path; }
-
- private:
-  std::string m_path;
-};
 
 // Each stream's receiver, each once.
 std::vector<std::string> targets_of(const scenario::Scenario& s) {
@@ -99,6 +79,8 @@ struct RunSession::State {
   std::unique_ptr<journal::JournalWriter> journal;
   util::SystemClock clock;
   std::unique_ptr<report::RunStats> stats;  // every lane's, merged at the end
+  std::unique_ptr<AbortWatch> abort_watch;  // the expectations with "abort", across the lanes
+  std::unique_ptr<MetricsServer> metrics;   // run --metrics-listen
   engine::RunOutcome outcome;
 
   std::size_t lane_count() const { return std::max<std::size_t>(1, lane_plans.size()); }
@@ -139,11 +121,13 @@ engine::RunOutcome merge_outcomes(const std::vector<engine::RunOutcome>& lanes) 
   for (std::size_t i = 1; i < lanes.size(); ++i) {
     const engine::RunOutcome& lane = lanes[i];
     out.calls += lane.calls;
+    out.legs += lane.legs;
     out.virtual_span_ms = std::max(out.virtual_span_ms, lane.virtual_span_ms);
     out.wall_s = std::max(out.wall_s, lane.wall_s);
     if (lane.first_send_us >= 0 && (out.first_send_us < 0 || lane.first_send_us < out.first_send_us))
       out.first_send_us = lane.first_send_us;
     out.interrupted = out.interrupted || lane.interrupted;
+    out.max_duration_reached = out.max_duration_reached || lane.max_duration_reached;
   }
   return out;
 }
@@ -168,7 +152,7 @@ bool RunSession::prepare() {
   }
   s.outputs.emplace(m_options.reports);
   if (s.outputs->wants_html() && m_options.journal_path.empty()) {
-    s.temporary_journal = std::make_unique<TemporaryJournal>();
+    s.temporary_journal = std::make_unique<TemporaryJournal>("--html");
     m_options.journal_path = s.temporary_journal->path();
   }
   const Receivers receivers = start_receivers(*scenario);
@@ -177,6 +161,11 @@ bool RunSession::prepare() {
   if (!s.plan) return false;
   m_total_calls = report::estimate_plan(s.plan->scenario).total_calls;
   if (!make_lane_plans(whole, receivers)) return false;
+  if (m_options.metrics_host) {
+    s.metrics = std::make_unique<MetricsServer>(s.plan->scenario, s.lane_count());
+    const int port = s.metrics->start(*m_options.metrics_host, m_options.metrics_port);
+    m_metrics_url = sink::origin_url(*m_options.metrics_host, port) + "/metrics";
+  }
   open_journal();
   return true;
 }
@@ -268,6 +257,7 @@ void RunSession::open_journal() {
   }
   const auto& sc = s.plan->scenario;
   if (!sc.shard.whole()) s.journal->set_shard(sc.shard.index, sc.shard.count);
+  s.journal->set_run_facts(engine::ordering_summary(*s.plan), sc.expect);
   s.journal->run_header(sc.name, sc.seed, sc.speed, sc.epoch_ms);
   if (m_options.flush_journal_live) s.journal->flush();
 }
@@ -287,6 +277,7 @@ void RunSession::run(const TickHook& on_tick) {
   std::vector<std::unique_ptr<report::RunStats>> stats;
   std::vector<engine::RunOutcome> outcomes(lanes);
   for (std::size_t lane = 0; lane < lanes; ++lane) stats.push_back(std::make_unique<report::RunStats>(stats_options));
+  s.abort_watch = std::make_unique<AbortWatch>(s.plan->scenario, lanes);
   s.started_at_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
@@ -298,11 +289,6 @@ void RunSession::run(const TickHook& on_tick) {
   std::vector<LaneProgress> lane_progress(lanes);
   m_max_duration_s = effective_limit(m_options.max_duration_s, s.plan->scenario.max_duration_s);
   const auto show_progress = [&](double elapsed_s) {
-    if (m_max_duration_s > 0 && elapsed_s >= m_max_duration_s && m_stop.load() == 0) {
-      m_timed_out = true;
-      int idle = 0;
-      m_stop.compare_exchange_strong(idle, 1);
-    }
     Progress progress;
     {
       const std::lock_guard lock(progress_mutex);
@@ -325,27 +311,33 @@ void RunSession::run(const TickHook& on_tick) {
     options.speed = plan.scenario.speed;
     options.concurrency = plan.scenario.concurrency;
     options.stop = m_options.stop ? m_options.stop : &m_stop;
-    options.limit_stop = m_options.stop ? &m_stop : nullptr;  // the time limit beside the signals
     options.grace_ms = m_options.grace_ms;
     options.start_us = start_us;
+    if (m_max_duration_s > 0) options.max_duration_us = static_cast<std::int64_t>(m_max_duration_s * 1e6);
     report::RunStats& lane_stats = *stats[lane];
+    if (s.abort_watch->active()) {
+      options.abort = &s.abort_watch->flag();
+      options.on_results = [&s, &lane_stats, lane] { s.abort_watch->update(lane, lane_stats); };
+    }
     options.on_tick = [&, lane](double elapsed_s, std::size_t in_flight) {
       {
         const std::lock_guard lock(progress_mutex);
         lane_progress[lane] =
             LaneProgress{lane_stats.live(), lane_stats.totals(), static_cast<std::int64_t>(in_flight)};
       }
+      if (s.metrics) s.metrics->update(lane, lane_stats, static_cast<std::int64_t>(in_flight));
       if (lane == 0) show_progress(elapsed_s);
     };
     engine::Engine engine(plan, *transport, s.clock, lane_stats, s.journal.get(), options);
     outcomes[lane] = engine.run();
+    if (s.metrics) s.metrics->update(lane, lane_stats, 0);
     const std::lock_guard lock(progress_mutex);
     lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), 0};
   };
 
   run_lanes(
       lanes, run_lane, [&] { show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6); },
-      [this] { m_stop.store(2); });  // a lane could not start: the others stop at once
+      [this] { m_stop.store(2); });  // a lane could not start: the others stop at once (when m_stop is theirs)
 
   s.stats = std::move(stats.front());
   for (std::size_t lane = 1; lane < lanes; ++lane) s.stats->merge(*stats[lane]);
@@ -368,15 +360,10 @@ RunResult RunSession::finish() {
   info.duration_s = outcome.wall_s;
   info.virtual_span_ms = outcome.virtual_span_ms;
   info.calls = outcome.calls;
+  info.legs = outcome.legs;
   info.interrupted = outcome.interrupted;
-  // A run stopped by its time limit did not do what it was asked in the
-  // time it had: exit 1, as an unmet expectation, unless a signal came first.
-  const bool timed_out = outcome.interrupted && m_timed_out && !(m_options.stop && m_options.stop->load() != 0);
-  if (timed_out) {
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%g", m_max_duration_s);
-    info.interrupted_by = std::string("max_duration_s ") + seconds + " passed";
-  }
+  info.aborted_by = s.abort_watch ? s.abort_watch->broken() : "";
+  if (outcome.max_duration_reached && info.aborted_by.empty()) info.max_duration_s = m_max_duration_s;
   const std::int64_t start_us = m_options.start_us >= 0 ? m_options.start_us : outcome.started_us;
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - start_us) / 1e3;
@@ -387,11 +374,17 @@ RunResult RunSession::finish() {
   if (!m_options.journal_path.empty() && !s.temporary_journal && !m_options.hosted)
     info.outputs.push_back(m_options.journal_path);
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
+  for (auto& expectation : m_expectations)
+    if (expectation.name == info.aborted_by) expectation.text += " (aborted the run)";
   const bool accounted = stats.totals().accounted();
   const bool met = report::all_met(m_expectations);
-  const int interrupted_code =
-      timed_out ? k_exit_expectations : (outcome.interrupted ? m_options.interrupted_exit_code() : 0);
-  info.exit_code = run_exit_code(accounted, outcome.interrupted, interrupted_code, met);
+  // An abort is an unmet expectation (exit 1), not an interrupt; the max
+  // duration has an exit code of its own (4).
+  const bool interrupted = outcome.interrupted && info.aborted_by.empty();
+  const int stopped_code = !interrupted                   ? 0
+                           : outcome.max_duration_reached ? k_exit_max_duration
+                                                          : m_options.interrupted_exit_code();
+  info.exit_code = run_exit_code(accounted, interrupted, stopped_code, met);
   if (s.journal) {
     const auto& totals = stats.totals();
     s.journal->end(report::end_record(totals, outcome.interrupted));
@@ -415,7 +408,8 @@ RunResult RunSession::finish() {
   publish(last);
 
   RunResult result;
-  result.interrupted = outcome.interrupted;
+  result.interrupted = interrupted;
+  result.aborted_by = info.aborted_by;
   result.expectations_met = met;
   result.accounted = accounted;
   result.exit_code = info.exit_code;

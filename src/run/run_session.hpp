@@ -45,6 +45,7 @@ struct RunResult {
   bool interrupted = false;  // stopped before the end
   bool accounted = true;     // every planned delivery ended exactly once
   bool expectations_met = true;
+  std::string aborted_by;  // the expectation whose "abort" stopped the run; "" when none did (then not `interrupted`)
 };
 
 class RunSession {
@@ -87,6 +88,8 @@ class RunSession {
   std::atomic<int>& stop_flag() { return m_stop; }
   // The latest progress, safe to read from any thread.
   Progress snapshot() const;
+  // "http://HOST:PORT/metrics" once prepared with RunOptions::metrics_host; "" otherwise.
+  const std::string& metrics_url() const { return m_metrics_url; }
 
   // After finish(): the reports.
   const ReportSet& reports() const { return *m_reports; }
@@ -114,14 +117,14 @@ class RunSession {
   util::Problems m_problems;
   std::string m_source;
   std::atomic<int> m_stop{0};
-  std::atomic<bool> m_timed_out{false};  // stopped because max_duration_s passed
-  double m_max_duration_s = 0;           // the run's time limit, the options' and the scenario's; 0 = none
+  double m_max_duration_s = 0;  // the run's time limit, the options' and the scenario's; 0 = none
   mutable std::mutex m_progress_mutex;
   Progress m_progress;
   std::unique_ptr<State> m_state;
   report::RunInfo m_info;
   std::vector<report::ExpectationResult> m_expectations;
   std::int64_t m_total_calls = -1;
+  std::string m_metrics_url;
   std::optional<ReportSet> m_reports;
 };
 

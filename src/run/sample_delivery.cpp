@@ -17,26 +17,12 @@ namespace {
 // Handshakes on the way to the event are answered as accepted.
 const vendors::Answer k_accepted{true, 200, "{}", ""};
 
-// A one-stream scenario, checked by the same loader as a file. Events that
-// only some calls send (an agent transfer) get a caller who sends them.
+// The request's call as a scenario, checked by the same loader as a file.
 std::optional<engine::RunPlan> sample_plan(const SampleRequest& request, bool wants_agent, util::Problems& problems) {
-  util::Json calls = {{"count", 1},
-                      {"direction", request.direction},
-                      {"turns", 4},
-                      {"duration_s", 95},
-                      {"transfer_p", wants_agent ? 1 : 0}};
-  if (!request.platform.empty()) calls["platform"] = request.platform;
-  util::Json stream = {{"vendor", request.vendor},
-                       {"target", request.target},
-                       {"vendor_config", request.vendor_config},
-                       {"calls", calls}};
-  if (!request.delivery.is_null()) stream["delivery"] = request.delivery;
-  util::Json doc = {{"seed", request.seed}, {"streams", util::Json::array({stream})}};
-  if (request.epoch_ms) doc["epoch"] = util::iso8601_s(*request.epoch_ms);
-  auto loaded = scenario::parse_scenario(doc.dump(), "sample", vendors::catalog());
+  auto loaded = scenario::parse_scenario(sample_scenario(request, wants_agent).dump(), "sample", vendors::catalog());
   problems = std::move(loaded.problems);
   if (!problems.empty()) return std::nullopt;
-  return engine::make_plan(std::move(*loaded.scenario), "", "", "http://127.0.0.1:8080/recordings", problems);
+  return engine::make_plan(std::move(*loaded.scenario), "", "", request.recordings_url, problems);
 }
 
 // The idempotency id a run gives a delivery that has none of its vendor's
@@ -48,6 +34,21 @@ void give_event_id(vendors::Delivery& d, std::uint64_t seed, std::uint32_t seq) 
 }
 
 }  // namespace
+
+util::Json sample_scenario(const SampleRequest& request, bool wants_agent) {
+  util::Json calls = {{"count", 1},
+                      {"direction", request.direction},
+                      {"turns", 4},
+                      {"duration_s", 95},
+                      {"transfer_p", wants_agent ? 1 : 0}};
+  if (!request.platform.empty()) calls["platform"] = request.platform;
+  util::Json stream = {{"vendor", request.vendor}, {"vendor_config", request.vendor_config}, {"calls", calls}};
+  if (!request.target.empty()) stream["target"] = request.target;
+  if (!request.delivery.is_null()) stream["delivery"] = request.delivery;
+  util::Json doc = {{"seed", request.seed}, {"streams", util::Json::array({stream})}};
+  if (request.epoch_ms) doc["epoch"] = util::iso8601_s(*request.epoch_ms);
+  return doc;
+}
 
 util::Headers SampleCall::headers(std::int64_t now_ms) const {
   const auto& signing = settings().signing;
@@ -87,6 +88,10 @@ std::optional<SampleCall> sample_call(const SampleRequest& request, util::Proble
       batch = session->resume(last, k_accepted, ignored);
     }
   }
+  for (const auto& [event, config] : info.event_configs)
+    if (event == request.event)
+      throw BadInput("a default " + info.name + " call sends no \"" + request.event + "\": it needs vendor_config " +
+                     config + " (--config '" + config + "')");
   throw BadInput("a default " + info.name + " call sends no \"" + request.event +
                  "\" (it may need a vendor_config setting: callhook vendors " + info.name +
                  " and docs/vendors.md list them)");

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/plan.hpp"
@@ -17,6 +18,9 @@
 
 namespace callhook::run {
 
+// Where a sample's recording URLs point when nothing serves them.
+inline constexpr std::string_view k_sample_recordings_url = "http://127.0.0.1:8080/recordings";
+
 struct SampleRequest {
   std::string vendor;
   std::string event;
@@ -27,6 +31,9 @@ struct SampleRequest {
   util::Json vendor_config = util::Json::object();
   util::Json delivery = nullptr;  // the stream's "delivery" object (signing, ...), null = defaults
   std::string target = "http://127.0.0.1:8080/webhooks";
+  // The base of the recording URLs written into bodies (nothing listens at
+  // the default; `callhook trigger` serves its own).
+  std::string recordings_url = std::string(k_sample_recordings_url);
   std::vector<FieldSet> sets;  // payload overrides, checked against the delivery
 };
 
@@ -44,6 +51,11 @@ struct SampleCall {
   // the engine signs.
   util::Headers headers(std::int64_t now_ms) const;
 };
+
+// The one-stream scenario of the request's call: one default call (four
+// turns, 95 s; transferred to an agent when wants_agent), its stream as the
+// request gives it. An empty target leaves the stream's "target" out.
+util::Json sample_scenario(const SampleRequest& request, bool wants_agent);
 
 // The first `event` delivery of a default call (or of one transferred to an
 // agent, for events only those send), with its call. Returns nullopt with

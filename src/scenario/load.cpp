@@ -1,5 +1,7 @@
 #include "scenario/load.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -38,11 +40,11 @@ LoadResult load_scenario(const std::string& path, const Catalog& catalog) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   if (status.type() == std::filesystem::file_type::not_found) {
-    result.problems.add("", "no such file");
+    result.problems.add_unreadable("no such file");
     return result;
   }
   if (status.type() == std::filesystem::file_type::directory) {
-    result.problems.add("", "is a directory, not a scenario file");
+    result.problems.add_unreadable("it is a directory, not a scenario file");
     return result;
   }
   // A file over the limit is refused before it is read into memory.
@@ -56,7 +58,7 @@ LoadResult load_scenario(const std::string& path, const Catalog& catalog) {
   std::ostringstream text;
   if (in) text << in.rdbuf();
   if (!in || in.bad()) {
-    result.problems.add("", "cannot read the file");
+    result.problems.add_unreadable(std::strerror(errno));
     return result;
   }
   return parse_scenario(text.str(), path, catalog);

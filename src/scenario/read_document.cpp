@@ -4,6 +4,7 @@
 
 #include "scenario/expectations.hpp"
 #include "scenario/readers.hpp"
+#include "util/base64.hpp"
 #include "util/time_format.hpp"
 #include "util/url.hpp"
 
@@ -68,17 +69,72 @@ Stream read_stream(const util::Cursor& at, std::size_t index, const VendorNames&
   return stream;
 }
 
+// A step's raw request ("body" or "body_base64", with "headers", "method",
+// "path", "id"), nullopt for a step that names an event to generate.
+std::optional<ScriptStep::Raw> read_raw_step(const util::Cursor& step) {
+  const bool raw = step["body"].exists() || step["body_base64"].exists();
+  if (!raw) {
+    for (const char* key : {"headers", "method", "path", "id"})
+      if (step[key].exists()) step[key].fail("belongs to a raw step: give the step a \"body\" too");
+    return std::nullopt;
+  }
+  ScriptStep::Raw out;
+  if (step["body"].exists() && step["body_base64"].exists())
+    step["body_base64"].fail("is given with \"body\": give one");
+  if (const auto body = step["body"].string()) out.body = *body;
+  if (const util::Cursor encoded = step["body_base64"]; encoded.exists())
+    if (const auto text = encoded.string()) {
+      if (auto bytes = util::base64_decode(*text))
+        out.body = std::move(*bytes);
+      else if (!text->empty())
+        encoded.fail("is not canonical base64");
+    }
+  if (const auto method = step["method"].string(false)) {
+    const bool token = std::all_of(method->begin(), method->end(), [](char c) { return c >= 'A' && c <= 'Z'; });
+    if (token)
+      out.method = *method;
+    else
+      step["method"].fail("expected an HTTP method in capitals (\"POST\", \"GET\"), got \"" + *method + "\"");
+  }
+  if (const auto path = step["path"].string()) {
+    if (!path->empty() && path->front() != '/' && path->front() != '?')
+      step["path"].fail("expected a path starting with / (or a query starting with ?), got \"" + *path + "\"");
+    else if (path->find_first_of(" \r\n\t") != std::string::npos)
+      step["path"].fail("holds white space; percent-encode it");
+    else
+      out.path = *path;
+  }
+  out.id = step["id"].string_or("");
+  if (const util::Cursor headers = step["headers"]; headers.exists() && headers.is_object()) {
+    for (auto it = headers.node()->begin(); it != headers.node()->end(); ++it) {
+      const util::Cursor value = headers[it.key()];
+      const auto text = value.string();
+      if (!text) continue;
+      const bool name_ok = !it.key().empty() && it.key().find_first_of(" :\r\n\t") == std::string::npos;
+      if (!name_ok)
+        value.fail("is not a header name");
+      else if (text->find_first_of("\r\n") != std::string::npos)
+        value.fail("holds a line break");
+      else
+        out.headers.push_back({it.key(), *text});
+    }
+  }
+  return out;
+}
+
 std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<VendorNames>& vendors) {
   std::vector<ScriptStep> script;
   if (!non_empty_array(at)) return script;
   for (std::size_t i = 0; i < at.size(); ++i) {
     const util::Cursor step = at.at(i);
-    if (!step.keys({"at_ms", "call", "event", "stream", "overrides", "copies", "together", "lost_ack", "again"}))
+    if (!step.keys({"at_ms", "call", "event", "stream", "overrides", "copies", "together", "lost_ack", "again", "body",
+                    "body_base64", "headers", "method", "path", "id"}))
       continue;
     ScriptStep parsed;
+    parsed.raw = read_raw_step(step);
     step["at_ms"].require();
     step["call"].require();
-    step["event"].require();
+    if (!parsed.raw) step["event"].require();
     parsed.at_ms = step["at_ms"].integer_or(0, 0);
     parsed.call = step["call"].string(false).value_or("");
     const util::Cursor stream = step["stream"];
@@ -91,7 +147,11 @@ std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<Ve
     }
     if (const auto event = step["event"].string(false)) {
       parsed.event = *event;
-      if (parsed.stream < vendors.size()) check_event(step["event"], *event, vendors[parsed.stream]);
+      // A raw step's event only names it: an imported body the vendor's
+      // catalog does not know is still sent.
+      if (parsed.stream < vendors.size() && !parsed.raw) check_event(step["event"], *event, vendors[parsed.stream]);
+    } else if (parsed.raw) {
+      parsed.event = "request";
     }
     if (step["overrides"].exists()) parsed.overrides = read_pointer_map(step["overrides"]);
     parsed.copies = static_cast<int>(step["copies"].integer_or(1, 1, 100));
@@ -100,21 +160,40 @@ std::vector<ScriptStep> read_script(const util::Cursor& at, const std::vector<Ve
     parsed.again = step["again"].boolean_or(false);
     if (parsed.together && parsed.copies < 2)
       step["together"].fail("sends a step's copies at once, and this step has one (give \"copies\": 2 or more)");
-    if (parsed.again && step["overrides"].exists())
+    if (parsed.again && parsed.raw)
+      step["again"].fail("does not apply to a raw step: repeat the step (same body and \"id\") to send it again");
+    else if (parsed.again && step["overrides"].exists())
       step["again"].fail("sends an earlier step's delivery as it was, so it takes no \"overrides\"");
     script.push_back(std::move(parsed));
   }
   return script;
 }
 
-Expectations read_expect(const util::Cursor& at) {
+// A limit is a number, or {"limit": N, "abort": true} to stop the run as
+// soon as it is broken for good.
+Expectations read_expect(const util::Cursor& at, std::vector<std::string>& abort_on) {
   Expectations expect;
   if (!at.exists()) return expect;
   std::vector<std::string> names;
   for (const auto& info : expectation_catalog()) names.emplace_back(info.name);
   if (!at.keys(names)) return expect;
   for (const auto& info : expectation_catalog()) {
-    const util::Cursor limit = at[info.name];
+    util::Cursor limit = at[info.name];
+    if (limit.exists() && limit.node()->is_object()) {
+      if (!limit.keys({"limit", "abort"})) continue;
+      const util::Cursor abort = limit["abort"];
+      if (abort.boolean_or(false)) {
+        if (info.can_abort)
+          abort_on.emplace_back(info.name);
+        else
+          abort.fail(
+              std::string(info.name) +
+              (info.bound == Bound::AtLeast ? " is a lower limit" : " can still change either way") +
+              ", decided only when the run ends, so it cannot stop a run early; these can: " + abortable_names());
+      }
+      limit = limit["limit"];
+      limit.require();
+    }
     std::optional<double> value;
     if (info.ratio)
       value = limit.number(0, 1);
@@ -169,7 +248,7 @@ Scenario read_document(const util::Cursor& root, const std::string& source, cons
       at["name"].fail("duplicate stream name \"" + scenario.streams.back().name + "\"");
   }
   scenario.script = read_script(root["script"], vendors);
-  scenario.expect = read_expect(root["expect"]);
+  scenario.expect = read_expect(root["expect"], scenario.abort_on);
   // A probe is a check: a failed one fails the run, as an unmet expectation
   // does, unless the expect block allows some.
   const bool probed = std::any_of(scenario.streams.begin(), scenario.streams.end(),

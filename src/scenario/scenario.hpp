@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/header.hpp"
 #include "util/json_cursor.hpp"
 #include "util/rng.hpp"
 
@@ -194,6 +195,16 @@ struct ScriptStep {
   // The delivery an earlier step of this alias and event sent, once more
   // here (same id and body): a duplicate after the call has moved on.
   bool again = false;
+  // A raw step sends these bytes (an imported request) instead of an event
+  // the vendor generates; `event` then only names it in reports.
+  struct Raw {
+    std::string method = "POST";
+    std::string path;       // after the stream target's path, query included; "" = the target itself
+    util::Headers headers;  // Content-Type among them; signatures are made per attempt
+    std::string body;
+    std::string id;  // the delivery's idempotency id (signatures' webhook-id), "" = derived
+  };
+  std::optional<Raw> raw;
 };
 
 // "expect": {"failed": 0, "p99_latency_ms": 200, ...}: name -> limit.
@@ -229,6 +240,9 @@ struct Scenario {
   std::vector<Stream> streams;
   std::vector<ScriptStep> script;
   Expectations expect;
+  // The names in `expect` given "abort": true: the run stops as soon as one
+  // of them is over its limit (only names whose ExpectationInfo::can_abort).
+  std::vector<std::string> abort_on;
   Shard shard;
 };
 

@@ -57,7 +57,7 @@ void Run::play(const std::function<void()>& on_end) {
   RunState state = RunState::Failed;
   std::optional<int> exit_code;
   std::string error;
-  std::string interrupted_by;
+  bool max_duration_reached = false;
   std::shared_ptr<RunReports> reports;
   try {
     m_session->run();
@@ -69,7 +69,7 @@ void Run::play(const std::function<void()>& on_end) {
     reports->text = set.text();
     exit_code = result.exit_code;
     state = result.interrupted ? RunState::Interrupted : RunState::Finished;
-    interrupted_by = m_session->info().interrupted_by;
+    max_duration_reached = m_session->info().max_duration_s > 0;
   } catch (const std::exception& e) {
     error = e.what();
     exit_code = run::k_exit_cannot_run;
@@ -80,7 +80,7 @@ void Run::play(const std::function<void()>& on_end) {
     m_state = state;
     m_exit_code = exit_code;
     m_error = std::move(error);
-    m_interrupted_by = std::move(interrupted_by);
+    m_max_duration_reached = max_duration_reached;
     m_reports = std::move(reports);
   }
   m_ended.notify_all();
@@ -130,7 +130,7 @@ nlohmann::ordered_json Run::describe() const {
                      {"active_calls", progress.live.active_calls},
                      {"p99_latency_ms", progress.live.p99_latency_ms}};
   out["exit_code"] = m_exit_code ? nlohmann::ordered_json(*m_exit_code) : nlohmann::ordered_json(nullptr);
-  if (!m_interrupted_by.empty()) out["interrupted_by"] = m_interrupted_by;
+  if (m_max_duration_reached) out["max_duration_reached"] = true;
   if (!m_error.empty()) out["error"] = m_error;
   return out;
 }
@@ -171,6 +171,9 @@ void RunRegistry::abandon(const Slot& slot) {
   std::remove(slot.journal_path.c_str());
   std::lock_guard lock(m_mutex);
   --m_reserved;
+  // A refused run does not use up its id: the next run gets it, unless
+  // another reservation has come since.
+  if (slot.id == "run-" + std::to_string(m_next - 1)) --m_next;
 }
 
 std::shared_ptr<Run> RunRegistry::start(const Slot& slot, std::unique_ptr<run::RunSession> session) {

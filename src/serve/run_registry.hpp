@@ -74,7 +74,7 @@ class Run {
   RunState m_state = RunState::Running;
   std::optional<int> m_exit_code;
   std::string m_error;
-  std::string m_interrupted_by;  // what stopped the run besides a cancel (max_duration_s)
+  bool m_max_duration_reached = false;  // its max duration stopped the run (exit 4)
   std::shared_ptr<const RunReports> m_reports;
   std::thread m_thread;
 };
@@ -95,6 +95,7 @@ class RunRegistry {
     std::string journal_path;
   };
   std::optional<Slot> reserve();
+  // Gives the slot back; its id too, when no later slot was handed out.
   void abandon(const Slot& slot);
   // Starts a prepared session in the slot on its own thread; throws
   // run::Unavailable (the slot released) when the thread cannot be made.

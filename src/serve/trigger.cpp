@@ -2,6 +2,7 @@
 
 #include "run/trigger_event.hpp"
 #include "serve/run_policy.hpp"
+#include "sink/recordings.hpp"
 #include "util/clock.hpp"
 #include "util/url.hpp"
 #include "util/utf8.hpp"
@@ -79,6 +80,15 @@ std::optional<OJson> send_trigger(const util::Json& body, const TargetPolicy& ta
   util::Problems refused;
   if (refuse_target(targets, request.target, "/target", refused)) throw RequestRefused(403, std::move(refused));
 
+  // The recording URLs the body carries answer until the receiver's
+  // answer comes (a receiver may download the recording on arrival).
+  sink::RecordingServer recordings;
+  try {
+    recordings.start("127.0.0.1", 0);
+    request.recordings_url = recordings.base_url();
+  } catch (const std::exception&) {
+    // No port: the body keeps run::k_sample_recordings_url.
+  }
   util::Problems sample_problems;
   auto call = run::sample_call(request, sample_problems);
   if (!call) {

@@ -50,6 +50,11 @@ std::string event_name(std::string_view content_type, std::string_view body, std
         if (auto value = util::form_value(body, param)) return *value;
       if (auto value = util::form_value(query, param)) return *value;
     }
+  for (const auto& v : all)
+    for (const auto& [param, event] : v.webhook.param_events) {
+      if (is_form(content_type) && util::form_value(body, param)) return event;
+      if (util::form_value(query, param)) return event;
+    }
   if (json)
     for (const auto& v : all)
       if (!v.webhook.reason_key.empty())

@@ -14,9 +14,10 @@
 namespace callhook::sink {
 namespace {
 
-const std::vector<std::string> k_compact_keys = {"path", "event",        "status", "delay_ms",
-                                                 "body", "content_type", "header"};
-const std::vector<std::string> k_json_keys = {"path", "event", "status", "delay_ms", "body", "content_type", "headers"};
+const std::vector<std::string> k_compact_keys = {"path",     "event", "status",       "per",
+                                                 "delay_ms", "body",  "content_type", "header"};
+const std::vector<std::string> k_json_keys = {"path",     "event", "status",       "per",
+                                              "delay_ms", "body",  "content_type", "headers"};
 constexpr std::string_view k_nothing_to_answer = "nothing to answer: give status, delay_ms, body or header";
 
 bool wildcard_match(std::string_view pattern, std::string_view value) {
@@ -70,6 +71,18 @@ std::string add_header(Rule& rule, std::string_view name, std::string_view value
     return problem;
   }
   rule.headers.push_back({std::string(name), std::string(value)});
+  return {};
+}
+
+// "rule" or "delivery".
+std::string parse_per(std::string_view text, StatusCount& per) {
+  if (text == "rule") {
+    per = StatusCount::PerRule;
+  } else if (text == "delivery") {
+    per = StatusCount::PerDelivery;
+  } else {
+    return "expected rule or delivery, got " + in_quotes(text);
+  }
   return {};
 }
 
@@ -195,7 +208,7 @@ Rule parse_one(std::string_view text) {
       std::string message = "unknown key " + in_quotes(key);
       const std::string guess = util::did_you_mean(key, k_compact_keys);
       if (!guess.empty()) message += " (did you mean " + in_quotes(guess) + "?)";
-      message += "; keys are path, event, status, delay_ms, body, content_type, header";
+      message += "; keys are path, event, status, per, delay_ms, body, content_type, header";
       fail_rule(text, message);
     }
     if (key != "header") {
@@ -211,6 +224,8 @@ Rule parse_one(std::string_view text) {
       rule.event = item.value;
     } else if (key == "status") {
       rule.statuses = parse_statuses(text, item.value);
+    } else if (key == "per") {
+      problem = parse_per(item.value, rule.per);
     } else if (key == "delay_ms") {
       rule.delay_ms = parse_delay(text, item.value);
     } else if (key == "body") {
@@ -268,6 +283,10 @@ void read_json_rule(const util::Cursor& at, std::string_view source, std::size_t
     }
   }
   rule.delay_ms = at["delay_ms"].integer_or(0, 0, k_max_rule_delay_ms);
+  if (const auto per = at["per"].string()) {
+    const std::string problem = parse_per(*per, rule.per);
+    if (!problem.empty()) at["per"].fail(problem);
+  }
 
   const util::Cursor body = at["body"];
   if (body.exists()) rule.body = body.node()->is_string() ? body.node()->get<std::string>() : body.node()->dump();

@@ -9,6 +9,10 @@
 //   event=call.end         exact event name; event=runtime.call.* a prefix
 //   status=500,500,200     the n-th matching request gets the n-th status,
 //                          the last one repeats (default 200)
+//   per=delivery           count the status sequence per delivery id (its
+//                          webhook-id / svix-id, else its body) instead of
+//                          per rule: each delivery fails twice, then succeeds
+//                          (per=rule, the default, counts every match)
 //   delay_ms=50            wait before answering
 //   body=TEXT | body=@FILE the answer's body (default {"ok":true}, or
 //                          {"ok":false} for a status of 400 and above)
@@ -18,7 +22,8 @@
 // rule answers.
 //
 // Rules file (callhook sink --rules FILE): a JSON array of objects with keys
-// "path", "event", "status" (an integer or an array of them), "delay_ms",
+// "path", "event", "status" (an integer or an array of them), "per"
+// ("rule" or "delivery"), "delay_ms",
 // "body" (a string is sent as is, any other JSON value is serialized),
 // "content_type" and "headers" (an object of header names to strings).
 #include <cstdint>
@@ -31,10 +36,15 @@
 
 namespace callhook::sink {
 
+// What a status sequence counts: every request the rule matched, or each
+// delivery's own requests (its retries).
+enum class StatusCount { PerRule, PerDelivery };
+
 struct Rule {
   std::string path;           // "" = any path; a trailing '*' makes it a prefix
   std::string event;          // "" = any event; a trailing '*' makes it a prefix
   std::vector<int> statuses;  // empty = 200
+  StatusCount per = StatusCount::PerRule;
   std::int64_t delay_ms = 0;
   std::optional<std::string> body;  // nullopt = the default body
   std::string content_type = "application/json";

@@ -46,6 +46,7 @@ HttpRequest to_request(const httplib::Request& req) {
   out.path = req.path;
   const auto question = req.target.find('?');
   if (question != std::string::npos) out.query = req.target.substr(question + 1);
+  out.raw_path = req.target.substr(0, question);
   for (const auto& [name, value] : req.headers)
     if (!added_by_library(name)) out.headers.push_back({name, value});
   out.body = req.body;

@@ -16,6 +16,7 @@ struct HttpRequest {
   std::string method;
   std::string path;       // percent-decoded, without the query
   std::string query;      // raw, without the '?'
+  std::string raw_path;   // the path as sent, not decoded (what a proxy passes on)
   util::Headers headers;  // as sent, ordered by name (cpp-httplib keeps no arrival order)
   std::string body;
   int remote_port = 0;  // tells keep-alive connections apart

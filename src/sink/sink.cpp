@@ -8,6 +8,7 @@
 #include <iostream>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
@@ -15,8 +16,11 @@
 #include "sink/event_name.hpp"
 #include "sink/recordings.hpp"
 #include "sink/server.hpp"
+#include "util/base64.hpp"
 #include "util/json_limits.hpp"
+#include "util/text.hpp"
 #include "util/time_format.hpp"
+#include "util/utf8.hpp"
 
 namespace callhook::sink {
 namespace {
@@ -64,6 +68,37 @@ std::string verbose_block(const Received& r) {
   return out;
 }
 
+// A record's "forward": where the request went and what came back (or why nothing did).
+nlohmann::ordered_json forward_json(const std::string& url, const ForwardResult& f) {
+  nlohmann::ordered_json headers = nlohmann::ordered_json::object();
+  for (const auto& h : f.headers) headers[h.name] = h.value;
+  nlohmann::ordered_json out = {{"url", url}, {"status", f.status}, {"latency_ms", f.latency_ms}};
+  if (!f.error.empty()) out["error"] = f.error;
+  out["headers"] = std::move(headers);
+  out["body"] = f.body;
+  return out;
+}
+
+// The sender's answer: the receiver's, or 502 saying why there is none.
+HttpResponse forwarded_answer(const ForwardResult& f) {
+  HttpResponse response;
+  if (f.status == 0) {
+    response.status = 502;
+    response.content_type = "application/json";
+    response.body = dump(nlohmann::ordered_json{{"ok", false}, {"error", "forward failed: " + f.error}});
+    return response;
+  }
+  response.status = f.status;
+  for (const auto& h : f.headers) {
+    if (util::iequals(h.name, "Content-Type"))
+      response.content_type = h.value;
+    else
+      response.headers.push_back(h);
+  }
+  response.body = f.body;
+  return response;
+}
+
 }  // namespace
 
 std::string record_line(const Received& r) {
@@ -79,6 +114,9 @@ std::string record_line(const Received& r) {
       {"seq", r.seq},         {"received_at", r.received_at},  {"method", r.method},       {"path", r.path},
       {"query", r.query},     {"headers", std::move(headers)}, {"body", r.body},           {"event", r.event},
       {"call_id", r.call_id}, {"delivery_id", r.delivery_id},  {"duplicate", r.duplicate}, {"status", r.status}};
+  // JSON holds text: a body that is not UTF-8 is kept exactly as base64 too.
+  if (!util::is_utf8(r.body)) line["body_base64"] = util::base64_encode(r.body);
+  if (r.forward) line["forward"] = forward_json(r.forward_url, *r.forward);
   return dump(line);
 }
 
@@ -107,6 +145,7 @@ struct Sink::Impl {
   void delay(std::int64_t ms);
 
   SinkOptions options;
+  std::unique_ptr<Forwarder> forwarder;  // with options.forward_url
   HttpServer server;
   bool started = false;
   int port = 0;                                           // the last bound port
@@ -121,6 +160,12 @@ struct Sink::Impl {
   std::ofstream record;
   std::vector<Received> kept;
   std::unordered_set<std::string> seen_ids;  // delivery ids, when printing or recording
+  // per=delivery rules: requests matched per (rule, delivery id).
+  std::mutex per_delivery_mutex;
+  std::unordered_map<std::string, std::uint64_t> per_delivery;
+
+  // The n-th (0-based) request of this rule's sequence: the rule's, or the delivery's.
+  std::uint64_t nth_match(std::size_t rule_index, const HttpRequest& request);
 
   std::mutex waiting;
   std::condition_variable wake;
@@ -153,10 +198,18 @@ HttpResponse Sink::Impl::serve_recording(const HttpRequest& request) {
   return response;
 }
 
+std::uint64_t Sink::Impl::nth_match(std::size_t rule_index, const HttpRequest& request) {
+  if (options.rules[rule_index].per == StatusCount::PerRule) return matched[rule_index].fetch_add(1);
+  const std::string key = std::to_string(rule_index) + ' ' +
+                          delivery_id(request.headers, request.body.empty() ? request.query : request.body);
+  std::lock_guard lock(per_delivery_mutex);
+  return per_delivery[key]++;
+}
+
 HttpResponse Sink::Impl::handle(const HttpRequest& request) {
   std::string event = event_name(request.header("Content-Type"), request.body, request.query);
   const auto rule_index = match_rule(options.rules, request.path, event);
-  if (!rule_index && options.serve_recordings && (request.method == "GET" || request.method == "HEAD") &&
+  if (!forwarder && !rule_index && options.serve_recordings && (request.method == "GET" || request.method == "HEAD") &&
       request.path.starts_with(k_recordings_prefix))
     return serve_recording(request);
 
@@ -166,9 +219,13 @@ HttpResponse Sink::Impl::handle(const HttpRequest& request) {
   received.received_at = util::iso8601_ms(now);
 
   HttpResponse response;
-  if (rule_index) {
+  if (forwarder) {
+    received.forward = forwarder->forward(request);
+    received.forward_url = options.forward_url;
+    response = forwarded_answer(*received.forward);
+  } else if (rule_index) {
     const Rule& rule = options.rules[*rule_index];
-    response.status = rule_status(rule, matched[*rule_index].fetch_add(1));
+    response.status = rule_status(rule, nth_match(*rule_index, request));
     response.content_type = rule.content_type;
     response.body = rule.body ? *rule.body : default_body(response.status);
     response.headers = rule.headers;
@@ -230,6 +287,10 @@ int Sink::start() {
   std::lock_guard lock(m_impl->lifecycle);
   Impl& impl = *m_impl;
   if (impl.started) throw std::logic_error("sink already started");
+  if (!impl.options.forward_url.empty() && !impl.forwarder) {
+    impl.forwarder = std::make_unique<Forwarder>(impl.options.forward_url, impl.options.forward_timeout_ms);
+    impl.options.rules.clear();  // the receiver answers, not rules
+  }
   if (!impl.options.record_path.empty()) {
     impl.record.open(impl.options.record_path, std::ios::out | std::ios::trunc | std::ios::binary);
     if (!impl.record) throw std::runtime_error("cannot open record file \"" + impl.options.record_path + "\"");

@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "sink/forward.hpp"
 #include "sink/rules.hpp"
 #include "util/header.hpp"
 
@@ -30,7 +32,11 @@ struct SinkOptions {
   // Also answer GET /recordings/<name>-<bytes>.<ogg|wav> with audio (see
   // recordings.hpp), unless a rule matches first. Not counted as webhooks.
   bool serve_recordings = true;
-  bool keep_requests = false;   // keep every webhook for requests()
+  bool keep_requests = false;  // keep every webhook for requests()
+  // Forward every webhook to this http:// URL and answer with what it
+  // answers (502 when it cannot be asked); rules then do not apply.
+  std::string forward_url;
+  std::int64_t forward_timeout_ms = 30'000;
   std::ostream* out = nullptr;  // where print and verbose write; nullptr = stdout
 };
 
@@ -48,6 +54,8 @@ struct Received {
   std::string delivery_id;  // webhook-id / svix-id header, else a body hash
   bool duplicate = false;   // the delivery id was seen before
   int status = 0;
+  std::optional<ForwardResult> forward;  // with SinkOptions::forward_url: the receiver's answer
+  std::string forward_url;               // where it was forwarded
 };
 
 class Sink {

@@ -5,9 +5,32 @@
 
 namespace callhook::util {
 
+void Problems::add(std::string pointer, std::string message) {
+  if (follows_from_typo(pointer)) return;
+  m_list.push_back({std::move(pointer), std::move(message)});
+}
+
+bool Problems::follows_from_typo(std::string_view pointer) const {
+  return std::any_of(m_typos.begin(), m_typos.end(),
+                     [&](const auto& typo) { return pointer == typo.first || pointer == typo.second; });
+}
+
+void Problems::add_typo(std::string pointer, std::string suggested, std::string message) {
+  std::string object = suggested.substr(0, suggested.rfind('/'));
+  m_typos.emplace_back(std::move(object), std::move(suggested));
+  m_list.erase(std::remove_if(m_list.begin(), m_list.end(),
+                              [&](const Problem& p) { return !p.unreadable && follows_from_typo(p.pointer); }),
+               m_list.end());
+  m_list.push_back({std::move(pointer), std::move(message)});
+}
+
 std::string Problems::format(std::string_view source) const {
   std::string out;
   for (const auto& p : m_list) {
+    if (p.unreadable) {
+      out += "cannot read " + std::string(source) + ": " + p.message + '\n';
+      continue;
+    }
     out += source;
     out += ": ";
     out += p.pointer.empty() ? "/" : p.pointer;
@@ -115,10 +138,12 @@ bool Cursor::keys(const std::vector<std::string>& allowed) const {
   if (!is_object()) return false;
   for (auto it = m_node->begin(); it != m_node->end(); ++it) {
     if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
-    std::string message = "unknown key";
     const std::string guess = did_you_mean(it.key(), allowed);
-    if (!guess.empty()) message += " (did you mean \"" + guess + "\"?)";
-    m_problems->add(m_pointer + "/" + pointer_token(it.key()), message);
+    if (guess.empty())
+      m_problems->add(m_pointer + "/" + pointer_token(it.key()), "unknown key");
+    else
+      m_problems->add_typo(m_pointer + "/" + pointer_token(it.key()), m_pointer + "/" + pointer_token(guess),
+                           "unknown key (did you mean \"" + guess + "\"?)");
   }
   return true;
 }

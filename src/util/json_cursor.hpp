@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/did_you_mean.hpp"
@@ -15,21 +16,35 @@
 namespace callhook::util {
 
 struct Problem {
-  std::string pointer;  // "/streams/0/calls/count", or "" for the document
-  std::string message;  // "expected a positive integer, got \"ten\""
+  std::string pointer;      // "/streams/0/calls/count", or "" for the document
+  std::string message;      // "expected a positive integer, got \"ten\""
+  bool unreadable = false;  // the file itself could not be read: no pointer applies
 };
 
 class Problems {
  public:
-  void add(std::string pointer, std::string message) { m_list.push_back({std::move(pointer), std::move(message)}); }
+  // A problem at `pointer`; none when it follows from a misspelt key (add_typo).
+  void add(std::string pointer, std::string message);
+  // An unknown key at `pointer` that looks like `suggested` (a sibling's
+  // pointer): the one problem of that typo. What follows from the key
+  // missing (the suggested key "is required", its object incomplete) is not
+  // said a second time, whether it was added before or after.
+  void add_typo(std::string pointer, std::string suggested, std::string message);
+  // The file could not be read at all: "cannot read <source>: <message>".
+  void add_unreadable(std::string message) { m_list.push_back({"", std::move(message), true}); }
   bool empty() const { return m_list.empty(); }
   std::size_t size() const { return m_list.size(); }
   const std::vector<Problem>& list() const { return m_list; }
-  // One line per problem: "<source>: <pointer>: <message>".
+  // One line per problem: "<source>: <pointer>: <message>" (an unreadable
+  // file's: "cannot read <source>: <message>").
   std::string format(std::string_view source) const;
 
  private:
+  // Whether a problem at `pointer` follows from a typo already noted.
+  bool follows_from_typo(std::string_view pointer) const;
+
   std::vector<Problem> m_list;
+  std::vector<std::pair<std::string, std::string>> m_typos;  // (the object's pointer, the suggested key's pointer)
 };
 
 // Short rendering of a value for messages: strings quoted, long values cut.

@@ -13,6 +13,9 @@ namespace callhook::util {
 // cut sequences are invalid.
 std::size_t utf8_length(std::string_view text, std::size_t i);
 
+// Whether every byte of `text` is part of valid UTF-8 (JSON can carry it as it is).
+bool is_utf8(std::string_view text);
+
 // `text` with each byte that is not part of valid UTF-8 replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 

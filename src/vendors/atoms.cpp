@@ -390,6 +390,9 @@ const VendorInfo& atoms_info() {
         "call.start, call.end, analytics.completed are the documented format (vendor_config format \"document\",\n"
         "              the default); pre-conversation, post-conversation, analytics-completed the live platform's\n"
         "              (format \"live\"). A stream sends one set.";
+    i.event_configs = {{"pre-conversation", R"({"format":"live"})"},
+                       {"post-conversation", R"({"format":"live"})"},
+                       {"analytics-completed", R"({"format":"live"})"}};
     i.roles = {{"call.start", Role::Start, ""},
                {"call.end", Role::End, "call.start"},
                {"pre-conversation", Role::Start, ""},

@@ -26,6 +26,15 @@ Delivery make_delivery(std::string event, std::string url, std::string method, s
   return d;
 }
 
+std::string form_text(const std::vector<std::pair<std::string, std::string>>& params) {
+  std::string encoded;
+  for (const auto& [name, value] : params) {
+    if (!encoded.empty()) encoded += '&';
+    encoded += util::form_encode(name) + "=" + util::form_encode(value);
+  }
+  return encoded;
+}
+
 void sort_by_due(std::vector<Delivery>& batch) {
   const auto earlier = [](const Delivery& a, const Delivery& b) { return a.due_ms < b.due_ms; };
   // Most batches are a handful of deliveries: an insertion sort (stable too)

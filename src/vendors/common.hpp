@@ -55,6 +55,10 @@ std::string dump(const OJson& body);
 Delivery make_delivery(std::string event, std::string url, std::string method, std::string content_type,
                        std::string body, std::int64_t due_ms, std::string call_id, std::string event_field);
 
+// "name=value&..." with each part form-encoded, in the given order: a form
+// body or a query string.
+std::string form_text(const std::vector<std::pair<std::string, std::string>>& params);
+
 // Sorts a batch by due time, keeping planning order for equal times.
 void sort_by_due(std::vector<Delivery>& batch);
 

@@ -222,11 +222,7 @@ class FoneDynamicsSession final : public Session {
   }
 
   Delivery deliver(const char* event, const Params& params, std::int64_t due) const {
-    std::string encoded;
-    for (const auto& [name, value] : params) {
-      if (!encoded.empty()) encoded += '&';
-      encoded += util::form_encode(name) + "=" + util::form_encode(value);
-    }
+    std::string encoded = form_text(params);
     if (m_config->get)
       return make_delivery(event, util::append_query(m_config->url, encoded), "GET", "", "", due, m_sid, "Event");
     return make_delivery(event, m_config->url, "POST", "application/x-www-form-urlencoded", std::move(encoded), due,

@@ -1,4 +1,5 @@
 #include "vendors/atoms.hpp"
+#include "vendors/exotel.hpp"
 #include "vendors/fonedynamics.hpp"
 #include "vendors/voicebot.hpp"
 #include "vendors/voiceflow.hpp"
@@ -7,8 +8,8 @@
 namespace callhook::vendors {
 
 const std::vector<VendorInfo>& registry() {
-  static const std::vector<VendorInfo> all = {voiceflow_info(), voicebot_info(), atoms_info(), fonedynamics_info(),
-                                              voicekit_info()};
+  static const std::vector<VendorInfo> all = {voiceflow_info(), voicebot_info(),     exotel_info(),
+                                              atoms_info(),     fonedynamics_info(), voicekit_info()};
   return all;
 }
 

@@ -80,7 +80,10 @@ class Vendor {
 
 struct VendorDefaults {
   std::int64_t timeout_ms = 10000;
-  scenario::RetryPolicy retry;   // max_attempts 1 = no retries
+  scenario::RetryPolicy retry;  // max_attempts 1 = no retries
+  // Events whose default retry policy is not `retry` (a stream's own
+  // "retry" still covers every event).
+  std::vector<std::pair<std::string, scenario::RetryPolicy>> event_retry;
   std::string signing = "none";  // default scheme when a secret is given
 };
 
@@ -113,6 +116,9 @@ struct WebhookKeys {
   // with the event each value means; a value not listed is its own event.
   std::string reason_key;
   std::vector<std::pair<std::string, std::string>> reason_events;
+  // For a vendor whose requests carry no event name: a form body or query
+  // parameter only one event has, with that event (Exotel's "DateUpdated").
+  std::vector<std::pair<std::string, std::string>> param_events;
   std::vector<std::string> call_id_pointers;  // JSON pointers of the vendor's call id, first found wins
   std::vector<std::string> call_id_params;    // form body or query parameters of the call id
 };
@@ -121,7 +127,10 @@ struct VendorInfo {
   std::string name;   // "voiceflow"
   std::string title;  // "Voiceflow session lifecycle webhooks"
   std::vector<std::string> events;
-  std::string events_note;       // which events a vendor_config setting decides, "" when none
+  std::string events_note;  // which events a vendor_config setting decides, "" when none
+  // Events a default call does not send, each with the vendor_config (a JSON
+  // object's text) that makes it send them; `callhook sample` names it.
+  std::vector<std::pair<std::string, std::string>> event_configs;
   std::vector<EventRole> roles;  // events with a part in the story; the rest are Other (or
                                  // Transcript when the name mentions "transcript")
   WebhookKeys webhook;

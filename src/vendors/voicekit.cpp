@@ -42,13 +42,22 @@ void read_runtime_data(const util::Cursor& c, util::Json& out) {
   }
 }
 
+// A call's place in its stream's block of call_ids. Generated calls count
+// up from 1; a script's calls (an alias; their index is 2^40 + k, see
+// engine/script) count down from the top of the block, so a scripted call
+// keeps a small integer id and never meets a generated call's.
+std::int64_t position(const population::Call& call) {
+  if (call.alias.empty()) return static_cast<std::int64_t>(call.index) + 1;
+  constexpr std::uint64_t k_script_index_bits = (1ULL << 40) - 1;
+  return k_calls_per_stream - static_cast<std::int64_t>((call.index & k_script_index_bits) % k_calls_per_stream);
+}
+
 class VoiceKitSession final : public Session {
  public:
   VoiceKitSession(std::shared_ptr<const Config> config, const population::Call& call)
       : m_config(std::move(config)), m_call(call) {
     const Config& c = *m_config;
-    m_call_id = c.call_id_base + static_cast<std::int64_t>(m_call.stream) * k_calls_per_stream +
-                static_cast<std::int64_t>(m_call.index) + 1;
+    m_call_id = c.call_id_base + static_cast<std::int64_t>(m_call.stream) * k_calls_per_stream + position(m_call);
     util::Rng rng{m_call.seed};
     m_call_slug = util::lower_alnum_id(rng, 8);
     m_egress_id = "EG_" + util::base62_id(rng, 12);
@@ -266,6 +275,7 @@ const VendorInfo& voicekit_info() {
     i.title = "VoiceKit call webhooks";
     i.events = {"call_started", "call_ended", "call_finalized", "callStartedHook"};
     i.events_note = "callStartedHook is sent only when vendor_config call_started_hook is set.";
+    i.event_configs = {{"callStartedHook", R"({"call_started_hook":"http://127.0.0.1:3000/hook"})"}};
     i.roles = {{"call_started", Role::Start, ""},
                {"call_ended", Role::End, "call_started"},
                {"call_finalized", Role::Recording, "call_ended"}};

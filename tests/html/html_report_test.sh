@@ -93,7 +93,8 @@ PY
 )
 [[ "$calls" -gt 0 && "$anomalous" -gt 0 ]] || fail "the faults run made $calls calls, $anomalous with anomalies"
 
-browse --dump-dom "file://$work/run.html" > "$work/dom.html" 2> "$work/console.log"
+# A window wider than the charts' old fixed 900 units: they must use it.
+browse --window-size=1400,1000 --dump-dom "file://$work/run.html" > "$work/dom.html" 2> "$work/console.log"
 [[ "$(attribute "$work/dom.html" '<body[^>]*>' data-ready)" == 1 ]] || fail "the page did not finish drawing"
 shown=$(attribute "$work/dom.html" '<body[^>]*>' data-calls)
 shown_anomalous=$(attribute "$work/dom.html" '<body[^>]*>' data-anomalies)
@@ -116,6 +117,41 @@ grep -q 'data-kind="retry"' "$work/dom.html" || fail "no retried attempt marked"
 [[ "$anomalous" -lt "$calls" ]] || fail "every call has an anomaly: the test cannot tell them apart"
 echo "faults run: $calls calls, $anomalous with anomalies, $charts charts, $marks marks"
 
+# Event names readable without hovering: a legend of one code per event, and
+# a code over every delivery of the timeline (each delivery has one final record).
+python3 - "$work/dom.html" "$work/run.jsonl" <<'PY' || fail "timeline event labels or legend"
+import json, re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+finals = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8") if '"kind":"final"' in l]
+events = sorted({f["event"] for f in finals})
+legend = re.search(r'<p id="event-legend">(.*?)</p>', dom, re.S)
+assert legend, "no event legend"
+pairs = re.findall(r'<span data-code="([^"]+)" data-event="([^"]+)">', legend.group(1))
+assert sorted(e for _, e in pairs) == events, (pairs, events)
+code = dict((e, c) for c, e in pairs)
+labels = re.findall(r'<text[^>]*class="evlabel" data-event="([^"]+)"[^>]*>([^<]+)<', dom)
+assert len(labels) == len(finals), (len(labels), len(finals))
+assert all(code[e] == c for e, c in labels), "a label's code is not its event's"
+PY
+
+# Count axes have whole ticks; charts use the page's width (not a fixed 900).
+whole_ticks() {  # DOM_FILE
+  python3 - "$1" <<'PY'
+import re, sys
+dom = open(sys.argv[1], encoding="utf-8").read()
+charts = re.findall(r'<div class="chart" data-chart="([^"]+)" data-whole="1">(.*?)</svg>', dom, re.S)
+assert charts, "no count charts"
+for title, body in charts:
+    ticks = re.findall(r'class="tick">([^<]+)<', body)
+    assert len(ticks) >= 2, (title, ticks)
+    for tick in ticks:
+        assert re.fullmatch(r"[0-9,]+", tick), (title, tick)
+    width = re.search(r'viewBox="0 0 ([0-9]+) ', body)
+    assert width and int(width.group(1)) > 900, (title, width and width.group(0))
+PY
+}
+whole_ticks "$work/dom.html" || fail "a count axis has a tick that is not a whole number, or a chart is narrow"
+
 # One screenshot per section.
 for section in run throughput latency lateness errors timeline findings; do
   browse --window-size=1280,1000 --screenshot="$artifacts/section-$section.png" \
@@ -131,7 +167,21 @@ run, rebuilt = (json.load(open(p)) for p in sys.argv[1:3])
 for key in ("planned", "sent", "delivered", "failed", "dropped", "retried", "out_of_order"):
     assert run["totals"][key] == rebuilt["totals"][key], (key, run["totals"][key], rebuilt["totals"][key])
 assert run["faults"] == rebuilt["faults"], (run["faults"], rebuilt["faults"])
+# The journal's header carries the ordering and the expectations.
+assert run["run"]["ordering"] == rebuilt["run"]["ordering"] == "timeline", (run["run"]["ordering"], rebuilt["run"]["ordering"])
+names = lambda r: sorted(e["name"] for e in r["expectations"])
+assert names(run) == names(rebuilt) == ["failed", "planned"], (names(run), names(rebuilt))
+assert all(e["met"] for e in rebuilt["expectations"]), rebuilt["expectations"]
 PY
+browse --dump-dom "file://$work/rebuilt.html" > "$work/rebuilt-dom.html" 2>/dev/null
+grep -q 'planned [0-9]* &gt;= 1' "$work/rebuilt-dom.html" || fail "the rebuilt page shows no expectations"
+
+# A short run at max speed: its throughput chart uses buckets finer than a second.
+"$callhook" run tests/data/html/timeline-faults.json --speed max --html "$work/fast.html" --progress never --quiet
+browse --window-size=1400,1000 --dump-dom "file://$work/fast.html" > "$work/fast-dom.html" 2>/dev/null
+bucket=$(attribute "$work/fast-dom.html" '<section id="section-throughput"[^>]*>' data-bucket-ms)
+[[ -n "$bucket" && "$bucket" -lt 1000 ]] || fail "the short max-speed run's throughput is not in sub-second buckets ($bucket)"
+whole_ticks "$work/fast-dom.html" || fail "the fast run's count axes"
 
 # 3. A journal cut by an interrupt: last line cut short, no end record.
 head -n -2 "$work/run.jsonl" > "$work/cut.jsonl"

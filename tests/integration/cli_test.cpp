@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <mutex>
 #include <regex>
 #include <sstream>
 
@@ -252,7 +253,72 @@ TEST_CASE("trigger sends one event as a run would and judges the answer", "[cli]
   CHECK(contains(r.out, "finding: "));
   r = run_callhook({"trigger", "voicebot", "session_start"});  // the built-in sink answers well
   CHECK(r.exit_code == 0);
-  CHECK(contains(r.out, "handshake answer accepted"));
+  CHECK(contains(r.out, "\naccepted (the handshake answer too)\n"));
+  // One verdict, said once.
+  CHECK(r.out.find("accepted") == r.out.rfind("accepted"));
+}
+
+TEST_CASE("trigger serves the recording its body names while the receiver handles it", "[cli]") {
+  // A receiver that downloads the recording on arrival, as many do.
+  std::mutex mutex;
+  int fetched_status = 0;
+  std::string fetched_type, url;
+  std::size_t fetched_bytes = 0;
+  Receiver receiver([&](const httplib::Request& req, httplib::Response& res) {
+    const std::string recording = json::parse(req.body).at("data").at("recording_url").get<std::string>();
+    // No Catch2 assertions on the server's thread: the facts are checked after.
+    std::smatch m;
+    int status = 0;
+    std::string type;
+    std::size_t bytes = 0;
+    if (std::regex_match(recording, m, std::regex(R"((http://[^/]+)(/recordings/.+))"))) {
+      httplib::Client client(m[1].str());
+      if (auto answer = client.Get(m[2].str())) {
+        status = answer->status;
+        type = answer->get_header_value("Content-Type");
+        bytes = answer->body.size();
+      }
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    url = recording;
+    fetched_status = status;
+    fetched_type = type;
+    fetched_bytes = bytes;
+    res.set_content("{}", "application/json");
+  });
+  auto r = run_callhook({"trigger", "voicekit", "call_finalized", "--target", receiver.url() + "/hooks"});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  std::lock_guard<std::mutex> lock(mutex);
+  CHECK(url.find("127.0.0.1:8080") == std::string::npos);
+  CHECK(fetched_status == 200);
+  CHECK(fetched_type.rfind("audio/", 0) == 0);
+  CHECK(fetched_bytes > 1000);
+  // The size in the name is the size served.
+  std::smatch size;
+  REQUIRE(std::regex_search(url, size, std::regex(R"(-([0-9]+)\.(ogg|wav)$)")));
+  CHECK(fetched_bytes == std::stoull(size[1].str()));
+
+  // --recordings-url writes another base into the body.
+  Receiver plain;
+  r = run_callhook({"trigger", "voicekit", "call_finalized", "--target", plain.url(), "--recordings-url",
+                    "http://callhook.test:9100/recordings"});
+  CHECK(r.exit_code == 0);
+  REQUIRE(plain.count() == 1);
+  CHECK(contains(plain.received().front().body, "http://callhook.test:9100/recordings/"));
+  // --recordings-hold keeps serving after the answer and says where.
+  r = run_callhook({"trigger", "voicekit", "call_finalized", "--target", plain.url(), "--recordings-hold", "0.2"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "serving recordings at http://127.0.0.1:"));
+  CHECK(run_callhook({"trigger", "voicekit", "call_finalized", "--recordings-hold", "soon"}).exit_code == 2);
+}
+
+TEST_CASE("sample --headers says where its recording URLs point", "[cli]") {
+  const auto r = run_callhook({"sample", "voicekit", "call_finalized", "--headers"});
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "http://127.0.0.1:8080/recordings/"));
+  CHECK(contains(r.err, "nothing listens"));
+  CHECK(contains(r.err, "--recordings-hold"));
 }
 
 TEST_CASE("sink rules match VoiceBot events by the names callhook uses", "[cli]") {

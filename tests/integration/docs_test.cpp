@@ -114,13 +114,18 @@ std::vector<std::string> words_of(const std::string& line) {
 bool is_shell(const std::string& language) { return language == "sh" || language == "bash" || language == "console"; }
 
 // A directory to run examples in: the shipped scenarios, and the files the
-// examples read (a journal of a real run, a handshake answer).
+// examples read (a journal of a real run, a handshake answer, a delivery log).
 struct ExampleDir {
   TempDir dir;
   ExampleDir() {
     std::filesystem::create_directory_symlink(source_path("scenarios"), dir.path("scenarios"));
     std::filesystem::create_directory_symlink(source_path("examples"), dir.path("examples"));
     dir.write("answer.json", R"({"http_code":200,"response":{"data":{}}})");
+    // A delivery log for `callhook import --map`.
+    dir.write(
+        "deliveries.jsonl",
+        R"({"ts":"2025-07-16T11:40:57Z","req":{"url":"https://r.example.com/hooks","headers":{},"payload":{"type":"call.start"}}})"
+        "\n");
     ProcessOptions options;
     options.cwd = dir.path("");
     const auto r =

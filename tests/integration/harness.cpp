@@ -1,8 +1,10 @@
 #include "harness.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,6 +19,18 @@
 namespace callhook::testing {
 
 std::string source_path(const std::string& relative) { return std::string(CALLHOOK_SOURCE_DIR) + "/" + relative; }
+
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
 
 ProcessResult run_callhook(const std::vector<std::string>& args, int timeout_s) {
   return run_callhook(args, ProcessOptions{}, timeout_s);
@@ -148,6 +162,7 @@ Receiver::Receiver(Handler handler) : m_server(std::make_unique<httplib::Server>
   };
   m_server->Get(".*", handle);
   m_server->Post(".*", handle);
+  m_server->Put(".*", handle);
   // cpp-httplib listens with a backlog of 5, so a burst of connections
   // waits a second for SYN retransmission; listening again raises it.
   // The server keeps the callback, so it owns what it writes to.
@@ -169,6 +184,13 @@ Receiver::~Receiver() { stop(); }
 void Receiver::stop() {
   if (m_server) m_server->stop();
   if (m_thread.joinable()) m_thread.join();
+}
+
+int closed_port() {
+  Receiver receiver;
+  const int port = receiver.port();
+  receiver.stop();
+  return port;
 }
 
 std::string Receiver::url() const { return "http://127.0.0.1:" + std::to_string(m_port); }

@@ -2,29 +2,13 @@
 // URLs repeat byte for byte; --recordings-url sets the base they are built on.
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "harness.hpp"
 
+using callhook::testing::free_port;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 
 namespace {
-
-// A loopback port that was free a moment ago.
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 std::vector<std::string> bodies_of(const std::vector<std::string>& extra) {
   Receiver receiver;

@@ -1,28 +1,20 @@
 // The reports of the real binary: an unreachable receiver named in the
 // summary, and `callhook report` rebuilding a run's reports from its journal.
+#include <httplib.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
 
 #include "harness.hpp"
 
+using callhook::testing::closed_port;
 using callhook::testing::read_json;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 using callhook::testing::TempDir;
-
-namespace {
-
-// A loopback port nothing listens on: a receiver started and stopped.
-int closed_port() {
-  Receiver receiver;
-  const int port = receiver.port();
-  receiver.stop();
-  return port;
-}
-
-}  // namespace
 
 TEST_CASE("a receiver that is not running is named in the summary, also with --quiet", "[integration][report]") {
   const std::string port = std::to_string(closed_port());
@@ -33,7 +25,8 @@ TEST_CASE("a receiver that is not running is named in the summary, also with --q
   INFO(run.out << run.err);
   CHECK_THAT(run.out, Catch::Contains("target       " + target + "\n"));
   CHECK_THAT(run.out, Catch::Contains(hint));
-  CHECK_THAT(run.out, Catch::Contains("failing calls ("));
+  // The scenario's callers who call back have call ids of their own: listed as legs.
+  CHECK_THAT(run.out, Catch::Contains("failing calls and call-back legs ("));
   CHECK_THAT(run.out, Catch::Contains("connect"));
 
   const auto quiet =
@@ -96,4 +89,44 @@ TEST_CASE("callhook report: a journal that is not one is bad input, named with i
   const auto result = run_callhook({"report", path});
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains(path + ":1: /scenario"));
+}
+
+TEST_CASE("a Retry-After over the cap is counted in the summary, the JSON report and its journal's report",
+          "[integration][report]") {
+  // Each delivery's first attempt asks for a wait too large to represent;
+  // its retry is accepted.
+  std::mutex mutex;
+  std::set<std::string> seen;
+  Receiver receiver([&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (seen.insert(req.target + req.body).second) {
+      res.status = 503;
+      res.set_header("Retry-After", "99999999999999999999");
+      return;
+    }
+    res.status = 200;
+  });
+  TempDir dir;
+  {
+    std::ofstream scenario(dir.path("s.json"));
+    scenario << R"({"name": "clamp", "seed": 4, "speed": "max", "streams": [{"vendor": "fonedynamics",
+      "calls": {"count": 2}, "delivery": {"retry": {"max_attempts": 2, "backoff_ms": [10],
+      "retry_after_max_ms": 60000}}}]})";
+  }
+  const auto run = run_callhook({"run", dir.path("s.json"), "--target", receiver.url() + "/hooks", "--journal",
+                                 dir.path("run.jsonl"), "--report", dir.path("run.json"), "--progress", "never"});
+  INFO(run.out << run.err);
+  REQUIRE(run.exit_code == 0);
+  CHECK_THAT(run.out, Catch::Contains("retry-after  4 answers asked to wait longer than retry.retry_after_max_ms"));
+  const auto live = read_json(dir.path("run.json"));
+  CHECK(live["totals"]["retry_after_clamped"] == 4);
+  CHECK(live["totals"]["delivered"] == 4);
+  const auto rebuilt_run = run_callhook({"report", dir.path("run.jsonl"), "--json", dir.path("rebuilt.json")});
+  REQUIRE(rebuilt_run.exit_code == 0);
+  CHECK(read_json(dir.path("rebuilt.json"))["totals"]["retry_after_clamped"] == 4);
+  std::ifstream journal(dir.path("run.jsonl"));
+  int clamped = 0;
+  for (std::string line; std::getline(journal, line);)
+    if (line.find("\"retry_after_clamped_ms\":9223372036854775000") != std::string::npos) ++clamped;
+  CHECK(clamped == 4);
 }

@@ -831,10 +831,19 @@ TEST_CASE("--junit against a broken receiver: one test case per call, failures n
     CHECK(xml_attribute(xml, tag, "tests") == static_cast<long>(cases));
     CHECK(xml_attribute(xml, tag, "failures") == static_cast<long>(failures));
   }
+  double call_seconds = 0;
   for (const auto& call : calls) {
     INFO(call);
-    const auto at = xml.find("<testcase name=\"" + call + "\"");
+    // Named "vendor first-event..last-event call-id", timed by its attempts.
+    const auto named = xml.find(" " + call + "\" classname=");
+    REQUIRE(named != std::string::npos);
+    const auto at = xml.rfind("<testcase ", named);
     REQUIRE(at != std::string::npos);
+    const std::string prefix = "<testcase name=\"voiceflow runtime.session.start..";
+    CHECK(xml.compare(at, prefix.size(), prefix) == 0);
+    const auto time_at = xml.find("time=\"", named);
+    REQUIRE(time_at != std::string::npos);
+    call_seconds += std::stod(xml.substr(time_at + 6));
     const auto case_end = xml.find("<testcase ", at + 1);
     const std::string element = xml.substr(at, case_end - at);
     if (failing.count(call)) {
@@ -845,6 +854,7 @@ TEST_CASE("--junit against a broken receiver: one test case per call, failures n
       CHECK(element.find("<failure") == std::string::npos);
     }
   }
+  CHECK(call_seconds > 0);  // real times, not time="0"
 }
 
 TEST_CASE("--junit lists the scenario's expectations, and a failed one fails", "[integration][reproduce]") {

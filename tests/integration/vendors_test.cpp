@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -1519,6 +1520,14 @@ void check_sample(const std::string& name, const std::string& event, const std::
     const std::string url = get.out.substr(0, get.out.size() - 1);
     REQUIRE(std::regex_match(url, m, std::regex(R"(https?://[^?]+\?(.*))")));
     REQUIRE(parse_form(m[1].str()) == params);
+  } else if (name == "exotel") {
+    // Passthru: a GET URL with its query; StatusCallback: a form body.
+    std::smatch m;
+    const bool get = std::regex_match(text, m, std::regex(R"(https?://[^?]+\?(.*))"));
+    REQUIRE(get == (event == "passthru"));
+    const Params params = parse_form(get ? m[1].str() : text);
+    REQUIRE(std::regex_match(param(params, "CallSid").value_or(""), std::regex("[0-9a-f]{32}")));
+    REQUIRE(param(params, event == "passthru" ? "CallType" : "DateUpdated"));
   } else {
     REQUIRE(name == "voicekit");
     const OJ body = OJ::parse(text);
@@ -1564,9 +1573,52 @@ TEST_CASE("sample prints every listed event of every vendor in the vendor's form
       ++checked;
     }
   }
-  REQUIRE(checked == 4 + 4 + 6 + 2 + 4);
+  REQUIRE(checked == 4 + 4 + 2 + 6 + 2 + 4);
 }
 
 TEST_CASE("sample prints a voicebot pre_agent_transfer body", "[integration][vendors]") {
   check_sample("voicebot", "pre_agent_transfer", "");
+}
+
+TEST_CASE("shipped scenarios play only Voiceflow's documented platforms, so every leg has a callSid",
+          "[integration][vendors]") {
+  // telnyx and vonage legs carry undocumented metadata (callControlID,
+  // callUUID; docs/vendors.md): no shipped scenario asks for them.
+  int voiceflow_streams = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(callhook::testing::source_path("scenarios"))) {
+    if (entry.path().extension() != ".json") continue;
+    const json doc = json::parse(std::ifstream(entry.path()), nullptr, true, true);
+    for (const auto& stream : doc.value("streams", json::array())) {
+      if (stream.value("vendor", "") != "voiceflow") continue;
+      ++voiceflow_streams;
+      const json mix = stream.value("calls", json::object()).value("platform", json::object());
+      if (mix.is_string()) {
+        CHECK((mix == "twilio" || mix == "web-voice"));
+        continue;
+      }
+      for (const auto& [platform, weight] : mix.items()) {
+        INFO(entry.path().filename().string() << " " << platform);
+        CHECK((platform == "twilio" || platform == "web-voice"));
+      }
+    }
+  }
+  CHECK(voiceflow_streams > 0);
+
+  Receiver receiver;
+  const auto run = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url() + "/hooks",
+                                 "--speed", "max", "--progress", "never", "--quiet"});
+  REQUIRE(run.exit_code == 0);
+  int legs = 0;
+  for (const auto& r : receiver.received()) {
+    const json body = json::parse(r.body);
+    if (body["type"] != "runtime.call.start") continue;
+    ++legs;
+    const auto& data = body["data"];
+    INFO(r.body);
+    if (data["platform"] == "twilio")
+      CHECK(std::regex_match(data["metadata"]["callSid"].get<std::string>(), std::regex("CA[0-9a-f]{32}")));
+    else
+      CHECK(data["platform"] == "web-voice");
+  }
+  CHECK(legs > 0);
 }

@@ -106,7 +106,8 @@ def unwritable_server(*args):
 class Receiver:
     """A webhook receiver that answers 200 (or `status`, with `answer`) and keeps what it got."""
 
-    def __init__(self, status=200, answer=b'{"ok":true}'):
+    def __init__(self, status=200, answer=b'{"ok":true}', on_request=None):
+        """on_request(entry), when given, runs before the answer goes."""
         received = self.received = []
         answer_status = status
         answer_body = answer
@@ -118,6 +119,8 @@ class Receiver:
                 length = int(self.headers.get("Content-Length", 0))
                 received.append({"method": "POST", "path": self.path, "headers": dict(self.headers),
                                  "body": self.rfile.read(length).decode("utf-8", "replace")})
+                if on_request:
+                    on_request(received[-1])
                 body = answer_body
                 self.send_response(answer_status)
                 self.send_header("Content-Type", "application/json")

@@ -38,7 +38,11 @@ def npm_dir():
         os.path.dirname(os.path.abspath(serve_fixture.CALLHOOK)), "openapi-node")
     stamp = os.path.join(folder, "installed.txt")
     wanted = " ".join(NPM_PACKAGES)
-    if not (os.path.exists(stamp) and open(stamp).read() == wanted):
+    installed = None
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            installed = f.read()
+    if installed != wanted:
         os.makedirs(folder, exist_ok=True)
         subprocess.run(["npm", "install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error",
                         *NPM_PACKAGES], check=True, stdout=subprocess.DEVNULL, timeout=600)
@@ -58,7 +62,6 @@ class Probes:
         server.wait(self.done["id"])
         self.gone = server.start_run(QUICK_SCENARIO)
         server.wait(self.gone["id"])
-        self.slow = server.start_run(SLOW_SCENARIO)
         # An explore whose every trial fails (the receiver answers 500): one failure to fetch.
         self.failing = Receiver(status=500)
         self.explore_body = {"budget": 1, "scenario": {
@@ -78,7 +81,18 @@ class Probes:
                         "content_type": (headers.get("Content-Type") or "").split(";")[0],
                         "body": body.decode("utf-8", "replace")})
 
-        # A run stopped by its max_duration_s (interrupted_by), and one over the limits.
+        # Targets the policy refuses (403 with problems, beside the Origin refusals' plain error).
+        def refused(path, body):
+            answer = s.request("POST", path, body)
+            if answer[0] != 403:
+                raise AssertionError("%s with a metadata target: %s %r" % (path, answer[0], answer[2][:300]))
+            record(path, "post", answer)
+
+        refused("/trigger", {"vendor": "voiceflow", "event": "runtime.call.start",
+                             "target": "http://169.254.169.254/latest/"})
+        refused("/runs", {"scenario": QUICK_SCENARIO, "target": "http://[fd00:ec2::254]/"})
+        refused("/explores", dict(self.explore_body, target="http://169.254.169.254/"))
+        # A run stopped by its max_duration_s (max_duration_reached), and one over the limits.
         slow = s.start_run(SLOW_SCENARIO, max_duration_s=0.5)["id"]
         s.wait(slow)
         record("/runs/{id}", "get", s.request("GET", "/runs/" + slow))
@@ -94,10 +108,14 @@ class Probes:
         return out
 
     def table(self):
-        s, done, slow = self.server, self.done["id"], self.slow["id"]
+        s, done = self.server, self.done["id"]
         big = {"scenario": dict(QUICK_SCENARIO, name="x" * 5000)}
         trigger = {"vendor": "voiceflow", "event": "runtime.call.start", "target": self.receiver.url}
         no_token = {"token": "wrong"}
+
+        def running():
+            # A run of its own per probe: another probe cancels its run, and a cancelled run has a report.
+            return s.start_run(SLOW_SCENARIO)["id"]
 
         def hold_and_ask():
             # --max-runs 1: a slow run holds the only slot.
@@ -120,7 +138,9 @@ class Probes:
             ("/trigger", "post", "400"): lambda: s.request("POST", "/trigger", {"vendor": "voicekit"}),
             ("/trigger", "post", "401"): lambda: s.request("POST", "/trigger", trigger, **no_token),
             ("/trigger", "post", "403"):
-                lambda: s.request("POST", "/trigger", dict(trigger, target="http://169.254.169.254/latest/")),
+                lambda: s.request("POST", "/trigger", trigger, headers={"Origin": "http://elsewhere.example"}),
+            ("/trigger", "post", "415"):
+                lambda: s.request("POST", "/trigger", trigger, headers={"Content-Type": "text/plain"}),
             ("/trigger", "post", "413"): lambda: self.limited.request("POST", "/trigger", big),
             ("/runs", "get", "200"): lambda: s.request("GET", "/runs"),
             ("/runs", "get", "401"): lambda: s.request("GET", "/runs", **no_token),
@@ -128,7 +148,9 @@ class Probes:
             ("/runs", "post", "400"): lambda: s.request("POST", "/runs", {"scenario": {"streams": []}}),
             ("/runs", "post", "401"): lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, **no_token),
             ("/runs", "post", "403"):
-                lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO, "target": "http://[fd00:ec2::254]/"}),
+                lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, headers={"Origin": "http://elsewhere.example"}),
+            ("/runs", "post", "415"):
+                lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, headers={"Content-Type": "text/plain"}),
             ("/runs", "post", "413"): lambda: self.limited.request("POST", "/runs", big),
             ("/runs", "post", "429"): hold_and_ask,
             ("/runs", "post", "503"): lambda: self.unwritable.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
@@ -136,15 +158,16 @@ class Probes:
             ("/runs/{id}", "get", "400"): lambda: s.request("GET", "/runs/%s?wait=-1" % done),
             ("/runs/{id}", "get", "401"): lambda: s.request("GET", "/runs/" + done, **no_token),
             ("/runs/{id}", "get", "404"): lambda: s.request("GET", "/runs/run-0"),
-            ("/runs/{id}", "delete", "202"): lambda: s.request("DELETE", "/runs/" + slow),
-            ("/runs/{id}", "delete", "204"): lambda: s.request("DELETE", "/runs/" + self.gone["id"]),
+            ("/runs/{id}", "delete", "202"): lambda: s.request("DELETE", "/runs/" + running()),
+            ("/runs/{id}", "delete", "204"): lambda: s.request("DELETE", "/runs/%s?purge=1" % self.gone["id"]),
+            ("/runs/{id}", "delete", "409"): lambda: s.request("DELETE", "/runs/" + done),
             ("/runs/{id}", "delete", "401"): lambda: s.request("DELETE", "/runs/" + done, **no_token),
             ("/runs/{id}", "delete", "404"): lambda: s.request("DELETE", "/runs/run-0"),
             ("/runs/{id}/report", "get", "200"): lambda: s.request("GET", "/runs/%s/report?format=junit" % done),
             ("/runs/{id}/report", "get", "400"): lambda: s.request("GET", "/runs/%s/report?format=csv" % done),
             ("/runs/{id}/report", "get", "401"): lambda: s.request("GET", "/runs/%s/report" % done, **no_token),
             ("/runs/{id}/report", "get", "404"): lambda: s.request("GET", "/runs/run-0/report"),
-            ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % slow),
+            ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % running()),
             ("/runs/{id}/report", "get", "501"): lambda: s.request("GET", "/runs/%s/report?format=html" % done),
             ("/runs/{id}/journal", "get", "200"): lambda: s.request("GET", "/runs/%s/journal" % done),
             ("/runs/{id}/journal", "get", "401"): lambda: s.request("GET", "/runs/%s/journal" % done, **no_token),
@@ -158,7 +181,9 @@ class Probes:
             ("/explores", "post", "400"): lambda: s.request("POST", "/explores", {"scenario": {"streams": []}}),
             ("/explores", "post", "401"): lambda: s.request("POST", "/explores", self.explore_body, **no_token),
             ("/explores", "post", "403"):
-                lambda: s.request("POST", "/explores", dict(self.explore_body, target="http://169.254.169.254/")),
+                lambda: s.request("POST", "/explores", self.explore_body, headers={"Origin": "http://elsewhere.example"}),
+            ("/explores", "post", "415"):
+                lambda: s.request("POST", "/explores", self.explore_body, headers={"Content-Type": "text/plain"}),
             ("/explores", "post", "413"): lambda: self.limited.request("POST", "/explores", big),
             ("/explores/{id}", "get", "200"): lambda: s.request("GET", self.explore + "?wait=0.1"),
             ("/explores/{id}", "get", "400"): lambda: s.request("GET", self.explore + "?wait=-1"),

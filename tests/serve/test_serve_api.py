@@ -85,7 +85,7 @@ class RunsTest(unittest.TestCase):
             while not first.endswith(b"\n\n"):
                 first += stream.readline()
             # The first attempt arrives while the run still runs.
-            self.assertTrue(first.startswith(b"event: attempt\n"), first)
+            self.assertRegex(first, rb"^id: \d+\nevent: attempt\n")
             status, state = self.server.json("GET", run["urls"]["self"])
             self.assertEqual(state["state"], "running")
             status, error = self.server.json("GET", run["urls"]["report"])
@@ -183,10 +183,15 @@ class RunsTest(unittest.TestCase):
         self.assertEqual(totals["planned"],
                          totals["delivered"] + totals["failed"] + totals["dropped"] + totals["cancelled"])
 
-    def test_delete_of_an_ended_run_forgets_it(self):
+    def test_delete_of_an_ended_run_forgets_it_only_with_purge(self):
         run = self.server.start_run(QUICK_SCENARIO)
         self.server.wait(run["id"])
-        status, _, body = self.server.request("DELETE", run["urls"]["self"])
+        # A retried cancel must not destroy the results: without ?purge=1 it is 409.
+        status, error = self.server.json("DELETE", run["urls"]["self"])
+        self.assertEqual(status, 409)
+        self.assertIn("purge=1", error["error"])
+        self.assertEqual(self.server.json("GET", run["urls"]["report"])[0], 200)
+        status, _, body = self.server.request("DELETE", run["urls"]["self"] + "?purge=1")
         self.assertEqual(status, 204)
         self.assertEqual(self.server.json("GET", run["urls"]["self"])[0], 404)
         self.assertEqual(self.server.json("GET", "/runs/run-999999")[0], 404)
@@ -220,6 +225,29 @@ class RunsTest(unittest.TestCase):
         status, error = self.server.json("POST", "/trigger", {"vendor": "voiceflow"})
         self.assertEqual(status, 400)
         self.assertEqual(sorted(p["pointer"] for p in error["problems"]), ["/event", "/target"])
+
+    def test_trigger_serves_the_recording_its_body_names_until_the_answer(self):
+        fetched = []
+
+        def fetch(entry):  # a receiver that downloads the recording on arrival
+            url = json.loads(entry["body"])["data"]["recording_url"]
+            with urllib.request.urlopen(url, timeout=5) as answer:
+                fetched.append((url, answer.status, answer.headers.get("Content-Type"), len(answer.read())))
+
+        receiver = Receiver(on_request=fetch)
+        try:
+            status, answer = self.server.json("POST", "/trigger", {
+                "vendor": "voicekit", "event": "call_finalized", "target": receiver.url})
+            self.assertEqual(status, 200, answer)
+            self.assertTrue(answer["accepted"], answer)
+        finally:
+            receiver.stop()
+        self.assertEqual(len(fetched), 1)
+        url, code, content_type, size = fetched[0]
+        self.assertNotIn("127.0.0.1:8080", url)
+        self.assertEqual(code, 200)
+        self.assertTrue(content_type.startswith("audio/"), content_type)
+        self.assertEqual(size, int(url.rsplit("-", 1)[1].split(".")[0]))  # the size the name says
 
     def test_a_bad_trigger_pointer_or_field_is_400_at_its_member(self):
         base = {"vendor": "voiceflow", "event": "runtime.call.start", "target": "http://127.0.0.1:9/hooks"}

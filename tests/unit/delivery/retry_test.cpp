@@ -11,6 +11,7 @@ using callhook::delivery::ErrorKind;
 using callhook::delivery::HttpResult;
 using callhook::delivery::judge;
 using callhook::delivery::parse_http_date;
+using callhook::delivery::retry_after_ms;
 using callhook::delivery::retry_wait;
 using callhook::delivery::should_retry;
 using callhook::delivery::Verdict;
@@ -171,7 +172,7 @@ TEST_CASE("Retry-After overrides the schedule when the policy honours it", "[del
       {"-5", 1000},
       {"soon", 1000},
       {"1.5", 1000},
-      {"99999999999999999999", 1000},
+      {"99999999999999999999", 300000},  // too large to represent: the cap (RFC 9111 section 1.2.2)
   };
   callhook::util::Rng rng(1);
   for (const auto& row : rows) {
@@ -212,6 +213,28 @@ TEST_CASE("Retry-After is honoured up to retry_after_max_ms; longer asks are cla
   CHECK(schedule.wait_ms == 1000);
   CHECK(schedule.clamped_from_ms == -1);
   CHECK(RetryPolicy{}.retry_after_max_ms == 300000);
+}
+
+TEST_CASE("a Retry-After too large to represent saturates to the cap, never to the schedule", "[delivery][retry]") {
+  RetryPolicy policy;
+  policy.initial_ms = 10;  // a short schedule, which an unreadable value would fall back to
+  policy.retry_after_max_ms = 300000;
+  callhook::util::Rng rng(1);
+  const std::int64_t wall = 1445412480000;
+  CHECK(retry_after_ms("9223372036854775", wall) == callhook::delivery::k_retry_after_max_s * 1000);
+  CHECK(retry_after_ms("9223372036854776", wall) == callhook::delivery::k_retry_after_max_s * 1000);
+  CHECK(retry_after_ms("99999999999999999999999999999999", wall) == callhook::delivery::k_retry_after_max_s * 1000);
+  CHECK(retry_after_ms("9223372036854775807", wall) == callhook::delivery::k_retry_after_max_s * 1000);
+  CHECK(retry_after_ms("922337203685477", wall) == 922337203685477000);
+  for (const char* huge : {"99999999999999999999", "9223372036854775808", "18446744073709551616"}) {
+    INFO(huge);
+    const auto wait = retry_wait(policy, 1, rng, huge, wall);
+    CHECK(wait.wait_ms == 300000);
+    CHECK(wait.clamped_from_ms == callhook::delivery::k_retry_after_max_s * 1000);
+  }
+  // Not delta-seconds at all: still the schedule.
+  CHECK(retry_wait(policy, 1, rng, "99x", wall).wait_ms == 10);
+  CHECK(retry_wait(policy, 1, rng, "99x", wall).clamped_from_ms == -1);
 }
 
 TEST_CASE("HTTP dates parse in all three forms", "[delivery][retry]") {

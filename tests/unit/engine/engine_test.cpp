@@ -668,3 +668,43 @@ TEST_CASE("script: again with nothing before it and lost_ack without retries are
       {"at_ms": 5, "call": "A", "event": "runtime.call.end"}]})")
             .find("(\"again\": true sends it again)") != std::string::npos);
 }
+
+TEST_CASE("a vendor's per-event default retry applies unless the stream sets its own", "[engine]") {
+  // Exotel documents retries for the StatusCallback only; its Passthru is sent once.
+  const auto plan = plan_of(R"({"streams": [{"vendor": "exotel", "calls": {"count": 1}}]})");
+  CHECK(plan.streams[0].for_event("status_callback").retry.max_attempts == 3);
+  CHECK(plan.streams[0].for_event("passthru").retry.max_attempts == 1);
+  CHECK(plan.streams[0].for_event("passthru").timeout_ms == 15000);
+  const auto own = plan_of(
+      R"({"streams": [{"vendor": "exotel", "calls": {"count": 1}, "delivery": {"retry": {"max_attempts": 5}}}]})");
+  CHECK(own.streams[0].for_event("passthru").retry.max_attempts == 5);
+  CHECK(own.streams[0].for_event("status_callback").retry.max_attempts == 5);
+  const auto per_event = plan_of(R"({"streams": [{"vendor": "exotel", "calls": {"count": 1},
+      "delivery": {"timeout_ms": 2000, "events": {"passthru": {"timeout_ms": 3000}}}}]})");
+  CHECK(per_event.streams[0].for_event("passthru").retry.max_attempts == 1);
+  CHECK(per_event.streams[0].for_event("passthru").timeout_ms == 3000);
+  CHECK(per_event.streams[0].for_event("status_callback").timeout_ms == 2000);
+}
+
+TEST_CASE("a handshake held back by end_before_start holds back what follows it, which is not late", "[engine]") {
+  // The session_start leaves 1 ms after the session's end; the transcripts
+  // that wait on its answer cannot leave before it, and waiting for it is
+  // the vendor's doing, not lateness of callhook's.
+  const auto plan = plan_of(R"({"speed": 100, "streams": [{"vendor": "voicebot",
+      "calls": {"count": 1, "turns": 4, "duration_s": 60},
+      "faults": {"reorder": {"p": 1, "patterns": ["end_before_start"]}}}]})");
+  Run run(plan, [](const delivery::HttpRequest&) { return reply(200, 1000); });
+  const auto& requests = run.transport.requests();
+  REQUIRE(requests.size() > 3);
+  std::size_t start = requests.size();
+  for (std::size_t i = 0; i < requests.size(); ++i)
+    if (json::parse(requests[i].body)["trigger_reason"] == "start") start = i;
+  REQUIRE(start == 1);  // after the end
+  CHECK(json::parse(requests[0].body)["trigger_reason"] == "end");
+  // 60 virtual seconds at 100x: the start goes about 0.6 s in, the rest after it.
+  CHECK(run.transport.submit_times()[start] >= 590000);
+  for (std::size_t i = start + 1; i < requests.size(); ++i)
+    CHECK(run.transport.submit_times()[i] >= run.transport.submit_times()[start]);
+  CHECK(run.stats.lateness().max() < 20000);  // µs: the 1 ms answer and a tick, not the call's length
+  CHECK(run.stats.totals().accounted());
+}

@@ -71,6 +71,7 @@ TEST_CASE("event roles of the vendors") {
       {"atoms", "call.end", Role::End, "call.start"},
       {"atoms", "post-conversation", Role::End, "pre-conversation"},
       {"fonedynamics", "Call.Complete", Role::End, "Call.Initiate"},
+      {"exotel", "status_callback", Role::End, "passthru"},
       {"voicekit", "call_finalized", Role::Recording, "call_ended"},
       {"voicekit", "call.end", Role::Other, ""},  // another vendor's name
       {"atoms", "analytics.completed", Role::Other, ""},
@@ -99,12 +100,25 @@ TEST_CASE("end_before_start sends each end before its start") {
       {"voiceflow",
        {delivery("runtime.session.start", 1000), delivery("runtime.call.start", 1010),
         delivery("runtime.call.end", 50000), delivery("runtime.session.end", 53000)},
-       {"runtime.session.end", "runtime.call.end", "runtime.call.start", "runtime.session.start"}},
+       {"runtime.call.end", "runtime.call.start", "runtime.session.end", "runtime.session.start"}},
+      {"exotel", {delivery("passthru", 40000), delivery("status_callback", 43000)}, {"status_callback", "passthru"}},
   };
   for (const auto& row : rows) {
     CAPTURE(row.vendor);
     const auto batch = run(row.batch, pattern_stream(row.vendor, "end_before_start"));
     CHECK(events(batch) == row.expected);
+    // Nothing goes before the moment it reports: each end keeps its planned
+    // time and its start is held back until just after it.
+    for (const auto& d : batch) {
+      INFO(d.event);
+      const auto role = role_of(row.vendor, d.event);
+      if (role.role == Role::End) CHECK(d.due_ms == d.planned_ms);
+      if (role.role == Role::Start) {
+        CHECK(d.due_ms >= d.planned_ms);
+        for (const auto& end : batch)
+          if (role_of(row.vendor, end.event).partner == d.event) CHECK(d.due_ms == end.due_ms + 1);
+      }
+    }
     for (const auto& d : batch) {
       const auto marks = std::count(d.faults.begin(), d.faults.end(), "end_before_start");
       CHECK(marks == (d.event == "analytics.completed" ? 0 : 1));
@@ -153,7 +167,11 @@ TEST_CASE("recording_before_end sends the recording before the call's end") {
   CHECK(events(batch) == std::vector<std::string>{"call_started", "call_finalized", "call_ended"});
   CHECK(batch[0].faults.empty());
   CHECK(batch[1].faults == std::vector<std::string>{"recording_before_end"});
+  // The recording goes when it is ready; the end is held back until after it.
   CHECK(batch[1].planned_ms == 64000);
+  CHECK(batch[1].due_ms == 64000);
+  CHECK(batch[2].planned_ms == 60000);
+  CHECK(batch[2].due_ms == 64001);
 }
 
 TEST_CASE("transcripts_out_of_sequence always leaves the transcripts out of their planned order") {

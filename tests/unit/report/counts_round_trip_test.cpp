@@ -27,6 +27,7 @@ Counts full_counts(std::int64_t base) {
   c.rejected_as_expected = base + 10;
   c.accepted_bad_signature = base + 11;
   c.accepted_stale_timestamp = base + 12;
+  c.retry_after_clamped = base + 13;
   return c;
 }
 

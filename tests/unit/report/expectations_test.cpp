@@ -117,12 +117,33 @@ TEST_CASE("a limit missed by less than the shown precision still shows the diffe
   CHECK(results[0].text == "max_latency_ms 2 > 1.9999");
 }
 
-TEST_CASE("delivered ratio with nothing planned is 1") {
+TEST_CASE("expectations on nothing are not met: no data") {
+  // Nothing answered (no receiver running): a latency limit proves nothing.
   RunStats stats;
-  const auto results = check_expectations({{"min_delivered_ratio", 1}}, stats);
-  REQUIRE(results.size() == 1);
-  CHECK(results[0].met);
-  CHECK(results[0].actual == 1);
+  stats.on_planned("e");
+  AttemptEvent refused = attempt("e", "c", 0, 0);
+  refused.error = ErrorKind::Connect;
+  stats.on_attempt(refused);
+  stats.on_final(final_event("e", "c", 0, Final::Failed, "connect: refused"));
+  const auto results = check_expectations(
+      {{"p99_latency_ms", 1000}, {"max_latency_ms", 1000}, {"failed", 1}, {"p99_lateness_ms", 10}}, stats);
+  REQUIRE(results.size() == 4);
+  CHECK_FALSE(results[0].met);
+  CHECK(results[0].no_data);
+  CHECK(results[0].text == "p99_latency_ms: no data (no answered attempts)");
+  CHECK_FALSE(results[1].met);
+  CHECK(results[2].met);  // a count of 1 is data
+  CHECK_FALSE(results[2].no_data);
+  CHECK(results[3].met);  // the refused attempt was sent, on time
+  CHECK_FALSE(all_met(results));
+
+  RunStats empty;
+  const auto nothing = check_expectations({{"min_delivered_ratio", 1}, {"min_throughput_per_s", 0}}, empty);
+  REQUIRE(nothing.size() == 2);
+  CHECK_FALSE(nothing[0].met);
+  CHECK(nothing[0].text == "min_delivered_ratio: no data (nothing planned)");
+  CHECK_FALSE(nothing[1].met);
+  CHECK(nothing[1].text == "min_throughput_per_s: no data (no attempts sent)");
 }
 
 TEST_CASE("expectations: accepted bad signatures and stale timestamps fail the run unless the scenario allows them") {

@@ -134,9 +134,9 @@ TEST_CASE("JUnit: one test case per call, failures with reasons, escaped") {
              Catch::Contains("<testsuite name=\"junit &lt;&amp;&gt; &quot;test&quot;\" tests=\"6\" failures=\"3\""));
   CHECK(occurrences(xml, "<testcase ") == 6);
   CHECK(occurrences(xml, "<failure ") == 3);
-  CHECK_THAT(xml, Catch::Contains(
-                      "<testcase name=\"ok-call\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;\" time=\"0\"/>"));
-  CHECK_THAT(xml, Catch::Contains("<testcase name=\"bad&lt;&amp;&gt;&quot;&apos;call\""));
+  CHECK_THAT(xml, Catch::Contains("<testcase name=\"start ok-call\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;\" "
+                                  "time=\"0.000\"/>"));
+  CHECK_THAT(xml, Catch::Contains("<testcase name=\"start bad&lt;&amp;&gt;&quot;&apos;call\""));
   CHECK_THAT(xml,
              Catch::Contains("<failure message=\"delivery #1 start: status 503 after 3 attempts\" type=\"delivery\">"
                              "delivery #1 start: status 503 after 3 attempts&#10;"
@@ -145,7 +145,7 @@ TEST_CASE("JUnit: one test case per call, failures with reasons, escaped") {
                                   "&quot;ended&quot;\" type=\"probe\">"));
   CHECK_THAT(xml,
              Catch::Contains("<testcase name=\"accounting\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;.run\" "
-                             "time=\"0\"/>"));
+                             "time=\"0.000\"/>"));
   CHECK_THAT(xml, Catch::Contains("<testcase name=\"expect failed\""));
   CHECK_THAT(xml, Catch::Contains("<failure message=\"failed 1 &gt; 0\" type=\"expectation\">"));
   CHECK_THAT(xml, Catch::Contains("<property name=\"seed\" value=\"9\"/>"));
@@ -178,7 +178,26 @@ TEST_CASE("JUnit without call ids: failing calls and one case for the rest") {
   INFO(xml);
   CHECK(xml_problem(xml).empty());
   CHECK(occurrences(xml, "<testcase ") == 3);  // call-4, 9 other calls, accounting
-  CHECK_THAT(xml, Catch::Contains("<testcase name=\"call-4\""));
+  CHECK_THAT(xml, Catch::Contains("<testcase name=\"e call-4\""));
   CHECK_THAT(xml, Catch::Contains("<testcase name=\"9 other calls\" classname=\"junit &lt;&amp;&gt; &quot;test&quot;\" "
-                                  "time=\"0\"/>"));
+                                  "time=\"0.000\"/>"));
+}
+
+TEST_CASE("JUnit: a call's case is named vendor, events and call id, and timed by its attempts") {
+  RunStats stats;
+  for (int i = 0; i < 3; ++i) stats.on_planned("runtime.call.start");
+  stats.on_attempt(attempt("runtime.call.start", "CA1", 200, 20000, 100000));
+  stats.on_attempt(attempt("runtime.session.start", "CA1", 200, 5000, 300000));
+  stats.on_attempt(attempt("runtime.call.end", "CA1", 200, 30000, 1500000));  // answered at 1.53 s
+  for (const auto& [event, n] :
+       {std::pair{"runtime.call.start", 0}, {"runtime.session.start", 1}, {"runtime.call.end", 2}}) {
+    FinalEvent f = final_event(event, "CA1", static_cast<std::uint64_t>(n), Final::Delivered);
+    f.vendor = "voiceflow";
+    stats.on_final(f);
+  }
+  std::ostringstream out;
+  write_junit(stats, info(), out, {});
+  INFO(out.str());
+  CHECK_THAT(out.str(), Catch::Contains("<testcase name=\"voiceflow runtime.call.start..runtime.call.end CA1\" "
+                                        "classname=\"junit &lt;&amp;&gt; &quot;test&quot;\" time=\"1.430\"/>"));
 }

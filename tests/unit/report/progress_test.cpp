@@ -32,8 +32,8 @@ TEST_CASE("progress: draws are rate limited by elapsed time") {
   const std::vector<Case> table = {
       // 0.25 s has passed at every third tick: 0, 0.3, ..., 9.9.
       {ProgressLine::Mode::Auto, true, 34},    {ProgressLine::Mode::Always, true, 34},
-      {ProgressLine::Mode::Always, false, 11},  // every second
-      {ProgressLine::Mode::Auto, false, 3},     // 0, 5, 10
+      {ProgressLine::Mode::Always, false, 10},  // every second from 1 s
+      {ProgressLine::Mode::Auto, false, 2},     // 5, 10: none in the first five seconds
       {ProgressLine::Mode::Never, true, 0},    {ProgressLine::Mode::Never, false, 0},
   };
   for (const Case& c : table) {
@@ -44,6 +44,7 @@ TEST_CASE("progress: draws are rate limited by elapsed time") {
       progress.update(live(tick * 10), tick / 10.0, 4);
     }
     progress.finish();
+    progress.update(live(2000), 20.0, 4);  // after the end: never drawn
     const std::string text = out.str();
     INFO("mode " << static_cast<int>(c.mode) << " tty " << c.tty << "\n" << text);
     if (c.tty) {
@@ -56,6 +57,14 @@ TEST_CASE("progress: draws are rate limited by elapsed time") {
       CHECK(text.find('\x1b') == std::string::npos);
     }
   }
+}
+
+TEST_CASE("progress: plain lines print nothing for a run shorter than the interval") {
+  std::ostringstream out;
+  ProgressLine progress(out, ProgressLine::Mode::Auto, false);
+  for (int tick = 0; tick < 49; ++tick) progress.update(live(tick), tick / 10.0, 1);
+  progress.finish();
+  CHECK(out.str().empty());
 }
 
 TEST_CASE("progress: a terminal line is redrawn in place and erased once at the end") {

@@ -144,9 +144,10 @@ TEST_CASE("throughput per wall second grows with seconds, not requests") {
     CHECK(seconds[i].delivered == expected[i].second);
   }
   CHECK(stats.peak_sent_per_s() == 2);
-  // Last answer at 3.001 s: four whole seconds, the same the peak is taken from.
-  CHECK(stats.mean_sent_per_s() == Approx(1.0));
-  CHECK(stats.mean_delivered_per_s() == Approx(0.75));
+  // Last answer at 3.001 s: the means are over that real span.
+  CHECK(stats.span_s() == Approx(3.001));
+  CHECK(stats.mean_sent_per_s() == Approx(4 / 3.001));
+  CHECK(stats.mean_delivered_per_s() == Approx(3 / 3.001));
   CHECK(stats.peak_delivered_per_s() == 1);
 
   for (int i = 0; i < 1000; ++i) stats.on_attempt(attempt("e", "c", 200, 10, 3500000));
@@ -263,11 +264,16 @@ TEST_CASE("run stats move without losing the call index") {
   CHECK(moved.calls()[0].failure_count == 1);
 }
 
-TEST_CASE("a run shorter than a second: the peak is never below the mean") {
+TEST_CASE("a run shorter than a second: the rate is over its real span, and the peak never below the mean") {
   RunStats stats;
-  for (int i = 0; i < 128; ++i) stats.on_attempt(attempt("e", "c", 200, 1000, i * 2000));  // all within 0.26 s
-  CHECK(stats.peak_sent_per_s() == 128);
-  CHECK(stats.mean_sent_per_s() == Approx(128.0));
+  for (int i = 0; i < 128; ++i) stats.on_attempt(attempt("e", "c", 200, 1000, i * 2000));  // the last answer at 0.255 s
+  CHECK(stats.mean_sent_per_s() == Approx(128 / 0.255));
+  CHECK(stats.peak_sent_per_s() == 502);
+  // 84 attempts in 10 ms read as about 8,400/s, not 84/s.
+  RunStats short_run;
+  for (int i = 0; i < 84; ++i) short_run.on_attempt(attempt("e", "c", 200, 100, i * 118));
+  CHECK(short_run.mean_sent_per_s() == Approx(84 / 0.009894));
+  CHECK(short_run.peak_sent_per_s() > 8000);
 }
 
 TEST_CASE("per second: planned sends, retries, latency and faults") {

@@ -55,10 +55,10 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
   fill(stats);
   const Json report = to_json(stats, info());
 
-  const std::vector<std::string> keys = {"version",    "run",         "exit_code", "interrupted",   "duration_s",
-                                         "totals",     "accounting",  "events",    "latency_ms",    "lateness_ms",
-                                         "throughput", "errors",      "faults",    "failing_calls", "findings",
-                                         "probes",     "expectations"};
+  const std::vector<std::string> keys = {
+      "version",       "run",      "exit_code",  "interrupted", "max_duration_reached", "duration_s", "totals",
+      "accounting",    "events",   "latency_ms", "lateness_ms", "throughput",           "errors",     "faults",
+      "failing_calls", "findings", "probes",     "expectations"};
   std::vector<std::string> got;
   for (const auto& item : report.items()) got.push_back(item.key());
   CHECK(got == keys);
@@ -107,8 +107,10 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
   CHECK(per_second[1]["retries"] == 1);
   CHECK(per_second[1]["errors"] == Json{{"http_5xx", 1}});
   CHECK(per_second[1]["latency_ms"]["p50"].get<double>() == Approx(1.0).epsilon(0.05));
-  // Mean and peak over the same whole seconds: the peak is never below the mean.
-  CHECK(report["throughput"]["mean_sent_per_s"] == 3);
+  // The mean over the real span (6 attempts, the last answer at 1.901 s),
+  // the peak of the busiest whole second, which is not below it.
+  CHECK(report["throughput"]["mean_sent_per_s"].get<double>() == Approx(6 / 1.901).epsilon(0.001));
+  CHECK(report["throughput"]["span_ms"].get<double>() == Approx(1901).epsilon(0.001));
   CHECK(report["throughput"]["peak_sent_per_s"] == 4);
   const Json& buckets = report["latency_ms"]["histogram"];
   std::int64_t bucketed = 0;
@@ -126,6 +128,7 @@ TEST_CASE("JSON report: keys, integer totals and accounting") {
                               {"ordering", "concurrent"},
                               {"started_at", "2026-01-02T03:04:05.678Z"},
                               {"calls", 3},
+                              {"call_back_legs", 0},
                               {"virtual_span_ms", 312000},
                               {"first_delivery_ms", nullptr},
                               {"peak_rss_mb", nullptr}});
@@ -210,9 +213,11 @@ TEST_CASE("text summary") {
   CHECK_THAT(text, Catch::Contains("\ntotal                     5     6          3       1        1        2"));
   CHECK_THAT(text, Catch::Contains("errors       3 of 6 attempts: timeout 1, HTTP 503 2\n"));
   CHECK_THAT(text, Catch::Contains(
-                       "throughput   sent mean 3.0/s peak 4/s; delivered mean 1.5/s peak 2/s (per wall second)\n"));
-  CHECK_THAT(text, Catch::Contains("failing calls (2):\n  B probe http://x/calls/B: /status: expected \"ended\"\n"
-                                   "  C delivery #2 runtime.call.start: timeout after 3 attempts (and 25 more)\n"));
+                       "throughput   sent mean 3.2/s peak 4/s; delivered mean 1.6/s peak 2/s (per wall second)\n"));
+  CHECK_THAT(text,
+             Catch::Contains(
+                 "failing calls (2):\n  B probe http://x/calls/B: /status: expected \"ended\"\n"
+                 "  C delivery #2 runtime.call.start: timeout after 3 attempts (and 25 more failures in this call)\n"));
   CHECK_THAT(text, Catch::Contains("faults       delay 1, drop 1\n"));
   CHECK_THAT(text, Catch::Contains("findings (25):\n  C runtime.call.start: finding 0\n"));
   CHECK_THAT(text, Catch::Contains("  C runtime.call.start: finding 19\n  and 5 more\n"));
@@ -283,7 +288,7 @@ TEST_CASE("text summary: an unreachable receiver is named, with a hint") {
   RunStats stats;
   stats.on_planned("e");
   stats.on_attempt(transport_error("e", "A", ErrorKind::Connect, 0));
-  stats.on_final(final_event("e", "A", 0, Final::Failed, "connect (connect: Connection refused) after 1 attempt"));
+  stats.on_final(final_event("e", "A", 0, Final::Failed, "connect (Connection refused) after 1 attempt"));
   RunInfo run = info();
   CHECK(connection_problems(stats, run) ==
         std::vector<std::string>{"connection refused at 127.0.0.1:9: is your receiver running? (1 attempt)"});
@@ -294,8 +299,7 @@ TEST_CASE("text summary: an unreachable receiver is named, with a hint") {
       Catch::Contains(
           "target       http://127.0.0.1:9/hooks\nconnection refused at 127.0.0.1:9: is your receiver running?"));
   CHECK_THAT(out.str(),
-             Catch::Contains(
-                 "failing calls (1):\n  A delivery #0 e: connect (connect: Connection refused) after 1 attempt\n"));
+             Catch::Contains("failing calls (1):\n  A delivery #0 e: connect (Connection refused) after 1 attempt\n"));
 
   RunStats tls;
   tls.on_attempt(transport_error("e", "A", ErrorKind::Tls, 0));
@@ -318,4 +322,60 @@ TEST_CASE("text summary: at most ten failing calls, then how many more") {
   CHECK_THAT(out.str(), Catch::Contains("failing calls (12):\n  C0 delivery #0 e: status 500 after 1 attempt\n"));
   CHECK_THAT(out.str(), Catch::Contains("  C9 delivery #9 e: status 500 after 1 attempt\n  and 2 more calls\n"));
   CHECK_THAT(out.str(), !Catch::Contains("C10 "));
+}
+
+TEST_CASE("text summary: statistics of nothing are a dash, not 0") {
+  // No receiver: every attempt refused, nothing answered.
+  RunStats stats;
+  stats.on_planned("e");
+  stats.on_attempt(transport_error("e", "C", ErrorKind::Connect, 0, 1));
+  stats.on_final(final_event("e", "C", 0, Final::Failed, "connect (Connection refused) after 1 attempt"));
+  std::ostringstream out;
+  print_text(stats, info(), check_expectations({{"p99_latency_ms", 1000}}, stats), out);
+  const std::string text = out.str();
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("p50 ms  p90 ms  p99 ms  max ms\n"));
+  CHECK_THAT(text, Catch::Contains("\ne            1     1          0       1        0        0             0       "
+                                   "\u2013       \u2013       \u2013       \u2013\n"));
+  CHECK_THAT(text, Catch::Contains("  \u2717 p99_latency_ms: no data (no answered attempts)\n"));
+  const Json report = to_json(stats, info(), check_expectations({{"p99_latency_ms", 1000}}, stats));
+  CHECK(report["expectations"][0]["actual"].is_null());
+  CHECK(report["expectations"][0]["met"] == false);
+}
+
+TEST_CASE("text summary: call-back legs are named as legs, and more failures of a call say what they are") {
+  RunStats stats;
+  for (int i = 0; i < 3; ++i) stats.on_planned("e");
+  stats.on_final(final_event("e", "CA1", 0, Final::Failed, "status 500 after 4 attempts"));
+  stats.on_final(final_event("e", "CA1", 1, Final::Failed, "status 500 after 4 attempts"));
+  stats.on_final(final_event("e", "CA2-leg", 2, Final::Failed, "status 500 after 4 attempts"));
+  RunInfo run = info();
+  run.calls = 1;
+  run.legs = 1;
+  std::ostringstream out;
+  print_text(stats, run, out);
+  const std::string text = out.str();
+  INFO(text);
+  CHECK_THAT(text, Catch::Contains("  calls 1 (+1 call-back legs)\n"));
+  CHECK_THAT(text,
+             Catch::Contains("\nfailing calls and call-back legs (2):\n"
+                             "  CA1 delivery #0 e: status 500 after 4 attempts (and 1 more failure in this call)\n"));
+  const Json report = to_json(stats, run);
+  CHECK(report["run"]["call_back_legs"] == 1);
+}
+
+TEST_CASE("text summary: a run stopped by its max duration says so") {
+  RunStats stats;
+  stats.on_planned("e");
+  stats.on_final(final_event("e", "C", 0, Final::Cancelled, "the run was interrupted"));
+  RunInfo run = info();
+  run.interrupted = true;
+  run.max_duration_s = 30;
+  std::ostringstream out;
+  print_text(stats, run, out);
+  CHECK_THAT(out.str(), Catch::Contains("stopped at the max duration (30.0s): 1 deliveries cancelled\n"));
+  CHECK_THAT(out.str(), !Catch::Contains("interrupted:"));
+  const Json report = to_json(stats, run);
+  CHECK(report["interrupted"] == true);
+  CHECK(report["max_duration_reached"] == true);
 }

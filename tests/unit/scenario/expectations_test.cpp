@@ -35,3 +35,17 @@ TEST_CASE("expectation_met compares in the bound's direction", "[scenario][expec
     CHECK(expectation_met(row.bound, row.limit, row.actual) == row.met);
   }
 }
+
+TEST_CASE("only upper limits on values that never go down can abort a run", "[scenario][expect]") {
+  for (const auto& info : expectation_catalog()) {
+    CAPTURE(info.name);
+    const std::string name(info.name);
+    if (info.can_abort) CHECK(info.bound == Bound::AtMost);
+    if (name.find("p50") != std::string::npos || name.find("p90") != std::string::npos ||
+        name.find("p99") != std::string::npos || name.rfind("min_", 0) == 0)
+      CHECK_FALSE(info.can_abort);
+  }
+  CHECK(find_expectation("failed")->can_abort);
+  CHECK(find_expectation("max_latency_ms")->can_abort);
+  CHECK(abortable_names().rfind("failed, dropped", 0) == 0);
+}

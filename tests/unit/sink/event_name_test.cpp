@@ -45,6 +45,12 @@ TEST_CASE("event_name follows the vendors' ways of naming events") {
       {"JSON with leading space", json, "  \n{\"type\":\"t\"}", "", "t"},
       {"broken JSON", json, R"({"type":"t")", "", ""},
       {"JSON array", json, R"([{"type":"t"}])", "", ""},
+      {"Exotel StatusCallback form", form, "CallSid=ab&DateUpdated=2025-07-16+17%3A11%3A00&Status=completed", "",
+       "status_callback"},
+      {"Exotel Passthru query", "", "", "CallSid=ab&CallFrom=0987&CallType=completed", "passthru"},
+      {"Exotel parameters in a non-form body are not read", "text/plain", "DateUpdated=x", "", ""},
+      {"an Event parameter names the event before Exotel's", form, "Event=Call.Complete&DateUpdated=x", "",
+       "Call.Complete"},
       {"nothing", "", "", "", ""},
       {"query key is case-sensitive", "", "", "event=x", ""},
   };

@@ -119,6 +119,18 @@ TEST_CASE("parse_rule reads body=@FILE") {
         "rule \"body=@" + path + "\": body: cannot read \"" + path + "\"");
 }
 
+TEST_CASE("parse_rule reads per=delivery and per=rule") {
+  CHECK(parse_rule("status=500,200")[0].per == StatusCount::PerRule);
+  CHECK(parse_rule("status=500,200 per=rule")[0].per == StatusCount::PerRule);
+  CHECK(parse_rule("status=500,200 per=delivery")[0].per == StatusCount::PerDelivery);
+  CHECK(parse_rules_json(R"([{"status": [500, 200], "per": "delivery"}])", "r.json")[0].per ==
+        StatusCount::PerDelivery);
+  CHECK_THROWS_WITH(parse_rule("status=500 per=call"),
+                    R"(rule "status=500 per=call": per: expected rule or delivery, got "call")");
+  CHECK_THROWS_WITH(parse_rules_json(R"([{"status": 500, "per": "call"}])", "r.json"),
+                    R"(r.json: /0/per: expected rule or delivery, got "call")");
+}
+
 TEST_CASE("parse_rule names the rule and the field in its errors") {
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"status=abc",
@@ -136,7 +148,7 @@ TEST_CASE("parse_rule names the rule and the field in its errors") {
        R"(rule "path=hooks status=500": path: expected a path starting with "/" (a trailing * matches a prefix), got "hooks")"},
       {"event= status=500", R"(rule "event= status=500": event: expected an event name, got "")"},
       {"stauts=500",
-       R"(rule "stauts=500": unknown key "stauts" (did you mean "status"?); keys are path, event, status, delay_ms, body, content_type, header)"},
+       R"(rule "stauts=500": unknown key "stauts" (did you mean "status"?); keys are path, event, status, per, delay_ms, body, content_type, header)"},
       {"status=500 status=200", R"(rule "status=500 status=200": status: given twice)"},
       {"status 500", R"(rule "status 500": expected KEY=VALUE, got "status")"},
       {"=500", R"(rule "=500": expected KEY=VALUE, got "")"},

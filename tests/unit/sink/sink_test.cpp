@@ -104,6 +104,32 @@ TEST_CASE("a status sequence is walked per rule over real requests") {
   CHECK(sink.received() == 8);
 }
 
+TEST_CASE("per=delivery walks the status sequence per delivery id: each delivery fails twice, then succeeds") {
+  Sink sink(with_rules("status=500,500,200 per=delivery"));
+  auto client = client_for(sink.start());
+  auto send = [&](const std::string& id) {
+    httplib::Headers headers = {{"webhook-id", id}};
+    auto result = client.Post("/hooks", headers, R"({"type":"call.end"})", "application/json");
+    REQUIRE(result);
+    return result->status;
+  };
+  // Two deliveries interleaved, as a vendor's retries of two calls would be.
+  CHECK(send("msg_a") == 500);
+  CHECK(send("msg_b") == 500);
+  CHECK(send("msg_a") == 500);
+  CHECK(send("msg_a") == 200);
+  CHECK(send("msg_b") == 500);
+  CHECK(send("msg_b") == 200);
+  CHECK(send("msg_a") == 200);  // the last status repeats
+  CHECK(send("msg_c") == 500);  // a new delivery starts its own sequence
+  // Without an id header the body is the delivery's identity.
+  const auto by_body = [&](const std::string& body) { return client.Post("/hooks", body, "application/json")->status; };
+  CHECK(by_body(R"({"type":"x","n":1})") == 500);
+  CHECK(by_body(R"({"type":"x","n":2})") == 500);
+  CHECK(by_body(R"({"type":"x","n":1})") == 500);
+  CHECK(by_body(R"({"type":"x","n":1})") == 200);
+}
+
 TEST_CASE("a rule's body, content type and headers are answered") {
   Sink sink(
       with_rules("path=/slow status=429 header=Retry-After:2 body=later content_type=text/plain; "

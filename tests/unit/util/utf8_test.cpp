@@ -16,3 +16,14 @@ TEST_CASE("utf8_length accepts each valid sequence whole and nothing else", "[ut
   CHECK(utf8_length("\xE2\x9C", 0) == 0);          // cut short
   CHECK(utf8_length("\xC3(", 0) == 0);             // not a continuation
 }
+
+TEST_CASE("is_utf8: whole valid UTF-8 or not", "[util]") {
+  CHECK(callhook::util::is_utf8(""));
+  CHECK(callhook::util::is_utf8("plain ascii"));
+  CHECK(
+      callhook::util::is_utf8("Gr\xc3\xbc\xc3\x9f"
+                              "e \xf0\x9f\x93\x9e"));
+  CHECK_FALSE(callhook::util::is_utf8("\xff"));
+  CHECK_FALSE(callhook::util::is_utf8("cut \xc3"));
+  CHECK_FALSE(callhook::util::is_utf8("overlong \xc0\xaf"));
+}

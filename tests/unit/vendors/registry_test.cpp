@@ -45,7 +45,13 @@ TEST_CASE("each vendor's roles, event names and call ids name its own events") {
       }
     }
     const auto& w = v.webhook;
-    CHECK(!(w.event_json_keys.empty() && w.event_params.empty() && w.reason_key.empty()));
+    CHECK(!(w.event_json_keys.empty() && w.event_params.empty() && w.reason_key.empty() && w.param_events.empty()));
+    for (const auto& [param, event] : w.param_events) {
+      INFO(param);
+      CHECK(has(v.events, event));
+    }
+    // An event with its own default retry is one of the vendor's.
+    for (const auto& [event, retry] : v.defaults.event_retry) CHECK(has(v.events, event));
     CHECK(!(w.call_id_pointers.empty() && w.call_id_params.empty()));
     for (const auto& [reason, event] : w.reason_events) {
       INFO(reason);

@@ -209,3 +209,21 @@ TEST_CASE("voicekit payloads are deterministic", "[voicekit]") {
   CHECK(x["call_slug"] != y["call_slug"]);
   CHECK(x["egress_info"]["egress_id"] != y["egress_info"]["egress_id"]);
 }
+
+TEST_CASE("voicekit scripted calls get call_ids in the stream's block, like generated ones", "[voicekit]") {
+  // A script's calls have indices 2^40 + k (engine/script): their ids count
+  // down from the top of the stream's block of ten million.
+  const auto id_of = [](std::uint64_t index, const std::string& alias) {
+    auto call = make_call(9);
+    call.stream = 1;
+    call.index = index;
+    call.alias = alias;
+    return body(run(*vendor(), call).all[0])["data"]["call_id"].get<std::int64_t>();
+  };
+  const std::int64_t block = 1000 + 10000000;  // call_id_base + stream 1
+  CHECK(id_of((1ULL << 40) + 0, "first") == block + 10000000);
+  CHECK(id_of((1ULL << 40) + 3, "fourth") == block + 10000000 - 3);
+  CHECK(id_of(0, "") == block + 1);
+  CHECK(id_of(9999998, "") == block + 9999999);
+  for (std::uint64_t k = 0; k < 50; ++k) CHECK(id_of((1ULL << 40) + k, "a") < (std::int64_t{1} << 31));
+}
