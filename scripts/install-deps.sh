@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages callhook builds with, when any is missing.
+# Installs the Debian 12 packages callhook builds and tests with, when any is missing.
 # Usage: scripts/install-deps.sh [--bench] [--fuzz] [--tsan] [--lint]
 #   --bench adds nginx, wrk and the openssl tool; --fuzz adds clang and
 #   libFuzzer (compiler-rt); --tsan adds GCC's ThreadSanitizer runtime;
@@ -11,6 +11,10 @@ packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
           python3 python3-yaml python3-prometheus-client)
 # python3-yaml: tests read docs/openapi.yaml and the Kubernetes manifests;
 # python3-prometheus-client: a test parses serve's /metrics with its parser.
+# node and npm: the API test validates docs/openapi.yaml and the answers'
+# bodies with npm packages. A Node.js from elsewhere (with its own npm) is
+# kept: Debian's npm package would conflict with it.
+command -v npm >/dev/null || packages+=(nodejs npm)
 for flag in "$@"; do
   case "$flag" in
     --bench) packages+=(nginx-light wrk openssl) ;;

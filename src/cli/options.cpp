@@ -9,6 +9,7 @@
 
 #include "cli/cli.hpp"
 #include "run/bad_input.hpp"
+#include "scenario/scenario.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::cli {
@@ -100,10 +101,10 @@ double parse_speed(const std::string& text) {
   try {
     std::size_t used = 0;
     const double v = std::stod(text, &used);
-    if (used == text.size() && v > 0) return v;
+    if (used == text.size() && v >= scenario::k_min_speed && v <= scenario::k_max_speed) return v;
   } catch (const std::exception&) {
   }
-  throw UsageError("--speed: expected a positive number or \"max\", got \"" + text + "\"");
+  throw UsageError(std::string("--speed: expected ") + scenario::k_speed_range_text + ", got \"" + text + "\"");
 }
 
 std::uint64_t parse_seed(const std::string& flag, const std::string& text) {

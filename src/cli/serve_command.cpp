@@ -4,6 +4,9 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <stdexcept>
+#include <string>
+#include <vector>
 
 #include "cli/cli.hpp"
 #include "cli/listen.hpp"
@@ -18,13 +21,18 @@ namespace {
 const Help k_help{"serve",
                   "callhook serve [--listen HOST:PORT] [--token T] [--keep N] [--max-runs N] [--max-body BYTES]\n"
                   "               [--max-connections N] [--allow-origin ORIGIN]... [--allow-host HOST]...\n"
-                  "               [--tls-cert FILE --tls-key FILE]\n"
+                  "               [--tls-cert FILE --tls-key FILE] [--allow-target HOST|HOST:PORT|CIDR]...\n"
+                  "               [--max-run-duration S] [--max-run-deliveries N] [--max-run-concurrency N]\n"
+                  "               [--max-run-connections N]\n"
                   "callhook serve --check [URL]",
                   "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
                   "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
                   "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
                   "\"Authorization: Bearer TOKEN\". Requests from another Origin or for another Host are refused\n"
-                  "(403) unless allowed. --check asks a server's /healthz and exits 0 when it answers.",
+                  "(403) unless allowed. --check asks a server's /healthz and exits 0 when it answers.\n"
+                  "Runs, explores, triggers and probes reach any receiver but link-local and cloud metadata\n"
+                  "addresses; --allow-target limits them to the hosts and networks it names (and may name\n"
+                  "those). --max-run-* bound one run.",
                   "  callhook serve\n"
                   "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
                   "  callhook serve --check http://127.0.0.1:8700/healthz"};
@@ -56,17 +64,18 @@ int check_health(const std::string& url_text) {
 
 int command_serve(const std::vector<std::string>& args) {
   std::string listen = "127.0.0.1:" + std::to_string(serve::k_default_port), token, check;
-  std::string max_connections = "1024";
+  std::string keep = "100", max_runs = "8", max_body = std::to_string(1 << 20), max_connections = "1024";
+  std::string max_duration = "3600", max_deliveries = "10000000", max_concurrency = "10000",
+              max_run_connections = "256";
+  std::vector<std::string> allowed_targets;
   serve::ServeOptions options;
   po::options_description described("options");
   described.add_options()("listen", po::value(&listen)->value_name("HOST:PORT"),
                           "address to listen on (default 127.0.0.1:8700; port 0 = any)")(
       "token", po::value(&token)->value_name("T"), "bearer token clients must send (default: $CALLHOOK_TOKEN)")(
-      "keep", po::value(&options.keep)->value_name("N")->default_value(100),
-      "finished runs kept, oldest removed first")("max-runs",
-                                                  po::value(&options.max_runs)->value_name("N")->default_value(8),
-                                                  "runs in flight at once (more: 429)")(
-      "max-body", po::value(&options.max_body)->value_name("BYTES")->default_value(1 << 20),
+      "keep", po::value(&keep)->value_name("N")->default_value(keep), "finished runs kept, oldest removed first")(
+      "max-runs", po::value(&max_runs)->value_name("N")->default_value(max_runs), "runs in flight at once (more: 429)")(
+      "max-body", po::value(&max_body)->value_name("BYTES")->default_value(max_body),
       "largest request body in bytes (more: 413)")("max-connections", po::value(&max_connections)->value_name("N"),
                                                    "open connections at once (default 1024; more: 503 at once)")(
       "allow-origin", po::value(&options.allow_origins)->value_name("ORIGIN")->composing(),
@@ -75,8 +84,18 @@ int command_serve(const std::vector<std::string>& args) {
       "a Host name answered beside the listen address and loopback (repeatable)")(
       "tls-cert", po::value(&options.tls_cert)->value_name("FILE"), "PEM certificate chain: serve HTTPS")(
       "tls-key", po::value(&options.tls_key)->value_name("FILE"), "PEM private key of --tls-cert")(
-      "check", po::value(&check)->value_name("URL")->implicit_value(""),
-      "ask a server's /healthz and exit 0 when healthy");
+      "allow-target", po::value(&allowed_targets)->value_name("HOST|HOST:PORT|CIDR")->composing(),
+      "receivers runs, explores, triggers and probes may reach (repeatable; default: any but metadata)")(
+      "max-run-duration", po::value(&max_duration)->value_name("S")->default_value(max_duration),
+      "wall seconds a run may take; a request's max_duration_s may ask for less")(
+      "max-run-deliveries", po::value(&max_deliveries)->value_name("N")->default_value(max_deliveries),
+      "deliveries a run may plan (calls x deliveries a call, estimated; more: 400)")(
+      "max-run-concurrency", po::value(&max_concurrency)->value_name("N")->default_value(max_concurrency),
+      "calls a run may have live at once (more: 400)")(
+      "max-run-connections", po::value(&max_run_connections)->value_name("N")->default_value(max_run_connections),
+      "connections a run may open per receiver (more: 400)")("check",
+                                                             po::value(&check)->value_name("URL")->implicit_value(""),
+                                                             "ask a server's /healthz and exit 0 when healthy");
   po::positional_options_description positional;
   po::variables_map vm;
   if (parse_args(args, described, positional, vm, k_help)) return k_exit_ok;
@@ -96,10 +115,27 @@ int command_serve(const std::vector<std::string>& args) {
       "--listen " + listen + " reaches beyond this machine: set a token with --token or CALLHOOK_TOKEN";
   if (options.token.empty() && !serve::resolves_to_loopback(options.host)) throw UsageError(no_token);
   if (options.tls_cert.empty() != options.tls_key.empty()) throw UsageError("--tls-cert and --tls-key go together");
+  constexpr std::int64_t k_most = 1'000'000'000'000;
+  constexpr std::int64_t k_most_run_s = 31 * 24 * 3600;
   options.max_connections = static_cast<std::size_t>(parse_integer("--max-connections", max_connections, 1, 1 << 20));
-  if (options.keep < 1) throw UsageError("--keep: expected a positive integer");
-  if (options.max_runs < 1) throw UsageError("--max-runs: expected a positive integer");
-  if (options.max_body < 1024) throw UsageError("--max-body: expected at least 1024 bytes");
+  options.keep = static_cast<std::size_t>(parse_integer("--keep", keep, 1, 1'000'000));
+  options.max_runs = static_cast<std::size_t>(parse_integer("--max-runs", max_runs, 1, 10'000));
+  options.max_body = static_cast<std::size_t>(parse_integer("--max-body", max_body, 1024, std::int64_t{1} << 32));
+  serve::RunLimits& limits = options.policy.limits;
+  limits.max_duration_s = parse_positive("--max-run-duration", max_duration);
+  if (!(limits.max_duration_s <= k_most_run_s))
+    throw UsageError("--max-run-duration: expected at most " + std::to_string(k_most_run_s) +
+                     " seconds (31 days), got \"" + max_duration + "\"");
+  limits.max_deliveries = parse_integer("--max-run-deliveries", max_deliveries, 1, k_most);
+  limits.max_concurrency = parse_integer("--max-run-concurrency", max_concurrency, 1, 100'000);
+  limits.max_connections = parse_integer("--max-run-connections", max_run_connections, 1, 1024);
+  for (const std::string& rule : allowed_targets) {
+    try {
+      options.policy.targets.allow(rule);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--allow-target ") + e.what());
+    }
+  }
   if (dry_run()) return k_exit_ok;
 
   // Signals are blocked before the server threads exist, so they inherit it.

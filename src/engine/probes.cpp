@@ -10,6 +10,7 @@
 #include "util/json_limits.hpp"
 #include "util/time_format.hpp"
 #include "util/url.hpp"
+#include "util/utf8.hpp"
 
 namespace callhook::engine {
 namespace {
@@ -17,6 +18,16 @@ namespace {
 constexpr std::string_view k_delivered = "call.delivered.";
 // Longer strings are not searched: std::regex recurses per character.
 constexpr std::size_t k_max_regex_subject = 4096;
+// The most of a mismatch text (expected, got, message) kept.
+constexpr std::size_t k_max_probe_text = 4096;
+
+// A text from the answer or the probe as the journal and the reports show
+// it: at most k_max_probe_text bytes, saying it was cut.
+void bound(std::string& text) {
+  if (text.size() <= k_max_probe_text) return;
+  const std::size_t bytes = text.size();
+  text = std::string(util::utf8_prefix(text, k_max_probe_text)) + "... (cut, " + std::to_string(bytes) + " bytes)";
+}
 
 util::Json seconds(std::int64_t ms) {
   if (ms % 1000 == 0) return util::Json(ms / 1000);
@@ -230,6 +241,9 @@ report::ProbeResult judge_probe(const scenario::StateProbe& probe, const CallFac
     }
   }
   p.passed = p.message.empty();
+  bound(p.expected);
+  bound(p.got);
+  bound(p.message);
   return p;
 }
 

@@ -83,9 +83,18 @@ std::string precise(double value) {
 
 // A receiver that accepts what it must refuse fails the run unless the
 // scenario names the count with its own limit: "accepted_*: 0" is implied.
+// A scenario that expects nothing expects every delivery to succeed: a run
+// whose deliveries failed does not end as a success because no one said
+// otherwise ("failed: 0"; a scenario that expects failures names them).
+// Both are added only when unmet, so a passing run's report lists just
+// what the scenario said.
 scenario::Expectations with_implied(const scenario::Expectations& expectations, const RunStats& stats) {
   scenario::Expectations out = expectations;
   const Counts& totals = stats.totals();
+  // (A probe's implied probe_failures is not an expectation the scenario named.)
+  const bool named_none = std::all_of(expectations.begin(), expectations.end(),
+                                      [](const auto& expectation) { return expectation.first == "probe_failures"; });
+  if (named_none && totals.failed > 0) out.emplace_back("failed", 0);
   for (const auto& implied : {std::pair{"accepted_bad_signature", totals.accepted_bad_signature},
                               std::pair{"accepted_stale_timestamp", totals.accepted_stale_timestamp}}) {
     const std::string name = implied.first;

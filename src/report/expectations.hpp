@@ -23,7 +23,8 @@ struct ExpectationResult {
 // are upper limits; "delivered", "planned" and "min_*" are lower limits;
 // unknown names are unmet, and so are limits on a measure of nothing
 // (latency with no answers, a ratio with nothing planned): "no data". accepted_bad_signature and
-// accepted_stale_timestamp are implied with a limit of 0 when they are not 0 and the scenario does not name them.
+// accepted_stale_timestamp are implied with a limit of 0 when they are not 0 and the scenario does not name them;
+// so is "failed" when the scenario names no expectation at all.
 std::vector<ExpectationResult> check_expectations(const scenario::Expectations& expectations, const RunStats& stats);
 
 // The value an expectation name measures in `stats`; nullopt for an unknown name.

@@ -225,9 +225,11 @@ void print_rates(const RunStats& stats, const RunInfo& info, std::ostream& out, 
   if (info.speed > 0 && stats.lateness().count() > 0)
     out << "lateness     p50 " << fixed(stats.lateness().percentile(50) / 1000.0, 2) << " ms  p99 "
         << fixed(stats.lateness().percentile(99) / 1000.0, 2) << " ms\n";
-  if (info.first_delivery_ms >= 0 || info.peak_rss_mb > 0)
-    out << "process      first request " << fixed(info.first_delivery_ms, 1) << " ms after start  peak memory "
-        << fixed(info.peak_rss_mb, 1) << " MiB\n";
+  if (info.first_delivery_ms >= 0 || info.peak_rss_mb > 0) {
+    out << "process      first request " << fixed(info.first_delivery_ms, 1) << " ms after start";
+    if (info.peak_rss_mb > 0) out << "  peak memory " << fixed(info.peak_rss_mb, 1) << " MiB";
+    out << '\n';
+  }
   out << "throughput   sent mean " << fixed(stats.mean_sent_per_s(), 1) << "/s peak " << stats.peak_sent_per_s()
       << "/s; delivered mean " << fixed(stats.mean_delivered_per_s(), 1) << "/s peak " << stats.peak_delivered_per_s()
       << "/s (per wall second)\n";

@@ -8,8 +8,11 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
+
+#include "run/unavailable.hpp"
 
 namespace callhook::run {
 
@@ -53,30 +56,41 @@ std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes)
 }
 
 void run_lanes(std::size_t lanes, const std::function<void(std::size_t lane)>& lane,
-               const std::function<void()>& waiting) {
+               const std::function<void()>& waiting, const std::function<void()>& on_refused) {
   std::vector<std::exception_ptr> failures(lanes);
   std::mutex mutex;
   std::condition_variable lane_ended;
   std::size_t running = lanes - 1;  // lanes after the first, under mutex
   std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < lanes; ++i) {
-    threads.emplace_back([&, i] {
-      sigset_t signals;
-      sigemptyset(&signals);
-      sigaddset(&signals, SIGINT);
-      sigaddset(&signals, SIGTERM);
-      pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-      try {
-        lane(i);
-      } catch (...) {
-        failures[i] = std::current_exception();
-      }
+  // A lane whose thread the system refuses fails the run (Unavailable): the
+  // first lane is not played and on_refused stops the lanes already started.
+  std::exception_ptr refused;
+  for (std::size_t i = 1; i < lanes && !refused; ++i) {
+    try {
+      threads.emplace_back([&, i] {
+        sigset_t signals;
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+        try {
+          lane(i);
+        } catch (...) {
+          failures[i] = std::current_exception();
+        }
+        const std::lock_guard lock(mutex);
+        --running;
+        lane_ended.notify_one();
+      });
+    } catch (const std::system_error& e) {
+      refused = std::make_exception_ptr(Unavailable(std::string("cannot start an engine thread: ") + e.what()));
       const std::lock_guard lock(mutex);
-      --running;
-      lane_ended.notify_one();
-    });
+      running -= lanes - i;  // this lane and the ones after it never start
+    }
   }
+  if (refused && on_refused) on_refused();
   try {
+    if (refused) std::rethrow_exception(refused);
     lane(0);
   } catch (...) {
     failures[0] = std::current_exception();

@@ -41,8 +41,11 @@ std::int64_t lane_share(std::int64_t total, std::size_t lane, std::size_t lanes)
 // which leaves SIGINT and SIGTERM to this one (their handler only sets the
 // stop flag every lane reads). Once lane 0 is done and others still run,
 // calls waiting() every 200 ms (for the progress line). Returns when every
-// lane has ended; rethrows the first exception a lane threw.
+// lane has ended; rethrows the first exception a lane threw. When the
+// system refuses a lane's thread, lane 0 is not played, on_refused() is
+// called (to stop the lanes already started) and, once they have ended,
+// run::Unavailable is thrown.
 void run_lanes(std::size_t lanes, const std::function<void(std::size_t lane)>& lane,
-               const std::function<void()>& waiting);
+               const std::function<void()>& waiting, const std::function<void()>& on_refused = {});
 
 }  // namespace callhook::run

@@ -68,10 +68,13 @@ struct RunOptions {
   scenario::Shard shard;
   // Unix ms to wait for before the first call (run --start-at).
   std::optional<std::int64_t> start_at_ms;
-  // Wall seconds the run may take (0 = no limit; run --max-duration): once
-  // passed, the run is stopped as by a first stop request (in the engine,
-  // whichever stop flag is set) and exits k_exit_max_duration.
+  // Wall seconds the run may take (0 = no limit; run --max-duration, the
+  // scenario's max_duration_s when lower): once passed, the run is stopped
+  // as by a first stop request (in the engine) and exits k_exit_max_duration.
   double max_duration_s = 0;
+  // A run inside `callhook serve`: its reports name none of the server's
+  // files and no number of the whole process (peak memory).
+  bool hosted = false;
 };
 
 }  // namespace callhook::run

@@ -23,6 +23,7 @@
 #include "run/lanes.hpp"
 #include "run/metrics_server.hpp"
 #include "run/temporary_journal.hpp"
+#include "run/unavailable.hpp"
 #include "scenario/load.hpp"
 #include "sink/recordings.hpp"
 #include "sink/sink.hpp"
@@ -52,6 +53,13 @@ bool needs_builtin_sink(const scenario::Scenario& s, const RunOptions& options) 
   for (const auto& stream : s.streams)
     if (stream.target.empty()) return true;
   return false;
+}
+
+// The lower of two time limits, 0 meaning none.
+double effective_limit(double a, double b) {
+  if (a <= 0) return b;
+  if (b <= 0) return a;
+  return std::min(a, b);
 }
 
 }  // namespace
@@ -188,17 +196,29 @@ RunSession::Receivers RunSession::start_receivers(const scenario::Scenario& scen
   // the recording server serves the audio files that recording URLs point at.
   auto& s = *m_state;
   Receivers out;
+  // A port or a thread the system will not give is no fault of the scenario:
+  // Unavailable, which serve answers 503 (and `run` exits 3).
   if (needs_builtin_sink(scenario, m_options)) {
     sink::SinkOptions options;
     options.threads = std::max<std::size_t>(8, m_options.connections + 2);  // one thread per keep-alive connection
-    s.builtin_sink = std::make_unique<sink::Sink>(options);
-    s.builtin_sink->start();
+    try {
+      s.builtin_sink = std::make_unique<sink::Sink>(options);
+      s.builtin_sink->start();
+    } catch (const std::exception& e) {
+      s.builtin_sink.reset();
+      throw Unavailable(std::string("cannot start the built-in sink: ") + e.what());
+    }
     out.default_target = s.builtin_sink->url() + "/webhooks";
   }
-  if (m_options.recordings_host)
-    s.recordings.start(*m_options.recordings_host, m_options.recordings_port);
-  else
-    s.recordings.start();
+  try {
+    if (m_options.recordings_host)
+      s.recordings.start(*m_options.recordings_host, m_options.recordings_port);
+    else
+      s.recordings.start();
+  } catch (const std::exception& e) {
+    release();
+    throw Unavailable(std::string("cannot start the recording server: ") + e.what());
+  }
   out.recordings_url = m_options.recordings_url.empty() ? s.recordings.base_url() : m_options.recordings_url;
   return out;
 }
@@ -230,6 +250,9 @@ void RunSession::open_journal() {
   try {
     s.journal = std::make_unique<journal::JournalWriter>(m_options.journal_path);
   } catch (const std::exception&) {
+    // A hosted run's journal is the server's file, not the request's: the
+    // server cannot have it now (and its path is not the client's business).
+    if (m_options.hosted) throw Unavailable(std::string("cannot write the run's journal: ") + std::strerror(errno));
     throw BadInput("--journal: cannot write " + m_options.journal_path + ": " + std::strerror(errno));
   }
   const auto& sc = s.plan->scenario;
@@ -264,6 +287,7 @@ void RunSession::run(const TickHook& on_tick) {
   // once it is done) shows the sum.
   std::mutex progress_mutex;
   std::vector<LaneProgress> lane_progress(lanes);
+  m_max_duration_s = effective_limit(m_options.max_duration_s, s.plan->scenario.max_duration_s);
   const auto show_progress = [&](double elapsed_s) {
     Progress progress;
     {
@@ -289,8 +313,7 @@ void RunSession::run(const TickHook& on_tick) {
     options.stop = m_options.stop ? m_options.stop : &m_stop;
     options.grace_ms = m_options.grace_ms;
     options.start_us = start_us;
-    if (m_options.max_duration_s > 0)
-      options.max_duration_us = static_cast<std::int64_t>(m_options.max_duration_s * 1e6);
+    if (m_max_duration_s > 0) options.max_duration_us = static_cast<std::int64_t>(m_max_duration_s * 1e6);
     report::RunStats& lane_stats = *stats[lane];
     if (s.abort_watch->active()) {
       options.abort = &s.abort_watch->flag();
@@ -312,7 +335,9 @@ void RunSession::run(const TickHook& on_tick) {
     lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), 0};
   };
 
-  run_lanes(lanes, run_lane, [&] { show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6); });
+  run_lanes(
+      lanes, run_lane, [&] { show_progress(static_cast<double>(s.clock.now_us() - start_us) / 1e6); },
+      [this] { m_stop.store(2); });  // a lane could not start: the others stop at once (when m_stop is theirs)
 
   s.stats = std::move(stats.front());
   for (std::size_t lane = 1; lane < lanes; ++lane) s.stats->merge(*stats[lane]);
@@ -338,15 +363,16 @@ RunResult RunSession::finish() {
   info.legs = outcome.legs;
   info.interrupted = outcome.interrupted;
   info.aborted_by = s.abort_watch ? s.abort_watch->broken() : "";
-  if (outcome.max_duration_reached && info.aborted_by.empty()) info.max_duration_s = m_options.max_duration_s;
+  if (outcome.max_duration_reached && info.aborted_by.empty()) info.max_duration_s = m_max_duration_s;
   const std::int64_t start_us = m_options.start_us >= 0 ? m_options.start_us : outcome.started_us;
   if (outcome.first_send_us >= 0)
     info.first_delivery_ms = static_cast<double>(outcome.started_us + outcome.first_send_us - start_us) / 1e3;
-  info.peak_rss_mb = peak_rss_mb();
+  info.peak_rss_mb = m_options.hosted ? 0 : peak_rss_mb();  // a server's is not the run's
   info.targets = targets_of(s.plan->scenario);
   info.started_at = util::iso8601_ms(s.started_at_ms);
   s.outputs->list(info.outputs);
-  if (!m_options.journal_path.empty() && !s.temporary_journal) info.outputs.push_back(m_options.journal_path);
+  if (!m_options.journal_path.empty() && !s.temporary_journal && !m_options.hosted)
+    info.outputs.push_back(m_options.journal_path);
   m_expectations = report::check_expectations(s.plan->scenario.expect, stats);
   for (auto& expectation : m_expectations)
     if (expectation.name == info.aborted_by) expectation.text += " (aborted the run)";
@@ -372,6 +398,9 @@ RunResult RunSession::finish() {
     return report::read_journal_report(m_options.journal_path).timeline;
   });
 
+  // A kept run holds its numbers and files, not servers.
+  release();
+
   Progress last;
   last.live = stats.live();
   last.totals = stats.totals();
@@ -385,6 +414,13 @@ RunResult RunSession::finish() {
   result.accounted = accounted;
   result.exit_code = info.exit_code;
   return result;
+}
+
+void RunSession::release() {
+  auto& s = *m_state;
+  if (s.builtin_sink) s.builtin_sink->stop();
+  s.builtin_sink.reset();
+  s.recordings.stop();
 }
 
 Progress RunSession::snapshot() const {

@@ -23,6 +23,7 @@
 #include "run/exit_codes.hpp"
 #include "run/report_outputs.hpp"
 #include "run/run_options.hpp"
+#include "run/unavailable.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::engine {
@@ -59,8 +60,8 @@ class RunSession {
   // Loads and validates the scenario, applies the overrides, opens the
   // output files, starts the built-in sink and recording server when needed
   // and makes the plan. Returns false with problems() set when the scenario
-  // is not valid; throws BadInput for an unusable output and
-  // std::runtime_error when a server cannot start.
+  // is not valid; throws BadInput for an unusable output and Unavailable
+  // when a server cannot start (no port, no thread).
   bool prepare();
   const util::Problems& problems() const { return m_problems; }
   // The scenario's path (or name) for messages.
@@ -78,6 +79,10 @@ class RunSession {
   // RunInfo, expectations, the journal's end line, the report files; the
   // exit code. Call once, after run().
   RunResult finish();
+
+  // Stops the built-in sink and the recording server (finish() does it
+  // too); for a run that ends without finish(). Safe to call again.
+  void release();
 
   // Set it (1 = graceful, 2 = at once) from any thread to end the run early.
   std::atomic<int>& stop_flag() { return m_stop; }
@@ -112,6 +117,7 @@ class RunSession {
   util::Problems m_problems;
   std::string m_source;
   std::atomic<int> m_stop{0};
+  double m_max_duration_s = 0;  // the run's time limit, the options' and the scenario's; 0 = none
   mutable std::mutex m_progress_mutex;
   Progress m_progress;
   std::unique_ptr<State> m_state;

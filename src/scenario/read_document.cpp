@@ -211,7 +211,8 @@ Expectations read_expect(const util::Cursor& at, std::vector<std::string>& abort
 Scenario read_document(const util::Cursor& root, const std::string& source, const Catalog& catalog) {
   Scenario scenario;
   scenario.source = source;
-  if (!root.keys({"name", "seed", "epoch", "speed", "concurrency", "streams", "script", "expect"})) return scenario;
+  if (!root.keys({"name", "seed", "epoch", "speed", "concurrency", "max_duration_s", "streams", "script", "expect"}))
+    return scenario;
   scenario.name = root["name"].string(false).value_or(std::filesystem::path(source).stem().string());
   scenario.seed = root["seed"].unsigned_integer().value_or(scenario.seed);
   if (const util::Cursor epoch = root["epoch"]; epoch.exists()) {
@@ -224,12 +225,14 @@ Scenario read_document(const util::Cursor& root, const std::string& source, cons
   if (const util::Cursor speed = root["speed"]; speed.exists()) {
     if (speed.node()->is_string() && speed.node()->get<std::string>() == "max")
       scenario.speed = 0;
-    else if (speed.node()->is_number() && speed.node()->get<double>() > 0)
+    else if (speed.node()->is_number() && speed.node()->get<double>() >= k_min_speed &&
+             speed.node()->get<double>() <= k_max_speed)
       scenario.speed = speed.node()->get<double>();
     else
-      speed.fail_expected("a positive number or \"max\"");
+      speed.fail_expected(k_speed_range_text);
   }
   scenario.concurrency = root["concurrency"].integer_or(scenario.concurrency, 1, 100000);
+  scenario.max_duration_s = root["max_duration_s"].number_or(0, k_min_run_s, k_max_run_s);
 
   const util::Cursor streams = root["streams"];
   streams.require();

@@ -218,13 +218,25 @@ struct Shard {
   bool whole() const { return count <= 1; }
 };
 
+// A finite speed's range: slower would stretch a second of virtual time
+// past a quarter of an hour, faster plays years in seconds and never ends
+// the way the schedule says; "max" is the way to go as fast as possible.
+constexpr double k_min_speed = 1e-3;
+constexpr double k_max_speed = 1e6;
+// The speed as a scenario, a flag or a request names the range.
+constexpr const char* k_speed_range_text = "a number from 0.001 to 1000000 or \"max\"";
+// A run's wall-time limit (max_duration_s), 31 days at most.
+constexpr double k_min_run_s = 1e-3;
+constexpr double k_max_run_s = 31 * 24 * 3600;
+
 struct Scenario {
   std::string source;  // file path, for messages
   std::string name;
   std::uint64_t seed = 1;
   std::int64_t epoch_ms = 1752666057000;  // 2025-07-16T11:40:57Z
-  double speed = 0;                       // 0 = "max"
+  double speed = 0;                       // 0 = "max", else from k_min_speed to k_max_speed
   std::int64_t concurrency = 64;          // requests in flight at once
+  double max_duration_s = 0;              // wall seconds the run may take; 0 = no limit
   std::vector<Stream> streams;
   std::vector<ScriptStep> script;
   Expectations expect;

@@ -71,19 +71,22 @@ OJson problems_json(const util::Problems& problems) {
   return list;
 }
 
-ApiResponse problems_response(const std::string& message, const util::Problems& problems, const std::string& source) {
-  return json_response(400,
+ApiResponse problems_response(const std::string& message, const util::Problems& problems, const std::string& source,
+                              int status = 400) {
+  return json_response(status,
                        {{"error", message}, {"problems", problems_json(problems)}, {"text", problems.format(source)}});
+}
+
+ApiResponse refusal_response(const RequestRefused& refused) {
+  return problems_response(refused.what(), refused.problems(), "request", refused.status());
 }
 
 // ?wait=S, bounded by k_max_wait_s; 0 when absent; nullopt for a bad value.
 std::optional<double> wait_seconds(const ApiRequest& req) {
   if (!req.has_param("wait")) return 0.0;
-  char* end = nullptr;
-  const std::string text = req.param("wait");
-  const double seconds = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(seconds >= 0)) return std::nullopt;
-  return std::min(seconds, k_max_wait_s);
+  const auto seconds = query_seconds(req.param("wait"));
+  if (!seconds) return std::nullopt;
+  return std::min(*seconds, k_max_wait_s);
 }
 
 ApiResponse bad_wait(const ApiRequest& req) {
@@ -190,7 +193,7 @@ struct ApiServer::Impl {
   // Starts a run; the run started is left in `made` (for POST /runs?wait=).
   ApiResponse create_run(const std::string& body, const std::shared_ptr<CreatedRun>& made) {
     util::Problems problems;
-    auto options_parsed = parse_run_request(body, problems);
+    auto options_parsed = parse_run_request(body, options.policy, problems);
     const auto names = options_parsed ? parse_run_names(body, problems) : std::nullopt;
     if (!options_parsed || !names) return problems_response("invalid request", problems, "request");
     if (const auto problem = journal_dir_problem(); !problem.empty()) return error_response(503, problem);
@@ -210,8 +213,14 @@ struct ApiServer::Impl {
     try {
       if (!session->prepare()) {
         registry->abandon(*slot);
-        return problems_response("invalid scenario", session->problems(), session->source());
+        return problems_response("invalid scenario", scenario_problems(session->problems()), "request");
       }
+    } catch (const RequestRefused& e) {
+      registry->abandon(*slot);
+      return refusal_response(e);
+    } catch (const run::Unavailable& e) {
+      registry->abandon(*slot);
+      return error_response(503, e.what());
     } catch (const run::FieldSetError& e) {  // a "set" that names no field of the payloads
       registry->abandon(*slot);
       util::Problems set_problems;
@@ -224,7 +233,12 @@ struct ApiServer::Impl {
       registry->abandon(*slot);
       return error_response(503, std::string("cannot start the run: ") + e.what());
     }
-    auto run = registry->start(*slot, std::move(session));
+    std::shared_ptr<Run> run;
+    try {
+      run = registry->start(*slot, std::move(session));
+    } catch (const run::Unavailable& e) {
+      return error_response(503, e.what());
+    }
     made->set(run);
     ApiResponse created = json_response(201, describe_run(*run));
     created.headers.emplace_back("Location", "/runs/" + run->id());
@@ -294,12 +308,15 @@ struct ApiServer::Impl {
     return gone;
   }
 
-  static ApiResponse trigger(const std::string& body) {
+  // Static (it runs on an offload thread): the target rules come as a copy.
+  static ApiResponse trigger(const std::string& body, const TargetPolicy& targets) {
     util::Problems problems;
     const auto parsed = parse_json_body(body, problems);
     std::optional<OJson> answer;
     try {
-      if (parsed) answer = send_trigger(*parsed, problems);
+      if (parsed) answer = send_trigger(*parsed, targets, problems);
+    } catch (const RequestRefused& e) {
+      return refusal_response(e);
     } catch (const run::BadInput& e) {
       return error_response(400, e.what());
     }
@@ -314,11 +331,9 @@ struct ApiServer::Impl {
     if (!vendors::find_vendor(request.vendor)) return error_response(404, "no vendor \"" + request.vendor + "\"");
     if (req.has_param("seed")) {
       const std::string text = req.param("seed");
-      char* end = nullptr;
-      const long long seed = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || seed < 0)
-        return error_response(400, "seed: expected a non-negative integer, got \"" + text + "\"");
-      request.seed = seed;
+      const auto seed = query_seed(text);
+      if (!seed) return error_response(400, "seed: expected a non-negative integer, got \"" + text + "\"");
+      request.seed = *seed;
     }
     if (req.has_param("platform")) request.platform = req.param("platform");
     if (req.has_param("direction")) request.direction = req.param("direction");
@@ -358,7 +373,13 @@ struct ApiServer::Impl {
     if (const auto problem = journal_dir_problem(); !problem.empty()) return error_response(503, problem);
     std::string source;
     auto prepared = explore::prepare_explore(*request, problems, source);
-    if (!prepared) return problems_response("invalid scenario", problems, source);
+    if (!prepared) return problems_response("invalid scenario", scenario_problems(problems), "request");
+    const TargetPolicy& targets = options.policy.targets;
+    util::Problems refused;
+    refuse_target(targets, prepared->setup.target, "/target", refused);
+    refuse_target(targets, prepared->setup.reset_url, "/reset", refused);
+    refuse_scenario_targets(prepared->setup.scenario, targets, "/scenario", refused);
+    if (!refused.empty()) return refusal_response(RequestRefused(403, std::move(refused)));
     auto job = explores->start(std::move(*prepared));
     if (!job)
       return error_response(
@@ -400,12 +421,9 @@ struct ApiServer::Impl {
       return error_response(400, "state: expected running, finished, interrupted or failed, got \"" + state + "\"");
     std::size_t limit = 1000;
     if (req.has_param("limit")) {
-      char* end = nullptr;
-      const std::string text = req.param("limit");
-      const unsigned long long value = std::strtoull(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || text[0] == '-' || value < 1 || value > 1000)
-        return error_response(400, "limit: expected 1 to 1000, got \"" + text + "\"");
-      limit = static_cast<std::size_t>(value);
+      const auto value = query_count(req.param("limit"), 1, 1000);
+      if (!value) return error_response(400, "limit: expected 1 to 1000, got \"" + req.param("limit") + "\"");
+      limit = static_cast<std::size_t>(*value);
     }
     const std::string after = req.param("after");
     const auto runs = registry->list();
@@ -487,8 +505,10 @@ struct ApiServer::Impl {
     });
     r.add(Verb::get, "/vendors/{}/events/{}/sample",
           [](ApiRequest& req, const ExchangePtr& ex) { ex->respond(sample(req)); });
-    r.add(Verb::post, "/trigger", [](ApiRequest& req, const ExchangePtr& ex) {
-      ex->offload([body = std::move(req.message.body())] { return trigger(body); }, Lane::remote);
+    r.add(Verb::post, "/trigger", [this](ApiRequest& req, const ExchangePtr& ex) {
+      ex->offload(
+          [body = std::move(req.message.body()), targets = options.policy.targets] { return trigger(body, targets); },
+          Lane::remote);
     });
     r.add(Verb::post, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) {
       const auto wait = wait_seconds(req);
@@ -520,12 +540,10 @@ struct ApiServer::Impl {
       filter.event = req.param("event");
       filter.outcome = req.param("outcome");
       if (req.has_param("limit")) {
-        char* end = nullptr;
-        const std::string text = req.param("limit");
-        const unsigned long long limit = std::strtoull(text.c_str(), &end, 10);
-        if (text.empty() || *end != '\0' || text[0] == '-' || limit < 1 || limit > 100'000)
-          return ex->respond(error_response(400, "limit: expected 1 to 100000, got \"" + text + "\""));
-        filter.limit = static_cast<std::size_t>(limit);
+        const auto limit = query_count(req.param("limit"), 1, 100'000);
+        if (!limit)
+          return ex->respond(error_response(400, "limit: expected 1 to 100000, got \"" + req.param("limit") + "\""));
+        filter.limit = static_cast<std::size_t>(*limit);
       }
       ex->offload([run, filter] { return json_response(200, list_deliveries(run->journal_path(), filter)); });
     });

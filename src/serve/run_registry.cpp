@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstdio>
+#include <system_error>
 
+#include "run/unavailable.hpp"
 #include "util/time_format.hpp"
 
 namespace callhook::serve {
@@ -44,35 +46,45 @@ Run::~Run() {
 }
 
 void Run::start(std::function<void()> on_end) {
-  m_thread = std::thread([this, on_end = std::move(on_end)] {
-    RunState state = RunState::Failed;
-    std::optional<int> exit_code;
-    std::string error;
-    std::shared_ptr<RunReports> reports;
-    try {
-      m_session->run();
-      const run::RunResult result = m_session->finish();
-      reports = std::make_shared<RunReports>();
-      const run::ReportSet& set = m_session->reports();
-      reports->json = set.json_text();
-      reports->junit = set.junit();
-      reports->text = set.text();
-      exit_code = result.exit_code;
-      state = result.interrupted ? RunState::Interrupted : RunState::Finished;
-    } catch (const std::exception& e) {
-      error = e.what();
-      exit_code = run::k_exit_cannot_run;
-    }
-    {
-      std::lock_guard lock(m_mutex);
-      m_state = state;
-      m_exit_code = exit_code;
-      m_error = std::move(error);
-      m_reports = std::move(reports);
-    }
-    m_ended.notify_all();
-    on_end();
-  });
+  try {
+    m_thread = std::thread([this, on_end = std::move(on_end)] { play(on_end); });
+  } catch (const std::system_error& e) {
+    throw run::Unavailable(std::string("cannot start a thread for the run: ") + e.what());
+  }
+}
+
+void Run::play(const std::function<void()>& on_end) {
+  RunState state = RunState::Failed;
+  std::optional<int> exit_code;
+  std::string error;
+  bool max_duration_reached = false;
+  std::shared_ptr<RunReports> reports;
+  try {
+    m_session->run();
+    const run::RunResult result = m_session->finish();
+    reports = std::make_shared<RunReports>();
+    const run::ReportSet& set = m_session->reports();
+    reports->json = set.json_text();
+    reports->junit = set.junit();
+    reports->text = set.text();
+    exit_code = result.exit_code;
+    state = result.interrupted ? RunState::Interrupted : RunState::Finished;
+    max_duration_reached = m_session->info().max_duration_s > 0;
+  } catch (const std::exception& e) {
+    error = e.what();
+    exit_code = run::k_exit_cannot_run;
+    m_session->release();
+  }
+  {
+    std::lock_guard lock(m_mutex);
+    m_state = state;
+    m_exit_code = exit_code;
+    m_error = std::move(error);
+    m_max_duration_reached = max_duration_reached;
+    m_reports = std::move(reports);
+  }
+  m_ended.notify_all();
+  on_end();
 }
 
 RunState Run::state() const {
@@ -119,6 +131,7 @@ nlohmann::ordered_json Run::describe() const {
                      {"active_calls", progress.live.active_calls},
                      {"p99_latency_ms", progress.live.p99_latency_ms}};
   out["exit_code"] = m_exit_code ? nlohmann::ordered_json(*m_exit_code) : nlohmann::ordered_json(nullptr);
+  if (m_max_duration_reached) out["max_duration_reached"] = true;
   if (!m_error.empty()) out["error"] = m_error;
   return out;
 }
@@ -178,7 +191,15 @@ std::shared_ptr<Run> RunRegistry::start(const Slot& slot, std::unique_ptr<run::R
   }
   // The thread holds no reference to the run: only the registry and readers
   // do, so a run is never destroyed (joined) by its own thread.
-  run->start([this] { on_run_end(); });
+  try {
+    run->start([this] { on_run_end(); });
+  } catch (const run::Unavailable&) {
+    run->m_session->release();
+    std::remove(slot.journal_path.c_str());
+    const std::lock_guard lock(m_mutex);
+    m_runs.erase(std::stoull(slot.id.substr(4)));
+    throw;
+  }
   return run;
 }
 

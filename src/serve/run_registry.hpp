@@ -59,8 +59,11 @@ class Run {
 
  private:
   friend class RunRegistry;
-  // Runs the session to the end on the run's thread, then calls on_end.
+  // Runs the session to the end on the run's thread, then calls on_end;
+  // throws run::Unavailable when the thread cannot be made.
   void start(std::function<void()> on_end);
+  // The run's thread: the session to its end, the reports, the state.
+  void play(const std::function<void()>& on_end);
 
   std::string m_id;
   std::string m_journal_path;
@@ -73,6 +76,7 @@ class Run {
   RunState m_state = RunState::Running;
   std::optional<int> m_exit_code;
   std::string m_error;
+  bool m_max_duration_reached = false;  // its max duration stopped the run (exit 4)
   std::shared_ptr<const RunReports> m_reports;
   std::thread m_thread;
 };
@@ -98,7 +102,8 @@ class RunRegistry {
   std::optional<Slot> reserve(const std::string& prefix = "run");
   // Gives the slot back; its id too, when no later slot was handed out.
   void abandon(const Slot& slot);
-  // Starts a prepared session in the slot on its own thread.
+  // Starts a prepared session in the slot on its own thread; throws
+  // run::Unavailable (the slot released) when the thread cannot be made.
   std::shared_ptr<Run> start(const Slot& slot, std::unique_ptr<run::RunSession> session);
 
   std::shared_ptr<Run> find(const std::string& id) const;

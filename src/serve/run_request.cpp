@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <cmath>
 
 #include "util/url.hpp"
 
@@ -46,12 +48,14 @@ std::optional<RunNames> parse_run_names(std::string_view body, util::Problems& p
   return names;
 }
 
-std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Problems& problems) {
+std::optional<run::RunOptions> parse_run_request(std::string_view body, const RunPolicy& policy,
+                                                 util::Problems& problems) {
   const auto doc = parse_json_body(body, problems);
   if (!doc) return std::nullopt;
   const util::Cursor root(&*doc, "", problems);
   root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "threads", "set", "add", "insecure",
-             "ordering", "grace_ms", "label", "id_prefix"});
+             "ordering", "grace_ms", "max_duration_s", "label", "id_prefix"});
+  const RunLimits& limits = policy.limits;
   run::RunOptions options;
   options.scenario_path = "scenario";  // names it in messages
 
@@ -82,14 +86,35 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Pr
   if (speed.present()) {
     if (speed.node()->is_string() && speed.node()->get<std::string>() == "max")
       options.speed = 0;
-    else if (!speed.node()->is_string())
-      options.speed = speed.positive_number();
+    else if (speed.node()->is_number() && speed.node()->get<double>() >= scenario::k_min_speed &&
+             speed.node()->get<double>() <= scenario::k_max_speed)
+      options.speed = speed.node()->get<double>();
     else
-      speed.fail_expected("a positive number or \"max\"");
+      speed.fail_expected(scenario::k_speed_range_text);
   }
-  if (const auto c = root["concurrency"].integer(1)) options.concurrency = *c;
-  options.connections = static_cast<std::size_t>(root["connections"].integer_or(8, 1, 1024));
-  if (const auto threads = root["threads"].integer(1, 1024)) options.threads = static_cast<std::size_t>(*threads);
+  if (const auto c = root["concurrency"].integer(1)) {
+    if (*c > limits.max_concurrency)
+      root["concurrency"].fail("the server allows at most " + std::to_string(limits.max_concurrency) +
+                               " calls at once (--max-run-concurrency), got " + std::to_string(*c));
+    options.concurrency = *c;
+  }
+  if (const auto c = root["connections"].integer(1)) {
+    if (*c > limits.max_connections)
+      root["connections"].fail("the server allows at most " + std::to_string(limits.max_connections) +
+                               " connections per receiver (--max-run-connections), got " + std::to_string(*c));
+    options.connections = static_cast<std::size_t>(*c);
+  }
+  if (const auto threads = root["threads"].integer(1, k_max_threads))
+    options.threads = static_cast<std::size_t>(*threads);
+  options.max_duration_s = limits.max_duration_s;
+  if (const auto seconds = root["max_duration_s"].number(0, 1e300)) {
+    if (!(*seconds > 0) || *seconds > limits.max_duration_s)
+      root["max_duration_s"].fail("expected seconds above 0 and at most " + util::describe(limits.max_duration_s) +
+                                  " (--max-run-duration), got " + util::describe(*root["max_duration_s"].node()));
+    else
+      options.max_duration_s = *seconds;
+  }
+  options.hosted = true;
   options.insecure = root["insecure"].boolean().value_or(false);
   options.grace_ms = root["grace_ms"].integer_or(options.grace_ms, 0, 3'600'000);
   // "set" and "add": {"[EVENT:]POINTER": value}, as --set and --add; checked
@@ -105,7 +130,44 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, util::Pr
   }
   if (scenario_doc) options.scenario_text = scenario_doc->dump();
   if (!problems.empty()) return std::nullopt;
+  // Once the scenario is loaded, before anything starts: the limits and
+  // the targets, at pointers into this body.
+  options.adjust_scenario = [&policy, target = options.target,
+                             own_concurrency = options.concurrency.has_value()](scenario::Scenario& loaded) {
+    util::Problems refused;
+    if (!target.empty()) refuse_target(policy.targets, target, "/target", refused);
+    if (!refused.empty()) throw RequestRefused(403, std::move(refused));
+    check_scenario(loaded, policy, "/scenario", own_concurrency);
+  };
   return options;
+}
+
+std::optional<double> query_seconds(const std::string& text) {
+  double value = 0;
+  const char* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || at != end || !std::isfinite(value) || value < 0) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> query_seed(const std::string& text) {
+  std::uint64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [at, error] = std::from_chars(text.data(), end, value);
+  if (text.empty() || error != std::errc() || at != end) return std::nullopt;
+  return value;
+}
+
+std::optional<std::uint64_t> query_count(const std::string& text, std::uint64_t least, std::uint64_t most) {
+  const auto value = query_seed(text);
+  if (!value || *value < least || *value > most) return std::nullopt;
+  return value;
+}
+
+util::Problems scenario_problems(const util::Problems& problems) {
+  util::Problems out;
+  for (const auto& p : problems.list()) out.add("/scenario" + p.pointer, p.message);
+  return out;
 }
 
 }  // namespace callhook::serve

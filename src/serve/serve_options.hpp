@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "serve/run_policy.hpp"
+
 namespace callhook::serve {
 
 constexpr int k_default_port = 8700;
@@ -21,6 +23,7 @@ struct ServeOptions {
   std::vector<std::string> allow_hosts;    // Host names beside the listen address and loopback
   std::string tls_cert, tls_key;           // PEM files: HTTPS instead of HTTP
   std::string journal_dir;                 // where runs write their journals; "" = a new temporary directory
+  RunPolicy policy;                        // limits of one run, targets runs and triggers may reach
 };
 
 // Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost).

@@ -1,9 +1,11 @@
 #include "serve/trigger.hpp"
 
 #include "run/trigger_event.hpp"
+#include "serve/run_policy.hpp"
 #include "sink/recordings.hpp"
 #include "util/clock.hpp"
 #include "util/url.hpp"
+#include "util/utf8.hpp"
 
 namespace callhook::serve {
 namespace {
@@ -41,6 +43,27 @@ run::SampleRequest read_request(const util::Cursor& root, util::Problems& proble
   return request;
 }
 
+// The sample scenario's pointers as the body's members: the stream's
+// vendor, target, vendor_config and delivery, its calls' platform and
+// direction are the body's own.
+std::string body_pointer(const std::string& pointer) {
+  const std::string calls = "/streams/0/calls", stream = "/streams/0";
+  if (pointer.rfind(calls + "/", 0) == 0) return pointer.substr(calls.size());
+  if (pointer.rfind(stream + "/", 0) == 0) return pointer.substr(stream.size());
+  return pointer;
+}
+
+// An answer's body as echoed: at most k_max_echoed_body bytes, cut where a
+// UTF-8 character begins: the answer stays small whatever the receiver sent.
+void add_echoed_body(OJson& response, const std::string& body) {
+  if (body.size() <= k_max_echoed_body) {
+    response["body"] = body;
+    return;
+  }
+  response["body"] = std::string(util::utf8_prefix(body, k_max_echoed_body));
+  response["body_truncated"] = true;
+}
+
 OJson request_json(const vendors::Delivery& d, const util::Headers& sent) {
   OJson headers = OJson::array();
   for (const auto& h : sent) headers.push_back({h.name, h.value});
@@ -49,11 +72,13 @@ OJson request_json(const vendors::Delivery& d, const util::Headers& sent) {
 
 }  // namespace
 
-std::optional<OJson> send_trigger(const util::Json& body, util::Problems& problems) {
+std::optional<OJson> send_trigger(const util::Json& body, const TargetPolicy& targets, util::Problems& problems) {
   const util::Cursor root(&body, "", problems);
   run::SampleRequest request = read_request(root, problems);
   const bool insecure = root["insecure"].boolean().value_or(false);
   if (!problems.empty()) return std::nullopt;
+  util::Problems refused;
+  if (refuse_target(targets, request.target, "/target", refused)) throw RequestRefused(403, std::move(refused));
 
   // The recording URLs the body carries answer until the receiver's
   // answer comes (a receiver may download the recording on arrival).
@@ -67,7 +92,7 @@ std::optional<OJson> send_trigger(const util::Json& body, util::Problems& proble
   util::Problems sample_problems;
   auto call = run::sample_call(request, sample_problems);
   if (!call) {
-    for (const auto& p : sample_problems.list()) problems.add("/scenario" + p.pointer, p.message);
+    for (const auto& p : sample_problems.list()) problems.add(body_pointer(p.pointer), p.message);
     return std::nullopt;
   }
   try {
@@ -87,8 +112,10 @@ std::optional<OJson> send_trigger(const util::Json& body, util::Problems& proble
     out["error"] =
         std::string(delivery::error_name(result.error)) + (result.error_text.empty() ? "" : ": " + result.error_text);
   } else {
-    out["response"] = {
-        {"status", result.status}, {"body", result.body}, {"latency_ms", static_cast<double>(result.latency_us) / 1e3}};
+    OJson response = {{"status", result.status}};
+    add_echoed_body(response, result.body);
+    response["latency_ms"] = static_cast<double>(result.latency_us) / 1e3;
+    out["response"] = std::move(response);
     out["error"] = nullptr;
   }
   OJson findings = OJson::array();

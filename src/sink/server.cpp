@@ -10,11 +10,16 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdlib>
+#include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
+#include <system_error>
 #include <thread>
+#include <vector>
 
 #include "util/text.hpp"
 #include "util/url.hpp"
@@ -86,6 +91,72 @@ void end_idle_connections(int port) {
   }
   closedir(fds);
 }
+
+// Worker threads made as connections come, up to a limit, so an idle server
+// holds one thread per connection it has served at once, not its limit; and
+// a thread that cannot be made is not fatal. cpp-httplib's ThreadPool makes
+// every thread up front and ends the process (std::terminate) when the
+// system refuses one. Here the connection waits for a worker that exists,
+// or with none at all is served on the accepting thread itself.
+class GrowingPool final : public httplib::TaskQueue {
+ public:
+  explicit GrowingPool(std::size_t limit) : m_limit(std::max<std::size_t>(1, limit)) {}
+  ~GrowingPool() override { shutdown(); }
+  GrowingPool(const GrowingPool&) = delete;
+  GrowingPool& operator=(const GrowingPool&) = delete;
+
+  void enqueue(std::function<void()> job) override {
+    std::unique_lock lock(m_mutex);
+    if (m_idle == 0 && m_threads.size() < m_limit) {
+      try {
+        m_threads.emplace_back([this] { work(); });
+      } catch (const std::system_error&) {
+        if (m_threads.empty()) {
+          lock.unlock();
+          job();
+          return;
+        }
+      }
+    }
+    m_jobs.push_back(std::move(job));
+    lock.unlock();
+    m_wake.notify_one();
+  }
+
+  void shutdown() override {
+    {
+      const std::lock_guard lock(m_mutex);
+      m_stopping = true;
+    }
+    m_wake.notify_all();
+    for (std::thread& thread : m_threads)
+      if (thread.joinable()) thread.join();
+  }
+
+ private:
+  void work() {
+    std::unique_lock lock(m_mutex);
+    for (;;) {
+      ++m_idle;
+      m_wake.wait(lock, [this] { return !m_jobs.empty() || m_stopping; });
+      --m_idle;
+      if (m_jobs.empty()) return;  // stopping, nothing left
+      std::function<void()> job = std::move(m_jobs.front());
+      m_jobs.pop_front();
+      lock.unlock();
+      job();
+      lock.lock();
+    }
+  }
+
+  const std::size_t m_limit;
+  std::mutex m_mutex;
+  std::condition_variable m_wake;
+  std::deque<std::function<void()>> m_jobs;
+  std::vector<std::thread> m_threads;  // grows under m_mutex only
+  std::size_t m_idle = 0;
+  bool m_stopping = false;
+};
 
 bool body_allowed(int status) { return status >= 200 && status != 204 && status != 304; }
 
@@ -159,7 +230,7 @@ int HttpServer::start(const std::string& host, int port, std::size_t threads, Ht
   if (m_impl->server) throw std::logic_error("HTTP server already started");
   auto server = std::make_unique<httplib::Server>();
   const std::size_t pool = std::max<std::size_t>(1, threads);
-  server->new_task_queue = [pool] { return new httplib::ThreadPool(pool); };
+  server->new_task_queue = [pool] { return new GrowingPool(pool); };
   server->set_keep_alive_max_count(k_keep_alive_max_count);
   server->set_tcp_nodelay(true);
   // The library's default also sets SO_REUSEPORT, which lets a second server

@@ -19,4 +19,8 @@ bool is_utf8(std::string_view text);
 // `text` with each byte that is not part of valid UTF-8 replaced by U+FFFD.
 std::string valid_utf8(std::string_view text);
 
+// At most `max_bytes` of `text`, cut before a UTF-8 continuation byte so
+// no character is split.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+
 }  // namespace callhook::util

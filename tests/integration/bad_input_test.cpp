@@ -57,7 +57,15 @@ TEST_CASE("bad flags give exit 2 with a clear message", "[integration]") {
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {{"run", "scenarios/demo.json", "--speed", "fast"}, "--speed: expected a positive number or \"max\""},
+      {{"run", "scenarios/demo.json", "--speed", "fast"},
+       "--speed: expected a number from 0.001 to 1000000 or \"max\""},
+      {{"run", "scenarios/demo.json", "--speed", "1e21"},
+       "--speed: expected a number from 0.001 to 1000000 or \"max\", got \"1e21\""},
+      {{"run", "scenarios/demo.json", "--speed", "1e-12"}, "--speed: expected a number from 0.001"},
+      {{"serve", "--keep", "-1"}, "--keep"},
+      {{"serve", "--max-runs", "-3"}, "--max-runs"},
+      {{"serve", "--max-body", "-1"}, "--max-body"},
+      {{"serve", "--max-run-duration", "0"}, "--max-run-duration"},
       {{"run", "scenarios/demo.json", "--target", "ftp://x"}, "--target: expected an http:// or https:// URL"},
       {{"run", "scenarios/demo.json", "--bogus"}, "bogus"},
       {{"run"}, "scenario"},

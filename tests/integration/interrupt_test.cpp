@@ -4,6 +4,7 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -69,7 +70,9 @@ void check_outputs(const TempDir& dir, const ProcessResult& result, std::size_t 
   CHECK(report["accounting"]["ok"] == true);
   // Nothing is counted as delivered that the receiver did not get.
   CHECK(totals["delivered"].get<std::size_t>() <= received);
-  CHECK(result.out.find("interrupted: ") != std::string::npos);
+  // "interrupted: N deliveries cancelled", or "stopped at the max duration (S): ..." when by its limit.
+  CHECK((result.out.find("interrupted: ") != std::string::npos ||
+         result.out.find("stopped at the max duration (") != std::string::npos));
   CHECK(result.out.find(" cancelled") != std::string::npos);
 
   const std::string junit = slurp(dir.path("junit.xml"));
@@ -198,4 +201,25 @@ TEST_CASE("replay accepts a journal whose last line was cut, with a warning", "[
   CHECK(replay.err.find("warning") != std::string::npos);
   CHECK(replay.err.find("cut short") != std::string::npos);
   CHECK(again.count() == 3);
+}
+
+TEST_CASE("a scenario's max_duration_s stops the run: exit 4, the outputs of an interrupted run, the reason named",
+          "[integration][interrupt]") {
+  Receiver receiver(slow(100));
+  TempDir dir;
+  const std::string scenario = dir.write("limited.json", R"({
+    "name": "limited", "seed": 2, "speed": "max", "concurrency": 2, "max_duration_s": 0.5,
+    "streams": [{ "vendor": "voiceflow", "calls": { "count": 40 } }],
+    "expect": { "failed": 0 }
+  })");
+  const auto started = std::chrono::steady_clock::now();
+  const ProcessResult result =
+      run_callhook({"run", scenario, "--target", receiver.url() + "/hooks", "--report", dir.path("report.json"),
+                    "--junit", dir.path("junit.xml"), "--journal", dir.path("journal.jsonl"), "--progress", "never"});
+  INFO(result.out << result.err);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));  // 160 deliveries take 8 s
+  CHECK(result.exit_code == 4);
+  check_outputs(dir, result, receiver.count());
+  CHECK(read_json(dir.path("report.json"))["max_duration_reached"] == true);
+  CHECK(result.out.find("stopped at the max duration (") != std::string::npos);
 }

@@ -792,7 +792,8 @@ TEST_CASE("--junit against a broken receiver: one test case per call, failures n
   const auto scenario = dir.write("junit.json", R"({
     "name": "junit-run", "seed": 8, "speed": "max",
     "streams": [{ "vendor": "voiceflow", "calls": { "count": 5, "duration_s": 20 },
-      "delivery": { "retry": { "max_attempts": 1 } } }]
+      "delivery": { "retry": { "max_attempts": 1 } } }],
+    "expect": { "failed": 2 }
   })");
   const std::string junit = dir.path("junit.xml");
   const auto result =
@@ -822,8 +823,8 @@ TEST_CASE("--junit against a broken receiver: one test case per call, failures n
   const std::size_t cases = count_of(xml, "<testcase ");
   const std::size_t failures = count_of(xml, "<failure ");
   CHECK(count_of(xml, "</failure>") == failures);
-  // One case per call plus the run's accounting.
-  CHECK(cases == calls.size() + 1);
+  // One case per call plus the run's accounting and its one expectation.
+  CHECK(cases == calls.size() + 2);
   CHECK(failures == failing.size());
   for (const char* tag : {"<testsuites ", "<testsuite "}) {
     INFO(tag);

@@ -1171,7 +1171,8 @@ TEST_CASE("voicebot session_start answers VoiceBot would reject are findings and
       "calls": { "count": 6, "arrival": { "rate_per_s": 0.2 }, "duration_s": { "uniform": [50, 90] },
                  "turns": { "uniform": [3, 5] } },
       "delivery": { "timeout_ms": 1000, "retry": { "max_attempts": 1 },
-                    "events": { "session_start": { "retry": { "max_attempts": 2, "backoff_ms": [100] } } } } }]
+                    "events": { "session_start": { "retry": { "max_attempts": 2, "backoff_ms": [100] } } } } }],
+    "expect": { "failed": 1 }
   })");
   // Few requests in flight, so that only the slow answer is late.
   const RunOutcome run = run_scenario(receiver, dir, scenario, {"--concurrency", "2"});
@@ -1394,7 +1395,8 @@ TEST_CASE("voicekit callStartedHook comes first and its answer shapes the call",
                                                             R"(/hook",
                          "runtime_data": { "tier": "gold", "score": 3 } },
       "calls": { "count": 10, "arrival": { "rate_per_s": 0.2 }, "duration_s": { "uniform": [30, 90] },
-                 "custom_parameters": { "campaign": "spring" } } }]
+                 "custom_parameters": { "campaign": "spring" } } }],
+    "expect": { "failed": 1 }
   })");
   const RunOutcome run = run_scenario(receiver, dir, scenario);
   INFO(run.result.out << run.result.err);

@@ -5,8 +5,10 @@ Standard library only: the tests run with Debian's /usr/bin/python3.
 import http.server
 import json
 import os
+import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import urllib.error
 import urllib.request
@@ -90,13 +92,25 @@ class Server:
             waited += 10
 
 
-class Receiver:
-    """A webhook receiver that answers 200 and keeps what it got."""
+def unwritable_server(*args):
+    """A server whose journal directory has become a plain file: it cannot write a run's journal."""
+    tmp = tempfile.mkdtemp(prefix="callhook-test-")
+    server = Server(*args, env={"TMPDIR": tmp})
+    for name in os.listdir(tmp):
+        shutil.rmtree(os.path.join(tmp, name))
+        open(os.path.join(tmp, name), "w").close()
+    server.tmp = tmp
+    return server
 
-    def __init__(self, status=200, on_request=None):
+
+class Receiver:
+    """A webhook receiver that answers 200 (or `status`, with `answer`) and keeps what it got."""
+
+    def __init__(self, status=200, answer=b'{"ok":true}', on_request=None):
         """on_request(entry), when given, runs before the answer goes."""
         received = self.received = []
         answer_status = status
+        answer_body = answer
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -107,7 +121,7 @@ class Receiver:
                                  "body": self.rfile.read(length).decode("utf-8", "replace")})
                 if on_request:
                     on_request(received[-1])
-                body = b'{"ok":true}'
+                body = answer_body
                 self.send_response(answer_status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))

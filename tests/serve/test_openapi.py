@@ -2,11 +2,19 @@
 and status code the document lists is provoked, and the server must answer
 with that status and a content type the document names for it. A probe
 without a documented answer, or a documented answer without a probe, fails.
+Then the document is validated as OpenAPI (npm @apidevtools/swagger-parser)
+and every JSON answer against its schema (ajv), by validate_openapi.js; the
+two packages are installed once into openapi-node/ beside the binary (or
+$CALLHOOK_NPM_DIR). Without npm that part is skipped, saying so.
 
-usage: /usr/bin/python3 test_openapi.py CALLHOOK_BINARY   (needs python3-yaml)
+usage: /usr/bin/python3 test_openapi.py CALLHOOK_BINARY   (needs python3-yaml; node and npm)
 """
+import json
 import os
+import shutil
+import subprocess
 import sys
+import tempfile
 import unittest
 
 import yaml
@@ -15,8 +23,32 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import serve_fixture  # noqa: E402
 from serve_fixture import QUICK_SCENARIO, SLOW_SCENARIO, Receiver, Server  # noqa: E402
 
-DOCUMENT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs", "openapi.yaml")
+HERE = os.path.dirname(os.path.abspath(__file__))
+DOCUMENT = os.path.join(HERE, "..", "..", "docs", "openapi.yaml")
 TOKEN = "openapi-test-token"
+# The validators, pinned: the test checks the document, not their changes.
+NPM_PACKAGES = ["@apidevtools/swagger-parser@10.1.1", "ajv@8.20.0"]
+
+
+def npm_dir():
+    """A folder with the validators installed, or None (and why) without npm."""
+    if not shutil.which("npm") or not shutil.which("node"):
+        return None, "npm or node not found: install nodejs and npm (scripts/install-deps.sh does)"
+    folder = os.environ.get("CALLHOOK_NPM_DIR") or os.path.join(
+        os.path.dirname(os.path.abspath(serve_fixture.CALLHOOK)), "openapi-node")
+    stamp = os.path.join(folder, "installed.txt")
+    wanted = " ".join(NPM_PACKAGES)
+    installed = None
+    if os.path.exists(stamp):
+        with open(stamp) as f:
+            installed = f.read()
+    if installed != wanted:
+        os.makedirs(folder, exist_ok=True)
+        subprocess.run(["npm", "install", "--prefix", folder, "--no-audit", "--no-fund", "--loglevel=error",
+                        *NPM_PACKAGES], check=True, stdout=subprocess.DEVNULL, timeout=600)
+        with open(stamp, "w") as f:
+            f.write(wanted)
+    return folder, None
 
 
 class Probes:
@@ -24,6 +56,8 @@ class Probes:
 
     def __init__(self, server, limited, receiver):
         self.server, self.limited, self.receiver = server, limited, receiver
+        self.unwritable = serve_fixture.unwritable_server("--token", TOKEN)
+        self.unwritable.token = TOKEN
         self.done = server.start_run(QUICK_SCENARIO)
         server.wait(self.done["id"])
         self.gone = server.start_run(QUICK_SCENARIO)
@@ -36,6 +70,42 @@ class Probes:
         _, explore = server.json("POST", "/explores", self.explore_body)
         self.explore = "/explores/" + explore["id"]
         server.json("GET", self.explore + "?wait=60")
+
+    def extra_answers(self):
+        """Answers of shapes the table's probes do not show, for the schema check."""
+        s, out = self.server, []
+
+        def record(path, method, answer):
+            status, headers, body = answer
+            out.append({"path": path, "method": method, "status": status,
+                        "content_type": (headers.get("Content-Type") or "").split(";")[0],
+                        "body": body.decode("utf-8", "replace")})
+
+        # Targets the policy refuses (403 with problems, beside the Origin refusals' plain error).
+        def refused(path, body):
+            answer = s.request("POST", path, body)
+            if answer[0] != 403:
+                raise AssertionError("%s with a metadata target: %s %r" % (path, answer[0], answer[2][:300]))
+            record(path, "post", answer)
+
+        refused("/trigger", {"vendor": "voiceflow", "event": "runtime.call.start",
+                             "target": "http://169.254.169.254/latest/"})
+        refused("/runs", {"scenario": QUICK_SCENARIO, "target": "http://[fd00:ec2::254]/"})
+        refused("/explores", dict(self.explore_body, target="http://169.254.169.254/"))
+        # A run stopped by its max_duration_s (max_duration_reached), and one over the limits.
+        slow = s.start_run(SLOW_SCENARIO, max_duration_s=0.5)["id"]
+        s.wait(slow)
+        record("/runs/{id}", "get", s.request("GET", "/runs/" + slow))
+        huge = {"scenario": dict(QUICK_SCENARIO, streams=[{"vendor": "voiceflow", "calls": {"count": 10 ** 12}}])}
+        record("/runs", "post", s.request("POST", "/runs", huge))
+        # A trigger whose answer is cut.
+        long_answer = Receiver(answer=b"x" * (200 * 1024))
+        try:
+            record("/trigger", "post", s.request("POST", "/trigger", {
+                "vendor": "voiceflow", "event": "runtime.call.start", "target": long_answer.url}))
+        finally:
+            long_answer.stop()
+        return out
 
     def table(self):
         s, done = self.server, self.done["id"]
@@ -83,6 +153,7 @@ class Probes:
                 lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}, headers={"Content-Type": "text/plain"}),
             ("/runs", "post", "413"): lambda: self.limited.request("POST", "/runs", big),
             ("/runs", "post", "429"): hold_and_ask,
+            ("/runs", "post", "503"): lambda: self.unwritable.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
             ("/runs/{id}", "get", "200"): lambda: s.request("GET", "/runs/%s?wait=0.1" % done),
             ("/runs/{id}", "get", "400"): lambda: s.request("GET", "/runs/%s?wait=-1" % done),
             ("/runs/{id}", "get", "401"): lambda: s.request("GET", "/runs/" + done, **no_token),
@@ -172,20 +243,44 @@ class OpenApiTest(unittest.TestCase):
             probes = made.table()
             self.assertEqual(sorted(set(answers) - set(probes)), [], "documented but never provoked")
             self.assertEqual(sorted(set(probes) - set(answers)), [], "provoked but not documented")
+            recorded = []
             for key, probe in probes.items():
                 with self.subTest(route=key):
-                    status, headers, _ = probe()
+                    status, headers, body = probe()
                     self.assertEqual(str(status), key[2])
                     types = answers[key]
                     got = (headers.get("Content-Type") or "").split(";")[0]
                     if types:
                         self.assertIn(got, types)
+                    recorded.append({"path": key[0], "method": key[1], "status": status, "content_type": got,
+                                     "body": body.decode("utf-8", "replace")})
+            recorded += made.extra_answers()
+            self.check_schemas(recorded)
         finally:
             if made:
                 made.failing.stop()
+                made.unwritable.stop()
+                shutil.rmtree(made.unwritable.tmp, ignore_errors=True)
             receiver.stop()
             limited.stop()
             server.stop()
+
+    def check_schemas(self, recorded):
+        folder, why = npm_dir()
+        if not folder:
+            print("\nSKIPPED: the OpenAPI document and the answers' schemas are not validated: " + why,
+                  file=sys.stderr)
+            return
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(recorded, f)
+        try:
+            done = subprocess.run(["node", os.path.join(HERE, "validate_openapi.js"), DOCUMENT, f.name],
+                                  capture_output=True, text=True, timeout=120,
+                                  env=dict(os.environ, NODE_PATH=os.path.join(folder, "node_modules")))
+        finally:
+            os.unlink(f.name)
+        print(done.stdout, file=sys.stderr)
+        self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
 
 
 if __name__ == "__main__":

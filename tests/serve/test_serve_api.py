@@ -124,8 +124,9 @@ class RunsTest(unittest.TestCase):
         status, error = self.server.json("POST", "/runs", {"scenario": {"streams": [{"vendor": "nope"}]}})
         self.assertEqual(status, 400)
         pointers = [p["pointer"] for p in error["problems"]]
-        self.assertIn("/streams/0/vendor", pointers)
-        self.assertIn("/streams/0/calls", pointers)
+        # Pointers into the request body: the scenario is its "scenario" member.
+        self.assertIn("/scenario/streams/0/vendor", pointers)
+        self.assertIn("/scenario/streams/0/calls", pointers)
         self.assertIn("unknown vendor", error["text"])
         _, after = self.server.json("GET", "/runs")
         self.assertEqual(len(after), len(before))

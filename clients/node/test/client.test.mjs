@@ -63,7 +63,7 @@ test('a refused scenario throws with its problems', async () => {
   await assert.rejects(api.start({ streams: [{ vendor: 'nope' }] }), (error) => {
     assert.ok(error instanceof CallhookError);
     assert.equal(error.status, 400);
-    assert.equal(error.problems[0].pointer, '/streams/0/vendor');
+    assert.equal(error.problems[0].pointer, '/scenario/streams/0/vendor');
     return true;
   });
 });

@@ -78,7 +78,7 @@ class ClientTest(unittest.TestCase):
         with self.assertRaises(CallhookError) as refused:
             self.api.start({"streams": [{"vendor": "nope"}]})
         self.assertEqual(refused.exception.status, 400)
-        self.assertEqual(refused.exception.problems[0]["pointer"], "/streams/0/vendor")
+        self.assertEqual(refused.exception.problems[0]["pointer"], "/scenario/streams/0/vendor")
 
     def test_a_cancelled_run_ends_interrupted(self):
         started = self.api.run(SLOW, wait=False)

@@ -104,7 +104,8 @@ TEST_CASE("expectations that are all met, and none at all") {
   fill(stats);
   const auto results = check_expectations({{"failed", 1}, {"delivered", 1}}, stats);
   CHECK(all_met(results));
-  CHECK(all_met(check_expectations({}, stats)));
+  RunStats empty;
+  CHECK(all_met(check_expectations({}, empty)));
 }
 
 TEST_CASE("a limit missed by less than the shown precision still shows the difference") {
@@ -169,4 +170,30 @@ TEST_CASE("expectations: accepted bad signatures and stale timestamps fail the r
   const auto at_least = check_expectations({{"rejected_as_expected", 1}}, clean);
   REQUIRE(at_least.size() == 1);
   CHECK(at_least[0].met);
+}
+
+TEST_CASE("expectations: a scenario that names none expects no failed delivery") {
+  RunStats stats;
+  stats.on_planned("e");
+  stats.on_planned("e");
+  stats.on_final(final_event("e", "c1", 0, Final::Delivered));
+  stats.on_final(final_event("e", "c2", 1, Final::Failed, "timeout"));
+  const auto implied = check_expectations({}, stats);
+  REQUIRE(implied.size() == 1);
+  CHECK(implied[0].name == "failed");
+  CHECK(implied[0].text == "failed 1 > 0");
+  CHECK_FALSE(all_met(implied));
+  // A probe's implied limit is not an expectation of the scenario's own.
+  const auto probed = check_expectations({{"probe_failures", 0}}, stats);
+  REQUIRE(probed.size() == 2);
+  CHECK(probed[1].name == "failed");
+  // A scenario that says anything about the run has said what it expects.
+  const auto said = check_expectations({{"delivered", 1}}, stats);
+  REQUIRE(said.size() == 1);
+  CHECK(all_met(said));
+
+  RunStats clean;
+  clean.on_planned("e");
+  clean.on_final(final_event("e", "c1", 0, Final::Delivered));
+  CHECK(check_expectations({}, clean).empty());
 }

@@ -208,12 +208,27 @@ TEST_CASE("absent keys take their documented defaults", "[scenario][valid]") {
   CHECK(s.expect.empty());
 }
 
-TEST_CASE("\"speed\" is a positive number or \"max\"", "[scenario][valid]") {
-  const std::vector<std::pair<std::string, double>> table = {{"\"max\"", 0}, {"1", 1}, {"0.5", 0.5}, {"600", 600}};
+TEST_CASE("\"speed\" is a number from 0.001 to 1000000 or \"max\"", "[scenario][valid]") {
+  const std::vector<std::pair<std::string, double>> table = {{"\"max\"", 0}, {"1", 1},         {"0.5", 0.5},
+                                                             {"600", 600},   {"0.001", 0.001}, {"1000000", 1e6}};
   for (const auto& [text, speed] : table) {
     CAPTURE(text);
     CHECK(parse_ok(R"({"speed": )" + text + R"(, "streams": [{"vendor": "atoms", "calls": {"count": 1}}]})").speed ==
           speed);
+  }
+}
+
+TEST_CASE("\"max_duration_s\" is a run's wall-time limit, none by default", "[scenario][valid]") {
+  const std::string streams = R"("streams": [{"vendor": "atoms", "calls": {"count": 1}}])";
+  CHECK(parse_ok("{" + streams + "}").max_duration_s == 0);
+  CHECK(parse_ok(R"({"max_duration_s": 1.5, )" + streams + "}").max_duration_s == 1.5);
+  CHECK(parse_ok(R"({"max_duration_s": 2678400, )" + streams + "}").max_duration_s == 2678400);
+  for (const char* bad : {"0", "-1", "2678401", "\"60\""}) {
+    CAPTURE(bad);
+    const LoadResult result = parse_scenario(std::string(R"({"max_duration_s": )") + bad + ", " + streams + "}",
+                                             "test.json", callhook::vendors::catalog());
+    REQUIRE(result.problems.size() == 1);
+    CHECK(result.problems.list()[0].pointer == "/max_duration_s");
   }
 }
 

@@ -13,13 +13,17 @@
 
 using namespace callhook;
 
+namespace {
+const serve::RunPolicy k_policy;
+}  // namespace
+
 TEST_CASE("a run request maps onto the run options", "[serve]") {
   util::Problems problems;
   const auto options = serve::parse_run_request(
       R"({"scenario": {"streams": []}, "target": "http://127.0.0.1:9/x", "seed": 5, "speed": "max",
           "concurrency": 3, "connections": 2, "threads": 2, "set": {"call_ended:/data/a": 1, "b": "x"},
           "insecure": true})",
-      problems);
+      k_policy, problems);
   INFO(problems.format("request"));
   REQUIRE(options);
   CHECK(options->scenario_text == R"({"streams":[]})");
@@ -41,7 +45,7 @@ TEST_CASE("a run request maps onto the run options", "[serve]") {
 TEST_CASE("every problem of a run request, with its pointer", "[serve]") {
   util::Problems problems;
   const auto options = serve::parse_run_request(
-      R"({"seed": -1, "speed": "fast", "target": "ftp://x", "concurrency": 0, "extra": 1})", problems);
+      R"({"seed": -1, "speed": "fast", "target": "ftp://x", "concurrency": 0, "extra": 1})", k_policy, problems);
   CHECK_FALSE(options);
   std::vector<std::string> pointers;
   for (const auto& p : problems.list()) pointers.push_back(p.pointer);
@@ -54,7 +58,7 @@ TEST_CASE("ordering is set on every stream of the scenario", "[serve]") {
   const auto options = serve::parse_run_request(
       R"({"scenario": "// text\n{\"streams\": [{\"vendor\": \"atoms\"}, {\"delivery\": {\"timeout_ms\": 5}}]}",
           "ordering": "strict"})",
-      problems);
+      k_policy, problems);
   REQUIRE(options);
   const auto doc = util::Json::parse(*options->scenario_text);
   CHECK(doc["streams"][0]["delivery"]["ordering"] == "strict");
@@ -65,7 +69,7 @@ TEST_CASE("ordering is set on every stream of the scenario", "[serve]") {
 TEST_CASE("a body that is not a JSON object is one problem at the root", "[serve]") {
   for (const char* body : {"", "[1]", "{nope"}) {
     util::Problems problems;
-    CHECK_FALSE(serve::parse_run_request(body, problems));
+    CHECK_FALSE(serve::parse_run_request(body, k_policy, problems));
     REQUIRE(problems.size() == 1);
     CHECK(problems.list()[0].pointer == "");
   }
@@ -105,8 +109,8 @@ TEST_CASE("only loopback addresses may go without a token", "[serve]") {
 
 TEST_CASE("a run request's set and add are the flags' field sets, problems at their members", "[serve]") {
   util::Problems problems;
-  const auto options =
-      serve::parse_run_request(R"({"scenario": {"streams": []}, "set": {"/a": 1}, "add": {"start:/b": 2}})", problems);
+  const auto options = serve::parse_run_request(
+      R"({"scenario": {"streams": []}, "set": {"/a": 1}, "add": {"start:/b": 2}})", k_policy, problems);
   REQUIRE(options);
   REQUIRE(options->sets.size() == 2);
   CHECK_FALSE(options->sets[0].add);
@@ -114,7 +118,7 @@ TEST_CASE("a run request's set and add are the flags' field sets, problems at th
   CHECK(options->sets[1].event == "start");
   CHECK(options->sets[1].origin == "/add/start:~1b");
   util::Problems bad;
-  CHECK_FALSE(serve::parse_run_request(R"({"scenario": {"streams": []}, "set": {"/a~2": 1}})", bad));
+  CHECK_FALSE(serve::parse_run_request(R"({"scenario": {"streams": []}, "set": {"/a~2": 1}})", k_policy, bad));
   REQUIRE(bad.size() == 1);
   CHECK(bad.list()[0].pointer == "/set/~1a~02");
 }
@@ -126,7 +130,7 @@ TEST_CASE("a trigger's bad pointer or unknown field is a problem, before anythin
     INFO(key);
     body["set"] = {{key, 1}};
     util::Problems problems;
-    CHECK_FALSE(serve::send_trigger(body, problems));
+    CHECK_FALSE(serve::send_trigger(body, k_policy.targets, problems));
     REQUIRE(problems.size() == 1);
     CHECK(problems.list()[0].pointer == pointer);
   }
