@@ -202,6 +202,34 @@ class Probes:
                 lambda: s.request("GET", self.explore + "/failures/1/journal", **no_token),
             ("/explores/{id}/failures/{n}/journal", "get", "404"):
                 lambda: s.request("GET", self.explore + "/failures/7/journal"),
+            ("/runs", "get", "400"): lambda: s.request("GET", "/runs?state=done"),
+            ("/runs/{id}/verify", "post", "200"):
+                lambda: s.request("POST", "/runs/%s/verify" % done, {"expect": {"failed": 0}}),
+            ("/runs/{id}/verify", "post", "400"):
+                lambda: s.request("POST", "/runs/%s/verify" % done, {"expect": {"faild": 0}}),
+            ("/runs/{id}/verify", "post", "401"):
+                lambda: s.request("POST", "/runs/%s/verify" % done, {"expect": {}}, **no_token),
+            ("/runs/{id}/verify", "post", "404"): lambda: s.request("POST", "/runs/run-0/verify", {"expect": {}}),
+            ("/runs/{id}/verify", "post", "409"):
+                lambda: s.request("POST", "/runs/%s/verify" % running(), {"expect": {}}),
+            ("/runs/{id}/verify", "post", "415"):
+                lambda: s.request("POST", "/runs/%s/verify" % done, {"expect": {}}, headers={"Content-Type": "text/plain"}),
+            ("/runs/{id}/deliveries", "get", "200"): lambda: s.request("GET", "/runs/%s/deliveries?limit=2" % done),
+            ("/runs/{id}/deliveries", "get", "400"): lambda: s.request("GET", "/runs/%s/deliveries?limit=0" % done),
+            ("/runs/{id}/deliveries", "get", "401"):
+                lambda: s.request("GET", "/runs/%s/deliveries" % done, **no_token),
+            ("/runs/{id}/deliveries", "get", "404"): lambda: s.request("GET", "/runs/run-0/deliveries"),
+            ("/info", "get", "200"): lambda: s.request("GET", "/info"),
+            ("/info", "get", "401"): lambda: s.request("GET", "/info", **no_token),
+            ("/openapi.yaml", "get", "200"): lambda: s.request("GET", "/openapi.yaml"),
+            ("/openapi.yaml", "get", "401"): lambda: s.request("GET", "/openapi.yaml", **no_token),
+            ("/metrics", "get", "200"): lambda: s.request("GET", "/metrics"),
+            ("/metrics", "get", "401"): lambda: s.request("GET", "/metrics", **no_token),
+            # Last: a reset forgets runs other probes use, so it empties the limited server only.
+            ("/reset", "post", "401"): lambda: self.limited.request("POST", "/reset", {}, **no_token),
+            ("/reset", "post", "415"):
+                lambda: self.limited.request("POST", "/reset", {}, headers={"Content-Type": "text/plain"}),
+            ("/reset", "post", "200"): lambda: self.limited.request("POST", "/reset", {}),
         }
 
 
