@@ -524,7 +524,7 @@ struct ApiServer::Impl {
         };
       }
       ex->offload([this, made, body = std::move(req.message.body())] { return create_run(body, made); }, Lane::local,
-                  std::move(hold));
+                  hold);
     });
     r.add(Verb::get, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) { ex->respond(list_runs(req)); });
     r.add(Verb::post, "/runs/{}/verify", [this](ApiRequest& req, const ExchangePtr& ex) {

@@ -42,7 +42,7 @@ void Exchange::respond(ApiResponse response) {
   write_response(std::move(response));
 }
 
-void Exchange::offload(std::function<ApiResponse()> work, Lane lane, Hold hold) {
+void Exchange::offload(std::function<ApiResponse()> work, Lane lane, const Hold& hold) {
   // The worker leaves its answer here and wakes the io thread; the wait
   // below answers with it, or with 503 when the server stops first.
   struct Result {

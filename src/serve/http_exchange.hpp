@@ -75,7 +75,7 @@ class Exchange : public std::enable_shared_from_this<Exchange> {
   void respond(ApiResponse response);
   // Runs `work` on a worker thread of `lane` and answers with what it returns;
   // 503 at once when its workers and their queue are full, or when the server stops first.
-  void offload(std::function<ApiResponse()> work, Lane lane = Lane::local, Hold hold = {});
+  void offload(std::function<ApiResponse()> work, Lane lane = Lane::local, const Hold& hold = {});
   // Answers with answer() once ready() holds, at `deadline`, or when the
   // server stops, whichever comes first; ready() is asked every 50 ms.
   void wait_until(std::chrono::steady_clock::time_point deadline, std::function<bool()> ready,
