@@ -19,10 +19,10 @@ struct Delivery {
   std::string reason;
 };
 
-bool matches(const Delivery& d, const DeliveryFilter& filter) {
-  return (filter.call.empty() || d.head["call"] == filter.call) &&
-         (filter.event.empty() || d.head["event"] == filter.event) &&
-         (filter.outcome.empty() || d.outcome == filter.outcome);
+// Call and event are known at a delivery's first record: the others are
+// never kept, so a filtered query of a long run holds only what it asks for.
+bool wanted(const DeliveryFilter& filter, const std::string& call, const std::string& event) {
+  return (filter.call.empty() || call == filter.call) && (filter.event.empty() || event == filter.event);
 }
 
 OJson attempt_json(const journal::AttemptEntry& a) {
@@ -42,26 +42,29 @@ OJson list_deliveries(const std::string& journal_path, const DeliveryFilter& fil
   journal::JournalReader reader(journal_path);
   std::vector<Delivery> deliveries;
   std::map<std::pair<std::string, int>, std::size_t> index;  // (delivery key, copy) -> place
-  auto place = [&](const std::string& key, int copy, const std::string& call, const std::string& event) {
+  // The delivery's place, or nullptr for one the filter leaves out.
+  auto place = [&](const std::string& key, int copy, const std::string& call, const std::string& event) -> Delivery* {
+    if (!wanted(filter, call, event)) return nullptr;
     auto [it, added] = index.try_emplace({key, copy}, deliveries.size());
     if (added) {
       Delivery d;
       d.head = {{"delivery", key}, {"call", call}, {"event", event}, {"copy", copy}};
       deliveries.push_back(std::move(d));
     }
-    return it->second;
+    return &deliveries[it->second];
   };
   while (auto entry = reader.next()) {
     std::visit(
         [&](const auto& record) {
           using Record = std::decay_t<decltype(record)>;
           if constexpr (std::is_same_v<Record, journal::AttemptEntry>) {
-            deliveries[place(record.delivery, record.copy, record.call, record.event)].attempts.push_back(
-                attempt_json(record));
+            if (Delivery* d = place(record.delivery, record.copy, record.call, record.event))
+              d->attempts.push_back(attempt_json(record));
           } else if constexpr (std::is_same_v<Record, journal::FinalEntry>) {
-            Delivery& d = deliveries[place(record.delivery, record.copy, record.call, record.event)];
-            d.outcome = record.result;
-            d.reason = record.reason;
+            if (Delivery* d = place(record.delivery, record.copy, record.call, record.event)) {
+              d->outcome = record.result;
+              d->reason = record.reason;
+            }
           }
         },
         *entry);
@@ -69,7 +72,7 @@ OJson list_deliveries(const std::string& journal_path, const DeliveryFilter& fil
   OJson out = {{"count", 0}, {"deliveries", OJson::array()}};
   std::size_t count = 0;
   for (auto& d : deliveries) {
-    if (!matches(d, filter)) continue;
+    if (!filter.outcome.empty() && d.outcome != filter.outcome) continue;
     if (count++ >= filter.limit) continue;
     OJson item = std::move(d.head);
     item["outcome"] = d.outcome;
