@@ -8,9 +8,10 @@ set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
           libboost-program-options-dev libboost-dev catch2 libssl-dev
-          python3 python3-yaml python3-prometheus-client)
+          python3 python3-yaml python3-prometheus-client curl openssl)
 # python3-yaml: tests read docs/openapi.yaml and the Kubernetes manifests;
 # python3-prometheus-client: a test parses serve's /metrics with its parser.
+# curl and openssl: docs/api.md's examples (run by a test) and serve's TLS test.
 # node and npm: the API test validates docs/openapi.yaml and the answers'
 # bodies with npm packages. A Node.js from elsewhere (with its own npm) is
 # kept: Debian's npm package would conflict with it.
