@@ -186,13 +186,6 @@ void Receiver::stop() {
   if (m_thread.joinable()) m_thread.join();
 }
 
-int closed_port() {
-  Receiver receiver;
-  const int port = receiver.port();
-  receiver.stop();
-  return port;
-}
-
 std::string Receiver::url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
 
 std::vector<Received> Receiver::received() const {

@@ -77,9 +77,6 @@ class Receiver {
   std::vector<Received> m_received;
 };
 
-// A loopback port nothing listens on: a receiver's, started and stopped.
-int closed_port();
-
 // A fresh empty directory under the system temp dir, removed at scope end.
 class TempDir {
  public:
@@ -95,7 +92,7 @@ class TempDir {
 nlohmann::json read_json(const std::string& path);
 std::vector<nlohmann::json> read_jsonl(const std::string& path);
 std::string source_path(const std::string& relative);
-// A loopback port that was free a moment ago.
+// A loopback port that was free a moment ago: nothing listens on it.
 int free_port();
 
 }  // namespace callhook::testing

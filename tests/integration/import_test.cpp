@@ -20,6 +20,7 @@
 #include "harness.hpp"
 #include "sink/sink.hpp"
 
+using callhook::testing::free_port;
 using callhook::testing::read_json;
 using callhook::testing::read_jsonl;
 using callhook::testing::Received;
@@ -255,16 +256,11 @@ TEST_CASE("sink --forward is transparent: the receiver sees what was sent, the s
 }
 
 TEST_CASE("sink --forward answers 502 naming the failure when the receiver cannot be reached", "[import][sink]") {
-  int closed_port = 0;
-  {
-    Receiver gone;
-    closed_port = gone.port();
-  }
   callhook::sink::SinkOptions options;
   options.host = "127.0.0.1";
   options.port = 0;
   options.print = false;
-  options.forward_url = "http://127.0.0.1:" + std::to_string(closed_port);
+  options.forward_url = "http://127.0.0.1:" + std::to_string(free_port());
   options.forward_timeout_ms = 2000;
   std::ostringstream quiet;
   options.out = &quiet;

@@ -9,7 +9,7 @@
 
 #include "harness.hpp"
 
-using callhook::testing::closed_port;
+using callhook::testing::free_port;
 using callhook::testing::read_json;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
@@ -22,7 +22,7 @@ TEST_CASE("a latency limit with no receiver running fails with no data", "[integ
     "streams": [{ "vendor": "atoms", "calls": { "count": 2 }, "delivery": { "retry": { "max_attempts": 1 } } }],
     "expect": { "p99_latency_ms": 1000 }
   })");
-  const std::string target = "http://127.0.0.1:" + std::to_string(closed_port()) + "/hooks";
+  const std::string target = "http://127.0.0.1:" + std::to_string(free_port()) + "/hooks";
   const auto run =
       run_callhook({"run", scenario, "--target", target, "--json", dir.path("r.json"), "--progress", "never"});
   INFO(run.out << run.err);

@@ -10,14 +10,14 @@
 
 #include "harness.hpp"
 
-using callhook::testing::closed_port;
+using callhook::testing::free_port;
 using callhook::testing::read_json;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 using callhook::testing::TempDir;
 
 TEST_CASE("a receiver that is not running is named in the summary, also with --quiet", "[integration][report]") {
-  const std::string port = std::to_string(closed_port());
+  const std::string port = std::to_string(free_port());
   const std::string target = "http://127.0.0.1:" + port + "/hooks";
   const std::string hint = "connection refused at 127.0.0.1:" + port + ": is your receiver running?";
   const auto run = run_callhook(
