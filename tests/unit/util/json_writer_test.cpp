@@ -47,6 +47,26 @@ TEST_CASE("append_json_string escapes what JSON requires", "[util][json_writer]"
   CHECK(quoted("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x9E") == "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x93\x9E\"");
 }
 
+TEST_CASE("append_json_string finds a character to escape at any place of a long string", "[util][json_writer]") {
+  // Plain text is scanned eight bytes at a time: every byte that needs care,
+  // at every offset of a word and past the last whole word, must still be
+  // found. nlohmann::json escapes the same ASCII the same way.
+  const std::string specials[] = {"\"", "\\", "\n", std::string("\0", 1), "\x1f", "\x7f", " ", "~"};
+  for (const auto& special : specials) {
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string text(19, 'a');
+      text.replace(at, 1, special);
+      std::string out;
+      append_json_string(out, text);
+      INFO("offset " << at << ": " << out);
+      CHECK(out == nlohmann::json(text).dump());
+    }
+  }
+  std::string out;
+  append_json_string(out, std::string(17, 'x') + "\xC3\xA9" + std::string(9, 'y') + "\xFF");
+  CHECK(out == "\"" + std::string(17, 'x') + "\xC3\xA9" + std::string(9, 'y') + "\\u00ff\"");
+}
+
 TEST_CASE("append_json_string turns invalid UTF-8 into escapes, so the output always parses", "[util][json_writer]") {
   const std::string bad[] = {"\xC3", "\xC3(", "\xC0\xAF", "\xED\xA0\x80", "\xF5\x80\x80\x80", "\xFF", "ok\xE2\x82"};
   for (const auto& text : bad) {
