@@ -2,6 +2,7 @@
 // A small, fast JSON text builder for hot paths (payloads at load, the
 // journal), where building an nlohmann::json tree per record costs too much.
 // The caller is responsible for structure; values are escaped correctly.
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -53,14 +54,12 @@ class JsonWriter {
   JsonWriter& value(const char* v) { return value(std::string_view(v)); }
   JsonWriter& value(std::int64_t v) {
     comma();
-    m_out += std::to_string(v);
-    return *this;
+    return number(v);
   }
   JsonWriter& value(int v) { return value(static_cast<std::int64_t>(v)); }
   JsonWriter& value(std::uint64_t v) {
     comma();
-    m_out += std::to_string(v);
-    return *this;
+    return number(v);
   }
   JsonWriter& value(bool v) {
     comma();
@@ -84,6 +83,14 @@ class JsonWriter {
   }
 
  private:
+  // Written in place: a payload has a dozen numbers, and a string made for
+  // each was a good part of its cost.
+  template <class Integer>
+  JsonWriter& number(Integer v) {
+    char text[24];
+    m_out.append(text, static_cast<std::size_t>(std::to_chars(text, text + sizeof text, v).ptr - text));
+    return *this;
+  }
   void comma() {
     if (!m_first) m_out += ',';
     m_first = false;
