@@ -20,6 +20,10 @@ class Admission {
  public:
   explicit Admission(const scenario::Scenario& scenario);
 
+  // Calls of `stream` come without turns (population::make_call): neither
+  // its vendor nor a probe reads them, and making them costs per call.
+  void leave_out_turns(std::size_t stream) { m_populations[stream].leave_out_turns(); }
+
   // Starts (through `open`) every call due by horizon_ms whose stream has
   // room. A call held back by its cap starts when it gets a slot, at
   // min(horizon_ms, frontier_ms) at the earliest.

@@ -151,6 +151,10 @@ struct Engine::State {
         EngineOptions o)
       : plan(p), transport(t), clock(c), stats(s), journal(j), options(std::move(o)), admission(p.scenario) {
     frontier_ms = plan.scenario.epoch_ms;
+    for (std::size_t i = 0; i < plan.streams.size(); ++i) {
+      const auto* info = plan.streams[i].info;
+      if (info && !info->reads_turns && !plan.scenario.streams[i].probe) admission.leave_out_turns(i);
+    }
   }
 
   bool max_speed() const { return options.speed <= 0; }

@@ -29,7 +29,7 @@ std::int64_t duration_ms(const scenario::Distribution& seconds, util::Rng& rng) 
 
 // Everything about a call but its identity follows from its seed.
 Call build(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t index, std::uint64_t seed,
-           std::int64_t start_ms) {
+           std::int64_t start_ms, bool with_turns = true) {
   const scenario::Calls& settings = scenario.streams.at(stream).calls;
   Call call;
   call.stream = stream;
@@ -49,6 +49,10 @@ Call build(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t
     call.return_after_ms = back.range(3000, 60000);
     call.return_duration_ms = duration_ms(settings.duration_s, back);
   }
+  if (!with_turns) {
+    call.custom_parameters = settings.custom_parameters;
+    return call;
+  }
   util::Rng turns = aspect(call.seed, "turns");
   const auto count = static_cast<std::int64_t>(std::llround(settings.turns.sample(turns)));
   call.turns = make_turns(turns, count, call.duration_ms, call.wants_agent);
@@ -58,8 +62,9 @@ Call build(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t
 
 }  // namespace
 
-Call make_call(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t index, std::int64_t start_ms) {
-  return build(scenario, stream, index, util::derive(scenario.seed, stream, index, "call"), start_ms);
+Call make_call(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t index, std::int64_t start_ms,
+               bool with_turns) {
+  return build(scenario, stream, index, util::derive(scenario.seed, stream, index, "call"), start_ms, with_turns);
 }
 
 Call make_script_call(const scenario::Scenario& scenario, std::size_t stream, const std::string& alias,

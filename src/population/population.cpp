@@ -26,7 +26,7 @@ void StreamPopulation::settle() {
 }
 
 Call StreamPopulation::next() {
-  Call call = make_call(*m_scenario, m_stream, m_arrivals.index(), *m_next_start);
+  Call call = make_call(*m_scenario, m_stream, m_arrivals.index(), *m_next_start, m_with_turns);
   m_arrivals.seek(m_arrivals.index() + m_shard.count);
   settle();
   return call;

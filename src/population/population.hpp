@@ -29,6 +29,8 @@ class StreamPopulation {
   std::optional<std::int64_t> peek_start() const { return m_next_start; }
   // The next call; precondition: peek_start().
   Call next();
+  // Calls come without turns from now on (nobody reads them: make_call).
+  void leave_out_turns() { m_with_turns = false; }
 
  private:
   void settle();
@@ -37,6 +39,7 @@ class StreamPopulation {
   Shard m_shard;
   ArrivalSequence m_arrivals;
   std::optional<std::int64_t> m_next_start;
+  bool m_with_turns = true;
 };
 
 // Every stream's calls merged in start order (ties: the lower stream first).
@@ -56,7 +59,11 @@ class Population {
 
 // One call with the stream's settings at a given start, for scripts and
 // `callhook sample`; the same (scenario seed, stream, index) gives the same call.
-Call make_call(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t index, std::int64_t start_ms);
+// Without turns (`with_turns` false) the call is the same but has no
+// conversation: they come from a generator of their own, so leaving them out
+// changes nothing else.
+Call make_call(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t index, std::int64_t start_ms,
+               bool with_turns = true);
 // The call behind a script alias: `ordinal` numbers the script's distinct
 // aliases (first appearance first). Seeded apart from generated calls, so it
 // never shares their ids, and unchanged when steps of other aliases change.

@@ -244,6 +244,7 @@ const VendorInfo& exotel_info() {
     // Neither request names itself: a parameter only one of them has does.
     i.webhook.param_events = {{"DateUpdated", "status_callback"}, {"CallType", "passthru"}};
     i.webhook.call_id_params = {"CallSid"};
+    i.reads_turns = false;
     i.platforms = {"phone"};
     i.facts = {"dial_status", "exophone", "recording_url"};
     i.transport = "GET query (Passthru), POST form (StatusCallback)";

@@ -314,6 +314,7 @@ const VendorInfo& fonedynamics_info() {
     i.webhook.event_json_keys = {"Event"};
     i.webhook.event_params = {"Event"};
     i.webhook.call_id_params = {"Call.Sid"};
+    i.reads_turns = false;
     i.platforms = {"phone"};
     i.facts = {"disposition", "caller_id", "endpoint"};
     i.transport = "POST form (default) or GET query";

@@ -146,6 +146,7 @@ struct VendorInfo {
   WebhookKeys webhook;
   std::vector<std::string> platforms;  // accepted calls.platform values, first = default
   std::vector<std::string> facts;      // SessionFacts::vendor names, for {call.vendor.NAME}
+  bool reads_turns = true;             // sessions read population::Call::turns (false: calls come without)
   std::string transport;               // "POST JSON", "GET query or POST form"
   VendorDefaults defaults;
   // Reads the stream's vendor_config (problems reported at its pointers).

@@ -315,6 +315,7 @@ const VendorInfo& voiceflow_info() {
     // The call id is the platform's (see Leg::id), else the session's.
     i.webhook.call_id_pointers = {"/data/metadata/callSid", "/data/metadata/callControlID", "/data/metadata/callUUID",
                                   "/data/sessionID"};
+    i.reads_turns = false;
     i.platforms = {"twilio", "web-voice", "telnyx", "vonage"};
     i.facts = {"user_id", "project_id", "environment_id"};
     i.transport = "POST application/json";

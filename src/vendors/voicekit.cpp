@@ -281,6 +281,7 @@ const VendorInfo& voicekit_info() {
                {"call_finalized", Role::Recording, "call_ended"}};
     i.webhook.event_json_keys = {"event"};
     i.webhook.call_id_pointers = {"/data/call_id"};
+    i.reads_turns = false;
     i.platforms = {"phone", "web"};
     i.facts = {"room_id", "room_name", "egress_id"};
     i.transport = "POST JSON";

@@ -231,3 +231,28 @@ TEST_CASE("script calls are seeded apart from generated calls", "[population][ca
   CHECK(again.user_number == scripted.user_number);
   CHECK(make_script_call(s, 0, "B", 1, 100).seed != scripted.seed);
 }
+
+TEST_CASE("a call made without turns is the same call with no conversation", "[population][call]") {
+  const auto s = with([](auto& c) {
+    c.return_p = 0.5;
+    c.transfer_p = 0.5;
+    c.custom_parameters = {{"tier", "gold"}};
+  });
+  for (std::uint64_t index = 0; index < 50; ++index) {
+    INFO("call " << index);
+    const Call whole = make_call(s, 0, index, 1752666060000);
+    const Call bare = make_call(s, 0, index, 1752666060000, false);
+    CHECK_FALSE(whole.turns.empty());
+    CHECK(bare.turns.empty());
+    CHECK(bare.seed == whole.seed);
+    CHECK(bare.duration_ms == whole.duration_ms);
+    CHECK(bare.user_number == whole.user_number);
+    CHECK(bare.agent_number == whole.agent_number);
+    CHECK(bare.direction == whole.direction);
+    CHECK(bare.platform == whole.platform);
+    CHECK(bare.wants_agent == whole.wants_agent);
+    CHECK(bare.return_after_ms == whole.return_after_ms);
+    CHECK(bare.return_duration_ms == whole.return_duration_ms);
+    CHECK(bare.custom_parameters == whole.custom_parameters);
+  }
+}
