@@ -5,9 +5,9 @@
 # beside wrk over http and https (nginx with a self-signed certificate made
 # here), lateness at a planned 10,000 webhooks/s, time to first request,
 # and the peak memory of a million-call run.
-# Then scenarios/load-max.json (fewer calls) with one lane (--threads 1)
-# beside wrk -t1 -c8 and with two beside wrk -t2 -c8, the CPU time each
-# spends per request, and the scaling from one lane to two.
+# Then bench/load_max.sh: the shipped scenarios/load-max.json whole, as
+# users run it, beside wrk in the same run (one round; load_max.sh alone
+# runs three).
 # Usage: bench/run.sh [seconds per sender, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,49 +67,6 @@ ch_journal=$(run_rate "$work/max.json" --threads 2 --journal "$work/journal.json
 printf '%-44s %10.0f req/s  %sx wrk  (journal %s MB)\n' "callhook --threads 2, journal on" "$ch_journal" \
   "$(ratio "$ch_journal" "$wrk_rate")" "$(( $(stat -c %s "$work/journal.jsonl") / 1000000 ))"
 rm -f "$work/journal.jsonl"
-
-# scenarios/load-max.json at speed max with about `seconds` of calls, beside
-# wrk with one thread (the engine sends from one thread), in the same run.
-# CPU per request: the process's user + system CPU time (/usr/bin/time)
-# divided by the requests it made; both include the kernel's work on their
-# sockets. One engine thread is what these rows measure.
-cpu_us_per() {  # time file, requests: prints microseconds of CPU per request
-  python3 -c "u, s = open('$1').read().split()[-2:]; print(f'{(float(u) + float(s)) * 1e6 / float($2):.2f}')"
-}
-wrk_one_out=$(/usr/bin/time -f "%U %S" -o "$work/wrk.cpu" wrk -t1 -c8 -d"${seconds}s" -s "$work/post.lua" "$url")
-wrk_one=$(echo "$wrk_one_out" | awk '/Requests\/sec/ {print $2}')
-wrk_one_us=$(cpu_us_per "$work/wrk.cpu" "$(echo "$wrk_one_out" | awk '/requests in/ {print $1}')")
-printf '%-44s %10.0f req/s  %6s us CPU/request\n' "wrk -t1 -c8" "$wrk_one" "$wrk_one_us"
-python3 - "$(python3 -c "print(int(float($wrk_one) * $seconds / 4))")" > "$work/load-max.json" <<'PY'
-import json, sys
-text = "".join(line for line in open("scenarios/load-max.json") if not line.lstrip().startswith("//"))
-scenario = json.loads(text)
-scenario["streams"][0]["calls"]["count"] = int(sys.argv[1])
-print(json.dumps(scenario))
-PY
-for journal in off on; do
-  flags=()
-  [[ $journal == on ]] && flags=(--journal "$work/journal.jsonl")
-  /usr/bin/time -f "%U %S" -o "$work/ch.cpu" "$callhook" run "$work/load-max.json" --target "$url" --connections 8 \
-    --threads 1 --progress never --quiet --report "$work/r.json" "${flags[@]}"
-  lm_rate=$(report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']")
-  lm_us=$(cpu_us_per "$work/ch.cpu" "$(report_field "$work/r.json" "r['totals']['delivered']")")
-  printf '%-44s %10.0f req/s  %sx wrk -t1  %6s us CPU/delivery\n' "load-max --threads 1, journal $journal" "$lm_rate" \
-    "$(ratio "$lm_rate" "$wrk_one")" "$lm_us"
-  [[ $journal == off ]] && lane_rate=$lm_rate
-  rm -f "$work/journal.jsonl"
-done
-# The same load-max with two lanes beside wrk -t2 -c8 (measured above), and
-# the scaling from one lane to two: the per-core figure docs/distributed.md
-# sizes shards with is the one-lane rate.
-/usr/bin/time -f "%U %S" -o "$work/ch.cpu" "$callhook" run "$work/load-max.json" --target "$url" --connections 8 \
-  --threads 2 --progress never --quiet --report "$work/r.json"
-lm2_rate=$(report_field "$work/r.json" "r['totals']['delivered'] / r['duration_s']")
-lm2_us=$(cpu_us_per "$work/ch.cpu" "$(report_field "$work/r.json" "r['totals']['delivered']")")
-printf '%-44s %10.0f req/s  %sx wrk -t2  %6s us CPU/delivery\n' "load-max --threads 2, journal off" "$lm2_rate" \
-  "$(ratio "$lm2_rate" "$wrk_rate")" "$lm2_us"
-printf '%-44s %10s x  (per core: %.0f webhooks/s)\n' "  scaling, --threads 2 / --threads 1" \
-  "$(ratio "$lm2_rate" "$lane_rate")" "$lane_rate"
 
 # The transport alone (bench/transport_bench: no payloads, no engine, 16
 # requests in flight on 8 connections) beside wrk with one thread, the same
@@ -178,3 +135,6 @@ cat > "$work/conc.json" <<JSON
 JSON
 "$callhook" run "$work/conc.json" --target "$url" --threads 1 --progress never --quiet --report "$work/r.json"
 printf '%-44s %10s MiB\n' "peak memory, 100,000+ concurrent sessions" "$(report_field "$work/r.json" "r['run']['peak_rss_mb']")"
+
+# The shipped load scenario whole, as users run it (bench/load_max.sh).
+bench/load_max.sh 1 "$seconds"
