@@ -265,10 +265,12 @@ void RunSession::open_journal() {
 void RunSession::run(const TickHook& on_tick) {
   auto& s = *m_state;
   if (m_options.start_at_ms) {
-    const auto now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-    if (*m_options.start_at_ms > now.count())
-      std::this_thread::sleep_for(std::chrono::milliseconds(*m_options.start_at_ms - now.count()));
+    // In short sleeps, so a stop request (Ctrl-C, DELETE /runs/{id}) ends
+    // the wait; the engine then cancels every delivery at once.
+    const std::atomic<int>& stop = m_options.stop ? *m_options.stop : m_stop;
+    for (std::int64_t left = *m_options.start_at_ms - s.clock.unix_ms(); left > 0 && stop.load() == 0;
+         left = *m_options.start_at_ms - s.clock.unix_ms())
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(left, 50)));
   }
   const std::size_t lanes = s.lane_count();
   // One record per call is kept only for JUnit, so load runs stay flat in memory.

@@ -10,9 +10,12 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <thread>
 
 #include "journal/reader.hpp"
+#include "report/html_report.hpp"
+#include "report/journal_report.hpp"
 #include "report/run_info.hpp"
 #include "run/run_session.hpp"
 #include "run/sample_delivery.hpp"
@@ -24,6 +27,7 @@
 #include "serve/run_registry.hpp"
 #include "serve/run_request.hpp"
 #include "serve/run_verify.hpp"
+#include "serve/scenario_library.hpp"
 #include "serve/server_metrics.hpp"
 #include "serve/trigger.hpp"
 #include "util/json_limits.hpp"
@@ -165,6 +169,7 @@ struct ApiServer::Impl {
   std::atomic<bool> stopping{false};
 
   explicit Impl(ServeOptions o) : options(std::move(o)) {
+    options.policy.listen_host = options.host;
     if (options.journal_dir.empty()) {
       options.journal_dir = make_journal_dir();
       own_journal_dir = true;
@@ -258,14 +263,21 @@ struct ApiServer::Impl {
   static ApiResponse report(const std::shared_ptr<Run>& run, const std::string& format) {
     if (format != "json" && format != "junit" && format != "text" && format != "html")
       return error_response(400, "format: expected json, junit, text or html, got \"" + format + "\"");
-    if (format == "html")
-      return error_response(
-          501,
-          "the API does not render the HTML report: fetch the journal and run `callhook report JOURNAL --html FILE`");
     if (!run->ended())
       return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
     const auto reports = run->reports();
     if (!reports) return error_response(409, run->id() + " failed before it had a report: see GET /runs/" + run->id());
+    if (format == "html") {
+      // As `run --html` writes it: the JSON report's numbers, the timeline from the journal.
+      try {
+        const auto document = util::parse_ordered_json(reports->json, util::k_report_json).value;
+        std::ostringstream page;
+        report::write_html(page, document, report::read_journal_report(run->journal_path()).timeline);
+        return text_response(page.str(), "text/html; charset=utf-8");
+      } catch (const journal::JournalError& e) {
+        return error_response(409, run->id() + " has no readable journal: " + e.what());
+      }
+    }
     if (format == "junit") return text_response(reports->junit, "application/xml");
     if (format == "text") return text_response(reports->text, "text/plain; charset=utf-8");
     return text_response(reports->json, "application/json");
@@ -322,6 +334,15 @@ struct ApiServer::Impl {
     }
     if (!answer) return problems_response("invalid trigger", problems, "trigger");
     return json_response(200, *answer);
+  }
+
+  // GET /scenarios: the library's scenarios, by name, with what each is for.
+  static ApiResponse list_scenarios(const std::string& dir) {
+    OJson list = OJson::array();
+    for (const std::string& name : scenario_names(dir))
+      if (const auto text = read_library_scenario(dir, name))
+        list.push_back({{"name", name}, {"description", scenario_description(*text)}});
+    return json_response(200, list);
   }
 
   static ApiResponse sample(const ApiRequest& req) {
@@ -527,6 +548,9 @@ struct ApiServer::Impl {
                   hold);
     });
     r.add(Verb::get, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) { ex->respond(list_runs(req)); });
+    r.add(Verb::get, "/scenarios", [this](ApiRequest&, const ExchangePtr& ex) {
+      ex->offload([dir = options.policy.scenarios_dir] { return list_scenarios(dir); });
+    });
     r.add(Verb::post, "/runs/{}/verify", [this](ApiRequest& req, const ExchangePtr& ex) {
       auto run = find_run(req, ex);
       if (!run) return;
