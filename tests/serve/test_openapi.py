@@ -25,6 +25,7 @@ from serve_fixture import QUICK_SCENARIO, SLOW_SCENARIO, Receiver, Server  # noq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOCUMENT = os.path.join(HERE, "..", "..", "docs", "openapi.yaml")
+SCENARIOS = os.path.join(HERE, "..", "..", "scenarios")
 TOKEN = "openapi-test-token"
 # The validators, pinned: the test checks the document, not their changes.
 NPM_PACKAGES = ["@apidevtools/swagger-parser@10.1.1", "ajv@8.20.0"]
@@ -98,6 +99,15 @@ class Probes:
         record("/runs/{id}", "get", s.request("GET", "/runs/" + slow))
         huge = {"scenario": dict(QUICK_SCENARIO, streams=[{"vendor": "voiceflow", "calls": {"count": 10 ** 12}}])}
         record("/runs", "post", s.request("POST", "/runs", huge))
+        # The HTML report (the table's 200 is the JUnit one).
+        html = s.request("GET", "/runs/%s/report?format=html" % self.done["id"])
+        if html[0] != 200 or not html[1].get("Content-Type", "").startswith("text/html"):
+            raise AssertionError("the HTML report: %s %s" % (html[0], html[1].get("Content-Type")))
+        record("/runs/{id}/report", "get", html)
+        # A run flag's field with a bad value, and a run of a library scenario by name.
+        record("/runs", "post", s.request("POST", "/runs", {"scenario": QUICK_SCENARIO, "shard": "2/2"}))
+        record("/runs", "post", s.request("POST", "/runs", {"scenario": "voiceflow-basic", "count": 1,
+                                                            "speed": "max", "shard": "0/2", "start_at": "+0"}))
         # A trigger whose answer is cut.
         long_answer = Receiver(answer=b"x" * (200 * 1024))
         try:
@@ -142,6 +152,8 @@ class Probes:
             ("/trigger", "post", "415"):
                 lambda: s.request("POST", "/trigger", trigger, headers={"Content-Type": "text/plain"}),
             ("/trigger", "post", "413"): lambda: self.limited.request("POST", "/trigger", big),
+            ("/scenarios", "get", "200"): lambda: s.request("GET", "/scenarios"),
+            ("/scenarios", "get", "401"): lambda: s.request("GET", "/scenarios", **no_token),
             ("/runs", "get", "200"): lambda: s.request("GET", "/runs"),
             ("/runs", "get", "401"): lambda: s.request("GET", "/runs", **no_token),
             ("/runs", "post", "201"): lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
@@ -168,7 +180,6 @@ class Probes:
             ("/runs/{id}/report", "get", "401"): lambda: s.request("GET", "/runs/%s/report" % done, **no_token),
             ("/runs/{id}/report", "get", "404"): lambda: s.request("GET", "/runs/run-0/report"),
             ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % running()),
-            ("/runs/{id}/report", "get", "501"): lambda: s.request("GET", "/runs/%s/report?format=html" % done),
             ("/runs/{id}/journal", "get", "200"): lambda: s.request("GET", "/runs/%s/journal" % done),
             ("/runs/{id}/journal", "get", "401"): lambda: s.request("GET", "/runs/%s/journal" % done, **no_token),
             ("/runs/{id}/journal", "get", "404"): lambda: s.request("GET", "/runs/run-0/journal"),
@@ -260,7 +271,7 @@ class OpenApiTest(unittest.TestCase):
             document = yaml.safe_load(f)
         self.assertTrue(document["openapi"].startswith("3."))
         answers = documented(document)
-        server = Server("--token", TOKEN)
+        server = Server("--token", TOKEN, "--scenarios", SCENARIOS)
         server.token = TOKEN
         limited = Server("--token", TOKEN, "--max-body", "4096", "--max-runs", "1")
         limited.token = TOKEN
