@@ -16,7 +16,9 @@
 #include "journal/reader.hpp"
 #include "report/html_report.hpp"
 #include "report/journal_report.hpp"
+#include "report/report_reader.hpp"
 #include "report/run_info.hpp"
+#include "run/merged_report.hpp"
 #include "run/run_session.hpp"
 #include "run/sample_delivery.hpp"
 #include "serve/explore_jobs.hpp"
@@ -478,6 +480,44 @@ struct ApiServer::Impl {
     return answer;
   }
 
+  // POST /reports/merge: the reports of shards' runs joined, as `callhook
+  // merge` joins their report files (the HTML page without a timeline, as
+  // merge gives it without --journal).
+  ApiResponse merge(const std::string& body, const std::string& format) const {
+    if (format != "json" && format != "junit" && format != "text" && format != "html")
+      return error_response(400, "format: expected json, junit, text or html, got \"" + format + "\"");
+    util::Problems problems;
+    const auto ids = parse_run_ids(body, problems);
+    if (!ids) return problems_response("invalid request", problems, "request");
+    std::vector<report::ReadReport> parts;
+    bool missing = false;  // 404 when a run is unknown, 409 when one has no report (yet)
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      const std::string& id = (*ids)[i];
+      const std::string pointer = "/runs/" + std::to_string(i);
+      const auto run = registry->find(id);
+      const auto reports = run ? run->reports() : nullptr;
+      if (reports)
+        parts.push_back(report::ReportReader::read_text(reports->json, id));
+      else if (!run)
+        problems.add(pointer, "no run \"" + id + "\" (finished runs are kept up to --keep)");
+      else
+        problems.add(pointer, id + (run->ended() ? " failed before it had a report" : " is still running"));
+      missing = missing || !run;
+    }
+    if (!problems.empty())
+      return problems_response("cannot merge these runs", problems, "request", missing ? 404 : 409);
+    try {
+      const report::MergedReport merged = run::merge_shard_reports(std::move(parts), *ids);
+      const run::ReportSet set(merged.stats, merged.info, merged.expectations);
+      if (format == "junit") return text_response(set.junit(), "application/xml");
+      if (format == "text") return text_response(set.text(), "text/plain; charset=utf-8");
+      if (format == "html") return text_response(set.html({}), "text/html; charset=utf-8");
+      return text_response(set.json_text(), "application/json");
+    } catch (const report::ReportError& e) {
+      return error_response(400, e.what());
+    }
+  }
+
   static ApiResponse verify(const std::shared_ptr<Run>& run, const std::string& body) {
     if (!run->ended())
       return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
@@ -570,6 +610,10 @@ struct ApiServer::Impl {
         filter.limit = static_cast<std::size_t>(*limit);
       }
       ex->offload([run, filter] { return json_response(200, list_deliveries(run->journal_path(), filter)); });
+    });
+    r.add(Verb::post, "/reports/merge", [this](ApiRequest& req, const ExchangePtr& ex) {
+      const std::string format = req.has_param("format") ? req.param("format") : "json";
+      ex->offload([this, format, body = std::move(req.message.body())] { return merge(body, format); });
     });
     r.add(Verb::get, "/info", [this](ApiRequest&, const ExchangePtr& ex) { ex->respond(info()); });
     r.add(Verb::get, "/openapi.yaml", [](ApiRequest&, const ExchangePtr& ex) {

@@ -151,6 +151,28 @@ std::optional<RunNames> parse_run_names(std::string_view body, util::Problems& p
   return names;
 }
 
+std::optional<std::vector<std::string>> parse_run_ids(std::string_view body, util::Problems& problems) {
+  const auto doc = parse_json_body(body, problems);
+  if (!doc) return std::nullopt;
+  const util::Cursor root(&*doc, "", problems);
+  root.keys({"runs"});
+  const auto runs = root["runs"];
+  runs.require();
+  std::vector<std::string> ids;
+  if (runs.present() && (!runs.node()->is_array() || runs.size() == 0))
+    runs.fail_expected("a non-empty array of run ids");
+  else if (runs.present())
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      const auto id = runs.at(i).string(false);
+      if (id && std::find(ids.begin(), ids.end(), *id) != ids.end())
+        runs.at(i).fail("\"" + *id + "\" is named twice");
+      else if (id)
+        ids.push_back(*id);
+    }
+  if (!problems.empty()) return std::nullopt;
+  return ids;
+}
+
 std::optional<run::RunOptions> parse_run_request(std::string_view body, const RunPolicy& policy,
                                                  util::Problems& problems) {
   const auto doc = parse_json_body(body, problems);
