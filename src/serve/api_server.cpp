@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "import/captured.hpp"
 #include "journal/reader.hpp"
 #include "report/html_report.hpp"
 #include "report/journal_report.hpp"
@@ -27,6 +28,7 @@
 #include "serve/openapi_document.hpp"
 #include "serve/run_deliveries.hpp"
 #include "serve/run_registry.hpp"
+#include "serve/run_replay.hpp"
 #include "serve/run_request.hpp"
 #include "serve/run_verify.hpp"
 #include "serve/scenario_library.hpp"
@@ -250,6 +252,52 @@ struct ApiServer::Impl {
     ApiResponse created = json_response(201, describe_run(*run));
     created.headers.emplace_back("Location", "/runs/" + run->id());
     return created;
+  }
+
+  // POST /runs and its replay: `make` starts the run on a worker; with
+  // ?wait=S the 201 comes when the run has ended, or S seconds have passed.
+  template <class Make>
+  void start_run(ApiRequest& req, const ExchangePtr& ex, Make make) {
+    const auto wait = wait_seconds(req);
+    if (!wait) return ex->respond(bad_wait(req));
+    auto made = std::make_shared<CreatedRun>();
+    Hold hold;
+    if (*wait > 0) {
+      hold.until = deadline_in(*wait);
+      hold.done = [made] { return made->get() && made->get()->ended(); };
+      hold.refresh = [made](ApiResponse created) {
+        created.body = dump(describe_run(*made->get()));
+        return created;
+      };
+    }
+    ex->offload([made, make = std::move(make), body = std::move(req.message.body())] { return make(body, made); },
+                Lane::local, hold);
+  }
+
+  // POST /runs/{id}/replay: the run's requests again, as a new run (serve/run_replay).
+  ApiResponse replay(const std::shared_ptr<Run>& run, const std::string& body,
+                     const std::shared_ptr<CreatedRun>& made) {
+    if (!run->ended())
+      return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
+    const auto reports = run->reports();
+    if (!reports) return error_response(409, run->id() + " failed before it sent anything: see GET /runs/" + run->id());
+    Recorded recorded;
+    const auto report = util::parse_json(reports->json, util::k_report_json).value;
+    if (const auto* block = report.contains("run") ? &report["run"] : nullptr) {
+      if (block->contains("speed")) recorded.speed = (*block)["speed"];
+      const auto& targets = block->value("targets", util::Json::array());
+      if (!targets.empty() && targets[0].is_string())
+        if (const auto url = util::parse_url(targets[0].get<std::string>())) recorded.origin = url->origin();
+    }
+    util::Problems problems;
+    std::optional<std::string> run_body;
+    try {
+      run_body = replay_run_body(run->journal_path(), run->id(), recorded, body, problems);
+    } catch (const import::ImportError& e) {
+      return error_response(409, run->id() + " has nothing to replay: " + e.what());
+    }
+    if (!run_body) return problems_response("invalid request", problems, "request");
+    return create_run(*run_body, made);
   }
 
   void get_run(ApiRequest& req, const ExchangePtr& ex) const {
@@ -572,20 +620,16 @@ struct ApiServer::Impl {
           Lane::remote);
     });
     r.add(Verb::post, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) {
-      const auto wait = wait_seconds(req);
-      if (!wait) return ex->respond(bad_wait(req));
-      auto made = std::make_shared<CreatedRun>();
-      Hold hold;
-      if (*wait > 0) {  // ?wait=S: the 201 comes when the run has ended, or S seconds have passed
-        hold.until = deadline_in(*wait);
-        hold.done = [made] { return made->get() && made->get()->ended(); };
-        hold.refresh = [made](ApiResponse created) {
-          created.body = dump(describe_run(*made->get()));
-          return created;
-        };
-      }
-      ex->offload([this, made, body = std::move(req.message.body())] { return create_run(body, made); }, Lane::local,
-                  hold);
+      start_run(req, ex, [this](const std::string& body, const std::shared_ptr<CreatedRun>& made) {
+        return create_run(body, made);
+      });
+    });
+    r.add(Verb::post, "/runs/{}/replay", [this](ApiRequest& req, const ExchangePtr& ex) {
+      auto run = find_run(req, ex);
+      if (!run) return;
+      start_run(req, ex, [this, run](const std::string& body, const std::shared_ptr<CreatedRun>& made) {
+        return replay(run, body, made);
+      });
     });
     r.add(Verb::get, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) { ex->respond(list_runs(req)); });
     r.add(Verb::get, "/scenarios", [this](ApiRequest&, const ExchangePtr& ex) {
