@@ -63,6 +63,9 @@ class Probes:
         server.wait(self.done["id"])
         self.gone = server.start_run(QUICK_SCENARIO)
         server.wait(self.gone["id"])
+        # A run to replay on the server that takes one run at a time.
+        self.limited_done = limited.start_run(QUICK_SCENARIO)["id"]
+        limited.wait(self.limited_done)
         # An explore whose every trial fails (the receiver answers 500): one failure to fetch.
         self.failing = Receiver(status=500)
         self.explore_body = {"budget": 1, "scenario": {
@@ -108,6 +111,15 @@ class Probes:
         record("/runs", "post", s.request("POST", "/runs", {"scenario": QUICK_SCENARIO, "shard": "2/2"}))
         record("/runs", "post", s.request("POST", "/runs", {"scenario": "voiceflow-basic", "count": 1,
                                                             "speed": "max", "shard": "0/2", "start_at": "+0"}))
+        # Two shards merged, and two runs that are not shards of one run.
+        shards = [s.start_run(QUICK_SCENARIO, shard="%d/2" % i)["id"] for i in (0, 1)]
+        for shard in shards:
+            s.wait(shard)
+        record("/reports/merge", "post", s.request("POST", "/reports/merge", {"runs": shards}))
+        merged = s.request("POST", "/reports/merge", {"runs": [self.done["id"], shards[0]]})
+        if merged[0] != 400:
+            raise AssertionError("merging a whole run with a shard: %s %r" % (merged[0], merged[2][:300]))
+        record("/reports/merge", "post", merged)
         # A trigger whose answer is cut.
         long_answer = Receiver(answer=b"x" * (200 * 1024))
         try:
@@ -131,6 +143,11 @@ class Probes:
             # --max-runs 1: a slow run holds the only slot.
             self.limited.start_run(SLOW_SCENARIO)
             return self.limited.request("POST", "/runs", {"scenario": QUICK_SCENARIO})
+
+        def hold_and_replay():
+            # The only slot held by a slow run (this one, or hold_and_ask's if it still runs).
+            self.limited.request("POST", "/runs", {"scenario": SLOW_SCENARIO})
+            return self.limited.request("POST", "/runs/%s/replay" % self.limited_done, {})
 
         return {
             ("/healthz", "get", "200"): lambda: s.request("GET", "/healthz", **no_token),
@@ -166,6 +183,24 @@ class Probes:
             ("/runs", "post", "413"): lambda: self.limited.request("POST", "/runs", big),
             ("/runs", "post", "429"): hold_and_ask,
             ("/runs", "post", "503"): lambda: self.unwritable.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
+            ("/runs/{id}/replay", "post", "201"):
+                lambda: s.request("POST", "/runs/%s/replay" % done, {"target": self.receiver.url, "speed": "max"}),
+            ("/runs/{id}/replay", "post", "400"): lambda: s.request("POST", "/runs/%s/replay" % done, {"only": 5}),
+            ("/runs/{id}/replay", "post", "401"): lambda: s.request("POST", "/runs/%s/replay" % done, {}, **no_token),
+            ("/runs/{id}/replay", "post", "403"):
+                lambda: s.request("POST", "/runs/%s/replay" % done, {"target": "http://169.254.169.254/"}),
+            ("/runs/{id}/replay", "post", "404"): lambda: s.request("POST", "/runs/run-0/replay", {}),
+            ("/runs/{id}/replay", "post", "409"): lambda: s.request("POST", "/runs/%s/replay" % running(), {}),
+            ("/runs/{id}/replay", "post", "415"):
+                lambda: s.request("POST", "/runs/%s/replay" % done, {}, headers={"Content-Type": "text/plain"}),
+            ("/runs/{id}/replay", "post", "429"): hold_and_replay,
+            ("/reports/merge", "post", "200"): lambda: s.request("POST", "/reports/merge", {"runs": [done]}),
+            ("/reports/merge", "post", "400"): lambda: s.request("POST", "/reports/merge", {"runs": []}),
+            ("/reports/merge", "post", "401"): lambda: s.request("POST", "/reports/merge", {"runs": [done]}, **no_token),
+            ("/reports/merge", "post", "404"): lambda: s.request("POST", "/reports/merge", {"runs": [done, "run-0"]}),
+            ("/reports/merge", "post", "409"): lambda: s.request("POST", "/reports/merge", {"runs": [running()]}),
+            ("/reports/merge", "post", "415"):
+                lambda: s.request("POST", "/reports/merge", {"runs": [done]}, headers={"Content-Type": "text/plain"}),
             ("/runs/{id}", "get", "200"): lambda: s.request("GET", "/runs/%s?wait=0.1" % done),
             ("/runs/{id}", "get", "400"): lambda: s.request("GET", "/runs/%s?wait=-1" % done),
             ("/runs/{id}", "get", "401"): lambda: s.request("GET", "/runs/" + done, **no_token),

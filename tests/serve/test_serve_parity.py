@@ -240,6 +240,108 @@ class RunFieldsTest(unittest.TestCase):
         self.assertEqual(page.split("<script")[0][:200], local.split("<script")[0][:200])
 
 
+class ReportMergeReplayTest(unittest.TestCase):
+    """callhook report, merge and replay over the API."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server()
+        cls.receiver = Receiver()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.receiver.stop()
+        cls.server.stop()
+
+    def ended(self, body):
+        status, run = self.server.json("POST", "/runs?wait=30", body)
+        self.assertEqual(status, 201, run)
+        return self.server.wait(run["id"])
+
+    def test_every_format_of_callhook_report(self):
+        run = self.ended({"scenario": QUICK_SCENARIO})
+        types = {}
+        for fmt in ("json", "text", "junit", "html"):
+            status, headers, body = self.server.request("GET", "/runs/%s/report?format=%s" % (run["id"], fmt))
+            self.assertEqual(status, 200, fmt)
+            types[fmt] = headers["Content-Type"].split(";")[0]
+        self.assertEqual(types, {"json": "application/json", "text": "text/plain", "junit": "application/xml",
+                                 "html": "text/html"})
+
+    def test_merge_joins_shards_as_callhook_merge_does(self):
+        scenario = dict(QUICK_SCENARIO, streams=[{"vendor": "voicekit", "calls": {"count": 5}}])
+        shards = [self.ended({"scenario": scenario, "shard": "%d/3" % i})["id"] for i in range(3)]
+        whole = self.server.json("GET", "/runs/%s/report" % self.ended({"scenario": scenario})["id"])[1]
+        status, merged = self.server.json("POST", "/reports/merge", {"runs": shards})
+        self.assertEqual(status, 200, merged)
+        self.assertEqual(merged["run"]["calls"], 5)
+        self.assertEqual(merged["totals"]["delivered"], whole["totals"]["delivered"])
+        self.assertEqual(merged["exit_code"], 0)
+        # The same as `callhook merge` gives for the shards' report files.
+        with tempfile.TemporaryDirectory() as folder:
+            paths = []
+            for shard in shards:
+                paths.append(os.path.join(folder, shard + ".json"))
+                with open(paths[-1], "wb") as f:
+                    f.write(self.server.request("GET", "/runs/%s/report" % shard)[2])
+            out = os.path.join(folder, "whole.json")
+            subprocess.run([serve_fixture.CALLHOOK, "merge", *paths, "--json", out, "-q"], check=True)
+            with open(out) as f:
+                local = json.load(f)
+        self.assertEqual(merged["totals"], local["totals"])
+        self.assertEqual(merged["events"], local["events"])
+        status, _, text = self.server.request("POST", "/reports/merge?format=text", {"runs": shards})
+        self.assertIn("calls 5", text.decode())
+        status, _, page = self.server.request("POST", "/reports/merge?format=html", {"runs": shards})
+        self.assertTrue(page.startswith(b"<!DOCTYPE html>"))
+        # Not every shard: callhook merge's message; an unknown run: its pointer.
+        status, answer = self.server.json("POST", "/reports/merge", {"runs": shards[:2]})
+        self.assertEqual(status, 400)
+        self.assertIn("shard 2/3 is missing", answer["error"])
+        status, answer = self.server.json("POST", "/reports/merge", {"runs": [shards[0], "run-999"]})
+        self.assertEqual((status, answer["problems"][0]["pointer"]), (404, "/runs/1"))
+        status, answer = self.server.json("POST", "/reports/merge", {"runs": [shards[0], shards[0]]})
+        self.assertEqual((status, answer["problems"][0]["pointer"]), (400, "/runs/1"))
+
+    def test_replay_sends_the_recorded_requests_again_as_a_new_run(self):
+        scenario = {"name": "to-replay", "seed": 9, "speed": "max",
+                    "streams": [{"vendor": "voicekit", "target": self.receiver.url, "calls": {"count": 2}}]}
+        before = len(self.receiver.received)
+        original = self.ended({"scenario": scenario})
+        recorded = self.receiver.received[before:]
+        self.assertEqual(len(recorded), original["counters"]["sent"])
+        # To the recorded receiver by default, every request once, the same bodies in each call's order.
+        status, replayed = self.server.json("POST", "/runs/%s/replay?wait=30" % original["id"], {})
+        self.assertEqual(status, 201, replayed)
+        replayed = self.server.wait(replayed["id"])
+        self.assertEqual((replayed["state"], replayed["scenario"]), ("finished", "replay of " + original["id"]))
+        again = self.receiver.received[before + len(recorded):]
+        self.assertEqual(sorted(r["body"] for r in again), sorted(r["body"] for r in recorded))
+        self.assertEqual({r["path"] for r in again}, {"/webhooks"})
+        _, report = self.server.json("GET", "/runs/%s/report" % replayed["id"])
+        self.assertEqual(report["totals"]["sent"], len(recorded))
+        # --only: one call's requests; to another origin, keeping the recorded path.
+        other = Receiver()
+        try:
+            status, deliveries = self.server.json("GET", "/runs/%s/deliveries" % original["id"])
+            call = deliveries["deliveries"][0]["call"]
+            status, only = self.server.json("POST", "/runs/%s/replay?wait=30" % original["id"],
+                                            {"only": call, "target": other.url.replace("/webhooks", "/elsewhere"),
+                                             "speed": "max"})
+            self.assertEqual(status, 201, only)
+            self.server.wait(only["id"])
+            mine = [d for d in deliveries["deliveries"] if d["call"] == call]
+            self.assertEqual(len(other.received), sum(len(d["attempts"]) for d in mine))
+            self.assertEqual({r["path"] for r in other.received}, {"/webhooks"})
+        finally:
+            other.stop()
+        status, answer = self.server.json("POST", "/runs/%s/replay" % original["id"], {"only": "nobody"})
+        self.assertEqual((status, answer["problems"][0]["pointer"]), (400, "/only"))
+        status, answer = self.server.json("POST", "/runs/%s/replay" % original["id"], {"speed": 0})
+        self.assertEqual((status, answer["problems"][0]["pointer"]), (400, "/speed"))
+        self.assertEqual(self.server.json("POST", "/runs/run-999/replay", {})[0], 404)
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
         serve_fixture.CALLHOOK = sys.argv.pop(1)
