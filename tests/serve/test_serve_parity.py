@@ -69,7 +69,9 @@ class FlagMappingTest(unittest.TestCase):
             self.assertTrue("`%s" % flag in text, "docs/api.md's flag table lacks " + flag)
 
 
-class RunFieldsTest(unittest.TestCase):
+class ServerTest(unittest.TestCase):
+    """One server (with the shipped scenarios) and one receiver for the class's tests."""
+
     @classmethod
     def setUpClass(cls):
         cls.server = Server("--scenarios", SCENARIOS)
@@ -79,6 +81,9 @@ class RunFieldsTest(unittest.TestCase):
     def tearDownClass(cls):
         cls.receiver.stop()
         cls.server.stop()
+
+
+class RunFieldsTest(ServerTest):
 
     def run_to_end(self, body):
         status, run = self.server.json("POST", "/runs?wait=30", body)
@@ -94,10 +99,10 @@ class RunFieldsTest(unittest.TestCase):
         self.assertEqual([p["pointer"] for p in answer["problems"]], [pointer], answer)
         return answer["problems"][0]["message"]
 
-    def cli_error(self, *flags):
-        """What `callhook run` says to the same flags (CALLHOOK_DRY_RUN: nothing sent)."""
+    def cli_error(self, *flags, scenario=QUICK_SCENARIO):
+        """What `callhook run` says to the same flags (CALLHOOK_DRY_RUN: nothing sent): exit 2."""
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(QUICK_SCENARIO, f)
+            json.dump(scenario, f)
         try:
             done = subprocess.run([serve_fixture.CALLHOOK, "run", f.name, *flags], capture_output=True, text=True,
                                   env=dict(os.environ, CALLHOOK_DRY_RUN="1"))
@@ -171,22 +176,12 @@ class RunFieldsTest(unittest.TestCase):
         two = dict(QUICK_SCENARIO, streams=QUICK_SCENARIO["streams"] * 2)
         message = self.refused({"scenario": two, "count": 2}, "/count")
         self.assertIn(message.replace("; scenario has", "; FILE has"),
-                      re.sub(r"; \S+ has", "; FILE has", self.cli_error_for(two, "--count", "2")))
+                      re.sub(r"; \S+ has", "; FILE has", self.cli_error("--count", "2", scenario=two)))
         # A ramp ends on its own; a constant rate in its place would not.
         ramp = {"vendor": "voiceflow", "calls": {"arrival": {"stages": [{"duration_s": 5, "target_rate": 2}]}}}
         endless = dict(QUICK_SCENARIO, streams=[ramp])
         message = self.refused({"scenario": endless, "rate": 3}, "/rate")
-        self.assertIn(message, self.cli_error_for(endless, "--rate", "3"))
-
-    def cli_error_for(self, scenario, *flags):
-        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-            json.dump(scenario, f)
-        try:
-            done = subprocess.run([serve_fixture.CALLHOOK, "run", f.name, *flags], capture_output=True, text=True,
-                                  env=dict(os.environ, CALLHOOK_DRY_RUN="1"))
-        finally:
-            os.unlink(f.name)
-        return done.stderr
+        self.assertIn(message, self.cli_error("--rate", "3", scenario=endless))
 
     def test_a_scenario_by_name(self):
         status, listed = self.server.json("GET", "/scenarios")
@@ -240,18 +235,8 @@ class RunFieldsTest(unittest.TestCase):
         self.assertEqual(page.split("<script")[0][:200], local.split("<script")[0][:200])
 
 
-class ReportMergeReplayTest(unittest.TestCase):
+class ReportMergeReplayTest(ServerTest):
     """callhook report, merge and replay over the API."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server()
-        cls.receiver = Receiver()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.receiver.stop()
-        cls.server.stop()
 
     def ended(self, body):
         status, run = self.server.json("POST", "/runs?wait=30", body)
