@@ -57,6 +57,16 @@ run::CallsShape read_calls_shape(const util::Cursor& root) {
   return shape;
 }
 
+// Where a limit points when the request's count, rate or duration set
+// what it measures: at that field rather than into the scenario.
+std::string shaped_pointer(const run::CallsShape& shape, const std::string& pointer) {
+  const std::string calls = "/scenario/streams/0/calls/";
+  if (shape.count && pointer == calls + "count") return "/count";
+  if (shape.duration_s && pointer == calls + "for_s") return "/duration";
+  if (shape.rate && pointer == calls + "arrival") return "/rate";
+  return pointer;
+}
+
 // "shard" ("I/N", as --shard) and "start_at" (as --start-at, at most
 // --max-run-duration ahead: a run waiting for it holds a slot).
 void read_shard(const util::Cursor& root, const RunLimits& limits, run::RunOptions& options) {
@@ -295,7 +305,14 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, const Ru
     util::Problems refused;
     if (!target.empty()) refuse_target(policy.targets, target, "/target", refused);
     if (!refused.empty()) throw RequestRefused(403, std::move(refused));
-    check_scenario(loaded, policy, "/scenario", own_concurrency);
+    try {
+      check_scenario(loaded, policy, "/scenario", own_concurrency);
+    } catch (const RequestRefused& e) {
+      if (!shape.any()) throw;
+      util::Problems over;
+      for (const auto& p : e.problems().list()) over.add(shaped_pointer(shape, p.pointer), p.message);
+      throw RequestRefused(e.status(), std::move(over));
+    }
   };
   return options;
 }

@@ -172,6 +172,9 @@ class RunFieldsTest(ServerTest):
         self.refused({"scenario": QUICK_SCENARIO, "recordings_listen": "127.0.0.1:99999"}, "/recordings_listen")
         self.refused({"scenario": QUICK_SCENARIO, "recordings_listen": "192.0.2.1:0"}, "/recordings_listen")
         self.refused({"scenario": QUICK_SCENARIO, "start_at": "+86000"}, "/start_at")
+        # Over the server's limits because of the field: the field's pointer.
+        self.refused({"scenario": QUICK_SCENARIO, "count": 10 ** 12}, "/count")
+        self.refused({"scenario": QUICK_SCENARIO, "rate": 1000, "duration": 10 ** 8}, "/duration")
         # A rate that never ends, and a shape for several streams: the CLI's messages.
         two = dict(QUICK_SCENARIO, streams=QUICK_SCENARIO["streams"] * 2)
         message = self.refused({"scenario": two, "count": 2}, "/count")
