@@ -154,6 +154,15 @@ class CreatedRun {
   std::shared_ptr<Run> m_run;
 };
 
+// ?format= of a report: the formats of `callhook report`.
+bool known_format(const std::string& format) {
+  return format == "json" || format == "junit" || format == "text" || format == "html";
+}
+
+ApiResponse bad_format(const std::string& format) {
+  return error_response(400, "format: expected json, junit, text or html, got \"" + format + "\"");
+}
+
 // GET /runs?state=: the names a run's state may have.
 bool known_state(const std::string& state) {
   for (const auto s : {RunState::Running, RunState::Finished, RunState::Interrupted, RunState::Failed})
@@ -311,8 +320,7 @@ struct ApiServer::Impl {
   }
 
   static ApiResponse report(const std::shared_ptr<Run>& run, const std::string& format) {
-    if (format != "json" && format != "junit" && format != "text" && format != "html")
-      return error_response(400, "format: expected json, junit, text or html, got \"" + format + "\"");
+    if (!known_format(format)) return bad_format(format);
     if (!run->ended())
       return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
     const auto reports = run->reports();
@@ -532,8 +540,7 @@ struct ApiServer::Impl {
   // merge` joins their report files (the HTML page without a timeline, as
   // merge gives it without --journal).
   ApiResponse merge(const std::string& body, const std::string& format) const {
-    if (format != "json" && format != "junit" && format != "text" && format != "html")
-      return error_response(400, "format: expected json, junit, text or html, got \"" + format + "\"");
+    if (!known_format(format)) return bad_format(format);
     util::Problems problems;
     const auto ids = parse_run_ids(body, problems);
     if (!ids) return problems_response("invalid request", problems, "request");
