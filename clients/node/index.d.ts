@@ -80,9 +80,30 @@ export interface RunOptions {
   add?: Json;
   ordering?: 'concurrent' | 'strict';
   grace_ms?: number;
+  count?: number;
+  rate?: number;
+  duration?: number;
+  shard?: string;
+  start_at?: string;
+  recordings_url?: string;
+  recordings_listen?: string;
+  max_duration_s?: number;
   label?: string;
   id_prefix?: string;
   [key: string]: any;
+}
+
+export interface ReplayOptions {
+  target?: string;
+  speed?: 'max' | number;
+  only?: string;
+  delivery?: Json;
+  connections?: number;
+  insecure?: boolean;
+  grace_ms?: number;
+  max_duration_s?: number;
+  label?: string;
+  id_prefix?: string;
 }
 
 export class CallhookError extends Error {
@@ -110,7 +131,12 @@ export class Callhook {
   cancel(runId: string): Promise<Run>;
   report(runId: string): Promise<Json>;
   report(runId: string, format: 'json'): Promise<Json>;
-  report(runId: string, format: 'junit' | 'text'): Promise<string>;
+  report(runId: string, format: 'junit' | 'text' | 'html'): Promise<string>;
+  replay(runId: string, options?: ReplayOptions & { wait?: boolean; timeoutS?: number }): Promise<Run>;
+  merge(runIds: string[]): Promise<Json>;
+  merge(runIds: string[], format: 'json'): Promise<Json>;
+  merge(runIds: string[], format: 'junit' | 'text' | 'html'): Promise<string>;
+  scenarios(): Promise<{ name: string; description: string }[]>;
   journal(runId: string): Promise<Json[]>;
   events(runId: string): AsyncGenerator<{ event: string; data: Json }>;
   explore(scenario: Scenario, options?: Json & { wait?: boolean; timeoutS?: number }): Promise<Explore>;

@@ -76,6 +76,26 @@ export class Callhook {
     return this.#json('DELETE', `/runs/${quote(runId)}`);
   }
 
+  // An ended run's requests again, as a new run (POST /runs/{id}/replay, as
+  // `callhook replay`); options: target, speed, only, delivery, ...
+  async replay(runId, { wait = true, timeoutS, ...options } = {}) {
+    const started = await this.#json('POST', `/runs/${quote(runId)}/replay`, options);
+    return wait ? this.wait(started.id, timeoutS) : started;
+  }
+
+  // The shards' runs joined into the whole run's report (POST /reports/merge,
+  // as `callhook merge`): the JSON report, or junit, text or html as text.
+  async merge(runIds, format = 'json') {
+    const body = { runs: [...runIds] };
+    if (format === 'json') return this.#json('POST', '/reports/merge', body);
+    return (await this.#fetch('POST', `/reports/merge?format=${quote(format)}`, body)).text();
+  }
+
+  // The scenarios a run may name ({ scenario: NAME }).
+  scenarios() {
+    return this.#json('GET', '/scenarios');
+  }
+
   async report(runId, format = 'json') {
     if (format === 'json') return this.#json('GET', `/runs/${quote(runId)}/report`);
     return (await this.#fetch('GET', `/runs/${quote(runId)}/report?format=${quote(format)}`)).text();

@@ -94,8 +94,28 @@ class Callhook:
         """Cancels a running run (`DELETE`, 202); it ends as `interrupted`, with its report."""
         return self._json("DELETE", "/runs/" + _quote(run_id))
 
+    def replay(self, run_id: str, wait: bool = True, timeout_s: Optional[float] = None, **options: Any) -> Json:
+        """Sends an ended run's requests again as a new run (`POST /runs/{id}/replay`, as
+        `callhook replay`); options: target, speed, only, delivery, ... With `wait`, returns
+        the new run once it has ended."""
+        started = self._json("POST", "/runs/%s/replay" % _quote(run_id), options)
+        return self.wait(started["id"], timeout_s) if wait else started
+
+    def merge(self, run_ids: List[str], format: str = "json") -> Union[Json, str]:
+        """The shards' runs (started with shard="I/N") joined into the whole run's report
+        (`POST /reports/merge`, as `callhook merge`): a dict, or `junit`/`text`/`html` as text."""
+        path = "/reports/merge" + ("" if format == "json" else "?format=" + _quote(format))
+        if format == "json":
+            return self._json("POST", path, {"runs": list(run_ids)})
+        return self._text("POST", path, {"runs": list(run_ids)})
+
+    def scenarios(self) -> List[Json]:
+        """The scenarios a run may name (`"scenario": NAME`): [{"name", "description"}]."""
+        return self._json("GET", "/scenarios")
+
     def report(self, run_id: str, format: str = "json") -> Union[Json, str]:
-        """The run's report: the JSON report (a dict), or `junit`/`text` as text."""
+        """The run's report: the JSON report (a dict), or `junit`, `text` or `html` (the
+        self-contained page of `run --html`) as text."""
         if format == "json":
             return self._json("GET", "/runs/%s/report" % _quote(run_id))
         return self._text("GET", "/runs/%s/report?format=%s" % (_quote(run_id), _quote(format)))

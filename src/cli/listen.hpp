@@ -5,12 +5,11 @@
 
 #include <string>
 
+#include "util/url.hpp"
+
 namespace callhook::cli {
 
-struct ListenAddress {
-  std::string host = "127.0.0.1";
-  int port = 0;
-};
+using ListenAddress = util::ListenAddress;
 
 // "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT" (host 127.0.0.1); throws
 // UsageError naming `flag` when malformed.

@@ -12,6 +12,7 @@
 #include "report/journal_report.hpp"
 #include "report/merge_reports.hpp"
 #include "run/bad_input.hpp"
+#include "run/merged_report.hpp"
 #include "run/report_outputs.hpp"
 #include "util/json_limits.hpp"
 
@@ -92,11 +93,9 @@ int command_merge(const std::vector<std::string>& args) {
 
     std::vector<report::ReadReport> parts;
     for (const std::string& path : reports) parts.push_back(report::ReportReader::read_file(path));
-    report::MergedReport merged = report::merge_reports(std::move(parts), reports);
+    // The whole run's numbers, and its exit code decided as `run` decides its own.
+    report::MergedReport merged = run::merge_shard_reports(std::move(parts), reports);
     report::RunInfo& info = merged.info;
-    // The whole run's exit code, decided as `run` decides its own.
-    info.exit_code = run::run_exit_code(merged.stats.totals().accounted(), info.interrupted,
-                                        merged.interrupted_exit_code, report::all_met(merged.expectations));
     outputs.list(info.outputs);
     if (!journal_out.empty()) info.outputs.push_back(journal_out);
     const run::ReportSet set(merged.stats, info, merged.expectations);

@@ -16,6 +16,7 @@
 #include "cli/shard.hpp"
 #include "report/progress.hpp"
 #include "report/summary.hpp"
+#include "run/calls_shape.hpp"
 #include "run/run_session.hpp"
 #include "util/url.hpp"
 
@@ -66,7 +67,7 @@ struct RunFlags {
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
   std::size_t threads = 0;  // 0 = one per core (run/lanes.hpp)
-  CallsFlags calls;
+  run::CallsShape calls;
   std::string journal_path;
   run::ReportPaths reports;
   std::vector<run::FieldSet> sets;
@@ -241,7 +242,7 @@ int command_run(const std::vector<std::string>& args) {
   // against each stream's vendor once the plan exists.
   options.sets = flags.sets;
   options.adjust_scenario = [&flags](scenario::Scenario& scenario) {
-    apply_calls_flags(scenario, flags.calls);
+    run::apply_calls_shape(scenario, flags.calls);
     if (const std::string warning = long_run_warning(scenario); !warning.empty()) std::cerr << warning << "\n";
   };
   // From here a signal stops the run instead of killing the process; the

@@ -3,6 +3,7 @@
 #include <httplib.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <stdexcept>
 #include <string>
@@ -13,6 +14,7 @@
 #include "cli/options.hpp"
 #include "cli/scenario_input.hpp"
 #include "serve/api_server.hpp"
+#include "serve/scenario_library.hpp"
 #include "util/url.hpp"
 
 namespace callhook::cli {
@@ -23,7 +25,7 @@ const Help k_help{"serve",
                   "               [--max-connections N] [--allow-origin ORIGIN]... [--allow-host HOST]...\n"
                   "               [--tls-cert FILE --tls-key FILE] [--allow-target HOST|HOST:PORT|CIDR]...\n"
                   "               [--max-run-duration S] [--max-run-deliveries N] [--max-run-concurrency N]\n"
-                  "               [--max-run-connections N]\n"
+                  "               [--max-run-connections N] [--scenarios DIR]\n"
                   "callhook serve --check [URL]",
                   "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
                   "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
@@ -32,7 +34,9 @@ const Help k_help{"serve",
                   "(403) unless allowed. --check asks a server's /healthz and exits 0 when it answers.\n"
                   "Runs, explores, triggers and probes reach any receiver but link-local and cloud metadata\n"
                   "addresses; --allow-target limits them to the hosts and networks it names (and may name\n"
-                  "those). --max-run-* bound one run.",
+                  "those). --max-run-* bound one run. A request may name a scenario of --scenarios DIR (its\n"
+                  "NAME.json files; default: the shipped examples, share/callhook/scenarios beside the binary or\n"
+                  "/scenarios in the image), listed by GET /scenarios.",
                   "  callhook serve\n"
                   "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
                   "  callhook serve --check http://127.0.0.1:8700/healthz"};
@@ -93,9 +97,11 @@ int command_serve(const std::vector<std::string>& args) {
       "max-run-concurrency", po::value(&max_concurrency)->value_name("N")->default_value(max_concurrency),
       "calls a run may have live at once (more: 400)")(
       "max-run-connections", po::value(&max_run_connections)->value_name("N")->default_value(max_run_connections),
-      "connections a run may open per receiver (more: 400)")("check",
-                                                             po::value(&check)->value_name("URL")->implicit_value(""),
-                                                             "ask a server's /healthz and exit 0 when healthy");
+      "connections a run may open per receiver (more: 400)")(
+      "scenarios", po::value(&options.policy.scenarios_dir)->value_name("DIR"),
+      "scenarios a request may name (NAME.json files; default: the shipped examples)")(
+      "check", po::value(&check)->value_name("URL")->implicit_value(""),
+      "ask a server's /healthz and exit 0 when healthy");
   po::positional_options_description positional;
   po::variables_map vm;
   if (parse_args(args, described, positional, vm, k_help)) return k_exit_ok;
@@ -136,6 +142,10 @@ int command_serve(const std::vector<std::string>& args) {
       throw UsageError(std::string("--allow-target ") + e.what());
     }
   }
+  if (!vm.count("scenarios"))
+    options.policy.scenarios_dir = serve::default_scenarios_dir();
+  else if (!std::filesystem::is_directory(options.policy.scenarios_dir))
+    throw UsageError("--scenarios: \"" + options.policy.scenarios_dir + "\" is not a directory");
   if (dry_run()) return k_exit_ok;
 
   // Signals are blocked before the server threads exist, so they inherit it.

@@ -1,5 +1,6 @@
 #include "report/prometheus_text.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace callhook::report {
@@ -38,7 +39,19 @@ const std::vector<double>& latency_bucket_bounds_s() {
   return bounds;
 }
 
-std::string prometheus_text(const MetricsSample& sample) {
+void MetricsSample::add_counts(const std::string& vendor, const Counts& counts) {
+  auto it = std::find_if(vendors.begin(), vendors.end(), [&](const Vendor& v) { return v.name == vendor; });
+  if (it == vendors.end()) it = vendors.insert(vendors.end(), {vendor, {}});
+  it->counts.add(counts);
+}
+
+void MetricsSample::add(const MetricsSample& other) {
+  for (const Vendor& vendor : other.vendors) add_counts(vendor.name, vendor.counts);
+  latency.merge(other.latency);
+  in_flight += other.in_flight;
+}
+
+std::string delivery_metrics_text(const MetricsSample& sample) {
   std::string out;
   // Vendor names are registry names ([a-z]+), so they need no escaping.
   header(out, "callhook_deliveries_total", "counter", "Deliveries that ended, by vendor and outcome.");
@@ -83,7 +96,11 @@ std::string prometheus_text(const MetricsSample& sample) {
       .append("\n");
   out.append("callhook_attempt_latency_seconds_sum ").append(number(exact.sum / 1e6)).append("\n");
   out.append("callhook_attempt_latency_seconds_count ").append(std::to_string(sample.latency.count())).append("\n");
+  return out;
+}
 
+std::string prometheus_text(const MetricsSample& sample) {
+  std::string out = delivery_metrics_text(sample);
   header(out, "callhook_in_flight", "gauge", "Requests sent and not yet answered.");
   out.append("callhook_in_flight ").append(std::to_string(sample.in_flight)).append("\n");
   return out;

@@ -21,6 +21,7 @@
 #include "report/plan_estimate.hpp"
 #include "run/abort_watch.hpp"
 #include "run/lanes.hpp"
+#include "run/live_metrics.hpp"
 #include "run/metrics_server.hpp"
 #include "run/temporary_journal.hpp"
 #include "run/unavailable.hpp"
@@ -78,9 +79,10 @@ struct RunSession::State {
   std::vector<engine::RunPlan> lane_plans;
   std::unique_ptr<journal::JournalWriter> journal;
   util::SystemClock clock;
-  std::unique_ptr<report::RunStats> stats;  // every lane's, merged at the end
-  std::unique_ptr<AbortWatch> abort_watch;  // the expectations with "abort", across the lanes
-  std::unique_ptr<MetricsServer> metrics;   // run --metrics-listen
+  std::unique_ptr<report::RunStats> stats;    // every lane's, merged at the end
+  std::unique_ptr<AbortWatch> abort_watch;    // the expectations with "abort", across the lanes
+  std::unique_ptr<LiveMetrics> live_metrics;  // for run --metrics-listen and serve's GET /metrics
+  std::unique_ptr<MetricsServer> metrics;     // run --metrics-listen
   engine::RunOutcome outcome;
 
   std::size_t lane_count() const { return std::max<std::size_t>(1, lane_plans.size()); }
@@ -161,8 +163,10 @@ bool RunSession::prepare() {
   if (!s.plan) return false;
   m_total_calls = report::estimate_plan(s.plan->scenario).total_calls;
   if (!make_lane_plans(whole, receivers)) return false;
+  if (m_options.metrics_host || m_options.hosted)
+    s.live_metrics = std::make_unique<LiveMetrics>(s.plan->scenario, s.lane_count());
   if (m_options.metrics_host) {
-    s.metrics = std::make_unique<MetricsServer>(s.plan->scenario, s.lane_count());
+    s.metrics = std::make_unique<MetricsServer>(*s.live_metrics);
     const int port = s.metrics->start(*m_options.metrics_host, m_options.metrics_port);
     m_metrics_url = sink::origin_url(*m_options.metrics_host, port) + "/metrics";
   }
@@ -265,10 +269,12 @@ void RunSession::open_journal() {
 void RunSession::run(const TickHook& on_tick) {
   auto& s = *m_state;
   if (m_options.start_at_ms) {
-    const auto now =
-        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-    if (*m_options.start_at_ms > now.count())
-      std::this_thread::sleep_for(std::chrono::milliseconds(*m_options.start_at_ms - now.count()));
+    // In short sleeps, so a stop request (Ctrl-C, DELETE /runs/{id}) ends
+    // the wait; the engine then cancels every delivery at once.
+    const std::atomic<int>& stop = m_options.stop ? *m_options.stop : m_stop;
+    for (std::int64_t left = *m_options.start_at_ms - s.clock.unix_ms(); left > 0 && stop.load() == 0;
+         left = *m_options.start_at_ms - s.clock.unix_ms())
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<std::int64_t>(left, 50)));
   }
   const std::size_t lanes = s.lane_count();
   // One record per call is kept only for JUnit, so load runs stay flat in memory.
@@ -325,12 +331,12 @@ void RunSession::run(const TickHook& on_tick) {
         lane_progress[lane] =
             LaneProgress{lane_stats.live(), lane_stats.totals(), static_cast<std::int64_t>(in_flight)};
       }
-      if (s.metrics) s.metrics->update(lane, lane_stats, static_cast<std::int64_t>(in_flight));
+      if (s.live_metrics) s.live_metrics->update(lane, lane_stats, static_cast<std::int64_t>(in_flight));
       if (lane == 0) show_progress(elapsed_s);
     };
     engine::Engine engine(plan, *transport, s.clock, lane_stats, s.journal.get(), options);
     outcomes[lane] = engine.run();
-    if (s.metrics) s.metrics->update(lane, lane_stats, 0);
+    if (s.live_metrics) s.live_metrics->update(lane, lane_stats, 0);
     const std::lock_guard lock(progress_mutex);
     lane_progress[lane] = LaneProgress{lane_stats.live(), lane_stats.totals(), 0};
   };
@@ -341,6 +347,7 @@ void RunSession::run(const TickHook& on_tick) {
 
   s.stats = std::move(stats.front());
   for (std::size_t lane = 1; lane < lanes; ++lane) s.stats->merge(*stats[lane]);
+  if (s.live_metrics) s.live_metrics->settle(*s.stats);
   s.outcome = merge_outcomes(outcomes);
 }
 
@@ -438,5 +445,9 @@ void RunSession::print_text(std::ostream& out, bool color) const { m_reports->pr
 const std::string& RunSession::scenario_name() const { return m_state->plan->scenario.name; }
 
 const report::RunStats& RunSession::stats() const { return *m_state->stats; }
+
+report::MetricsSample RunSession::metrics() const {
+  return m_state->live_metrics ? m_state->live_metrics->sample() : report::MetricsSample{};
+}
 
 }  // namespace callhook::run

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/expectations.hpp"
+#include "report/prometheus_text.hpp"
 #include "report/run_info.hpp"
 #include "report/run_stats.hpp"
 #include "run/bad_input.hpp"
@@ -88,6 +89,10 @@ class RunSession {
   std::atomic<int>& stop_flag() { return m_stop; }
   // The latest progress, safe to read from any thread.
   Progress snapshot() const;
+  // The run's numbers by vendor and its latency histogram, safe to read
+  // from any thread once prepared (kept with RunOptions::metrics_host or
+  // hosted; empty otherwise).
+  report::MetricsSample metrics() const;
   // "http://HOST:PORT/metrics" once prepared with RunOptions::metrics_host; "" otherwise.
   const std::string& metrics_url() const { return m_metrics_url; }
 

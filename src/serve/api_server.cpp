@@ -10,10 +10,16 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <sstream>
 #include <thread>
 
+#include "import/captured.hpp"
 #include "journal/reader.hpp"
+#include "report/html_report.hpp"
+#include "report/journal_report.hpp"
+#include "report/report_reader.hpp"
 #include "report/run_info.hpp"
+#include "run/merged_report.hpp"
 #include "run/run_session.hpp"
 #include "run/sample_delivery.hpp"
 #include "serve/explore_jobs.hpp"
@@ -22,8 +28,10 @@
 #include "serve/openapi_document.hpp"
 #include "serve/run_deliveries.hpp"
 #include "serve/run_registry.hpp"
+#include "serve/run_replay.hpp"
 #include "serve/run_request.hpp"
 #include "serve/run_verify.hpp"
+#include "serve/scenario_library.hpp"
 #include "serve/server_metrics.hpp"
 #include "serve/trigger.hpp"
 #include "util/json_limits.hpp"
@@ -146,6 +154,15 @@ class CreatedRun {
   std::shared_ptr<Run> m_run;
 };
 
+// ?format= of a report: the formats of `callhook report`.
+bool known_format(const std::string& format) {
+  return format == "json" || format == "junit" || format == "text" || format == "html";
+}
+
+ApiResponse bad_format(const std::string& format) {
+  return error_response(400, "format: expected json, junit, text or html, got \"" + format + "\"");
+}
+
 // GET /runs?state=: the names a run's state may have.
 bool known_state(const std::string& state) {
   for (const auto s : {RunState::Running, RunState::Finished, RunState::Interrupted, RunState::Failed})
@@ -165,6 +182,7 @@ struct ApiServer::Impl {
   std::atomic<bool> stopping{false};
 
   explicit Impl(ServeOptions o) : options(std::move(o)) {
+    options.policy.listen_host = options.host;
     if (options.journal_dir.empty()) {
       options.journal_dir = make_journal_dir();
       own_journal_dir = true;
@@ -245,6 +263,52 @@ struct ApiServer::Impl {
     return created;
   }
 
+  // POST /runs and its replay: `make` starts the run on a worker; with
+  // ?wait=S the 201 comes when the run has ended, or S seconds have passed.
+  template <class Make>
+  void start_run(ApiRequest& req, const ExchangePtr& ex, Make make) {
+    const auto wait = wait_seconds(req);
+    if (!wait) return ex->respond(bad_wait(req));
+    auto made = std::make_shared<CreatedRun>();
+    Hold hold;
+    if (*wait > 0) {
+      hold.until = deadline_in(*wait);
+      hold.done = [made] { return made->get() && made->get()->ended(); };
+      hold.refresh = [made](ApiResponse created) {
+        created.body = dump(describe_run(*made->get()));
+        return created;
+      };
+    }
+    ex->offload([made, make = std::move(make), body = std::move(req.message.body())] { return make(body, made); },
+                Lane::local, hold);
+  }
+
+  // POST /runs/{id}/replay: the run's requests again, as a new run (serve/run_replay).
+  ApiResponse replay(const std::shared_ptr<Run>& run, const std::string& body,
+                     const std::shared_ptr<CreatedRun>& made) {
+    if (!run->ended())
+      return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
+    const auto reports = run->reports();
+    if (!reports) return error_response(409, run->id() + " failed before it sent anything: see GET /runs/" + run->id());
+    Recorded recorded;
+    const auto report = util::parse_json(reports->json, util::k_report_json).value;
+    if (const auto* block = report.contains("run") ? &report["run"] : nullptr) {
+      if (block->contains("speed")) recorded.speed = (*block)["speed"];
+      const auto& targets = block->value("targets", util::Json::array());
+      if (!targets.empty() && targets[0].is_string())
+        if (const auto url = util::parse_url(targets[0].get<std::string>())) recorded.origin = url->origin();
+    }
+    util::Problems problems;
+    std::optional<std::string> run_body;
+    try {
+      run_body = replay_run_body(run->journal_path(), run->id(), recorded, body, problems);
+    } catch (const import::ImportError& e) {
+      return error_response(409, run->id() + " has nothing to replay: " + e.what());
+    }
+    if (!run_body) return problems_response("invalid request", problems, "request");
+    return create_run(*run_body, made);
+  }
+
   void get_run(ApiRequest& req, const ExchangePtr& ex) const {
     auto run = find_run(req, ex);
     if (!run) return;
@@ -256,16 +320,22 @@ struct ApiServer::Impl {
   }
 
   static ApiResponse report(const std::shared_ptr<Run>& run, const std::string& format) {
-    if (format != "json" && format != "junit" && format != "text" && format != "html")
-      return error_response(400, "format: expected json, junit, text or html, got \"" + format + "\"");
-    if (format == "html")
-      return error_response(
-          501,
-          "the API does not render the HTML report: fetch the journal and run `callhook report JOURNAL --html FILE`");
+    if (!known_format(format)) return bad_format(format);
     if (!run->ended())
       return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
     const auto reports = run->reports();
     if (!reports) return error_response(409, run->id() + " failed before it had a report: see GET /runs/" + run->id());
+    if (format == "html") {
+      // As `run --html` writes it: the JSON report's numbers, the timeline from the journal.
+      try {
+        const auto document = util::parse_ordered_json(reports->json, util::k_report_json).value;
+        std::ostringstream page;
+        report::write_html(page, document, report::read_journal_report(run->journal_path()).timeline);
+        return text_response(page.str(), "text/html; charset=utf-8");
+      } catch (const journal::JournalError& e) {
+        return error_response(409, run->id() + " has no readable journal: " + e.what());
+      }
+    }
     if (format == "junit") return text_response(reports->junit, "application/xml");
     if (format == "text") return text_response(reports->text, "text/plain; charset=utf-8");
     return text_response(reports->json, "application/json");
@@ -322,6 +392,15 @@ struct ApiServer::Impl {
     }
     if (!answer) return problems_response("invalid trigger", problems, "trigger");
     return json_response(200, *answer);
+  }
+
+  // GET /scenarios: the library's scenarios, by name, with what each is for.
+  static ApiResponse list_scenarios(const std::string& dir) {
+    OJson list = OJson::array();
+    for (const std::string& name : scenario_names(dir))
+      if (const auto text = read_library_scenario(dir, name))
+        list.push_back({{"name", name}, {"description", scenario_description(*text)}});
+    return json_response(200, list);
   }
 
   static ApiResponse sample(const ApiRequest& req) {
@@ -457,6 +536,43 @@ struct ApiServer::Impl {
     return answer;
   }
 
+  // POST /reports/merge: the reports of shards' runs joined, as `callhook
+  // merge` joins their report files (the HTML page without a timeline, as
+  // merge gives it without --journal).
+  ApiResponse merge(const std::string& body, const std::string& format) const {
+    if (!known_format(format)) return bad_format(format);
+    util::Problems problems;
+    const auto ids = parse_run_ids(body, problems);
+    if (!ids) return problems_response("invalid request", problems, "request");
+    std::vector<report::ReadReport> parts;
+    bool missing = false;  // 404 when a run is unknown, 409 when one has no report (yet)
+    for (std::size_t i = 0; i < ids->size(); ++i) {
+      const std::string& id = (*ids)[i];
+      const std::string pointer = "/runs/" + std::to_string(i);
+      const auto run = registry->find(id);
+      const auto reports = run ? run->reports() : nullptr;
+      if (reports)
+        parts.push_back(report::ReportReader::read_text(reports->json, id));
+      else if (!run)
+        problems.add(pointer, "no run \"" + id + "\" (finished runs are kept up to --keep)");
+      else
+        problems.add(pointer, id + (run->ended() ? " failed before it had a report" : " is still running"));
+      missing = missing || !run;
+    }
+    if (!problems.empty())
+      return problems_response("cannot merge these runs", problems, "request", missing ? 404 : 409);
+    try {
+      const report::MergedReport merged = run::merge_shard_reports(std::move(parts), *ids);
+      const run::ReportSet set(merged.stats, merged.info, merged.expectations);
+      if (format == "junit") return text_response(set.junit(), "application/xml");
+      if (format == "text") return text_response(set.text(), "text/plain; charset=utf-8");
+      if (format == "html") return text_response(set.html({}), "text/html; charset=utf-8");
+      return text_response(set.json_text(), "application/json");
+    } catch (const report::ReportError& e) {
+      return error_response(400, e.what());
+    }
+  }
+
   static ApiResponse verify(const std::shared_ptr<Run>& run, const std::string& body) {
     if (!run->ended())
       return error_response(409, run->id() + " is still running; wait with GET /runs/" + run->id() + "?wait=30");
@@ -511,22 +627,21 @@ struct ApiServer::Impl {
           Lane::remote);
     });
     r.add(Verb::post, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) {
-      const auto wait = wait_seconds(req);
-      if (!wait) return ex->respond(bad_wait(req));
-      auto made = std::make_shared<CreatedRun>();
-      Hold hold;
-      if (*wait > 0) {  // ?wait=S: the 201 comes when the run has ended, or S seconds have passed
-        hold.until = deadline_in(*wait);
-        hold.done = [made] { return made->get() && made->get()->ended(); };
-        hold.refresh = [made](ApiResponse created) {
-          created.body = dump(describe_run(*made->get()));
-          return created;
-        };
-      }
-      ex->offload([this, made, body = std::move(req.message.body())] { return create_run(body, made); }, Lane::local,
-                  hold);
+      start_run(req, ex, [this](const std::string& body, const std::shared_ptr<CreatedRun>& made) {
+        return create_run(body, made);
+      });
+    });
+    r.add(Verb::post, "/runs/{}/replay", [this](ApiRequest& req, const ExchangePtr& ex) {
+      auto run = find_run(req, ex);
+      if (!run) return;
+      start_run(req, ex, [this, run](const std::string& body, const std::shared_ptr<CreatedRun>& made) {
+        return replay(run, body, made);
+      });
     });
     r.add(Verb::get, "/runs", [this](ApiRequest& req, const ExchangePtr& ex) { ex->respond(list_runs(req)); });
+    r.add(Verb::get, "/scenarios", [this](ApiRequest&, const ExchangePtr& ex) {
+      ex->offload([dir = options.policy.scenarios_dir] { return list_scenarios(dir); });
+    });
     r.add(Verb::post, "/runs/{}/verify", [this](ApiRequest& req, const ExchangePtr& ex) {
       auto run = find_run(req, ex);
       if (!run) return;
@@ -546,6 +661,10 @@ struct ApiServer::Impl {
         filter.limit = static_cast<std::size_t>(*limit);
       }
       ex->offload([run, filter] { return json_response(200, list_deliveries(run->journal_path(), filter)); });
+    });
+    r.add(Verb::post, "/reports/merge", [this](ApiRequest& req, const ExchangePtr& ex) {
+      const std::string format = req.has_param("format") ? req.param("format") : "json";
+      ex->offload([this, format, body = std::move(req.message.body())] { return merge(body, format); });
     });
     r.add(Verb::get, "/info", [this](ApiRequest&, const ExchangePtr& ex) { ex->respond(info()); });
     r.add(Verb::get, "/openapi.yaml", [](ApiRequest&, const ExchangePtr& ex) {

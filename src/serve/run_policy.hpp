@@ -24,6 +24,8 @@ struct RunLimits {
 struct RunPolicy {
   RunLimits limits;
   TargetPolicy targets;
+  std::string scenarios_dir;  // --scenarios: where a request's scenario name is looked up; "" = none
+  std::string listen_host;    // --listen's host: a run's recording server may listen there (or on loopback)
 };
 
 // A request the server will not carry out: 400 over a limit, 403 for a

@@ -56,6 +56,9 @@ class Run {
   nlohmann::ordered_json describe() const;
   // Set once ended (nullptr before, and for a failed run).
   std::shared_ptr<const RunReports> reports() const;
+  // Its deliveries by vendor and outcome and its attempt latency histogram,
+  // live while it runs (for GET /metrics).
+  report::MetricsSample metrics() const { return m_session->metrics(); }
 
  private:
   friend class RunRegistry;

@@ -5,9 +5,122 @@
 #include <charconv>
 #include <cmath>
 
+#include "run/bad_input.hpp"
+#include "run/calls_shape.hpp"
+#include "run/shard_text.hpp"
+#include "serve/scenario_library.hpp"
+#include "serve/serve_options.hpp"
+#include "util/clock.hpp"
+#include "util/did_you_mean.hpp"
 #include "util/url.hpp"
 
 namespace callhook::serve {
+
+namespace {
+
+// Calls in all at most, as `run --count` allows.
+constexpr std::int64_t k_max_count = std::int64_t{1} << 40;
+
+// Whether a "scenario" string is a scenario file's text rather than a name:
+// a name is [a-z0-9-]+ and never starts as JSON or a comment does.
+bool is_scenario_text(const std::string& given) {
+  const auto first = given.find_first_not_of(" \t\r\n");
+  return first != std::string::npos && (given[first] == '{' || given[first] == '/');
+}
+
+// The text of the library's scenario NAME (DIR/NAME.json), or nullopt with
+// a problem at the cursor.
+std::optional<std::string> library_scenario(const std::string& dir, const std::string& name, const util::Cursor& at) {
+  if (!is_scenario_name(name)) {
+    at.fail(
+        "expected a scenario (an object or a file's text) or the name of one from GET /scenarios "
+        "([a-z0-9-]+), got " +
+        util::describe(*at.node()));
+    return std::nullopt;
+  }
+  auto text = read_library_scenario(dir, name);
+  if (!text) {
+    const auto names = scenario_names(dir);
+    const std::string guess = util::did_you_mean(name, names);
+    at.fail("no scenario \"" + name + "\" in the library" + (guess.empty() ? "" : " (did you mean " + guess + "?)") +
+            (dir.empty() ? std::string(": the server has none (--scenarios DIR)") : "; GET /scenarios lists them"));
+  }
+  return text;
+}
+
+// "count", "rate" and "duration": the shape `run --count/--rate/--duration` gives.
+run::CallsShape read_calls_shape(const util::Cursor& root) {
+  run::CallsShape shape;
+  shape.count = root["count"].integer(1, k_max_count);
+  shape.rate = root["rate"].positive_number();
+  shape.duration_s = root["duration"].positive_number();
+  return shape;
+}
+
+// Where a limit points when the request's count, rate or duration set
+// what it measures: at that field rather than into the scenario.
+std::string shaped_pointer(const run::CallsShape& shape, const std::string& pointer) {
+  const std::string calls = "/scenario/streams/0/calls/";
+  if (shape.count && pointer == calls + "count") return "/count";
+  if (shape.duration_s && pointer == calls + "for_s") return "/duration";
+  if (shape.rate && pointer == calls + "arrival") return "/rate";
+  return pointer;
+}
+
+// "shard" ("I/N", as --shard) and "start_at" (as --start-at, at most
+// --max-run-duration ahead: a run waiting for it holds a slot).
+void read_shard(const util::Cursor& root, const RunLimits& limits, run::RunOptions& options) {
+  std::string error;
+  if (const auto text = root["shard"].string()) {
+    if (const auto shard = run::parse_shard(*text, error))
+      options.shard = *shard;
+    else
+      root["shard"].fail(error);
+  }
+  if (const auto text = root["start_at"].string()) {
+    const std::int64_t now = util::SystemClock().unix_ms();
+    if (const auto at = run::parse_start_at(*text, now, error)) {
+      if (static_cast<double>(*at - now) > limits.max_duration_s * 1000)
+        root["start_at"].fail("the server waits at most " + util::describe(limits.max_duration_s) +
+                              " seconds for a start (--max-run-duration), got " +
+                              util::describe(*root["start_at"].node()));
+      else
+        options.start_at_ms = *at;
+    } else {
+      root["start_at"].fail(error);
+    }
+  }
+}
+
+// "recordings_url" (as --recordings-url) and "recordings_listen" (as
+// --recordings-listen, on a loopback address or the server's own).
+void read_recordings(const util::Cursor& root, const RunPolicy& policy, run::RunOptions& options) {
+  if (auto url = root["recordings_url"].string()) {
+    if (!util::parse_url(*url)) {
+      root["recordings_url"].fail("expected an http:// or https:// URL, got " +
+                                  util::describe(*root["recordings_url"].node()));
+    } else {
+      while (url->back() == '/') url->pop_back();
+      options.recordings_url = *url;
+    }
+  }
+  if (const auto text = root["recordings_listen"].string()) {
+    const auto address = util::parse_listen_address(*text);
+    if (!address)
+      root["recordings_listen"].fail("expected HOST:PORT with a port from 0 to 65535, got " +
+                                     util::describe(*root["recordings_listen"].node()));
+    else if (!resolves_to_loopback(address->host) && address->host != policy.listen_host)
+      root["recordings_listen"].fail("the server's runs listen on a loopback address or the server's own (" +
+                                     policy.listen_host + "), got " +
+                                     util::describe(*root["recordings_listen"].node()));
+    else {
+      options.recordings_host = address->host;
+      options.recordings_port = address->port;
+    }
+  }
+}
+
+}  // namespace
 
 std::optional<util::Json> parse_json_body(std::string_view body, util::Problems& problems) {
   auto [doc, failure] = util::parse_json(body, util::k_scenario_json);  // a scenario inside, comments allowed
@@ -48,13 +161,55 @@ std::optional<RunNames> parse_run_names(std::string_view body, util::Problems& p
   return names;
 }
 
+std::optional<std::vector<std::string>> parse_run_ids(std::string_view body, util::Problems& problems) {
+  const auto doc = parse_json_body(body, problems);
+  if (!doc) return std::nullopt;
+  const util::Cursor root(&*doc, "", problems);
+  root.keys({"runs"});
+  const auto runs = root["runs"];
+  runs.require();
+  std::vector<std::string> ids;
+  if (runs.present() && (!runs.node()->is_array() || runs.size() == 0))
+    runs.fail_expected("a non-empty array of run ids");
+  else if (runs.present())
+    for (std::size_t i = 0; i < runs.size(); ++i) {
+      const auto id = runs.at(i).string(false);
+      if (id && std::find(ids.begin(), ids.end(), *id) != ids.end())
+        runs.at(i).fail("\"" + *id + "\" is named twice");
+      else if (id)
+        ids.push_back(*id);
+    }
+  if (!problems.empty()) return std::nullopt;
+  return ids;
+}
+
 std::optional<run::RunOptions> parse_run_request(std::string_view body, const RunPolicy& policy,
                                                  util::Problems& problems) {
   const auto doc = parse_json_body(body, problems);
   if (!doc) return std::nullopt;
   const util::Cursor root(&*doc, "", problems);
-  root.keys({"scenario", "target", "seed", "speed", "concurrency", "connections", "threads", "set", "add", "insecure",
-             "ordering", "grace_ms", "max_duration_s", "label", "id_prefix"});
+  root.keys({"scenario",
+             "target",
+             "seed",
+             "speed",
+             "concurrency",
+             "connections",
+             "threads",
+             "set",
+             "add",
+             "insecure",
+             "ordering",
+             "grace_ms",
+             "max_duration_s",
+             "label",
+             "id_prefix",
+             "count",
+             "rate",
+             "duration",
+             "shard",
+             "start_at",
+             "recordings_url",
+             "recordings_listen"});
   const RunLimits& limits = policy.limits;
   run::RunOptions options;
   options.scenario_path = "scenario";  // names it in messages
@@ -65,11 +220,14 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, const Ru
   if (scenario.present()) {
     if (scenario.node()->is_object()) {
       scenario_doc = *scenario.node();
-    } else if (const auto text = scenario.string(false)) {
-      options.scenario_text = *text;
+    } else if (const auto given = scenario.string(false)) {
+      // A name from the library (GET /scenarios), or a scenario file's text.
+      const std::optional<std::string> text =
+          is_scenario_text(*given) ? given : library_scenario(policy.scenarios_dir, *given, scenario);
+      if (text) options.scenario_text = *text;
       // Kept as text (the loader then reports line:column); parsed only to
       // apply "ordering".
-      if (root["ordering"].present()) {
+      if (text && root["ordering"].present()) {
         auto parsed = util::parse_json(*text, util::k_scenario_json).value;
         if (parsed.is_object()) scenario_doc = std::move(parsed);
       }
@@ -114,6 +272,9 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, const Ru
     else
       options.max_duration_s = *seconds;
   }
+  const run::CallsShape shape = read_calls_shape(root);
+  read_shard(root, limits, options);
+  read_recordings(root, policy, options);
   options.hosted = true;
   options.insecure = root["insecure"].boolean().value_or(false);
   options.grace_ms = root["grace_ms"].integer_or(options.grace_ms, 0, 3'600'000);
@@ -132,12 +293,26 @@ std::optional<run::RunOptions> parse_run_request(std::string_view body, const Ru
   if (!problems.empty()) return std::nullopt;
   // Once the scenario is loaded, before anything starts: the limits and
   // the targets, at pointers into this body.
-  options.adjust_scenario = [&policy, target = options.target,
-                             own_concurrency = options.concurrency.has_value()](scenario::Scenario& loaded) {
+  options.adjust_scenario = [&policy, target = options.target, own_concurrency = options.concurrency.has_value(),
+                             shape](scenario::Scenario& loaded) {
+    try {
+      run::apply_calls_shape(loaded, shape);
+    } catch (const run::BadInput& e) {
+      util::Problems unshaped;
+      unshaped.add(shape.count ? "/count" : shape.rate ? "/rate" : "/duration", e.what());
+      throw RequestRefused(400, std::move(unshaped));
+    }
     util::Problems refused;
     if (!target.empty()) refuse_target(policy.targets, target, "/target", refused);
     if (!refused.empty()) throw RequestRefused(403, std::move(refused));
-    check_scenario(loaded, policy, "/scenario", own_concurrency);
+    try {
+      check_scenario(loaded, policy, "/scenario", own_concurrency);
+    } catch (const RequestRefused& e) {
+      if (!shape.any()) throw;
+      util::Problems over;
+      for (const auto& p : e.problems().list()) over.add(shaped_pointer(shape, p.pointer), p.message);
+      throw RequestRefused(e.status(), std::move(over));
+    }
   };
   return options;
 }

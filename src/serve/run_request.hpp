@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "run/run_options.hpp"
 #include "serve/run_policy.hpp"
@@ -45,6 +46,10 @@ struct RunNames {
 // letters, digits, '.', '_' or '-', starting with a letter or digit), or
 // nullopt with the problems.
 std::optional<RunNames> parse_run_names(std::string_view body, util::Problems& problems);
+
+// The body of POST /reports/merge: {"runs": [ID, ...]}, at least one id, each
+// once; nullopt with the problems otherwise.
+std::optional<std::vector<std::string>> parse_run_ids(std::string_view body, util::Problems& problems);
 
 // The body as JSON (comments allowed); nullopt with a problem at "" when it
 // is not JSON or not an object.

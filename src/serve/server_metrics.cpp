@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include "report/prometheus_text.hpp"
+
 namespace callhook::serve {
 namespace {
 
@@ -31,7 +33,9 @@ std::string metrics_text(const std::vector<std::shared_ptr<Run>>& runs, std::siz
   std::map<RunState, std::int64_t> by_state;
   std::map<std::string, double> outcomes;
   double sent = 0, retried = 0, in_flight = 0, active_calls = 0;
+  report::MetricsSample by_vendor;  // every run's, summed
   for (const auto& run : runs) {
+    by_vendor.add(run->metrics());
     const auto described = run->describe();
     ++by_state[run->state()];
     const auto& counters = described["counters"];
@@ -62,6 +66,8 @@ std::string metrics_text(const std::vector<std::shared_ptr<Run>>& runs, std::siz
   sample(out, "callhook_explores", "", static_cast<double>(explores));
   family(out, "callhook_connections", "gauge", "Open connections to the control API.");
   sample(out, "callhook_connections", "", static_cast<double>(connections));
+  // Counters while the runs are held: a reset or a run forgotten lowers them, which Prometheus reads as a reset.
+  out += report::delivery_metrics_text(by_vendor);
   return out;
 }
 

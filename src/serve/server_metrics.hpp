@@ -1,8 +1,9 @@
 #pragma once
 // GET /metrics of `callhook serve`: the runs it holds, by state, and their
-// deliveries by outcome, in the Prometheus text exposition format (0.0.4).
-// A run's own per-vendor numbers and latency histogram are in its report
-// (and in `run --metrics-listen` for CLI runs).
+// deliveries by outcome, in the Prometheus text exposition format (0.0.4);
+// then, summed over those runs, the families of `run --metrics-listen`
+// (report/prometheus_text): deliveries by vendor and outcome, attempts,
+// the attempt latency histogram.
 #include <cstddef>
 #include <memory>
 #include <string>

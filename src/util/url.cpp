@@ -72,6 +72,22 @@ std::optional<HostPort> split_authority(std::string_view text) {
   return out;
 }
 
+std::optional<ListenAddress> parse_listen_address(std::string_view text) {
+  ListenAddress address;
+  std::string port_text(text);
+  if (text.find_first_not_of("0123456789") != std::string_view::npos) {
+    const auto split = split_authority(text);
+    if (!split) return std::nullopt;
+    if (!split->host.empty()) address.host = split->host;
+    port_text = split->port;
+  }
+  if (port_text.empty() || port_text.size() > 5 || port_text.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
+  address.port = std::stoi(port_text);
+  if (address.port > 65535) return std::nullopt;
+  return address;
+}
+
 std::string Url::origin() const {
   const bool default_port = (scheme == "http" && port == 80) || (scheme == "https" && port == 443);
   std::string out = scheme;

@@ -37,6 +37,14 @@ struct HostPort {
 // the brackets hold no IPv6 address), or the port is not digits.
 std::optional<HostPort> split_authority(std::string_view text);
 
+struct ListenAddress {
+  std::string host = "127.0.0.1";
+  int port = 0;
+};
+// An address to listen on: "HOST:PORT", "[IPV6]:PORT", ":PORT" or "PORT"
+// (host 127.0.0.1), the port from 0 (any) to 65535; nullopt otherwise.
+std::optional<ListenAddress> parse_listen_address(std::string_view text);
+
 // nullopt when the text is not an absolute http:// or https:// URL.
 std::optional<Url> parse_url(std::string_view text);
 // Joins a base URL and a path-and-query ("/hooks" + "?a=1").

@@ -25,6 +25,7 @@ from serve_fixture import QUICK_SCENARIO, SLOW_SCENARIO, Receiver, Server  # noq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DOCUMENT = os.path.join(HERE, "..", "..", "docs", "openapi.yaml")
+SCENARIOS = os.path.join(HERE, "..", "..", "scenarios")
 TOKEN = "openapi-test-token"
 # The validators, pinned: the test checks the document, not their changes.
 NPM_PACKAGES = ["@apidevtools/swagger-parser@10.1.1", "ajv@8.20.0"]
@@ -62,6 +63,9 @@ class Probes:
         server.wait(self.done["id"])
         self.gone = server.start_run(QUICK_SCENARIO)
         server.wait(self.gone["id"])
+        # A run to replay on the server that takes one run at a time.
+        self.limited_done = limited.start_run(QUICK_SCENARIO)["id"]
+        limited.wait(self.limited_done)
         # An explore whose every trial fails (the receiver answers 500): one failure to fetch.
         self.failing = Receiver(status=500)
         self.explore_body = {"budget": 1, "scenario": {
@@ -98,6 +102,24 @@ class Probes:
         record("/runs/{id}", "get", s.request("GET", "/runs/" + slow))
         huge = {"scenario": dict(QUICK_SCENARIO, streams=[{"vendor": "voiceflow", "calls": {"count": 10 ** 12}}])}
         record("/runs", "post", s.request("POST", "/runs", huge))
+        # The HTML report (the table's 200 is the JUnit one).
+        html = s.request("GET", "/runs/%s/report?format=html" % self.done["id"])
+        if html[0] != 200 or not html[1].get("Content-Type", "").startswith("text/html"):
+            raise AssertionError("the HTML report: %s %s" % (html[0], html[1].get("Content-Type")))
+        record("/runs/{id}/report", "get", html)
+        # A run flag's field with a bad value, and a run of a library scenario by name.
+        record("/runs", "post", s.request("POST", "/runs", {"scenario": QUICK_SCENARIO, "shard": "2/2"}))
+        record("/runs", "post", s.request("POST", "/runs", {"scenario": "voiceflow-basic", "count": 1,
+                                                            "speed": "max", "shard": "0/2", "start_at": "+0"}))
+        # Two shards merged, and two runs that are not shards of one run.
+        shards = [s.start_run(QUICK_SCENARIO, shard="%d/2" % i)["id"] for i in (0, 1)]
+        for shard in shards:
+            s.wait(shard)
+        record("/reports/merge", "post", s.request("POST", "/reports/merge", {"runs": shards}))
+        merged = s.request("POST", "/reports/merge", {"runs": [self.done["id"], shards[0]]})
+        if merged[0] != 400:
+            raise AssertionError("merging a whole run with a shard: %s %r" % (merged[0], merged[2][:300]))
+        record("/reports/merge", "post", merged)
         # A trigger whose answer is cut.
         long_answer = Receiver(answer=b"x" * (200 * 1024))
         try:
@@ -122,6 +144,11 @@ class Probes:
             self.limited.start_run(SLOW_SCENARIO)
             return self.limited.request("POST", "/runs", {"scenario": QUICK_SCENARIO})
 
+        def hold_and_replay():
+            # The only slot held by a slow run (this one, or hold_and_ask's if it still runs).
+            self.limited.request("POST", "/runs", {"scenario": SLOW_SCENARIO})
+            return self.limited.request("POST", "/runs/%s/replay" % self.limited_done, {})
+
         return {
             ("/healthz", "get", "200"): lambda: s.request("GET", "/healthz", **no_token),
             ("/vendors", "get", "200"): lambda: s.request("GET", "/vendors"),
@@ -142,6 +169,8 @@ class Probes:
             ("/trigger", "post", "415"):
                 lambda: s.request("POST", "/trigger", trigger, headers={"Content-Type": "text/plain"}),
             ("/trigger", "post", "413"): lambda: self.limited.request("POST", "/trigger", big),
+            ("/scenarios", "get", "200"): lambda: s.request("GET", "/scenarios"),
+            ("/scenarios", "get", "401"): lambda: s.request("GET", "/scenarios", **no_token),
             ("/runs", "get", "200"): lambda: s.request("GET", "/runs"),
             ("/runs", "get", "401"): lambda: s.request("GET", "/runs", **no_token),
             ("/runs", "post", "201"): lambda: s.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
@@ -154,6 +183,24 @@ class Probes:
             ("/runs", "post", "413"): lambda: self.limited.request("POST", "/runs", big),
             ("/runs", "post", "429"): hold_and_ask,
             ("/runs", "post", "503"): lambda: self.unwritable.request("POST", "/runs", {"scenario": QUICK_SCENARIO}),
+            ("/runs/{id}/replay", "post", "201"):
+                lambda: s.request("POST", "/runs/%s/replay" % done, {"target": self.receiver.url, "speed": "max"}),
+            ("/runs/{id}/replay", "post", "400"): lambda: s.request("POST", "/runs/%s/replay" % done, {"only": 5}),
+            ("/runs/{id}/replay", "post", "401"): lambda: s.request("POST", "/runs/%s/replay" % done, {}, **no_token),
+            ("/runs/{id}/replay", "post", "403"):
+                lambda: s.request("POST", "/runs/%s/replay" % done, {"target": "http://169.254.169.254/"}),
+            ("/runs/{id}/replay", "post", "404"): lambda: s.request("POST", "/runs/run-0/replay", {}),
+            ("/runs/{id}/replay", "post", "409"): lambda: s.request("POST", "/runs/%s/replay" % running(), {}),
+            ("/runs/{id}/replay", "post", "415"):
+                lambda: s.request("POST", "/runs/%s/replay" % done, {}, headers={"Content-Type": "text/plain"}),
+            ("/runs/{id}/replay", "post", "429"): hold_and_replay,
+            ("/reports/merge", "post", "200"): lambda: s.request("POST", "/reports/merge", {"runs": [done]}),
+            ("/reports/merge", "post", "400"): lambda: s.request("POST", "/reports/merge", {"runs": []}),
+            ("/reports/merge", "post", "401"): lambda: s.request("POST", "/reports/merge", {"runs": [done]}, **no_token),
+            ("/reports/merge", "post", "404"): lambda: s.request("POST", "/reports/merge", {"runs": [done, "run-0"]}),
+            ("/reports/merge", "post", "409"): lambda: s.request("POST", "/reports/merge", {"runs": [running()]}),
+            ("/reports/merge", "post", "415"):
+                lambda: s.request("POST", "/reports/merge", {"runs": [done]}, headers={"Content-Type": "text/plain"}),
             ("/runs/{id}", "get", "200"): lambda: s.request("GET", "/runs/%s?wait=0.1" % done),
             ("/runs/{id}", "get", "400"): lambda: s.request("GET", "/runs/%s?wait=-1" % done),
             ("/runs/{id}", "get", "401"): lambda: s.request("GET", "/runs/" + done, **no_token),
@@ -168,7 +215,6 @@ class Probes:
             ("/runs/{id}/report", "get", "401"): lambda: s.request("GET", "/runs/%s/report" % done, **no_token),
             ("/runs/{id}/report", "get", "404"): lambda: s.request("GET", "/runs/run-0/report"),
             ("/runs/{id}/report", "get", "409"): lambda: s.request("GET", "/runs/%s/report" % running()),
-            ("/runs/{id}/report", "get", "501"): lambda: s.request("GET", "/runs/%s/report?format=html" % done),
             ("/runs/{id}/journal", "get", "200"): lambda: s.request("GET", "/runs/%s/journal" % done),
             ("/runs/{id}/journal", "get", "401"): lambda: s.request("GET", "/runs/%s/journal" % done, **no_token),
             ("/runs/{id}/journal", "get", "404"): lambda: s.request("GET", "/runs/run-0/journal"),
@@ -260,7 +306,7 @@ class OpenApiTest(unittest.TestCase):
             document = yaml.safe_load(f)
         self.assertTrue(document["openapi"].startswith("3."))
         answers = documented(document)
-        server = Server("--token", TOKEN)
+        server = Server("--token", TOKEN, "--scenarios", SCENARIOS)
         server.token = TOKEN
         limited = Server("--token", TOKEN, "--max-body", "4096", "--max-runs", "1")
         limited.token = TOKEN

@@ -51,9 +51,10 @@ class RunsTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertIn(b"accounting:", text)
 
-        status, error = self.server.json("GET", run["urls"]["report"] + "?format=html")
-        self.assertEqual(status, 501)
-        self.assertIn("error", error)
+        status, headers, page = self.server.request("GET", run["urls"]["report"] + "?format=html")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["Content-Type"], "text/html; charset=utf-8")
+        self.assertIn(b'"quick"', page)
         status, error = self.server.json("GET", run["urls"]["report"] + "?format=pdf")
         self.assertEqual(status, 400)
 

@@ -146,6 +146,55 @@ class CompanionTest(unittest.TestCase):
         self.assertIn("callhook_connections", families)
 
 
+class MetricsByVendorTest(unittest.TestCase):
+    def test_deliveries_by_vendor_and_the_latency_histogram_are_the_runs_own(self):
+        server = Server()
+        ok, failing = Receiver(), Receiver(status=500)
+        try:
+            voiceflow = {"name": "vf", "seed": 4, "speed": "max",
+                         "streams": [{"vendor": "voiceflow", "target": ok.url, "calls": {"count": 2}}]}
+            voicekit = {"name": "vk", "seed": 5, "speed": "max",
+                        "streams": [{"vendor": "voicekit", "target": failing.url, "calls": {"count": 1},
+                                     "delivery": {"retry": {"max_attempts": 2, "backoff_ms": [10]}}}]}
+            reports = {}
+            for vendor, scenario in (("voiceflow", voiceflow), ("voicekit", voicekit)):
+                run = server.start_run(scenario)
+                server.wait(run["id"])
+                reports[vendor] = server.json("GET", "/runs/%s/report" % run["id"])[1]["totals"]
+            status, _, body = server.request("GET", "/metrics")
+            self.assertEqual(status, 200)
+            families = {f.name: f for f in text_string_to_metric_families(body.decode())}
+            deliveries = {(s.labels["vendor"], s.labels["outcome"]): s.value
+                          for s in families["callhook_deliveries"].samples}
+            for vendor, totals in reports.items():
+                for outcome in ("delivered", "failed", "dropped", "cancelled", "rejected_as_expected"):
+                    self.assertEqual(deliveries[(vendor, outcome)], totals[outcome], (vendor, outcome))
+            self.assertEqual(deliveries[("voiceflow", "delivered")], len(ok.received))
+            self.assertGreater(deliveries[("voicekit", "failed")], 0)
+            attempts = {s.labels["vendor"]: s.value for s in families["callhook_attempts"].samples}
+            self.assertEqual(attempts, {v: t["sent"] for v, t in reports.items()})
+            self.assertEqual(sum(attempts.values()), len(ok.received) + len(failing.received))
+            histogram = families["callhook_attempt_latency_seconds"].samples
+            buckets = [s for s in histogram if s.name.endswith("_bucket")]
+            count = next(s.value for s in histogram if s.name.endswith("_count"))
+            total = next(s.value for s in histogram if s.name.endswith("_sum"))
+            self.assertEqual(count, sum(attempts.values()))
+            self.assertEqual(buckets[-1].labels["le"], "+Inf")
+            self.assertEqual(buckets[-1].value, count)
+            self.assertEqual([b.value for b in buckets], sorted(b.value for b in buckets))  # cumulative
+            self.assertGreater(total, 0)
+            # Forgotten runs leave the sums.
+            server.json("POST", "/reset", {})
+            families = {f.name: f for f in text_string_to_metric_families(server.request("GET", "/metrics")[2].decode())}
+            self.assertEqual(families["callhook_deliveries"].samples, [])
+            self.assertEqual(next(s.value for s in families["callhook_attempt_latency_seconds"].samples
+                                  if s.name.endswith("_count")), 0)
+        finally:
+            ok.stop()
+            failing.stop()
+            server.stop()
+
+
 class CapacityTest(unittest.TestCase):
     def test_429_says_when_to_retry_and_reset_forgets_everything(self):
         server = Server("--max-runs", "1")

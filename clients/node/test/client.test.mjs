@@ -99,6 +99,23 @@ test('labels, verify and deliveries', async () => {
   assert.equal((await api.info()).limits.max_runs, 8);
 });
 
+test('the HTML report, a replay and a merge', async () => {
+  const run = await api.run(TWO_CALLS, receiverUrl);
+  assert.match(await api.report(run.id, 'html'), /^<!DOCTYPE html>/);
+  const before = bodies.length;
+  const replayed = await api.replay(run.id, { speed: 'max' });
+  assert.equal(replayed.state, 'finished');
+  assert.equal(replayed.scenario, `replay of ${run.id}`);
+  assert.equal(bodies.length - before, run.counters.sent);
+  const shards = [];
+  for (const shard of ['0/2', '1/2']) shards.push((await api.run(TWO_CALLS, receiverUrl, { shard })).id);
+  const merged = await api.merge(shards);
+  assert.equal(merged.run.calls, 2);
+  assert.equal(merged.totals.delivered, run.counters.delivered);
+  assert.match(await api.merge(shards, 'text'), /calls 2/);
+  await assert.rejects(api.merge(shards.slice(0, 1)), (error) => error instanceof CallhookError && error.status === 400);
+});
+
 test('reset forgets every run', async () => {
   const own = await new LocalServe(BINARY).start();
   try {

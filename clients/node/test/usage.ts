@@ -10,6 +10,11 @@ async function usage(binary: string): Promise<number> {
   const verdict = await api.verify(run.id, { failed: 0 });
   const sent = await api.deliveries(run.id, { event: 'call_started', limit: 5 });
   const mine: Run[] = await api.runs({ label: 'suite', state: 'finished' });
+  const page: string = await api.report(run.id, 'html');
+  const again: Run = await api.replay(run.id, { speed: 'max', only: 'CA1' });
+  const whole = await api.merge([run.id, again.id]);
+  const summary: string = await api.merge([run.id], 'text');
+  console.log(page.length, whole.exit_code, summary.length, (await api.scenarios())[0]?.name);
   console.log(verdict.met, verdict.expectations[0]?.actual, sent.deliveries[0]?.attempts[0]?.status, mine.length);
   for await (const { event, data } of api.events(run.id)) if (event === 'end') console.log(data.state, junit.length);
   try {

@@ -112,6 +112,23 @@ class ClientTest(unittest.TestCase):
         self.assertEqual({d["attempts"][-1]["status"] for d in sent["deliveries"]}, {200})
         self.assertEqual(self.api.info()["limits"]["max_runs"], 8)
 
+    def test_html_report_replay_and_merge(self):
+        run = self.api.run(TWO_CALLS, self.receiver.url)
+        page = self.api.report(run["id"], format="html")
+        self.assertTrue(page.startswith("<!DOCTYPE html>"))
+        before = len(self.receiver.bodies)
+        replayed = self.api.replay(run["id"], speed="max")
+        self.assertEqual((replayed["state"], replayed["scenario"]), ("finished", "replay of " + run["id"]))
+        self.assertEqual(len(self.receiver.bodies) - before, run["counters"]["sent"])
+        shards = [self.api.run(TWO_CALLS, self.receiver.url, shard="%d/2" % i)["id"] for i in (0, 1)]
+        merged = self.api.merge(shards)
+        self.assertEqual(merged["run"]["calls"], 2)
+        self.assertEqual(merged["totals"]["delivered"], run["counters"]["delivered"])
+        self.assertIn("calls 2", self.api.merge(shards, format="text"))
+        with self.assertRaises(CallhookError) as refused:
+            self.api.merge(shards[:1])
+        self.assertEqual(refused.exception.status, 400)
+
 
 class TokenTest(unittest.TestCase):
     def test_a_server_with_a_token_refuses_a_client_without_it(self):

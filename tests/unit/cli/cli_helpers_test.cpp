@@ -59,28 +59,6 @@ TEST_CASE("every vendor's vendor_config keys come from docs/vendors.md") {
   CHECK(vendor_config_keys(vendors_doc(), "nobody").empty());
 }
 
-TEST_CASE("--count, --rate and --duration reshape one stream") {
-  callhook::scenario::Scenario s;
-  s.source = "x.json";
-  s.streams.resize(1);
-  s.streams[0].calls.count = 10;
-  s.streams[0].calls.for_s = 60;
-  CallsFlags flags;
-  flags.count = 3;
-  apply_calls_flags(s, flags);
-  CHECK(*s.streams[0].calls.count == 3);
-  CHECK_FALSE(s.streams[0].calls.for_s);
-  flags = {};
-  flags.rate = 5;
-  flags.duration_s = 2;
-  apply_calls_flags(s, flags);
-  CHECK_FALSE(s.streams[0].calls.count);
-  CHECK(*s.streams[0].calls.for_s == 2);
-  CHECK(s.streams[0].calls.arrival.rate_per_s == 5);
-  s.streams.resize(2);
-  CHECK_THROWS_WITH(apply_calls_flags(s, flags), Catch::Contains("one stream"));
-}
-
 TEST_CASE("the planned wall duration divides virtual time by the speed") {
   callhook::scenario::Scenario s;
   s.streams.resize(1);

@@ -50,3 +50,30 @@ TEST_CASE("prometheus text: latency buckets are cumulative, in seconds, and end 
   CHECK(has_line(text, "callhook_attempt_latency_seconds_count 6"));
   CHECK(has_line(text, "callhook_attempt_latency_seconds_sum 2.0843"));
 }
+
+TEST_CASE("metrics samples add up by vendor name, histogram and requests in flight", "[prometheus]") {
+  MetricsSample one;
+  one.add_counts("voiceflow", {});
+  one.vendors.back().counts.delivered = 2;
+  one.latency.record(1000);
+  one.in_flight = 1;
+  MetricsSample two;
+  two.add_counts("voicekit", {});
+  two.vendors.back().counts.failed = 1;
+  two.add_counts("voiceflow", {});
+  two.vendors.back().counts.delivered = 3;
+  two.latency.record(2000);
+  two.latency.record(3000);
+  one.add(two);
+  REQUIRE(one.vendors.size() == 2);
+  CHECK(one.vendors[0].name == "voiceflow");
+  CHECK(one.vendors[0].counts.delivered == 5);
+  CHECK(one.vendors[1].name == "voicekit");
+  CHECK(one.vendors[1].counts.failed == 1);
+  CHECK(one.latency.count() == 3);
+  CHECK(one.in_flight == 1);
+  const std::string text = delivery_metrics_text(one);
+  CHECK(has_line(text, R"(callhook_deliveries_total{vendor="voiceflow",outcome="delivered"} 5)"));
+  CHECK(has_line(text, "callhook_attempt_latency_seconds_count 3"));
+  CHECK(text.find("callhook_in_flight") == std::string::npos);
+}

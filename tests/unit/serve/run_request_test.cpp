@@ -8,6 +8,7 @@
 
 #include "serve/journal_tail.hpp"
 #include "serve/run_request.hpp"
+#include "serve/scenario_library.hpp"
 #include "serve/serve_options.hpp"
 #include "serve/trigger.hpp"
 
@@ -133,5 +134,63 @@ TEST_CASE("a trigger's bad pointer or unknown field is a problem, before anythin
     CHECK_FALSE(serve::send_trigger(body, k_policy.targets, problems));
     REQUIRE(problems.size() == 1);
     CHECK(problems.list()[0].pointer == pointer);
+  }
+}
+
+TEST_CASE("a run request's shard, start_at and recordings are the flags'", "[serve]") {
+  util::Problems problems;
+  auto options = serve::parse_run_request(
+      R"({"scenario": {"streams": []}, "shard": "1/3", "start_at": "2026-01-01T12:00:00Z",
+          "recordings_url": "http://rec.example/r//", "recordings_listen": "127.0.0.1:0"})",
+      k_policy, problems);
+  INFO(problems.format("request"));
+  REQUIRE(options);
+  CHECK(options->shard.index == 1);
+  CHECK(options->shard.count == 3);
+  CHECK(options->start_at_ms == 1'767'268'800'000);
+  CHECK(options->recordings_url == "http://rec.example/r");
+  CHECK(options->recordings_host == "127.0.0.1");
+  options = serve::parse_run_request(
+      R"({"scenario": {}, "shard": "3/3", "start_at": "+99999999", "count": 0, "rate": 0, "duration": "x",
+          "recordings_url": "x", "recordings_listen": "192.0.2.1:80"})",
+      k_policy, problems);
+  CHECK_FALSE(options);
+  std::vector<std::string> pointers;
+  for (const auto& p : problems.list()) pointers.push_back(p.pointer);
+  std::sort(pointers.begin(), pointers.end());
+  CHECK(pointers == std::vector<std::string>{"/count", "/duration", "/rate", "/recordings_listen", "/recordings_url",
+                                             "/shard", "/start_at"});
+}
+
+TEST_CASE("a scenario named in a run request comes from the library, and only from it", "[serve]") {
+  const std::string dir = std::string(CALLHOOK_SOURCE_DIR) + "/scenarios";
+  serve::RunPolicy policy;
+  policy.scenarios_dir = dir;
+  util::Problems problems;
+  const auto options = serve::parse_run_request(R"({"scenario": "voicebot-basic"})", policy, problems);
+  REQUIRE(options);
+  CHECK(options->scenario_text == serve::read_library_scenario(dir, "voicebot-basic"));
+  for (const char* name : {"../scenarios/demo", "demo.json", "Demo", "no-such-one"}) {
+    util::Problems refused;
+    CHECK_FALSE(serve::parse_run_request(std::string(R"({"scenario": ")") + name + "\"}", policy, refused));
+    REQUIRE(refused.list().size() == 1);
+    CHECK(refused.list()[0].pointer == "/scenario");
+  }
+  CHECK(serve::is_scenario_name("voicebot-basic"));
+  CHECK_FALSE(serve::is_scenario_name("../x"));
+  CHECK_FALSE(serve::read_library_scenario(dir, "../scenarios/demo"));
+  const auto names = serve::scenario_names(dir);
+  CHECK(std::find(names.begin(), names.end(), "demo") != names.end());
+  CHECK(serve::scenario_names("").empty());
+  CHECK(serve::scenario_description("// One.\n// Two.\n{}") == "One. Two.");
+}
+
+TEST_CASE("POST /reports/merge names each run once", "[serve]") {
+  util::Problems problems;
+  CHECK(serve::parse_run_ids(R"({"runs": ["a", "b"]})", problems) == std::vector<std::string>{"a", "b"});
+  for (const char* bad : {R"({"runs": []})", R"({"runs": ["a", "a"]})", R"({"runs": "a"})", R"({})"}) {
+    util::Problems refused;
+    CHECK_FALSE(serve::parse_run_ids(bad, refused));
+    CHECK_FALSE(refused.empty());
   }
 }
