@@ -47,8 +47,7 @@ const Help& run_help() {
           "\nCtrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
           "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).\n"
           "--threads N runs N event loops, each with its own calls (split by index, as shards are) and its\n"
-          "share of --concurrency and --connections; the default is one per core, less one when every\n"
-          "receiver is on this machine (a loopback target or the built-in sink).\n"
+          "share of --concurrency and --connections; the default is one per core.\n"
           "--shard I/N plays the calls whose index % N == I (docs/distributed.md).\n"
           "--metrics-listen HOST:PORT serves GET /metrics (Prometheus text format: deliveries by vendor and\n"
           "outcome, attempts, attempt latency histogram, requests in flight) while the run runs; its URL is\n"
@@ -66,7 +65,7 @@ struct RunFlags {
   std::optional<double> speed;
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
-  std::size_t threads = 0;  // 0 = one per core (run/lanes.hpp)
+  std::size_t threads = 0;  // 0 = one per core
   run::CallsShape calls;
   std::string journal_path;
   run::ReportPaths reports;

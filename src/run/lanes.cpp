@@ -13,14 +13,12 @@
 #include <vector>
 
 #include "run/unavailable.hpp"
-#include "util/url.hpp"
 
 namespace callhook::run {
 
-std::size_t lane_count(std::size_t requested, std::size_t cores, bool local_receivers, std::int64_t concurrency,
-                       std::size_t connections, std::int64_t calls_alive) {
-  const std::size_t spare = local_receivers && cores > 1 ? 1 : 0;
-  std::size_t lanes = requested > 0 ? requested : std::max<std::size_t>(1, cores - spare);
+std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t concurrency, std::size_t connections,
+                       std::int64_t calls_alive) {
+  std::size_t lanes = requested > 0 ? requested : std::max<std::size_t>(1, cores);
   lanes = std::min(lanes, static_cast<std::size_t>(std::max<std::int64_t>(1, concurrency)));
   lanes = std::min(lanes, std::max<std::size_t>(1, connections));
   if (calls_alive >= 0) lanes = std::min(lanes, static_cast<std::size_t>(std::max<std::int64_t>(1, calls_alive)));
@@ -30,14 +28,6 @@ std::size_t lane_count(std::size_t requested, std::size_t cores, bool local_rece
 scenario::Shard lane_shard(const scenario::Shard& process, std::size_t lane, std::size_t lanes) {
   const std::uint64_t count = std::max<std::uint64_t>(1, process.count);
   return scenario::Shard{process.index + count * lane, count * lanes};
-}
-
-bool receivers_are_local(const scenario::Scenario& scenario) {
-  for (const auto& stream : scenario.streams) {
-    const auto url = util::parse_url(stream.target);
-    if (!url || !util::is_loopback_host(url->host)) return false;
-  }
-  return true;
 }
 
 std::int64_t calls_alive(const scenario::Scenario& whole, std::int64_t total_calls) {

@@ -12,18 +12,12 @@
 
 namespace callhook::run {
 
-// How many lanes a run gets: `requested`, or (0) one per core of `cores`,
-// less one when every receiver is on this machine (`local_receivers`): a
-// lane that takes the receiver's core slows both, so two lanes would send
-// less than one. At most one per request in flight, per keep-alive
-// connection and per call alive at once (calls_alive: the calls in all or
-// the smallest stream cap; < 0 when unbounded), at least one.
-std::size_t lane_count(std::size_t requested, std::size_t cores, bool local_receivers, std::int64_t concurrency,
-                       std::size_t connections, std::int64_t calls_alive);
-
-// Whether every stream of the plan's scenario sends to this machine (a
-// loopback host, the built-in sink included).
-bool receivers_are_local(const scenario::Scenario& scenario);
+// How many lanes a run gets: `requested` (0 = one per core, `cores`), at
+// most one per request in flight, per keep-alive connection and per call
+// alive at once (calls_alive: the calls in all or the smallest stream cap;
+// < 0 when unbounded), at least one.
+std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t concurrency, std::size_t connections,
+                       std::int64_t calls_alive);
 
 // Lane `lane` of `lanes` inside the process's shard I/N: the calls whose
 // index % (N * lanes) == I + N * lane, so the lanes of every shard together

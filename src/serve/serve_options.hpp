@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "serve/run_policy.hpp"
-#include "util/url.hpp"
 
 namespace callhook::serve {
 
@@ -28,7 +27,7 @@ struct ServeOptions {
 };
 
 // Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost).
-inline bool is_loopback(std::string_view host) { return util::is_loopback_host(host); }
+bool is_loopback(std::string_view host);
 // Whether every address `host` resolves to is a loopback one (a name that
 // resolves to 0.0.0.0, or does not resolve, is not).
 bool resolves_to_loopback(const std::string& host);

@@ -20,9 +20,6 @@ struct Url {
   std::string str() const { return origin() + target; }
 };
 
-// Whether only this machine can reach the host (127.0.0.0/8, ::1, localhost).
-bool is_loopback_host(std::string_view host);
-
 // A host as it is written in a URL: an IPv6 address in brackets ("[::1]").
 std::string url_host(std::string_view host);
 // "127.0.0.1:8080", "[::1]:8080".

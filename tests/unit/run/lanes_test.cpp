@@ -14,34 +14,13 @@ using callhook::run::lane_share;
 using callhook::scenario::Shard;
 
 TEST_CASE("lane count: one per core by default, never more than requests, connections or calls") {
-  CHECK(lane_count(0, 8, false, 64, 8, -1) == 8);
-  CHECK(lane_count(0, 0, false, 64, 8, -1) == 1);   // cores unknown
-  CHECK(lane_count(4, 2, false, 64, 8, -1) == 4);   // asked for
-  CHECK(lane_count(0, 16, false, 3, 8, -1) == 3);   // 3 requests in flight
-  CHECK(lane_count(0, 16, false, 64, 2, -1) == 2);  // 2 connections
-  CHECK(lane_count(0, 16, false, 64, 8, 5) == 5);   // 5 calls
-  CHECK(lane_count(0, 16, false, 64, 8, 0) == 1);
-}
-
-TEST_CASE("lane count: a receiver on this machine keeps a core of its own, unless lanes are asked for") {
-  CHECK(lane_count(0, 2, true, 64, 8, -1) == 1);
-  CHECK(lane_count(0, 8, true, 64, 8, -1) == 7);
-  CHECK(lane_count(0, 1, true, 64, 8, -1) == 1);
-  CHECK(lane_count(2, 2, true, 64, 8, -1) == 2);
-}
-
-TEST_CASE("receivers are local when every stream sends to a loopback host") {
-  callhook::scenario::Scenario s;
-  s.streams.resize(2);
-  s.streams[0].target = "http://127.0.0.1:8080/hooks";
-  s.streams[1].target = "https://localhost/x";
-  CHECK(callhook::run::receivers_are_local(s));
-  s.streams[1].target = "http://[::1]:9/x";
-  CHECK(callhook::run::receivers_are_local(s));
-  s.streams[1].target = "http://receiver.internal:8080/hooks";
-  CHECK_FALSE(callhook::run::receivers_are_local(s));
-  s.streams[1].target = "http://10.0.0.7/hooks";
-  CHECK_FALSE(callhook::run::receivers_are_local(s));
+  CHECK(lane_count(0, 8, 64, 8, -1) == 8);
+  CHECK(lane_count(0, 0, 64, 8, -1) == 1);   // cores unknown
+  CHECK(lane_count(4, 2, 64, 8, -1) == 4);   // asked for
+  CHECK(lane_count(0, 16, 3, 8, -1) == 3);   // 3 requests in flight
+  CHECK(lane_count(0, 16, 64, 2, -1) == 2);  // 2 connections
+  CHECK(lane_count(0, 16, 64, 8, 5) == 5);   // 5 calls
+  CHECK(lane_count(0, 16, 64, 8, 0) == 1);
 }
 
 TEST_CASE("the lanes of every shard play each call exactly once, and one lane the script") {
