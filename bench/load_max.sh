@@ -28,12 +28,7 @@ source bench/nginx.sh
 start_nginx "$work"   # sets nginx_pid, port, tls_port, url and tls_url
 
 body=$("$callhook" sample voiceflow runtime.call.end)
-python3 - "$body" > "$work/post.lua" <<'PY'
-import json, sys
-print('wrk.method = "POST"')
-print('wrk.headers["Content-Type"] = "application/json"')
-print('wrk.body = ' + json.dumps(sys.argv[1]))
-PY
+wrk_post_script "$work/post.lua" "$body"
 # The same scenario cut to 200,000 webhooks (50,000 calls): a shorter run
 # must not flatter, its ratio belongs beside the whole run's.
 python3 - > "$work/load-max-cut.json" <<'PY'

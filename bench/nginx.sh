@@ -2,6 +2,7 @@
 # worker answering 204 on free loopback ports, keep-alive connections never
 # closed, over http and over https (a P-256 certificate for localhost, signed
 # by itself), and sets nginx_pid, port, tls_port, url and tls_url.
+# wrk_post_script FILE BODY writes a wrk script POSTing BODY as JSON.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_nginx() {
@@ -34,4 +35,13 @@ CONF
   for _ in $(seq 50); do (echo > /dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
   url="http://127.0.0.1:$port/webhooks"
   tls_url="https://127.0.0.1:$tls_port/webhooks"
+}
+
+wrk_post_script() {
+  python3 - "$2" > "$1" <<'PY'
+import json, sys
+print('wrk.method = "POST"')
+print('wrk.headers["Content-Type"] = "application/json"')
+print('wrk.body = ' + json.dumps(sys.argv[1]))
+PY
 }

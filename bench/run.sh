@@ -32,12 +32,7 @@ start_nginx "$work"   # sets nginx_pid, port, tls_port, url and tls_url
 # The same body callhook sends: a Voiceflow runtime.call.end.
 body=$("$callhook" sample voiceflow runtime.call.end)
 echo "receiver: nginx $(nginx -v 2>&1 | sed 's/.*\///') on $url; body ${#body} bytes; $(nproc) cores"
-python3 - "$body" > "$work/post.lua" <<'PY'
-import json, sys
-print('wrk.method = "POST"')
-print('wrk.headers["Content-Type"] = "application/json"')
-print('wrk.body = ' + json.dumps(sys.argv[1]))
-PY
+wrk_post_script "$work/post.lua" "$body"
 
 report_field() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"; }
 
