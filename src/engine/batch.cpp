@@ -9,14 +9,6 @@ void prepare_batch(std::vector<vendors::Delivery>& batch, const scenario::Stream
                    std::size_t stream_index, std::uint64_t call_index, std::uint32_t first_seq, util::Rng& fault_rng,
                    vendors::Session* session) {
   for (std::size_t i = 0; i < batch.size(); ++i) batch[i].seq = first_seq + static_cast<std::uint32_t>(i);
-  // Overrides and schema drift edit bodies here, as the batch is planned: those bodies cannot wait for their send.
-  for (auto& d : batch) {
-    if (d.part < 0 || !session) continue;
-    const scenario::FaultPlan& plan = faults::plan_for(stream, d.event);
-    if (stream.overrides.count(d.event) == 0 && plan.drift_field_p <= 0 && plan.drift_event_p <= 0) continue;
-    session->render(static_cast<std::uint32_t>(d.part), d.body);
-    d.part = -1;
-  }
   for (auto& d : batch) {
     if (auto it = stream.overrides.find(d.event); it != stream.overrides.end()) faults::apply_overrides(d, it->second);
   }

@@ -52,7 +52,6 @@ namespace {
 
 constexpr std::int64_t k_tick_us = 200000;     // progress callback period
 constexpr std::size_t k_spare_headers = 1024;  // header vectors kept for reuse, at most
-constexpr std::size_t k_spare_bodies = 1024;   // body strings kept for reuse, at most
 constexpr int k_max_probe_polls = 1001;        // the loader allows until_ms / interval_ms <= 1000
 
 // An attempt waiting for its due time, keyed by (due time, planned order).
@@ -107,10 +106,6 @@ struct Engine::State {
   // Header vectors handed back by the transport (HttpResult::request_headers),
   // written over for the next attempts: their storage is reused.
   std::vector<util::Headers> spare_headers;
-  // Bodies of final deliveries, written over by deferred bodies (Session::render):
-  // a body's storage lives while its delivery is in flight or retrying, not
-  // for as long as a slot or a call waits.
-  std::vector<std::string> spare_bodies;
   std::vector<delivery::HttpResult> done;
   // The script plays several calls in one session: each is a lifecycle of its own.
   std::vector<std::pair<std::string, vendors::LifecycleOrder>> script_lifecycles;
@@ -239,7 +234,6 @@ struct Engine::State {
     session.fault_rng = util::Rng(util::derive(plan.scenario.seed, stream, call.index, "faults"));
     session.retry_rng = util::Rng(util::derive(plan.scenario.seed, stream, call.index, "retry"));
     session.vendor_session = plan.streams[stream].vendor->open(call);
-    session.vendor_session->defer_bodies();
     ++live_sessions;
     ++calls;
     stats.on_call_started();
@@ -421,14 +415,6 @@ struct Engine::State {
     item.sent_us = now;
     ++item.attempts;
     const EventSettings& settings = settings_of(item);
-    if (item.d.part >= 0) {  // a deferred body (Session::defer_bodies) is written as it first goes out
-      if (!spare_bodies.empty()) {
-        item.d.body = std::move(spare_bodies.back());
-        spare_bodies.pop_back();
-      }
-      sessions[item.session].vendor_session->render(static_cast<std::uint32_t>(item.d.part), item.d.body);
-      item.d.part = -1;
-    }
     const util::Url* url = url_of(item.d.url);
     if (!url) {
       delivery::HttpResult bad;
@@ -626,9 +612,6 @@ struct Engine::State {
     // Only a blocking delivery outlives its item (a default Delivery allocates).
     std::optional<vendors::Delivery> blocking;
     if (is_blocking) blocking.emplace(std::move(item.d));
-    std::string body = std::move(item.d.body);  // a released slot keeps no body
-    if (body.capacity() > std::string().capacity() && spare_bodies.size() < k_spare_bodies)
-      spare_bodies.push_back(std::move(body));
     items.release(i);
     CallSlot& session = sessions[s];
     --session.open;

@@ -14,9 +14,6 @@ struct Delivery {
   std::string method = "POST";
   std::string content_type = "application/json";
   std::string body;
-  // >= 0: the body is not written yet; the session writes it with
-  // Session::render(part) when the delivery goes out (Session::defer_bodies).
-  std::int32_t part = -1;
   util::Headers headers;    // vendor headers; signatures are added per attempt
   std::int64_t due_ms = 0;  // virtual unix ms
   bool blocking = false;    // the session waits for this answer (handshake)

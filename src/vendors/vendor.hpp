@@ -63,16 +63,6 @@ class Session {
   }
   // The call's facts as this session plays it (valid once start() ran).
   virtual SessionFacts facts() const { return {}; }
-  // Asked before start(): the session may hand out deliveries whose body is
-  // written only when they are sent (Delivery::part), so a call waiting
-  // minutes of virtual time for its end holds a few numbers, not payloads.
-  // A profile that never defers ignores it.
-  virtual void defer_bodies() {}
-  // Writes the body of a delivery handed out with `part` >= 0.
-  virtual void render(std::uint32_t part, std::string& body) const {
-    (void)part;
-    (void)body;
-  }
 };
 
 // A profile configured for one stream.

@@ -75,26 +75,27 @@ class VoiceflowSession final : public Session {
     m_session_id = util::hex_id(rng, 24);
     m_user_id = m_phone ? m_call.user_number : util::lower_alnum_id(rng, 24);
 
-    m_legs.push_back({call_id(rng), m_call.start_ms, m_call.end_ms, end_reason(rng)});
+    std::vector<Leg> legs;
+    legs.push_back({call_id(rng), m_call.start_ms, m_call.end_ms, end_reason(rng)});
     if (m_call.return_after_ms >= 0) {
       const std::int64_t again = m_call.end_ms + m_call.return_after_ms;
-      m_legs.push_back(
+      legs.push_back(
           {call_id(rng), again, again + std::max<std::int64_t>(1000, m_call.return_duration_ms), end_reason(rng)});
     }
-    m_call_id = m_phone ? m_legs.front().id : m_session_id;
-    m_end_reason = m_legs.front().end_reason;
+    const std::string& first_id = legs.front().id;
+    m_call_id = m_phone ? first_id : m_session_id;
+    m_end_reason = legs.front().end_reason;
 
     std::vector<Delivery> out;
-    out.reserve(2 * m_legs.size() + 2);
-    m_parts.reserve(2 * m_legs.size() + 2);
+    out.reserve(2 * legs.size() + 2);
     const std::int64_t session_start = m_call.start_ms + rng.range(5, 30);
     std::int64_t last_end = 0;
-    for (std::uint32_t leg = 0; leg < m_legs.size(); ++leg) {
-      out.push_back(call_event("runtime.call.start", leg, m_legs[leg].start_ms + rng.range(40, 120), false));
-      if (leg == 0)
+    for (const Leg& leg : legs) {
+      out.push_back(call_event("runtime.call.start", leg, leg.start_ms + rng.range(40, 120), false));
+      if (&leg == &legs.front())
         out.push_back(session_event("runtime.session.start", session_start, 0, session_start + rng.range(20, 60)));
-      out.push_back(call_event("runtime.call.end", leg, m_legs[leg].end_ms + rng.range(30, 110), true));
-      last_end = m_legs[leg].end_ms;
+      out.push_back(call_event("runtime.call.end", leg, leg.end_ms + rng.range(30, 110), true));
+      last_end = leg.end_ms;
     }
     const bool idle = rng.chance(m_config.idle_timeout_p);
     const std::int64_t session_end =
@@ -117,31 +118,7 @@ class VoiceflowSession final : public Session {
     return f;
   }
 
-  void defer_bodies() override { m_deferred = true; }
-
-  void render(std::uint32_t part, std::string& body) const override {
-    const Part& p = m_parts[part];
-    body.clear();
-    body.reserve(512);
-    util::JsonWriter w(body);
-    if (p.leg != k_session_part)
-      write_call_event(w, p);
-    else
-      write_session_event(w, p);
-  }
-
  private:
-  // What one payload is made of, kept until the payload is written.
-  static constexpr std::uint32_t k_session_part = ~0u;
-  struct Part {
-    const char* type;
-    std::int64_t time;
-    std::uint32_t leg = k_session_part;  // a call event's leg; k_session_part for session events
-    bool end = false;                    // call events: call.end
-    std::int64_t start = 0;              // session events: start and end times (end 0: none yet)
-    std::int64_t end_ms = 0;
-  };
-
   std::string call_id(util::Rng& rng) const {
     if (m_platform == "twilio") return "CA" + util::hex_id(rng, 32);
     if (m_platform == "telnyx") return "v3:" + util::base62_id(rng, 43);
@@ -154,21 +131,14 @@ class VoiceflowSession final : public Session {
     return m_config.end_reasons[rng.weighted(m_config.end_reason_weights)].first;
   }
 
-  // A delivery of part `p`: its body written now, or when it is sent once
-  // the engine has asked for deferred bodies.
-  Delivery make(const Part& p) {
+  Delivery make(std::string event, std::int64_t time, std::string body) const {
     Delivery d;
-    d.event = p.type;
+    d.event = std::move(event);
     d.url = m_config.target;
-    d.due_ms = p.time;
+    d.body = std::move(body);
+    d.due_ms = time;
     d.call_id = m_call_id;
     d.event_field = "/type";
-    d.part = static_cast<std::int32_t>(m_parts.size());
-    m_parts.push_back(p);
-    if (!m_deferred) {
-      render(static_cast<std::uint32_t>(d.part), d.body);
-      d.part = -1;
-    }
     return d;
   }
 
@@ -181,21 +151,14 @@ class VoiceflowSession final : public Session {
     w.key("projectEnvironmentAlias").value("production");
   }
 
-  Delivery call_event(const char* type, std::uint32_t leg, std::int64_t time, bool end) {
-    Part p{type, time};
-    p.leg = leg;
-    p.end = end;
-    Delivery d = make(p);
-    if (m_phone) d.call_id = m_legs[leg].id;
-    return d;
-  }
-
-  void write_call_event(util::JsonWriter& w, const Part& p) const {
-    const Leg& leg = m_legs[p.leg];
-    w.begin_object().field("type", p.type).key("data").begin_object();
+  Delivery call_event(const char* type, const Leg& leg, std::int64_t time, bool end) const {
+    std::string body;
+    body.reserve(512);
+    util::JsonWriter w(body);
+    w.begin_object().field("type", type).key("data").begin_object();
     w.field("userID", m_user_id).field("environmentID", m_config.environment_id);
     w.field("projectID", m_config.project_id).field("startTime", leg.start_ms);
-    if (p.end) w.field("endTime", leg.end_ms).field("endReason", leg.end_reason);
+    if (end) w.field("endTime", leg.end_ms).field("endReason", leg.end_reason);
     w.field("platform", m_platform).key("metadata").begin_object();
     if (m_phone) {
       w.field(m_platform == "twilio" ? "callSid" : m_platform == "telnyx" ? "callControlID" : "callUUID", leg.id);
@@ -205,24 +168,24 @@ class VoiceflowSession final : public Session {
     }
     w.end_object();
     extra_fields(w);
-    w.end_object().field("time", p.time).field("resource", m_config.resource).end_object();
-  }
-
-  Delivery session_event(const char* type, std::int64_t start, std::int64_t end, std::int64_t time) {
-    Part p{type, time};
-    p.start = start;
-    p.end_ms = end;
-    return make(p);
+    w.end_object().field("time", time).field("resource", m_config.resource).end_object();
+    Delivery d = make(type, time, std::move(body));
+    if (m_phone) d.call_id = leg.id;
+    return d;
   }
 
   // Keys in the order the document's session examples show them.
-  void write_session_event(util::JsonWriter& w, const Part& p) const {
-    w.begin_object().field("type", p.type).key("data").begin_object();
-    if (p.end_ms > 0) w.field("endTime", p.end_ms);
+  Delivery session_event(const char* type, std::int64_t start, std::int64_t end, std::int64_t time) const {
+    std::string body;
+    body.reserve(384);
+    util::JsonWriter w(body);
+    w.begin_object().field("type", type).key("data").begin_object();
+    if (end > 0) w.field("endTime", end);
     w.field("environmentID", m_config.environment_id).field("projectID", m_config.project_id);
-    w.field("sessionID", m_session_id).field("startTime", p.start).field("userID", m_user_id);
+    w.field("sessionID", m_session_id).field("startTime", start).field("userID", m_user_id);
     extra_fields(w);
-    w.end_object().field("resource", m_config.resource).field("time", p.time).end_object();
+    w.end_object().field("resource", m_config.resource).field("time", time).end_object();
+    return make(type, time, std::move(body));
   }
 
   const VoiceflowConfig& m_config;
@@ -233,9 +196,6 @@ class VoiceflowSession final : public Session {
   std::string m_user_id;
   std::string m_call_id;
   std::string m_end_reason;  // the first call leg's
-  std::vector<Leg> m_legs;
-  std::vector<Part> m_parts;  // by Delivery::part
-  bool m_deferred = false;
 };
 
 class Voiceflow final : public Vendor {

@@ -160,35 +160,3 @@ TEST_CASE("voiceflow payloads are the same for the same seed", "[voiceflow]") {
   for (std::size_t i = 0; i < a.all.size(); ++i) CHECK(a.all[i].body == b.all[i].body);
   CHECK(a.all[0].body != c.all[0].body);
 }
-
-TEST_CASE("voiceflow bodies written when sent are the bodies written at once", "[voiceflow]") {
-  // The engine asks for deferred bodies (Session::defer_bodies) and writes
-  // each as it goes out; sample, trigger and these tests get them at once.
-  const auto v = vendor(R"({"extra_fields": true})");
-  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
-    auto call = make_call(seed);
-    if (seed % 2 == 0) {  // a call-back: a second leg
-      call.return_after_ms = 20000;
-      call.return_duration_ms = 30000;
-    }
-    if (seed % 3 == 0) call.platform = "web-voice";
-    auto eager = v->open(call);
-    auto deferred = v->open(call);
-    deferred->defer_bodies();
-    const auto now = eager->start();
-    const auto later = deferred->start();
-    REQUIRE(later.size() == now.size());
-    if (seed == 2) CHECK(now.size() == 6);  // two call.start / call.end pairs
-    for (std::size_t i = 0; i < now.size(); ++i) {
-      INFO("seed " << seed << ", delivery " << i);
-      CHECK(now[i].part == -1);
-      REQUIRE(later[i].part >= 0);
-      CHECK(later[i].body.empty());
-      std::string body;
-      deferred->render(static_cast<std::uint32_t>(later[i].part), body);
-      CHECK(body == now[i].body);
-      CHECK(later[i].event == now[i].event);
-      CHECK(later[i].due_ms == now[i].due_ms);
-    }
-  }
-}
