@@ -7,7 +7,7 @@
 # Prints a markdown table of each row's range over the rounds: the rate
 # (deliveries / process wall time), its ratio to wrk's, and the CPU time
 # (user + system) each spends per request.
-# Usage: bench/load_max.sh [rounds, default 3] [wrk seconds, default 10]
+# Usage: [CALLHOOK=PATH] bench/load_max.sh [rounds, default 3] [wrk seconds, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"
@@ -16,9 +16,12 @@ seconds="${2:-10}"
 scripts/install-deps.sh --bench
 sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
 [[ -x /usr/bin/time ]] || $sudo apt-get install -y -qq time >/dev/null  # CPU time per process
-cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)" --target callhook >/dev/null
-callhook=build/release/callhook
+callhook="${CALLHOOK:-}"  # CALLHOOK=PATH measures that binary instead of building one
+if [[ -z "$callhook" ]]; then
+  cmake --preset release >/dev/null
+  cmake --build --preset release -j"$(nproc)" --target callhook >/dev/null
+  callhook=build/release/callhook
+fi
 
 work=$(mktemp -d)
 nginx_pid=""
