@@ -23,15 +23,8 @@ if [[ -z "$callhook" ]]; then
   callhook=build/release/callhook
 fi
 
-work=$(mktemp -d)
-nginx_pid=""
-cleanup() { [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
 source bench/nginx.sh
-start_nginx "$work"   # sets nginx_pid, port, tls_port, url and tls_url
-
-body=$("$callhook" sample voiceflow runtime.call.end)
-wrk_post_script "$work/post.lua" "$body"
+bench_receiver "$callhook"   # sets work, nginx_pid, port, tls_port, url, tls_url and body; writes $work/post.lua
 # The same scenario cut to 200,000 webhooks (50,000 calls): a shorter run
 # must not flatter, its ratio belongs beside the whole run's.
 python3 - > "$work/load-max-cut.json" <<'PY'

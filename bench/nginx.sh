@@ -3,6 +3,10 @@
 # closed, over http and over https (a P-256 certificate for localhost, signed
 # by itself), and sets nginx_pid, port, tls_port, url and tls_url.
 # wrk_post_script FILE BODY writes a wrk script POSTing BODY as JSON.
+# bench_receiver CALLHOOK does all of it for a benchmark: a temporary folder
+# ($work, removed with nginx on exit), nginx started there, and
+# $work/post.lua POSTing $body, the body callhook sends (a Voiceflow
+# runtime.call.end).
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start_nginx() {
@@ -44,4 +48,13 @@ print('wrk.method = "POST"')
 print('wrk.headers["Content-Type"] = "application/json"')
 print('wrk.body = ' + json.dumps(sys.argv[1]))
 PY
+}
+
+bench_receiver() {
+  work=$(mktemp -d)
+  nginx_pid=""
+  trap 'if [[ -n "$nginx_pid" ]]; then kill "$nginx_pid" 2>/dev/null; fi; rm -rf "$work"' EXIT
+  start_nginx "$work"
+  body=$("$1" sample voiceflow runtime.call.end)
+  wrk_post_script "$work/post.lua" "$body"
 }

@@ -21,18 +21,9 @@ cmake --preset release -DCALLHOOK_BENCH=ON >/dev/null  # the preset leaves the b
 cmake --build --preset release -j"$(nproc)" --target callhook transport_bench >/dev/null
 callhook=build/release/callhook
 
-work=$(mktemp -d)
-nginx_pid=""
-cleanup() { [[ -n "$nginx_pid" ]] && kill "$nginx_pid" 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-
 source bench/nginx.sh
-start_nginx "$work"   # sets nginx_pid, port, tls_port, url and tls_url
-
-# The same body callhook sends: a Voiceflow runtime.call.end.
-body=$("$callhook" sample voiceflow runtime.call.end)
+bench_receiver "$callhook"   # sets work, nginx_pid, port, tls_port, url, tls_url and body; writes $work/post.lua
 echo "receiver: nginx $(nginx -v 2>&1 | sed 's/.*\///') on $url; body ${#body} bytes; $(nproc) cores"
-wrk_post_script "$work/post.lua" "$body"
 
 report_field() { python3 -c "import json,sys; r=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$1" "$2"; }
 
