@@ -36,7 +36,8 @@ void LiveMetrics::update(std::size_t lane, const report::RunStats& stats, std::i
 void LiveMetrics::settle(const report::RunStats& stats) {
   Lane whole = lane_of(stats, 0);
   const std::lock_guard lock(m_mutex);
-  m_lanes.assign(1, std::move(whole));
+  m_lanes.resize(1);
+  m_lanes[0] = std::move(whole);
 }
 
 report::MetricsSample LiveMetrics::sample() const {
