@@ -49,14 +49,11 @@ Call build(const scenario::Scenario& scenario, std::size_t stream, std::uint64_t
     call.return_after_ms = back.range(3000, 60000);
     call.return_duration_ms = duration_ms(settings.duration_s, back);
   }
-  if (!with_turns) {
-    call.custom_parameters = settings.custom_parameters;
-    return call;
-  }
+  call.custom_parameters = settings.custom_parameters;
+  if (!with_turns) return call;
   util::Rng turns = aspect(call.seed, "turns");
   const auto count = static_cast<std::int64_t>(std::llround(settings.turns.sample(turns)));
   call.turns = make_turns(turns, count, call.duration_ms, call.wants_agent);
-  call.custom_parameters = settings.custom_parameters;
   return call;
 }
 
