@@ -124,8 +124,10 @@ TEST_CASE("a --max-duration the run stays within changes nothing about its timin
   CHECK(report["interrupted"] == false);
   CHECK(report["max_duration_reached"] == false);
   CHECK(report["totals"]["delivered"] == report["totals"]["planned"]);
-  // Waiting for the limit must not stop the engine waking for each due delivery.
-  CHECK(report["lateness_ms"]["p99"].get<double>() < 50);
+  // Waiting for the limit must not stop the engine waking for each due delivery: an engine that slept
+  // towards the limit would be late for most of them. The median, not p99, because the first
+  // sends of a process under a sanitizer are late for reasons that are not the wait.
+  CHECK(report["lateness_ms"]["p50"].get<double>() < 50);
 }
 
 TEST_CASE("progress lines off a terminal: none for a run under 5 s", "[integration][numbers]") {
