@@ -1,14 +1,14 @@
-# Build stage: Debian's packages only, release preset.
+# Build stage: Debian's packages only, the release preset (Ninja, one unit per stage).
 FROM debian:bookworm AS build
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev \
+      cmake ninja-build g++ pkg-config libcpp-httplib-dev nlohmann-json3-dev \
       libboost-program-options-dev libboost-dev catch2 libssl-dev ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
-RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DCALLHOOK_TESTS=OFF -DCALLHOOK_BENCH=OFF \
-    && cmake --build build -j"$(nproc)" --target callhook \
-    && strip build/callhook
+RUN cmake --preset release \
+    && cmake --build --preset release -j"$(nproc)" --target callhook \
+    && strip build/release/callhook
 
 # Runtime stage: the binary, its shared libraries and the example scenarios.
 # By default it serves the control API (docs/api.md) on port 8700, for test
@@ -19,7 +19,7 @@ FROM debian:bookworm-slim
 RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       libcpp-httplib0.11 libboost-program-options1.74.0 libssl3 ca-certificates \
     && rm -rf /var/lib/apt/lists/*
-COPY --from=build /src/build/callhook /usr/local/bin/callhook
+COPY --from=build /src/build/release/callhook /usr/local/bin/callhook
 COPY scenarios /scenarios
 # Runs as an unprivileged user (uid 10001), in a working directory it owns
 # (reports a run writes go there; the API's journals go to /tmp).

@@ -14,7 +14,7 @@ if ! command -v chromium >/dev/null; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
-cmake --preset release >/dev/null
+scripts/configure.sh release >/dev/null
 cmake --build --preset release -j"$(nproc)" --target callhook >/dev/null
 callhook=build/release/callhook
 

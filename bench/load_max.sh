@@ -18,7 +18,7 @@ sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
 [[ -x /usr/bin/time ]] || $sudo apt-get install -y -qq time >/dev/null  # CPU time per process
 callhook="${CALLHOOK:-}"  # CALLHOOK=PATH measures that binary instead of building one
 if [[ -z "$callhook" ]]; then
-  cmake --preset release >/dev/null
+  scripts/configure.sh release >/dev/null
   cmake --build --preset release -j"$(nproc)" --target callhook >/dev/null
   callhook=build/release/callhook
 fi

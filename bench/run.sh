@@ -17,7 +17,7 @@ scripts/install-deps.sh --bench
 sudo=""; [[ $(id -u) -ne 0 ]] && sudo=sudo
 command -v python3 >/dev/null || $sudo apt-get install -y -qq python3 >/dev/null
 [[ -x /usr/bin/time ]] || $sudo apt-get install -y -qq time >/dev/null  # CPU time per process
-cmake --preset release -DCALLHOOK_BENCH=ON >/dev/null  # the preset leaves the benchmarks out
+scripts/configure.sh release -DCALLHOOK_BENCH=ON >/dev/null  # the preset leaves the benchmarks out
 cmake --build --preset release -j"$(nproc)" --target callhook transport_bench >/dev/null
 callhook=build/release/callhook
 

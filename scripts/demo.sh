@@ -10,7 +10,26 @@ log=build/release-build.log
 if [[ ! -x build/release/callhook ]]; then
   echo "building callhook (first time: about 2 minutes on 2 cores; log: $log)…" >&2
 fi
-if ! { cmake --preset release && cmake --build --preset release -j"$(nproc)" --target callhook; } >"$log" 2>&1; then
+build() { scripts/configure.sh release && cmake --build --preset release -j"$(nproc)" --target callhook; }
+# Ninja's "[done/total]" lines become a percentage on stderr (one updated line
+# on a terminal, a line per tenth elsewhere); everything goes to the log.
+show_progress() {
+  local line percent shown=-1
+  while IFS= read -r line; do
+    printf '%s\n' "$line" >>"$log"
+    [[ $line =~ ^\[([0-9]+)/([0-9]+)\] && ${BASH_REMATCH[2]} -gt 1 ]] || continue
+    percent=$((BASH_REMATCH[1] * 100 / BASH_REMATCH[2]))
+    if [[ -t 2 ]]; then
+      printf '\rbuilding callhook: %3d%%' "$percent" >&2
+    elif ((percent / 10 > shown / 10)); then
+      echo "building callhook: $percent%" >&2
+    fi
+    shown=$percent
+  done
+  if [[ -t 2 && $shown -ge 0 ]]; then echo >&2; fi
+}
+: >"$log"
+if ! build 2>&1 | show_progress; then
   echo "demo: the build failed; the end of $log:" >&2
   tail -n 30 "$log" >&2
   exit 1

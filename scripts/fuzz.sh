@@ -13,7 +13,7 @@ seconds="${FUZZ_SECONDS:-60}"
 jobs="${FUZZ_JOBS:-1}"
 
 scripts/install-deps.sh --fuzz
-cmake --preset fuzz >/dev/null
+scripts/configure.sh fuzz >/dev/null
 
 if [[ $# -gt 0 ]]; then
   targets=("$@")

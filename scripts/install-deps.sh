@@ -6,7 +6,7 @@
 #   --lint adds clang-format and clang-tidy.
 set -euo pipefail
 
-packages=(cmake g++ make pkg-config libcpp-httplib-dev nlohmann-json3-dev
+packages=(cmake ninja-build g++ pkg-config libcpp-httplib-dev nlohmann-json3-dev
           libboost-program-options-dev libboost-dev catch2 libssl-dev
           python3 python3-yaml python3-prometheus-client curl openssl)
 # python3-yaml: tests read docs/openapi.yaml and the Kubernetes manifests;

@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${1:-release-tests}"
 scripts/install-deps.sh
-cmake --preset "$preset" >/dev/null
+scripts/configure.sh "$preset" >/dev/null
 cmake --build --preset "$preset" -j"$(nproc)"
 ctest --preset "$preset" -j"$(nproc)"

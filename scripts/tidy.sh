@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build=build/tidy
 if [[ ! -f "$build/compile_commands.json" ]]; then
-  cmake --preset release-tests -B "$build" -DCALLHOOK_PCH=OFF >/dev/null
+  scripts/configure.sh release-tests -B "$build" -DCALLHOOK_PCH=OFF -DCALLHOOK_UNITY=OFF >/dev/null
 fi
 
 files=()

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tsan
-cmake --preset tsan >/dev/null
+scripts/configure.sh tsan >/dev/null
 cmake --build --preset tsan -j"$(nproc)" --target callhook unit_sink integration_tests
 
 export TSAN_OPTIONS="${TSAN_OPTIONS:-second_deadlock_stack=1 history_size=4 suppressions=$PWD/tests/tsan.supp}"

@@ -55,7 +55,7 @@ struct ExploreFlags {
   bool insecure = false;
 };
 
-ExploreFlags parse_flags(const std::vector<std::string>& args, bool& help) {
+ExploreFlags parse_explore_flags(const std::vector<std::string>& args, bool& help) {
   ExploreFlags f;
   std::string budget = "5000", seed, time;
   po::options_description options("options");
@@ -89,7 +89,7 @@ ExploreFlags parse_flags(const std::vector<std::string>& args, bool& help) {
 
 int command_explore(const std::vector<std::string>& args) {
   bool help = false;
-  ExploreFlags flags = parse_flags(args, help);
+  ExploreFlags flags = parse_explore_flags(args, help);
   if (help) return k_exit_ok;
 
   // Parse and validate everything before touching the network.

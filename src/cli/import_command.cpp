@@ -13,11 +13,11 @@
 namespace callhook::cli {
 namespace {
 
-constexpr const char* k_synopsis =
+constexpr const char* k_import_synopsis =
     "callhook import FILE... [--vendor V] [--out SCENARIO] [--target URL] [--name NAME]\n"
     "                [--map JSON] [--redact [--redact-key KEY]]";
 
-constexpr const char* k_description =
+constexpr const char* k_import_description =
     R"(Turns captured requests into a scenario whose "script" replays them exactly: one
 raw step per request (its method, path and query, headers worth keeping, body
 byte for byte), in the order they were made, each at its time after the first
@@ -52,7 +52,8 @@ target is --target (default http://127.0.0.1:3000), each step's path going
 after the target's path. Bad input names the file and the line or JSON
 pointer; exit 2.)";
 
-constexpr const char* k_examples = R"(  callhook import examples/incidents/voiceflow-capture.jsonl --out incident.json
+constexpr const char* k_import_examples =
+    R"(  callhook import examples/incidents/voiceflow-capture.jsonl --out incident.json
   callhook import examples/incidents/voiceflow-incident.har --vendor voiceflow --redact --out incident.json
   callhook import deliveries.jsonl --map '{"time":"/ts","body":"/payload","headers":"/h"}')";
 
@@ -74,7 +75,8 @@ int command_import(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("files", -1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, Help{"import", k_synopsis, k_description, k_examples}))
+  if (parse_args(args, options, positional, vm,
+                 Help{"import", k_import_synopsis, k_import_description, k_import_examples}))
     return k_exit_ok;
   if (request.files.empty()) throw UsageError("give at least one capture FILE");
   if (vm.count("redact-key") && !request.redact) throw UsageError("--redact-key needs --redact");

@@ -19,20 +19,21 @@
 namespace callhook::cli {
 namespace {
 
-const Help k_help{"merge",
-                  "callhook merge REPORT.json... [--json FILE|-] [--junit FILE|-] [--html FILE] [--quiet]\n"
-                  "       callhook merge --journal OUT JOURNAL... [REPORT.json...]",
-                  "Joins the outputs of a sharded run (run --shard I/N) into those of the whole run. JSON reports\n"
-                  "(run --json) become one report: totals add, latency histograms merge bucket by bucket,\n"
-                  "per-second series line up on wall time, findings and failing calls are listed together; the\n"
-                  "summary is printed and --json, --junit and --html write the reports. Journals (run --journal)\n"
-                  "become one journal in wall-time order (--journal OUT), for replay; the HTML report then has the\n"
-                  "per-call timeline too. Every shard of the same scenario, seed and shard count must be given\n"
-                  "exactly once (exit 2 otherwise, naming the file). The exit code is the whole run's: 0, or 1\n"
-                  "when an expectation is not met over the merged numbers.",
-                  "  callhook merge shard-0.json shard-1.json shard-2.json --json whole.json\n"
-                  "  callhook merge --journal whole.jsonl journal-0.jsonl journal-1.jsonl journal-2.jsonl\n"
-                  "  callhook replay whole.jsonl --speed max"};
+const Help k_merge_help{
+    "merge",
+    "callhook merge REPORT.json... [--json FILE|-] [--junit FILE|-] [--html FILE] [--quiet]\n"
+    "       callhook merge --journal OUT JOURNAL... [REPORT.json...]",
+    "Joins the outputs of a sharded run (run --shard I/N) into those of the whole run. JSON reports\n"
+    "(run --json) become one report: totals add, latency histograms merge bucket by bucket,\n"
+    "per-second series line up on wall time, findings and failing calls are listed together; the\n"
+    "summary is printed and --json, --junit and --html write the reports. Journals (run --journal)\n"
+    "become one journal in wall-time order (--journal OUT), for replay; the HTML report then has the\n"
+    "per-call timeline too. Every shard of the same scenario, seed and shard count must be given\n"
+    "exactly once (exit 2 otherwise, naming the file). The exit code is the whole run's: 0, or 1\n"
+    "when an expectation is not met over the merged numbers.",
+    "  callhook merge shard-0.json shard-1.json shard-2.json --json whole.json\n"
+    "  callhook merge --journal whole.jsonl journal-0.jsonl journal-1.jsonl journal-2.jsonl\n"
+    "  callhook replay whole.jsonl --speed max"};
 
 // A journal starts with its run record on the first line; a report is one
 // JSON document (written indented, so its first line is "{").
@@ -73,7 +74,7 @@ int command_merge(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("inputs", -1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, k_help)) return k_exit_ok;
+  if (parse_args(args, options, positional, vm, k_merge_help)) return k_exit_ok;
   if (inputs.empty()) throw UsageError("merge: name the shards' reports or journals");
   const run::ReportOutputs outputs = json.outputs(paths);
   if (dry_run()) return k_exit_ok;

@@ -17,7 +17,7 @@
 namespace callhook::cli {
 namespace {
 
-const Help k_help{
+const Help k_replay_help{
     "replay",
     "callhook replay JOURNAL [--target URL] [--speed X|max] [--only CALL | --delivery KEY] [--resign SECRET]...\n"
     "                        [--connections N] [--insecure]",
@@ -47,7 +47,7 @@ struct ReplayFlags {
 };
 
 // The flags, checked; nullopt when --help was asked for.
-std::optional<ReplayFlags> parse_flags(const std::vector<std::string>& args) {
+std::optional<ReplayFlags> parse_replay_flags(const std::vector<std::string>& args) {
   ReplayFlags flags;
   std::string target_text, speed_text = "1", connections_text = "8";
   po::options_description options("options");
@@ -64,7 +64,7 @@ std::optional<ReplayFlags> parse_flags(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("journal", 1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, k_help)) return std::nullopt;
+  if (parse_args(args, options, positional, vm, k_replay_help)) return std::nullopt;
   flags.replay.speed = parse_speed(speed_text);
   if (!flags.replay.only.empty() && !flags.replay.delivery.empty())
     throw UsageError("--only and --delivery: give one (a delivery belongs to one call)");
@@ -113,7 +113,7 @@ int print_answer(const run::ReplayOptions& options, const run::ReplayResult& res
 }  // namespace
 
 int command_replay(const std::vector<std::string>& args) {
-  const auto flags = parse_flags(args);
+  const auto flags = parse_replay_flags(args);
   if (!flags) return k_exit_ok;
   const run::ReplayOptions& options = flags->replay;
   if (dry_run()) {

@@ -11,12 +11,13 @@
 namespace callhook::cli {
 namespace {
 
-const Help k_help{"report", "callhook report JOURNAL [--html FILE] [--json FILE|-] [--junit FILE|-] [--quiet]",
-                  "Builds the reports of a recorded run from its journal (written by run --journal): prints the\n"
-                  "summary, and writes the JSON, JUnit and self-contained HTML reports asked for. A journal cut\n"
-                  "short by an interrupt still gives reports, marked interrupted.",
-                  "  callhook report run.jsonl --html report.html\n"
-                  "  callhook report run.jsonl --json report.json --junit junit.xml --quiet"};
+const Help k_report_help{
+    "report", "callhook report JOURNAL [--html FILE] [--json FILE|-] [--junit FILE|-] [--quiet]",
+    "Builds the reports of a recorded run from its journal (written by run --journal): prints the\n"
+    "summary, and writes the JSON, JUnit and self-contained HTML reports asked for. A journal cut\n"
+    "short by an interrupt still gives reports, marked interrupted.",
+    "  callhook report run.jsonl --html report.html\n"
+    "  callhook report run.jsonl --json report.json --junit junit.xml --quiet"};
 
 }  // namespace
 
@@ -35,7 +36,7 @@ int command_report(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("journal", 1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, k_help)) return k_exit_ok;
+  if (parse_args(args, options, positional, vm, k_report_help)) return k_exit_ok;
   const run::ReportOutputs outputs = json.outputs(paths);
 
   report::RunStats::Options stats_options;

@@ -82,7 +82,7 @@ struct RunFlags {
   std::optional<ListenAddress> metrics_listen;
 };
 
-// The flags' text, checked and converted by parse_flags.
+// The flags' text, checked and converted by parse_run_flags.
 struct FlagText {
   std::string speed, progress = "auto", seed, concurrency, connections = "8", threads, count, rate, duration,
                      max_duration;
@@ -135,7 +135,7 @@ po::options_description run_options(RunFlags& f, FlagText& t) {
   return options;
 }
 
-RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
+RunFlags parse_run_flags(const std::vector<std::string>& args, bool& help) {
   RunFlags f;
   FlagText t;
   const po::options_description options = run_options(f, t);
@@ -204,7 +204,7 @@ RunFlags parse_flags(const std::vector<std::string>& args, bool& help) {
 
 int command_run(const std::vector<std::string>& args) {
   bool help = false;
-  RunFlags flags = parse_flags(args, help);
+  RunFlags flags = parse_run_flags(args, help);
   if (help) return k_exit_ok;
 
   run::RunOptions options;

@@ -20,26 +20,27 @@
 namespace callhook::cli {
 namespace {
 
-const Help k_help{"serve",
-                  "callhook serve [--listen HOST:PORT] [--token T] [--keep N] [--max-runs N] [--max-body BYTES]\n"
-                  "               [--max-connections N] [--allow-origin ORIGIN]... [--allow-host HOST]...\n"
-                  "               [--tls-cert FILE --tls-key FILE] [--allow-target HOST|HOST:PORT|CIDR]...\n"
-                  "               [--max-run-duration S] [--max-run-deliveries N] [--max-run-concurrency N]\n"
-                  "               [--max-run-connections N] [--scenarios DIR]\n"
-                  "callhook serve --check [URL]",
-                  "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
-                  "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
-                  "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
-                  "\"Authorization: Bearer TOKEN\". Requests from another Origin or for another Host are refused\n"
-                  "(403) unless allowed. --check asks a server's /healthz and exits 0 when it answers.\n"
-                  "Runs, explores, triggers and probes reach any receiver but link-local and cloud metadata\n"
-                  "addresses; --allow-target limits them to the hosts and networks it names (and may name\n"
-                  "those). --max-run-* bound one run. A request may name a scenario of --scenarios DIR (its\n"
-                  "NAME.json files; default: the shipped examples, share/callhook/scenarios beside the binary or\n"
-                  "/scenarios in the image), listed by GET /scenarios.",
-                  "  callhook serve\n"
-                  "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
-                  "  callhook serve --check http://127.0.0.1:8700/healthz"};
+const Help k_serve_help{
+    "serve",
+    "callhook serve [--listen HOST:PORT] [--token T] [--keep N] [--max-runs N] [--max-body BYTES]\n"
+    "               [--max-connections N] [--allow-origin ORIGIN]... [--allow-host HOST]...\n"
+    "               [--tls-cert FILE --tls-key FILE] [--allow-target HOST|HOST:PORT|CIDR]...\n"
+    "               [--max-run-duration S] [--max-run-deliveries N] [--max-run-concurrency N]\n"
+    "               [--max-run-connections N] [--scenarios DIR]\n"
+    "callhook serve --check [URL]",
+    "Serves the control API (docs/api.md): POST /runs starts a run of a scenario, GET /runs/ID\n"
+    "follows it, /report, /journal and /events give its results. Listens on 127.0.0.1:8700 by\n"
+    "default; any other address needs a token (--token or CALLHOOK_TOKEN), sent by clients as\n"
+    "\"Authorization: Bearer TOKEN\". Requests from another Origin or for another Host are refused\n"
+    "(403) unless allowed. --check asks a server's /healthz and exits 0 when it answers.\n"
+    "Runs, explores, triggers and probes reach any receiver but link-local and cloud metadata\n"
+    "addresses; --allow-target limits them to the hosts and networks it names (and may name\n"
+    "those). --max-run-* bound one run. A request may name a scenario of --scenarios DIR (its\n"
+    "NAME.json files; default: the shipped examples, share/callhook/scenarios beside the binary or\n"
+    "/scenarios in the image), listed by GET /scenarios.",
+    "  callhook serve\n"
+    "  CALLHOOK_TOKEN=change-me callhook serve --listen 0.0.0.0:8700\n"
+    "  callhook serve --check http://127.0.0.1:8700/healthz"};
 
 // GET URL (default: the local server's /healthz); 0 when it answers 200.
 int check_health(const std::string& url_text) {
@@ -104,7 +105,7 @@ int command_serve(const std::vector<std::string>& args) {
       "ask a server's /healthz and exit 0 when healthy");
   po::positional_options_description positional;
   po::variables_map vm;
-  if (parse_args(args, described, positional, vm, k_help)) return k_exit_ok;
+  if (parse_args(args, described, positional, vm, k_serve_help)) return k_exit_ok;
   if (vm.count("check"))
     return check_health(check.empty() ? "http://127.0.0.1:" + std::to_string(serve::k_default_port) + "/healthz"
                                       : check);

@@ -15,15 +15,16 @@
 namespace callhook::cli {
 namespace {
 
-constexpr const char* k_synopsis = R"(callhook sink [--listen HOST:PORT] [--verbose | --quiet] [--record FILE]
+constexpr const char* k_sink_synopsis = R"(callhook sink [--listen HOST:PORT] [--verbose | --quiet] [--record FILE]
               [--respond RULE]... [--rules FILE] [--threads N] [--forward URL [--forward-timeout MS]])";
 
-constexpr const char* k_examples = R"(  callhook sink --listen 127.0.0.1:3000
+constexpr const char* k_sink_examples = R"(  callhook sink --listen 127.0.0.1:3000
   callhook sink --listen 127.0.0.1:3000 --respond 'event=session_start body=@answer.json'
   callhook sink --listen :3000 --record hooks.jsonl --respond 'event=runtime.call.end status=500,500,200'
   callhook sink --listen :4000 --forward http://127.0.0.1:3000 --record captured.jsonl)";
 
-constexpr const char* k_description = R"(A webhook receiver: accepts any method and path, prints one line per webhook
+constexpr const char* k_sink_description =
+    R"(A webhook receiver: accepts any method and path, prints one line per webhook
 (time, method, path, event, call id, delivery id, status, body size; "dup" marks a
 delivery id seen before), answers 200 {"ok":true} unless a rule says otherwise,
 and runs until SIGINT or SIGTERM. Vendor handshakes get the minimal answer their
@@ -110,7 +111,8 @@ int command_sink(const std::vector<std::string>& args) {
       "forward-timeout", po::value(&forward_timeout_text)->value_name("MS"),
       "how long the forward may take before the sender gets 502 (default 30000)");
   po::variables_map vm;
-  if (parse_args(args, options, {}, vm, Help{"sink", k_synopsis, k_description, k_examples})) return k_exit_ok;
+  if (parse_args(args, options, {}, vm, Help{"sink", k_sink_synopsis, k_sink_description, k_sink_examples}))
+    return k_exit_ok;
 
   if (verbose && quiet) throw UsageError("--verbose and --quiet cannot be used together");
   const auto threads = parse_integer("--threads", threads_text, 1, k_max_threads);

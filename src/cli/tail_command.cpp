@@ -24,7 +24,7 @@ namespace {
 
 constexpr auto k_poll = std::chrono::milliseconds(100);
 
-const Help k_help{
+const Help k_tail_help{
     "tail",
     "callhook tail JOURNAL [--follow] [--json]\n"
     "callhook tail http[s]://HOST:PORT/runs/ID [--token T] [--insecure] [--json]\n"
@@ -244,7 +244,7 @@ int command_tail(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("source", 1);
   po::variables_map vm;
-  if (parse_args(args, options, positional, vm, k_help)) return k_exit_ok;
+  if (parse_args(args, options, positional, vm, k_tail_help)) return k_exit_ok;
   if (flags.token.empty())
     if (const char* env = std::getenv("CALLHOOK_TOKEN")) flags.token = env;
   const bool remote =

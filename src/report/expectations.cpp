@@ -18,7 +18,7 @@ struct Measure {
   const char* missing = nullptr;
 };
 
-double ms(double us) { return us / 1000.0; }
+double ms_from_us(double us) { return us / 1000.0; }
 
 std::optional<Measure> measure(std::string_view name, const RunStats& stats) {
   const Counts& totals = stats.totals();
@@ -38,16 +38,16 @@ std::optional<Measure> measure(std::string_view name, const RunStats& stats) {
   if (name == "findings") return upper(stats.findings_total());
   if (name == "probe_failures") return upper(stats.probe_failures());
   if (name == "p50_latency_ms")
-    return answered ? upper(ms(stats.latency().percentile(50))) : none(Bound::Upper, k_no_answers);
+    return answered ? upper(ms_from_us(stats.latency().percentile(50))) : none(Bound::Upper, k_no_answers);
   if (name == "p90_latency_ms")
-    return answered ? upper(ms(stats.latency().percentile(90))) : none(Bound::Upper, k_no_answers);
+    return answered ? upper(ms_from_us(stats.latency().percentile(90))) : none(Bound::Upper, k_no_answers);
   if (name == "p99_latency_ms")
-    return answered ? upper(ms(stats.latency().percentile(99))) : none(Bound::Upper, k_no_answers);
+    return answered ? upper(ms_from_us(stats.latency().percentile(99))) : none(Bound::Upper, k_no_answers);
   if (name == "max_latency_ms")
-    return answered ? upper(ms(static_cast<double>(stats.latency().max()))) : none(Bound::Upper, k_no_answers);
+    return answered ? upper(ms_from_us(static_cast<double>(stats.latency().max()))) : none(Bound::Upper, k_no_answers);
   if (name == "p99_lateness_ms") {
     if (stats.lateness().count() == 0) return none(Bound::Upper, "no attempts sent");
-    return upper(ms(stats.lateness().percentile(99)));
+    return upper(ms_from_us(stats.lateness().percentile(99)));
   }
   if (name == "delivered") return lower(totals.delivered);
   if (name == "planned") return lower(totals.planned);
@@ -63,7 +63,7 @@ std::optional<Measure> measure(std::string_view name, const RunStats& stats) {
 }
 
 // Up to three decimals, without trailing zeros: "0.975", "250", "12.5".
-std::string number(double value) {
+std::string short_decimal(double value) {
   char text[64];
   std::snprintf(text, sizeof text, "%.3f", value);
   std::string out = text;
@@ -132,8 +132,8 @@ std::vector<ExpectationResult> check_expectations(const scenario::Expectations& 
       const bool upper = found->bound == Bound::Upper;
       result.met = upper ? result.actual <= limit : result.actual >= limit;
       const char* relation = upper ? (result.met ? " <= " : " > ") : (result.met ? " >= " : " < ");
-      std::string actual = number(result.actual);
-      std::string shown_limit = number(limit);
+      std::string actual = short_decimal(result.actual);
+      std::string shown_limit = short_decimal(limit);
       if (!result.met && actual == shown_limit) {
         actual = precise(result.actual);
         shown_limit = precise(limit);

@@ -11,7 +11,7 @@ namespace {
 
 using OrderedJson = nlohmann::ordered_json;
 
-OrderedJson ms(std::int64_t us) { return std::round(static_cast<double>(us)) / 1000.0; }
+OrderedJson ms_value(std::int64_t us) { return std::round(static_cast<double>(us)) / 1000.0; }
 
 // JSON inside <script>: "</" would end the element early.
 std::string script_safe(const std::string& json) {
@@ -48,7 +48,7 @@ OrderedJson attempt_json(const TimelineAttempt& a) {
   OrderedJson headers = OrderedJson::array();
   for (const auto& header : a.headers)
     headers.push_back(OrderedJson::array({valid_utf8(header.name), valid_utf8(header.value)}));
-  OrderedJson out{{"n", a.number}, {"s", ms(a.sent_us)}, {"l", ms(a.latency_us)}};
+  OrderedJson out{{"n", a.number}, {"s", ms_value(a.sent_us)}, {"l", ms_value(a.latency_us)}};
   put(out, "st", a.status);
   put(out, "er", a.error);
   put(out, "v", a.verdict);
@@ -61,8 +61,11 @@ OrderedJson attempt_json(const TimelineAttempt& a) {
 OrderedJson delivery_json(const TimelineDelivery& d) {
   OrderedJson attempts = OrderedJson::array();
   for (const TimelineAttempt& a : d.attempts) attempts.push_back(attempt_json(a));
-  OrderedJson out{
-      {"k", valid_utf8(d.key)}, {"e", valid_utf8(d.event)}, {"r", d.result}, {"pm", d.planned_ms}, {"at", ms(d.at_us)}};
+  OrderedJson out{{"k", valid_utf8(d.key)},
+                  {"e", valid_utf8(d.event)},
+                  {"r", d.result},
+                  {"pm", d.planned_ms},
+                  {"at", ms_value(d.at_us)}};
   put(out, "c", d.copy);
   put(out, "why", valid_utf8(d.reason));
   put(out, "f", strings(d.faults));
@@ -75,9 +78,9 @@ OrderedJson delivery_json(const TimelineDelivery& d) {
   return out;
 }
 
-OrderedJson probe_json(const journal::ProbeRecord& p) {
-  OrderedJson out{{"s", ms(p.wall_offset_us)}, {"l", ms(p.wall_latency_us)}, {"ok", p.passed},
-                  {"m", valid_utf8(p.method)}, {"u", valid_utf8(p.url)},     {"n", p.polls}};
+OrderedJson probe_record_json(const journal::ProbeRecord& p) {
+  OrderedJson out{{"s", ms_value(p.wall_offset_us)}, {"l", ms_value(p.wall_latency_us)}, {"ok", p.passed},
+                  {"m", valid_utf8(p.method)},       {"u", valid_utf8(p.url)},           {"n", p.polls}};
   put(out, "msg", valid_utf8(p.message));
   put(out, "st", p.status);
   put(out, "er", valid_utf8(p.error));
@@ -96,7 +99,7 @@ OrderedJson timeline_json(const Timeline& timeline) {
     put(entry, "a", strings(call.anomalies));
     put(entry, "fi", strings(call.findings));
     OrderedJson probes = OrderedJson::array();
-    for (const journal::ProbeRecord& p : call.probes) probes.push_back(probe_json(p));
+    for (const journal::ProbeRecord& p : call.probes) probes.push_back(probe_record_json(p));
     put(entry, "p", std::move(probes));
     entry["d"] = std::move(deliveries);
     calls.push_back(std::move(entry));

@@ -64,7 +64,7 @@ OrderedJson counts_json(const Table& counts, OrderedJson out = OrderedJson::obje
 }
 
 // A probe by the journal's table, without its answer (bulky; the journal keeps it).
-OrderedJson probe_json(const ProbeResult& probe) {
+OrderedJson probe_result_json(const ProbeResult& probe) {
   OrderedJson out = OrderedJson::object();
   journal::for_each_field(
       [&](auto key, const auto& value) {
@@ -197,7 +197,7 @@ void add_lists(OrderedJson& report, const RunStats& stats) {
   }
   report["findings"] = std::move(findings);
   OrderedJson probes = OrderedJson::array();
-  for (const ProbeResult& probe : stats.probes()) probes.push_back(probe_json(probe));
+  for (const ProbeResult& probe : stats.probes()) probes.push_back(probe_result_json(probe));
   report["probes"] = std::move(probes);
 }
 

@@ -7,7 +7,7 @@ namespace callhook::report {
 namespace {
 
 // A number as Prometheus reads it, shortest form first ("0.0025", "30").
-std::string number(double value) {
+std::string prometheus_number(double value) {
   char text[64];
   std::snprintf(text, sizeof text, "%.12g", value);
   return text;
@@ -88,13 +88,13 @@ std::string delivery_metrics_text(const MetricsSample& sample) {
     const double bound_us = bound * 1e6;
     while (next < exact.buckets.size() && static_cast<double>(exact.buckets[next].first) <= bound_us)
       below += exact.buckets[next++].second;
-    out.append("callhook_attempt_latency_seconds_bucket{le=\"").append(number(bound)).append("\"} ");
+    out.append("callhook_attempt_latency_seconds_bucket{le=\"").append(prometheus_number(bound)).append("\"} ");
     out.append(std::to_string(below)).append("\n");
   }
   out.append("callhook_attempt_latency_seconds_bucket{le=\"+Inf\"} ")
       .append(std::to_string(sample.latency.count()))
       .append("\n");
-  out.append("callhook_attempt_latency_seconds_sum ").append(number(exact.sum / 1e6)).append("\n");
+  out.append("callhook_attempt_latency_seconds_sum ").append(prometheus_number(exact.sum / 1e6)).append("\n");
   out.append("callhook_attempt_latency_seconds_count ").append(std::to_string(sample.latency.count())).append("\n");
   return out;
 }

@@ -30,7 +30,7 @@ struct Metric {
   std::vector<std::pair<std::string, double>> weights;
 };
 
-struct Config {
+struct AtomsConfig {
   std::string url;
   std::string recordings_url;
   bool live = false;
@@ -86,7 +86,7 @@ std::string type_name(const OJson& v) {
 
 class AtomsSession final : public Session {
  public:
-  AtomsSession(std::shared_ptr<const Config> config, const population::Call& call)
+  AtomsSession(std::shared_ptr<const AtomsConfig> config, const population::Call& call)
       : m_config(std::move(config)), m_call(call) {
     util::Rng rng{m_call.seed};
     m_call_id = m_config->live ? "CALL-" + std::to_string(m_call.start_ms) + "-" + util::hex_id(rng, 6)
@@ -260,7 +260,7 @@ class AtomsSession final : public Session {
   }
 
  private:
-  std::shared_ptr<const Config> m_config;
+  std::shared_ptr<const AtomsConfig> m_config;
   population::Call m_call;
   std::string m_call_id;
   std::string m_disposition;
@@ -335,9 +335,10 @@ std::optional<Metric> read_metric(const std::string& name, const util::Cursor& c
   return fail();
 }
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
+std::unique_ptr<Vendor> configure_atoms(const util::Cursor& config, const StreamContext& context,
+                                        util::Problems& problems) {
   const std::size_t before = problems.size();
-  auto c = std::make_shared<Config>();
+  auto c = std::make_shared<AtomsConfig>();
   c->url = context.target;
   c->recordings_url = context.recordings_url;
   c->metrics = document_metrics();
@@ -374,7 +375,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   }
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<SessionFactory<AtomsSession, Config>>(std::move(c));
+  return std::make_unique<SessionFactory<AtomsSession, AtomsConfig>>(std::move(c));
 }
 
 }  // namespace
@@ -405,7 +406,7 @@ const VendorInfo& atoms_info() {
     i.defaults.timeout_ms = 30000;
     i.defaults.retry = retry_policy(1, {});
     i.defaults.signing = "x-signature";
-    i.configure = &configure;
+    i.configure = &configure_atoms;
     return i;
   }();
   return info;

@@ -23,7 +23,7 @@ const std::vector<std::string> k_dial_statuses = {"completed", "busy", "no-answe
 // The Passthru document gives EndTime as this constant (the epoch in IST).
 constexpr const char* k_end_time = "1970-01-01 05:30:00";
 
-struct Config {
+struct ExotelConfig {
   std::string url;
   std::string recordings_url;
   bool passthru_at_start = false;            // "start": before the Connect applet; "end": after it
@@ -45,9 +45,9 @@ struct Config {
 
 class ExotelSession final : public Session {
  public:
-  ExotelSession(std::shared_ptr<const Config> config, const population::Call& call)
+  ExotelSession(std::shared_ptr<const ExotelConfig> config, const population::Call& call)
       : m_config(std::move(config)), m_call(call) {
-    const Config& c = *m_config;
+    const ExotelConfig& c = *m_config;
     util::Rng rng{m_call.seed};
     m_sid = util::hex_id(rng, 32);
     m_dial_status = pick(rng, c.dial_statuses);
@@ -65,12 +65,12 @@ class ExotelSession final : public Session {
     m_exophone = c.exophone.empty() ? exophone_of(c) : c.exophone;
   }
 
-  static bool sends_event(const Config& c, std::string_view event) {
+  static bool sends_event(const ExotelConfig& c, std::string_view event) {
     return event != "status_callback" || c.status_callback != "never";
   }
 
   std::vector<Delivery> start() override {
-    const Config& c = *m_config;
+    const ExotelConfig& c = *m_config;
     std::vector<Delivery> batch;
     const std::int64_t passthru_ms =
         c.passthru_at_start ? m_call.start_ms + m_ivr_ms : m_call.start_ms + m_ivr_ms + m_dial_ms;
@@ -97,7 +97,7 @@ class ExotelSession final : public Session {
   using Params = std::vector<std::pair<std::string, std::string>>;
 
   // Exotel's fixed ExoPhone for the stream, when the scenario names none.
-  std::string exophone_of(const Config& c) const {
+  std::string exophone_of(const ExotelConfig& c) const {
     util::Rng rng{c.exophone_seed};
     return util::e164(rng, m_call.country);
   }
@@ -126,7 +126,7 @@ class ExotelSession final : public Session {
   // The Passthru applet's query, in the document's table order; parameters
   // that depend on an earlier applet only after it ran.
   Delivery passthru(std::int64_t due) const {
-    const Config& c = *m_config;
+    const ExotelConfig& c = *m_config;
     const bool after_connect = !c.passthru_at_start;
     Params p;
     p.emplace_back("CallSid", m_sid);
@@ -159,7 +159,7 @@ class ExotelSession final : public Session {
   }
 
   Delivery status_callback(std::int64_t due) const {
-    const Config& c = *m_config;
+    const ExotelConfig& c = *m_config;
     Params p;
     p.emplace_back("CallSid", m_sid);
     p.emplace_back("DateUpdated", local_time(due));
@@ -182,7 +182,7 @@ class ExotelSession final : public Session {
                          m_sid, "");
   }
 
-  std::shared_ptr<const Config> m_config;
+  std::shared_ptr<const ExotelConfig> m_config;
   population::Call m_call;
   std::string m_sid;
   std::string m_dial_status;
@@ -193,9 +193,10 @@ class ExotelSession final : public Session {
   std::string m_exophone;
 };
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
+std::unique_ptr<Vendor> configure_exotel(const util::Cursor& config, const StreamContext& context,
+                                         util::Problems& problems) {
   const std::size_t before = problems.size();
-  auto c = std::make_shared<Config>();
+  auto c = std::make_shared<ExotelConfig>();
   c->url = context.target;
   c->recordings_url = context.recordings_url;
   util::Rng rng{util::derive(context.seed, 0, 0, "exotel/account")};
@@ -225,7 +226,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   c->recording_p = read_probability(config["recording_p"], c->recording_p);
   c->status_delay_ms = config["status_delay_ms"].integer_or(c->status_delay_ms, 0);
   if (problems.size() != before) return nullptr;
-  return std::make_unique<SessionFactory<ExotelSession, Config>>(std::move(c));
+  return std::make_unique<SessionFactory<ExotelSession, ExotelConfig>>(std::move(c));
 }
 
 }  // namespace
@@ -255,7 +256,7 @@ const VendorInfo& exotel_info() {
     i.defaults.retry = retry_policy(3, {60000, 60000});
     i.defaults.event_retry = {{"passthru", retry_policy(1, {})}};
     i.defaults.signing = "none";
-    i.configure = &configure;
+    i.configure = &configure_exotel;
     return i;
   }();
   return info;

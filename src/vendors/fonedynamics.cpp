@@ -19,7 +19,7 @@ using Weights = std::vector<std::pair<std::string, double>>;
 const std::vector<std::string> k_dispositions = {"ANSWERED", "NO ANSWER", "BUSY", "IVR", "FAILED"};
 const std::vector<std::string> k_traffic_types = {"Campaign", "Direct", "Organic", "Referral", "Unattributed"};
 
-struct Config {
+struct FoneDynamicsConfig {
   std::string url;
   std::string recordings_url;
   bool get = false;
@@ -72,9 +72,9 @@ const T& one(util::Rng& rng, const std::vector<T>& items) {
 
 class FoneDynamicsSession final : public Session {
  public:
-  FoneDynamicsSession(std::shared_ptr<const Config> config, const population::Call& call)
+  FoneDynamicsSession(std::shared_ptr<const FoneDynamicsConfig> config, const population::Call& call)
       : m_config(std::move(config)), m_call(call) {
-    const Config& c = *m_config;
+    const FoneDynamicsConfig& c = *m_config;
     util::Rng rng{m_call.seed};
     m_sid = upper(util::hex_id(rng, 32));
     const bool anonymous = rng.chance(c.anonymous_p);
@@ -145,7 +145,7 @@ class FoneDynamicsSession final : public Session {
   // Parameters in the document's table order. An optional one without a
   // value is left out, or sent blank when the stream asks for that.
   Params params(bool complete) const {
-    const Config& c = *m_config;
+    const FoneDynamicsConfig& c = *m_config;
     Params p;
     const auto add = [&](const char* name, const std::string& value) { p.emplace_back(name, value); };
     const auto optional = [&](const char* name, const std::string& value) {
@@ -239,7 +239,7 @@ class FoneDynamicsSession final : public Session {
   }
 
  private:
-  std::shared_ptr<const Config> m_config;
+  std::shared_ptr<const FoneDynamicsConfig> m_config;
   population::Call m_call;
   std::string m_sid;
   std::string m_from;
@@ -256,9 +256,10 @@ class FoneDynamicsSession final : public Session {
   std::string m_ga_client, m_gclid, m_dimension1;
 };
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
+std::unique_ptr<Vendor> configure_fonedynamics(const util::Cursor& config, const StreamContext& context,
+                                               util::Problems& problems) {
   const std::size_t before = problems.size();
-  auto c = std::make_shared<Config>();
+  auto c = std::make_shared<FoneDynamicsConfig>();
   c->url = context.target;
   c->recordings_url = context.recordings_url;
   util::Rng rng{util::derive(context.seed, 0, 0, "fonedynamics/account")};
@@ -299,7 +300,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   c->complete_delay_ms = config["complete_delay_ms"].integer_or(0, 0);
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<SessionFactory<FoneDynamicsSession, Config>>(std::move(c));
+  return std::make_unique<SessionFactory<FoneDynamicsSession, FoneDynamicsConfig>>(std::move(c));
 }
 
 }  // namespace
@@ -321,7 +322,7 @@ const VendorInfo& fonedynamics_info() {
     i.defaults.timeout_ms = 10000;
     i.defaults.retry = retry_policy(1, {});
     i.defaults.signing = "none";
-    i.configure = &configure;
+    i.configure = &configure_fonedynamics;
     return i;
   }();
   return info;

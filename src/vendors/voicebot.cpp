@@ -27,7 +27,7 @@ struct Webhook {
   bool enabled = true;
 };
 
-struct Config {
+struct VoiceBotConfig {
   std::string bot_id;
   std::string bot_name = "support-bot";
   std::string account_id;
@@ -101,7 +101,7 @@ std::optional<util::Cursor> answer_data(const util::Cursor& root) {
 
 class VoiceBotSession final : public Session {
  public:
-  VoiceBotSession(std::shared_ptr<const Config> config, const population::Call& call)
+  VoiceBotSession(std::shared_ptr<const VoiceBotConfig> config, const population::Call& call)
       : m_config(std::move(config)), m_call(call) {
     util::Rng rng{m_call.seed};
     m_session_id = util::uuid4(rng);
@@ -123,7 +123,7 @@ class VoiceBotSession final : public Session {
   }
 
   // webhooks.<type>.enabled: false switches a type off.
-  static bool sends_event(const Config& config, std::string_view event) {
+  static bool sends_event(const VoiceBotConfig& config, std::string_view event) {
     const auto it = config.webhooks.find(std::string(event));
     return it == config.webhooks.end() || it->second.enabled;
   }
@@ -457,7 +457,7 @@ class VoiceBotSession final : public Session {
   }
 
  private:
-  std::shared_ptr<const Config> m_config;
+  std::shared_ptr<const VoiceBotConfig> m_config;
   population::Call m_call;
   Stage m_stage = Stage::New;
   std::string m_session_id;
@@ -481,9 +481,10 @@ class VoiceBotSession final : public Session {
   util::Rng m_insight_rng;
 };
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
+std::unique_ptr<Vendor> configure_voicebot(const util::Cursor& config, const StreamContext& context,
+                                           util::Problems& problems) {
   const std::size_t before = problems.size();
-  auto c = std::make_shared<Config>();
+  auto c = std::make_shared<VoiceBotConfig>();
   util::Rng rng{util::derive(context.seed, 0, 0, "voicebot/bot_id")};
   c->bot_id = util::uuid4(rng);
   for (const auto& type : k_webhook_types) c->webhooks[type] = {context.target, true};
@@ -549,7 +550,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   }
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<SessionFactory<VoiceBotSession, Config>>(std::move(c));
+  return std::make_unique<SessionFactory<VoiceBotSession, VoiceBotConfig>>(std::move(c));
 }
 
 }  // namespace
@@ -627,7 +628,7 @@ const VendorInfo& voicebot_info() {
     i.defaults.timeout_ms = 15000;
     i.defaults.retry = retry_policy(3, {1000, 5000});
     i.defaults.signing = "none";
-    i.configure = &configure;
+    i.configure = &configure_voicebot;
     return i;
   }();
   return info;

@@ -214,7 +214,8 @@ bool is_hex24(const std::string& s) {
          std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
-std::unique_ptr<Vendor> configure(const util::Cursor& c, const StreamContext& context, util::Problems& problems) {
+std::unique_ptr<Vendor> configure_voiceflow(const util::Cursor& c, const StreamContext& context,
+                                            util::Problems& problems) {
   const std::size_t before = problems.size();
   VoiceflowConfig config;
   config.target = context.target;
@@ -286,7 +287,7 @@ const VendorInfo& voiceflow_info() {
     i.defaults.retry.max_attempts = 8;
     i.defaults.retry.backoff_ms = {5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000};
     i.defaults.signing = "svix";
-    i.configure = &configure;
+    i.configure = &configure_voiceflow;
     return i;
   }();
   return info;

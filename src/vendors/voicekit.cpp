@@ -16,7 +16,7 @@ namespace {
 constexpr std::int64_t k_ns_per_ms = 1000000;
 constexpr std::int64_t k_calls_per_stream = 10000000;  // call_id space of one stream
 
-struct Config {
+struct VoiceKitConfig {
   std::string url;
   std::string recordings_url;
   std::string workflow_slug = "customer-support";
@@ -54,9 +54,9 @@ std::int64_t position(const population::Call& call) {
 
 class VoiceKitSession final : public Session {
  public:
-  VoiceKitSession(std::shared_ptr<const Config> config, const population::Call& call)
+  VoiceKitSession(std::shared_ptr<const VoiceKitConfig> config, const population::Call& call)
       : m_config(std::move(config)), m_call(call) {
-    const Config& c = *m_config;
+    const VoiceKitConfig& c = *m_config;
     m_call_id = c.call_id_base + static_cast<std::int64_t>(m_call.stream) * k_calls_per_stream + position(m_call);
     util::Rng rng{m_call.seed};
     m_call_slug = util::lower_alnum_id(rng, 8);
@@ -201,7 +201,7 @@ class VoiceKitSession final : public Session {
   }
 
  private:
-  std::shared_ptr<const Config> m_config;
+  std::shared_ptr<const VoiceKitConfig> m_config;
   population::Call m_call;
   std::int64_t m_call_id = 0;
   std::string m_call_slug;
@@ -218,9 +218,10 @@ class VoiceKitSession final : public Session {
   bool m_waiting = false;
 };
 
-std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContext& context, util::Problems& problems) {
+std::unique_ptr<Vendor> configure_voicekit(const util::Cursor& config, const StreamContext& context,
+                                           util::Problems& problems) {
   const std::size_t before = problems.size();
-  auto c = std::make_shared<Config>();
+  auto c = std::make_shared<VoiceKitConfig>();
   c->url = context.target;
   c->recordings_url = context.recordings_url;
   if (config.exists()) {
@@ -243,7 +244,7 @@ std::unique_ptr<Vendor> configure(const util::Cursor& config, const StreamContex
   }
 
   if (problems.size() != before) return nullptr;
-  return std::make_unique<SessionFactory<VoiceKitSession, Config>>(std::move(c));
+  return std::make_unique<SessionFactory<VoiceKitSession, VoiceKitConfig>>(std::move(c));
 }
 
 }  // namespace
@@ -288,7 +289,7 @@ const VendorInfo& voicekit_info() {
     i.defaults.timeout_ms = 10000;
     i.defaults.retry = retry_policy(1, {});
     i.defaults.signing = "none";
-    i.configure = &configure;
+    i.configure = &configure_voicekit;
     return i;
   }();
   return info;
