@@ -7,7 +7,8 @@
 # and the peak memory of a million-call run.
 # Then bench/load_max.sh: the shipped scenarios/load-max.json whole, as
 # users run it, beside wrk in the same run (one round; load_max.sh alone
-# runs three).
+# runs three). Last, bench/first_build.sh: the binary's first build from a
+# fresh clone.
 # Usage: bench/run.sh [seconds per sender, default 10]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -124,3 +125,6 @@ printf '%-44s %10s MiB\n' "peak memory, 100,000+ concurrent sessions" "$(report_
 
 # The shipped load scenario whole, as users run it (bench/load_max.sh).
 bench/load_max.sh 1 "$seconds"
+
+# The first build of the binary from a fresh clone, as scripts/demo.sh makes it.
+bench/first_build.sh
