@@ -59,6 +59,7 @@ struct QueueEntry {
   std::int64_t due_ms;
   std::uint64_t order;
   std::uint32_t item;
+  std::uint32_t session;  // the item's (k_no_session for a probe), fetched ahead with it
   bool operator>(const QueueEntry& o) const { return due_ms != o.due_ms ? due_ms > o.due_ms : order > o.order; }
 };
 
@@ -177,7 +178,7 @@ struct Engine::State {
   void push(std::uint32_t i) {
     Item& item = items[i];
     item.stage = Item::Stage::Queued;
-    queue.push({item.due_ms, item.plan_order, i});
+    queue.push({item.due_ms, item.plan_order, i, item.session});
   }
 
   // A new item of session s, numbered and queued; returns its index.
@@ -321,6 +322,13 @@ struct Engine::State {
   CallFacts* facts_of(const Item& item) {
     if (item.script_call != k_no_script_call) return script_calls[item.script_call].facts.get();
     return sessions[item.session].facts.get();
+  }
+
+  // An attempt dispatched soon: its item and its call into the cache while
+  // the current one is sent (Slab::prefetch).
+  void fetch_ahead(const QueueEntry& next) const {
+    items.prefetch(next.item);
+    if (next.session != k_no_session) sessions.prefetch(next.session);
   }
 
   // --- the timeline gate ------------------------------------------------------
@@ -684,6 +692,7 @@ struct Engine::State {
           if (queue.top().order != top.order) continue;  // an earlier delivery arrived
         }
         queue.pop();
+        if (!queue.empty()) fetch_ahead(queue.top());
         dispatch(top.item, now);
       }
 
@@ -708,6 +717,7 @@ struct Engine::State {
       done.clear();
       transport.poll(done, std::max<std::int64_t>(0, wake - now));
       const util::MonoUs after = clock.now_us();
+      for (const auto& result : done) items.prefetch(static_cast<std::uint32_t>(result.id));
       for (auto& result : done) complete(result, after);
       if (!done.empty() && options.on_results) options.on_results();
 
