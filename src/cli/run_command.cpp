@@ -47,7 +47,8 @@ const Help& run_help() {
           "\nCtrl-C or SIGTERM stops the run: requests in flight get --grace seconds, the rest are cancelled,\n"
           "the journal and reports are written, and the exit code is 130 (SIGINT) or 143 (SIGTERM).\n"
           "--threads N runs N event loops, each with its own calls (split by index, as shards are) and its\n"
-          "share of --concurrency and --connections; the default is one per core.\n"
+          "share of --concurrency and --connections; the default is one per core, less one when a target\n"
+          "is on this machine (a loopback host, or the built-in sink), which leaves that core to the receiver.\n"
           "--shard I/N plays the calls whose index % N == I (docs/distributed.md).\n"
           "--metrics-listen HOST:PORT serves GET /metrics (Prometheus text format: deliveries by vendor and\n"
           "outcome, attempts, attempt latency histogram, requests in flight) while the run runs; its URL is\n"
@@ -65,7 +66,7 @@ struct RunFlags {
   std::optional<double> speed;
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;
-  std::size_t threads = 0;  // 0 = one per core
+  std::size_t threads = 0;  // 0 = the default (run/lanes.hpp)
   run::CallsShape calls;
   std::string journal_path;
   run::ReportPaths reports;

@@ -13,11 +13,16 @@
 #include <vector>
 
 #include "run/unavailable.hpp"
+#include "util/url.hpp"
 
 namespace callhook::run {
 
-std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t concurrency, std::size_t connections,
-                       std::int64_t calls_alive) {
+std::size_t lane_count(std::size_t requested, std::size_t cores, bool receiver_here, std::int64_t concurrency,
+                       std::size_t connections, std::int64_t calls_alive) {
+  // A receiver on the same cores as the lanes: with a lane per core, the
+  // lanes take turns with it and send less than one lane fewer does
+  // (bench/README.md, Lanes).
+  if (receiver_here && cores > 1) --cores;
   std::size_t lanes = requested > 0 ? requested : std::max<std::size_t>(1, cores);
   lanes = std::min(lanes, static_cast<std::size_t>(std::max<std::int64_t>(1, concurrency)));
   lanes = std::min(lanes, std::max<std::size_t>(1, connections));
@@ -28,6 +33,12 @@ std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t co
 scenario::Shard lane_shard(const scenario::Shard& process, std::size_t lane, std::size_t lanes) {
   const std::uint64_t count = std::max<std::uint64_t>(1, process.count);
   return scenario::Shard{process.index + count * lane, count * lanes};
+}
+
+bool receiver_on_this_machine(const scenario::Scenario& scenario) {
+  for (const auto& stream : scenario.streams)
+    if (const auto url = util::parse_url(stream.target); url && util::is_loopback_host(url->host)) return true;
+  return false;
 }
 
 std::int64_t calls_alive(const scenario::Scenario& whole, std::int64_t total_calls) {

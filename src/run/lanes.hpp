@@ -12,12 +12,17 @@
 
 namespace callhook::run {
 
-// How many lanes a run gets: `requested` (0 = one per core, `cores`), at
-// most one per request in flight, per keep-alive connection and per call
-// alive at once (calls_alive: the calls in all or the smallest stream cap;
-// < 0 when unbounded), at least one.
-std::size_t lane_count(std::size_t requested, std::size_t cores, std::int64_t concurrency, std::size_t connections,
-                       std::int64_t calls_alive);
+// How many lanes a run gets: `requested`, or by default one per core of
+// `cores` but one, left to the receiver, when it runs on this machine
+// (receiver_here); at most one per request in flight, per keep-alive
+// connection and per call alive at once (calls_alive: the calls in all or
+// the smallest stream cap; < 0 when unbounded), at least one.
+std::size_t lane_count(std::size_t requested, std::size_t cores, bool receiver_here, std::int64_t concurrency,
+                       std::size_t connections, std::int64_t calls_alive);
+
+// Whether a stream sends to this machine (a loopback host, the built-in sink
+// included): its receiver then competes with the lanes for the cores.
+bool receiver_on_this_machine(const scenario::Scenario& scenario);
 
 // Lane `lane` of `lanes` inside the process's shard I/N: the calls whose
 // index % (N * lanes) == I + N * lane, so the lanes of every shard together

@@ -24,7 +24,7 @@ struct RunOptions {
   std::optional<double> speed;  // 0 = "max"
   std::optional<std::int64_t> concurrency;
   std::size_t connections = 8;  // keep-alive connections per receiver, shared by the lanes
-  // Engine threads (run/lanes.hpp); 0 = one per core. Never more than the
+  // Engine threads (run/lanes.hpp); 0 = one per core (less one for a receiver on this machine). Never more than the
   // requests in flight, the connections or the calls.
   std::size_t threads = 0;
   // Output files ("" = none). The report files are checked before the run

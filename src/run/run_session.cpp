@@ -238,8 +238,8 @@ bool RunSession::make_lane_plans(const scenario::Scenario& whole, const Receiver
   // More than one lane: each has a plan for its slice of the calls.
   auto& s = *m_state;
   const std::size_t lanes =
-      lane_count(m_options.threads, std::thread::hardware_concurrency(), s.plan->scenario.concurrency,
-                 m_options.connections, calls_alive(whole, m_total_calls));
+      lane_count(m_options.threads, std::thread::hardware_concurrency(), receiver_on_this_machine(s.plan->scenario),
+                 s.plan->scenario.concurrency, m_options.connections, calls_alive(whole, m_total_calls));
   for (std::size_t lane = 0; lanes > 1 && lane < lanes; ++lane) {
     auto plan = make_plan(lane_scenario(whole, lane, lanes), receivers);
     if (!plan) return false;

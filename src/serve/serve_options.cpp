@@ -5,8 +5,6 @@
 
 namespace callhook::serve {
 
-bool is_loopback(std::string_view host) { return host == "localhost" || host == "::1" || host.substr(0, 4) == "127."; }
-
 bool resolves_to_loopback(const std::string& host) {
   boost::asio::io_context io;
   boost::asio::ip::tcp::resolver resolver(io);

@@ -26,8 +26,6 @@ struct ServeOptions {
   RunPolicy policy;                        // limits of one run, targets runs and triggers may reach
 };
 
-// Whether only this machine can reach the address (127.0.0.0/8, ::1, localhost).
-bool is_loopback(std::string_view host);
 // Whether every address `host` resolves to is a loopback one (a name that
 // resolves to 0.0.0.0, or does not resolve, is not).
 bool resolves_to_loopback(const std::string& host);

@@ -7,6 +7,10 @@
 
 namespace callhook::util {
 
+bool is_loopback_host(std::string_view host) {
+  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127.";
+}
+
 std::string url_host(std::string_view host) {
   if (host.find(':') == std::string_view::npos) return std::string(host);
   return "[" + std::string(host) + "]";

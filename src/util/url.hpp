@@ -20,6 +20,9 @@ struct Url {
   std::string str() const { return origin() + target; }
 };
 
+// "localhost", "::1" or an address in 127.0.0.0/8, as written (no lookup).
+bool is_loopback_host(std::string_view host);
+
 // A host as it is written in a URL: an IPv6 address in brackets ("[::1]").
 std::string url_host(std::string_view host);
 // "127.0.0.1:8080", "[::1]:8080".

@@ -11,16 +11,38 @@
 using callhook::run::lane_count;
 using callhook::run::lane_shard;
 using callhook::run::lane_share;
+using callhook::run::receiver_on_this_machine;
 using callhook::scenario::Shard;
 
 TEST_CASE("lane count: one per core by default, never more than requests, connections or calls") {
-  CHECK(lane_count(0, 8, 64, 8, -1) == 8);
-  CHECK(lane_count(0, 0, 64, 8, -1) == 1);   // cores unknown
-  CHECK(lane_count(4, 2, 64, 8, -1) == 4);   // asked for
-  CHECK(lane_count(0, 16, 3, 8, -1) == 3);   // 3 requests in flight
-  CHECK(lane_count(0, 16, 64, 2, -1) == 2);  // 2 connections
-  CHECK(lane_count(0, 16, 64, 8, 5) == 5);   // 5 calls
-  CHECK(lane_count(0, 16, 64, 8, 0) == 1);
+  CHECK(lane_count(0, 8, false, 64, 8, -1) == 8);
+  CHECK(lane_count(0, 0, false, 64, 8, -1) == 1);   // cores unknown
+  CHECK(lane_count(4, 2, false, 64, 8, -1) == 4);   // asked for
+  CHECK(lane_count(0, 16, false, 3, 8, -1) == 3);   // 3 requests in flight
+  CHECK(lane_count(0, 16, false, 64, 2, -1) == 2);  // 2 connections
+  CHECK(lane_count(0, 16, false, 64, 8, 5) == 5);   // 5 calls
+  CHECK(lane_count(0, 16, false, 64, 8, 0) == 1);
+}
+
+TEST_CASE("lane count: a receiver on this machine keeps a core of its own, unless lanes are asked for") {
+  CHECK(lane_count(0, 8, true, 64, 8, -1) == 7);
+  CHECK(lane_count(0, 2, true, 64, 8, -1) == 1);
+  CHECK(lane_count(0, 1, true, 64, 8, -1) == 1);
+  CHECK(lane_count(2, 2, true, 64, 8, -1) == 2);
+}
+
+TEST_CASE("a receiver is on this machine when a stream's target host is a loopback one") {
+  callhook::scenario::Scenario s;
+  s.streams.resize(2);
+  s.streams[0].target = "http://receiver.example:8080/hooks";
+  s.streams[1].target = "https://203.0.113.9/hooks";
+  CHECK_FALSE(receiver_on_this_machine(s));
+  s.streams[1].target = "http://127.0.0.1:3000/hooks";
+  CHECK(receiver_on_this_machine(s));
+  s.streams[1].target = "http://localhost:3000/hooks";
+  CHECK(receiver_on_this_machine(s));
+  s.streams[1].target = "http://[::1]:3000/hooks";
+  CHECK(receiver_on_this_machine(s));
 }
 
 TEST_CASE("the lanes of every shard play each call exactly once, and one lane the script") {

@@ -97,17 +97,6 @@ TEST_CASE("the journal tail gives complete lines only, as they are written", "[s
   std::remove(path.c_str());
 }
 
-TEST_CASE("only loopback addresses may go without a token", "[serve]") {
-  CHECK(serve::is_loopback("127.0.0.1"));
-  CHECK(serve::is_loopback("127.1.2.3"));
-  CHECK(serve::is_loopback("::1"));
-  CHECK(serve::is_loopback("localhost"));
-  CHECK_FALSE(serve::is_loopback("0.0.0.0"));
-  CHECK_FALSE(serve::is_loopback("::"));
-  CHECK_FALSE(serve::is_loopback("192.168.1.2"));
-  CHECK_FALSE(serve::is_loopback("1270.0.0.1"));
-}
-
 TEST_CASE("a run request's set and add are the flags' field sets, problems at their members", "[serve]") {
   util::Problems problems;
   const auto options = serve::parse_run_request(

@@ -134,3 +134,14 @@ TEST_CASE("form_value finds the first parameter by its decoded name", "[util][ur
   CHECK(form_value("A=1", "B") == std::nullopt);
   CHECK(form_value("", "A") == std::nullopt);
 }
+
+TEST_CASE("loopback hosts as written: localhost, ::1 and 127.0.0.0/8", "[util][url]") {
+  CHECK(is_loopback_host("127.0.0.1"));
+  CHECK(is_loopback_host("127.1.2.3"));
+  CHECK(is_loopback_host("::1"));
+  CHECK(is_loopback_host("localhost"));
+  CHECK_FALSE(is_loopback_host("0.0.0.0"));
+  CHECK_FALSE(is_loopback_host("::"));
+  CHECK_FALSE(is_loopback_host("192.168.1.2"));
+  CHECK_FALSE(is_loopback_host("1270.0.0.1"));
+}
