@@ -2,8 +2,8 @@
 #include <map>
 
 #include "cli/cli.hpp"
+#include "cli/huge_pages.hpp"
 #include "report/run_info.hpp"
-#include "util/clock.hpp"
 #include "util/json_cursor.hpp"
 
 namespace callhook::cli {
@@ -54,7 +54,7 @@ std::int64_t g_process_start_us = 0;
 std::int64_t process_start_us() { return g_process_start_us; }
 
 int main_entry(int argc, char** argv) {
-  g_process_start_us = util::SystemClock().now_us();
+  g_process_start_us = first_start_us();
   using Command = int (*)(const std::vector<std::string>&);
   static const std::map<std::string, Command> commands = {
       {"run", command_run},         {"validate", command_validate}, {"sink", command_sink},
