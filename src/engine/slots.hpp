@@ -96,6 +96,7 @@ class Slab {
     m_free.push_back(i);
   }
   T& operator[](std::uint32_t i) { return m_chunks[i / k_chunk][i % k_chunk]; }
+  const T& operator[](std::uint32_t i) const { return m_chunks[i / k_chunk][i % k_chunk]; }
   // Asks the processor to bring slot i's value into the cache ahead of its
   // use. A load run keeps a hundred thousand values and more alive, touched
   // in the order their deliveries fall due, so each one is otherwise a
@@ -105,7 +106,6 @@ class Slab {
     const char* bytes = reinterpret_cast<const char*>(&(*this)[i]);
     for (std::size_t line = 0; line < sizeof(T); line += 64) __builtin_prefetch(bytes + line);
   }
-  const T& operator[](std::uint32_t i) const { return m_chunks[i / k_chunk][i % k_chunk]; }
   // Slots in use and free ones alike (a free slot holds T{}).
   std::uint32_t size() const { return m_size; }
 

@@ -21,7 +21,7 @@ std::size_t lane_count(std::size_t requested, std::size_t cores, bool receiver_h
                        std::size_t connections, std::int64_t calls_alive) {
   // A receiver on the same cores as the lanes: with a lane per core, the
   // lanes take turns with it and send less than one lane fewer does
-  // (bench/README.md, Lanes).
+  // (bench/README.md: "Lanes leave the receiver a core").
   if (receiver_here && cores > 1) --cores;
   std::size_t lanes = requested > 0 ? requested : std::max<std::size_t>(1, cores);
   lanes = std::min(lanes, static_cast<std::size_t>(std::max<std::int64_t>(1, concurrency)));
