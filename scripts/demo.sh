@@ -8,7 +8,7 @@ scripts/install-deps.sh
 mkdir -p build
 log=build/release-build.log
 if [[ ! -x build/release/callhook ]]; then
-  echo "building callhook (first time: 2 to 3 minutes on 2 cores; log: $log)…" >&2
+  echo "building callhook (first time: 1 to 3 minutes on 2 cores; log: $log)…" >&2
 fi
 build() { scripts/configure.sh release && cmake --build --preset release -j"$(nproc)" --target callhook; }
 # Ninja's "[done/total]" lines become a percentage on stderr (one updated line

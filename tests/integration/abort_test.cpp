@@ -13,6 +13,7 @@
 
 using callhook::testing::read_json;
 using callhook::testing::read_jsonl;
+using callhook::testing::read_text;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 using callhook::testing::TempDir;
@@ -21,13 +22,6 @@ using nlohmann::json;
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 // 60 Voiceflow calls over about 3 wall seconds, each delivery tried once;
 // `expect` is the scenario's expect block.

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 
@@ -213,6 +214,11 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   const std::string p = path(name);
   std::ofstream(p) << content;
   return p;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), {}};
 }
 
 nlohmann::json read_json(const std::string& path) {

@@ -89,6 +89,8 @@ class TempDir {
   std::string m_path;
 };
 
+// The whole file, byte for byte ("" when it cannot be read).
+std::string read_text(const std::string& path);
 nlohmann::json read_json(const std::string& path);
 std::vector<nlohmann::json> read_jsonl(const std::string& path);
 std::string source_path(const std::string& relative);

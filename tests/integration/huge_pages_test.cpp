@@ -4,7 +4,6 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <sstream>
 
@@ -14,18 +13,12 @@
 #include "harness.hpp"
 
 using callhook::testing::ProcessOptions;
+using callhook::testing::read_text;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 using callhook::testing::TempDir;
 
 namespace {
-
-std::string slurp(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // GLIBC_TUNABLES of the running process whose command line holds `token`
 // ("(unset)" when it has none, "(no process)" when none was found). glibc
@@ -36,8 +29,8 @@ std::string tunables_of(const std::string& token) {
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     const std::string pid = entry.path().filename();
     if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
-    if (slurp(entry.path() / "cmdline").find(token) == std::string::npos) continue;
-    std::istringstream environment(slurp(entry.path() / "environ"));
+    if (read_text(entry.path() / "cmdline").find(token) == std::string::npos) continue;
+    std::istringstream environment(read_text(entry.path() / "environ"));
     std::string tunables = "(unset)";
     bool in_list = false;
     for (std::string variable; std::getline(environment, variable, '\0');) {

@@ -23,6 +23,7 @@
 using callhook::testing::free_port;
 using callhook::testing::read_json;
 using callhook::testing::read_jsonl;
+using callhook::testing::read_text;
 using callhook::testing::Received;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
@@ -85,11 +86,6 @@ std::vector<Expected> har_requests(const json& har) {
   return out;
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), {}};
-}
-
 }  // namespace
 
 TEST_CASE("a HAR imports to a scenario that sends its requests in the order they were made, byte for byte",
@@ -146,7 +142,7 @@ TEST_CASE("the sample incidents' scenarios are what import makes of them", "[imp
     const std::string out = dir.path(std::filesystem::path(scenario).filename().string());
     const auto imported = run_callhook({"import", capture, "--redact", "--out", out});
     REQUIRE(imported.exit_code == 0);
-    CHECK(read_file(out) == read_file(source_path(scenario)));
+    CHECK(read_text(out) == read_text(source_path(scenario)));
   }
 }
 

@@ -16,6 +16,7 @@
 using callhook::testing::ProcessResult;
 using callhook::testing::read_json;
 using callhook::testing::read_jsonl;
+using callhook::testing::read_text;
 using callhook::testing::Receiver;
 using callhook::testing::run_callhook;
 using callhook::testing::SignalPlan;
@@ -23,13 +24,6 @@ using callhook::testing::TempDir;
 using nlohmann::json;
 
 namespace {
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A receiver slow enough that voiceflow-basic (about 100 webhooks, two at a
 // time) takes many seconds.
@@ -75,7 +69,7 @@ void check_outputs(const TempDir& dir, const ProcessResult& result, std::size_t 
          result.out.find("stopped at the max duration (") != std::string::npos));
   CHECK(result.out.find(" cancelled") != std::string::npos);
 
-  const std::string junit = slurp(dir.path("junit.xml"));
+  const std::string junit = read_text(dir.path("junit.xml"));
   CHECK(junit.find("<testcase name=\"interrupted\"") != std::string::npos);
   CHECK(junit.find("</testsuites>") != std::string::npos);
 
@@ -159,13 +153,13 @@ TEST_CASE("an older report survives a run that is killed or refused", "[integrat
   Receiver receiver(slow(150));
   const auto killed = interrupted_run(receiver, dir, {SIGKILL});
   CHECK(killed.exit_code == -SIGKILL);
-  CHECK(slurp(old_report) == "{\"old\":true}\n");
-  CHECK(slurp(old_junit) == "<old/>\n");
+  CHECK(read_text(old_report) == "{\"old\":true}\n");
+  CHECK(read_text(old_junit) == "<old/>\n");
 
   // Refused before running: nothing is touched either.
   const auto refused = run_callhook({"run", "tests/data/invalid/does-not-exist.json", "--report", old_report});
   CHECK(refused.exit_code == 2);
-  CHECK(slurp(old_report) == "{\"old\":true}\n");
+  CHECK(read_text(old_report) == "{\"old\":true}\n");
 
   // A report path that cannot be written fails before the run starts.
   const auto unwritable = run_callhook({"run", "scenarios/voiceflow-basic.json", "--target", receiver.url(), "--report",
@@ -181,7 +175,7 @@ TEST_CASE("replay accepts a journal whose last line was cut, with a warning", "[
                                  "--journal", dir.path("journal.jsonl"), "--progress", "never"});
   REQUIRE(run.exit_code == 0);
   // Keep the lines up to the third attempt, and half of the fourth.
-  std::istringstream lines(slurp(dir.path("journal.jsonl")));
+  std::istringstream lines(read_text(dir.path("journal.jsonl")));
   std::string line, cut;
   int attempts = 0;
   while (std::getline(lines, line)) {
