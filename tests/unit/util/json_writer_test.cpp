@@ -67,6 +67,29 @@ TEST_CASE("append_json_string finds a character to escape at any place of a long
   CHECK(out == "\"" + std::string(17, 'x') + "\xC3\xA9" + std::string(9, 'y') + "\\u00ff\"");
 }
 
+TEST_CASE("append_json_string escapes dense quotes at every length as nlohmann::json does", "[util][json_writer]") {
+  // A journal escapes whole JSON bodies, a quote every few bytes: runs of
+  // quotes and backslashes, at any place of a word and of the tail after
+  // the last whole word, must come out as a JSON library writes them, after
+  // what the string already held.
+  std::uint64_t state = 12345;
+  const auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>(state >> 33);
+  };
+  const std::string alphabet = "ab \"\\{}:,0~";
+  for (std::size_t length = 0; length < 80; ++length) {
+    for (int round = 0; round < 20; ++round) {
+      std::string text;
+      for (std::size_t i = 0; i < length; ++i) text += alphabet[next() % alphabet.size()];
+      std::string out = "prefix,";
+      append_json_string(out, text);
+      INFO("text " << text);
+      CHECK(out == "prefix," + nlohmann::json(text).dump());
+    }
+  }
+}
+
 TEST_CASE("append_json_string turns invalid UTF-8 into escapes, so the output always parses", "[util][json_writer]") {
   const std::string bad[] = {"\xC3", "\xC3(", "\xC0\xAF", "\xED\xA0\x80", "\xF5\x80\x80\x80", "\xFF", "ok\xE2\x82"};
   for (const auto& text : bad) {
