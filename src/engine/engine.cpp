@@ -192,6 +192,10 @@ struct Engine::State {
     item.due_ms = d.due_ms;
     item.plan_order = next_plan_order++;
     item.d = std::move(d);
+    // Bodies are written with room to spare, then wait for their due time
+    // beside those of tens of thousands of other calls: at their own size
+    // they take a fifth less memory, and a load run is bound by its memory.
+    item.d.body.shrink_to_fit();
     ++session.open;
     stats.on_planned(item.d.event);
     push(i);

@@ -16,7 +16,13 @@ void append_drawn(std::string& out, Rng& rng, std::size_t n, const char (&alphab
   constexpr std::size_t size = N - 1;
   const std::size_t from = out.size();
   out.resize(from + n);
-  for (std::size_t i = from; i < out.size(); ++i) out[i] = alphabet[rng.next() % size];
+  // A char written through a pointer may alias any object, the generator's
+  // state included, so drawing from `rng` itself would reload and store that
+  // state around every character; a local copy stays in registers.
+  Rng local = rng;
+  char* to = out.data() + from;
+  for (std::size_t i = 0; i < n; ++i) to[i] = alphabet[local.next() % size];
+  rng = local;
 }
 
 template <std::size_t N>

@@ -76,6 +76,16 @@ class JsonWriter {
     m_out += json;
     return *this;
   }
+  // Members of the open object (or elements of the open array) already
+  // written as JSON ("\"a\":1,\"b\":2"), for parts that repeat from payload
+  // to payload: written once, they are not escaped again each time. An empty
+  // text adds nothing.
+  JsonWriter& members(std::string_view json) {
+    if (json.empty()) return *this;
+    comma();
+    m_out += json;
+    return *this;
+  }
   template <class T>
   JsonWriter& field(std::string_view k, const T& v) {
     key(k);

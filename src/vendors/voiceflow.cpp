@@ -27,9 +27,20 @@ struct VoiceflowConfig {
   bool extra_fields = false;
   bool prototype_outbound = false;  // outbound calls are "prototype-outbound" test calls
   // Derived once from the fields above (configure), not per delivery.
-  std::string resource;                    // "project-<project_id>"
   std::vector<double> end_reason_weights;  // end_reasons' weights, in order
+  // Members every payload of the project carries, written as JSON once
+  // (per session they would cost more memory than their escaping saves).
+  std::string ids_members;      // "environmentID":...,"projectID":...
+  std::string resource_member;  // "resource":"project-<project_id>"
+  std::string extra_members;    // extra_fields' members, "" when they are off
 };
+
+// `"key":value` for a JSON string value.
+std::string member(std::string_view key, std::string_view value) {
+  std::string json;
+  util::JsonWriter(json).field(key, value);
+  return json;
+}
 
 // What a session reads of its call: the turns and the rest stay with the
 // population (copying them per call would cost allocations for nothing).
@@ -142,22 +153,12 @@ class VoiceflowSession final : public Session {
     return d;
   }
 
-  void extra_fields(util::JsonWriter& w) const {
-    if (!m_config.extra_fields) return;
-    w.key("versionID").null();
-    w.key("transcriptID").null();
-    w.key("versionVariant").null();
-    w.field("projectEnvironmentID", m_config.environment_id);
-    w.key("projectEnvironmentAlias").value("production");
-  }
-
   Delivery call_event(const char* type, const Leg& leg, std::int64_t time, bool end) const {
     std::string body;
     body.reserve(512);
     util::JsonWriter w(body);
     w.begin_object().field("type", type).key("data").begin_object();
-    w.field("userID", m_user_id).field("environmentID", m_config.environment_id);
-    w.field("projectID", m_config.project_id).field("startTime", leg.start_ms);
+    w.field("userID", m_user_id).members(m_config.ids_members).field("startTime", leg.start_ms);
     if (end) w.field("endTime", leg.end_ms).field("endReason", leg.end_reason);
     w.field("platform", m_platform).key("metadata").begin_object();
     if (m_phone) {
@@ -167,8 +168,8 @@ class VoiceflowSession final : public Session {
       w.field("userNumber", m_call.user_number).field("agentNumber", m_call.agent_number);
     }
     w.end_object();
-    extra_fields(w);
-    w.end_object().field("time", time).field("resource", m_config.resource).end_object();
+    w.members(m_config.extra_members);
+    w.end_object().field("time", time).members(m_config.resource_member).end_object();
     Delivery d = make(type, time, std::move(body));
     if (m_phone) d.call_id = leg.id;
     return d;
@@ -181,10 +182,10 @@ class VoiceflowSession final : public Session {
     util::JsonWriter w(body);
     w.begin_object().field("type", type).key("data").begin_object();
     if (end > 0) w.field("endTime", end);
-    w.field("environmentID", m_config.environment_id).field("projectID", m_config.project_id);
-    w.field("sessionID", m_session_id).field("startTime", start).field("userID", m_user_id);
-    extra_fields(w);
-    w.end_object().field("resource", m_config.resource).field("time", time).end_object();
+    w.members(m_config.ids_members).field("sessionID", m_session_id).field("startTime", start);
+    w.field("userID", m_user_id);
+    w.members(m_config.extra_members);
+    w.end_object().members(m_config.resource_member).field("time", time).end_object();
     return make(type, time, std::move(body));
   }
 
@@ -253,8 +254,17 @@ std::unique_ptr<Vendor> configure_voiceflow(const util::Cursor& c, const StreamC
     config.prototype_outbound = c["prototype_outbound"].boolean_or(false);
   }
   if (problems.size() != before) return nullptr;
-  config.resource = "project-" + config.project_id;
   for (const auto& [name, weight] : config.end_reasons) config.end_reason_weights.push_back(weight);
+  config.ids_members = member("environmentID", config.environment_id) + "," + member("projectID", config.project_id);
+  config.resource_member = member("resource", "project-" + config.project_id);
+  if (config.extra_fields) {
+    util::JsonWriter w(config.extra_members);
+    w.key("versionID").null();
+    w.key("transcriptID").null();
+    w.key("versionVariant").null();
+    w.field("projectEnvironmentID", config.environment_id);
+    w.key("projectEnvironmentAlias").value("production");
+  }
   return std::make_unique<Voiceflow>(std::move(config));
 }
 

@@ -34,6 +34,18 @@ TEST_CASE("JsonWriter writes objects and arrays with commas in the right places"
   CHECK(nlohmann::json::accept(out));
 }
 
+TEST_CASE("JsonWriter::members adds members written before, with the commas around them", "[util][json_writer]") {
+  std::string ids;
+  JsonWriter(ids).field("a", "x\"y").field("b", 2);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().members(ids).field("c", 3).members("").members(ids).end_object();
+  CHECK(out == R"({"a":"x\"y","b":2,"c":3,"a":"x\"y","b":2})");
+  std::string alone;
+  JsonWriter(alone).begin_object().members("").field("d", 4).end_object();
+  CHECK(alone == R"({"d":4})");
+}
+
 TEST_CASE("append_json_string escapes what JSON requires", "[util][json_writer]") {
   const auto quoted = [](std::string_view text) {
     std::string out;
