@@ -12,9 +12,10 @@ void prepare_batch(std::vector<vendors::Delivery>& batch, const scenario::Stream
   for (auto& d : batch) {
     if (auto it = stream.overrides.find(d.event); it != stream.overrides.end()) faults::apply_overrides(d, it->second);
   }
+  const std::uint64_t call_ids_seed = util::derive(seed, stream_index, call_index, "event-id");
   for (auto& d : batch) {
     if (!d.event_id.empty()) continue;
-    util::Rng id_rng(util::derive(util::derive(seed, stream_index, call_index, "event-id"), d.seq));
+    util::Rng id_rng(util::derive(call_ids_seed, d.seq));
     d.event_id.reserve(4 + 27);
     d.event_id = "msg_";
     util::append_base62_id(d.event_id, id_rng, 27);
