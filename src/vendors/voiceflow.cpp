@@ -6,6 +6,8 @@
 #include "vendors/voiceflow.hpp"
 
 #include <algorithm>
+#include <string_view>
+#include <utility>
 
 #include "util/ids.hpp"
 #include "util/json_writer.hpp"
@@ -42,8 +44,8 @@ std::string member(std::string_view key, std::string_view value) {
   return json;
 }
 
-// What a session reads of its call: the turns and the rest stay with the
-// population (copying them per call would cost allocations for nothing).
+// What planning a session reads of its call: views into the population's
+// call, which outlives the planning (the turns and the rest stay there).
 struct CallFacts {
   explicit CallFacts(const population::Call& call)
       : seed(call.seed),
@@ -52,7 +54,7 @@ struct CallFacts {
         return_after_ms(call.return_after_ms),
         return_duration_ms(call.return_duration_ms),
         outbound(call.direction == "outbound"),
-        platform(call.platform),
+        platform(call.platform.empty() ? std::string_view("twilio") : std::string_view(call.platform)),
         user_number(call.user_number),
         agent_number(call.agent_number) {}
   std::uint64_t seed;
@@ -61,9 +63,9 @@ struct CallFacts {
   std::int64_t return_after_ms;
   std::int64_t return_duration_ms;
   bool outbound;
-  std::string platform;
-  std::string user_number;
-  std::string agent_number;
+  std::string_view platform;
+  std::string_view user_number;
+  std::string_view agent_number;
 };
 
 // One call leg of a session: a call.start / call.end pair.
@@ -76,46 +78,14 @@ struct Leg {
 
 class VoiceflowSession final : public Session {
  public:
-  VoiceflowSession(const VoiceflowConfig& config, const population::Call& call) : m_config(config), m_call(call) {}
-
-  std::vector<Delivery> start() override {
-    util::Rng rng(util::derive(m_call.seed, 0, 0, "voiceflow"));
-    const std::string platform = m_call.platform.empty() ? "twilio" : m_call.platform;
-    m_phone = platform != "web-voice";
-    m_platform = platform;
-    m_session_id = util::hex_id(rng, 24);
-    m_user_id = m_phone ? m_call.user_number : util::lower_alnum_id(rng, 24);
-
-    std::vector<Leg> legs;
-    legs.push_back({call_id(rng), m_call.start_ms, m_call.end_ms, end_reason(rng)});
-    if (m_call.return_after_ms >= 0) {
-      const std::int64_t again = m_call.end_ms + m_call.return_after_ms;
-      legs.push_back(
-          {call_id(rng), again, again + std::max<std::int64_t>(1000, m_call.return_duration_ms), end_reason(rng)});
-    }
-    const std::string& first_id = legs.front().id;
-    m_call_id = m_phone ? first_id : m_session_id;
-    m_end_reason = legs.front().end_reason;
-
-    std::vector<Delivery> out;
-    out.reserve(2 * legs.size() + 2);
-    const std::int64_t session_start = m_call.start_ms + rng.range(5, 30);
-    std::int64_t last_end = 0;
-    for (const Leg& leg : legs) {
-      out.push_back(call_event("runtime.call.start", leg, leg.start_ms + rng.range(40, 120), false));
-      if (&leg == &legs.front())
-        out.push_back(session_event("runtime.session.start", session_start, 0, session_start + rng.range(20, 60)));
-      out.push_back(call_event("runtime.call.end", leg, leg.end_ms + rng.range(30, 110), true));
-      last_end = leg.end_ms;
-    }
-    const bool idle = rng.chance(m_config.idle_timeout_p);
-    const std::int64_t session_end =
-        idle ? last_end + m_config.idle_timeout_ms
-             : last_end + rng.range(m_config.session_end_min_ms, m_config.session_end_max_ms);
-    out.push_back(session_event("runtime.session.end", session_start, session_end, session_end + rng.range(40, 100)));
-    sort_by_due(out);
-    return out;
+  // The whole session is planned here, while the population's call is at
+  // hand: a session lives as long as its call, tens of thousands of them at
+  // once under load, so it keeps only what facts() reports.
+  VoiceflowSession(const VoiceflowConfig& config, const population::Call& call) : m_config(config) {
+    m_planned = plan(CallFacts(call));
   }
+
+  std::vector<Delivery> start() override { return std::exchange(m_planned, {}); }
 
   std::vector<Delivery> resume(const Delivery&, const Answer&, std::vector<Finding>&) override { return {}; }
 
@@ -130,15 +100,52 @@ class VoiceflowSession final : public Session {
   }
 
  private:
-  std::string call_id(util::Rng& rng) const {
-    if (m_platform == "twilio") return "CA" + util::hex_id(rng, 32);
-    if (m_platform == "telnyx") return "v3:" + util::base62_id(rng, 43);
-    if (m_platform == "vonage") return util::uuid4(rng);
+  std::vector<Delivery> plan(const CallFacts& call) {
+    util::Rng rng(util::derive(call.seed, 0, 0, "voiceflow"));
+    m_phone = call.platform != "web-voice";
+    m_session_id = util::hex_id(rng, 24);
+    m_user_id = m_phone ? std::string(call.user_number) : util::lower_alnum_id(rng, 24);
+
+    std::vector<Leg> legs;
+    legs.push_back({call_id(rng, call), call.start_ms, call.end_ms, end_reason(rng, call)});
+    if (call.return_after_ms >= 0) {
+      const std::int64_t again = call.end_ms + call.return_after_ms;
+      legs.push_back({call_id(rng, call), again, again + std::max<std::int64_t>(1000, call.return_duration_ms),
+                      end_reason(rng, call)});
+    }
+    const std::string& first_id = legs.front().id;
+    m_call_id = m_phone ? first_id : m_session_id;
+    m_end_reason = legs.front().end_reason;
+
+    std::vector<Delivery> out;
+    out.reserve(2 * legs.size() + 2);
+    const std::int64_t session_start = call.start_ms + rng.range(5, 30);
+    std::int64_t last_end = 0;
+    for (const Leg& leg : legs) {
+      out.push_back(call_event(call, "runtime.call.start", leg, leg.start_ms + rng.range(40, 120), false));
+      if (&leg == &legs.front())
+        out.push_back(session_event("runtime.session.start", session_start, 0, session_start + rng.range(20, 60)));
+      out.push_back(call_event(call, "runtime.call.end", leg, leg.end_ms + rng.range(30, 110), true));
+      last_end = leg.end_ms;
+    }
+    const bool idle = rng.chance(m_config.idle_timeout_p);
+    const std::int64_t session_end =
+        idle ? last_end + m_config.idle_timeout_ms
+             : last_end + rng.range(m_config.session_end_min_ms, m_config.session_end_max_ms);
+    out.push_back(session_event("runtime.session.end", session_start, session_end, session_end + rng.range(40, 100)));
+    sort_by_due(out);
+    return out;
+  }
+
+  static std::string call_id(util::Rng& rng, const CallFacts& call) {
+    if (call.platform == "twilio") return "CA" + util::hex_id(rng, 32);
+    if (call.platform == "telnyx") return "v3:" + util::base62_id(rng, 43);
+    if (call.platform == "vonage") return util::uuid4(rng);
     return "";
   }
 
-  std::string end_reason(util::Rng& rng) const {
-    if (m_call.outbound && rng.chance(0.05)) return "answering machine";
+  std::string end_reason(util::Rng& rng, const CallFacts& call) const {
+    if (call.outbound && rng.chance(0.05)) return "answering machine";
     return m_config.end_reasons[rng.weighted(m_config.end_reason_weights)].first;
   }
 
@@ -153,19 +160,19 @@ class VoiceflowSession final : public Session {
     return d;
   }
 
-  Delivery call_event(const char* type, const Leg& leg, std::int64_t time, bool end) const {
+  Delivery call_event(const CallFacts& call, const char* type, const Leg& leg, std::int64_t time, bool end) const {
     std::string body;
     body.reserve(512);
     util::JsonWriter w(body);
     w.begin_object().field("type", type).key("data").begin_object();
     w.field("userID", m_user_id).members(m_config.ids_members).field("startTime", leg.start_ms);
     if (end) w.field("endTime", leg.end_ms).field("endReason", leg.end_reason);
-    w.field("platform", m_platform).key("metadata").begin_object();
+    w.field("platform", call.platform).key("metadata").begin_object();
     if (m_phone) {
-      w.field(m_platform == "twilio" ? "callSid" : m_platform == "telnyx" ? "callControlID" : "callUUID", leg.id);
-      const bool outbound = m_call.outbound;
+      w.field(call.platform == "twilio" ? "callSid" : call.platform == "telnyx" ? "callControlID" : "callUUID", leg.id);
+      const bool outbound = call.outbound;
       w.field("callType", outbound ? (m_config.prototype_outbound ? "prototype-outbound" : "outbound") : "inbound");
-      w.field("userNumber", m_call.user_number).field("agentNumber", m_call.agent_number);
+      w.field("userNumber", call.user_number).field("agentNumber", call.agent_number);
     }
     w.end_object();
     w.members(m_config.extra_members);
@@ -190,9 +197,8 @@ class VoiceflowSession final : public Session {
   }
 
   const VoiceflowConfig& m_config;
-  CallFacts m_call;
+  std::vector<Delivery> m_planned;  // until start() hands them out
   bool m_phone = true;
-  std::string m_platform;
   std::string m_session_id;
   std::string m_user_id;
   std::string m_call_id;
