@@ -37,13 +37,6 @@ struct VoiceflowConfig {
   std::string extra_members;    // extra_fields' members, "" when they are off
 };
 
-// `"key":value` for a JSON string value.
-std::string member(std::string_view key, std::string_view value) {
-  std::string json;
-  util::JsonWriter(json).field(key, value);
-  return json;
-}
-
 // What planning a session reads of its call: views into the population's
 // call, which outlives the planning (the turns and the rest stay there).
 struct CallFacts {
@@ -261,8 +254,10 @@ std::unique_ptr<Vendor> configure_voiceflow(const util::Cursor& c, const StreamC
   }
   if (problems.size() != before) return nullptr;
   for (const auto& [name, weight] : config.end_reasons) config.end_reason_weights.push_back(weight);
-  config.ids_members = member("environmentID", config.environment_id) + "," + member("projectID", config.project_id);
-  config.resource_member = member("resource", "project-" + config.project_id);
+  util::JsonWriter(config.ids_members)
+      .field("environmentID", config.environment_id)
+      .field("projectID", config.project_id);
+  util::JsonWriter(config.resource_member).field("resource", "project-" + config.project_id);
   if (config.extra_fields) {
     util::JsonWriter w(config.extra_members);
     w.key("versionID").null();
